@@ -1,0 +1,36 @@
+# The two commands of the README, plus a few helpers. Everything goes through
+# CMake presets; this file only sequences them.
+.PHONY: all deps build run test test-asan test-browser bench format clean
+
+JOBS ?= $(shell nproc)
+CONFIG ?= config/bellwether.toml
+
+all: build
+
+deps:
+	scripts/install-deps
+
+build: deps
+	cmake --preset release >/dev/null
+	cmake --build --preset release -j $(JOBS)
+
+run: build
+	mkdir -p data
+	build/app/bellwether serve --config $(CONFIG)
+
+test: build
+	ctest --preset release -j $(JOBS)
+
+test-asan: deps
+	cmake --preset asan >/dev/null
+	cmake --build --preset asan -j $(JOBS)
+	ctest --preset asan -j $(JOBS) -LE browser
+
+bench: build
+	build/bench/bw_bench
+
+format:
+	find rules ingest store notify web config app tests bench \( -name '*.hpp' -o -name '*.cpp' \) | xargs clang-format -i
+
+clean:
+	rm -rf build build-asan build-debug

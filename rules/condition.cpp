@@ -1,0 +1,62 @@
+#include "rules/condition.hpp"
+
+#include <array>
+#include <utility>
+
+namespace bw {
+
+namespace {
+
+template <typename Enum, std::size_t N>
+std::optional<Enum> find_by_name(const std::array<std::pair<Enum, std::string_view>, N>& table,
+                                 std::string_view name) {
+  for (const auto& [value, text] : table) {
+    if (text == name) return value;
+  }
+  return std::nullopt;
+}
+
+template <typename Enum, std::size_t N>
+std::string_view name_of(const std::array<std::pair<Enum, std::string_view>, N>& table,
+                         Enum value) {
+  for (const auto& [candidate, text] : table) {
+    if (candidate == value) return text;
+  }
+  return "unknown";
+}
+
+constexpr std::array<std::pair<ConditionType, std::string_view>, 5> kConditionNames{{
+    {ConditionType::above, "above"},
+    {ConditionType::below, "below"},
+    {ConditionType::crossing, "crossing"},
+    {ConditionType::crossing_up, "crossing_up"},
+    {ConditionType::crossing_down, "crossing_down"},
+}};
+
+constexpr std::array<std::pair<TriggerMode, std::string_view>, 1> kTriggerNames{{
+    {TriggerMode::once, "once"},
+}};
+
+constexpr std::array<std::pair<AlertState, std::string_view>, 4> kStateNames{{
+    {AlertState::armed, "armed"},
+    {AlertState::triggered, "triggered"},
+    {AlertState::paused, "paused"},
+    {AlertState::expired, "expired"},
+}};
+
+}  // namespace
+
+std::string_view condition_type_name(ConditionType type) { return name_of(kConditionNames, type); }
+std::optional<ConditionType> parse_condition_type(std::string_view name) {
+  return find_by_name(kConditionNames, name);
+}
+std::string_view trigger_mode_name(TriggerMode mode) { return name_of(kTriggerNames, mode); }
+std::optional<TriggerMode> parse_trigger_mode(std::string_view name) {
+  return find_by_name(kTriggerNames, name);
+}
+std::string_view alert_state_name(AlertState state) { return name_of(kStateNames, state); }
+std::optional<AlertState> parse_alert_state(std::string_view name) {
+  return find_by_name(kStateNames, name);
+}
+
+}  // namespace bw

@@ -1,0 +1,70 @@
+#include "rules/threshold_index.hpp"
+
+#include <algorithm>
+#include <limits>
+
+namespace bw {
+
+namespace {
+
+constexpr AlertId kMinId = std::numeric_limits<AlertId>::min();
+constexpr AlertId kMaxId = std::numeric_limits<AlertId>::max();
+
+// Appends the ids of entries with from <= price < to (half-open, by Entry order).
+void append_range(const std::set<std::pair<Price, AlertId>>& entries,
+                  std::pair<Price, AlertId> from, std::pair<Price, AlertId> to,
+                  Direction direction, std::vector<ThresholdHit>& hits) {
+  if (!(from < to)) return;
+  auto end = entries.lower_bound(to);
+  for (auto it = entries.lower_bound(from); it != end; ++it) {
+    hits.push_back({it->second, direction});
+  }
+}
+
+}  // namespace
+
+void ThresholdIndex::insert(AlertId id, const Condition& condition) {
+  Entry entry{condition.price, id};
+  switch (condition.type) {
+    case ConditionType::above: above_.insert(entry); break;
+    case ConditionType::below: below_.insert(entry); break;
+    case ConditionType::crossing_up: up_lines_.insert(entry); break;
+    case ConditionType::crossing_down: down_lines_.insert(entry); break;
+    case ConditionType::crossing:
+      up_lines_.insert(entry);
+      down_lines_.insert(entry);
+      break;
+  }
+}
+
+void ThresholdIndex::erase(AlertId id, const Condition& condition) {
+  Entry entry{condition.price, id};
+  above_.erase(entry);
+  below_.erase(entry);
+  up_lines_.erase(entry);
+  down_lines_.erase(entry);
+}
+
+bool ThresholdIndex::empty() const {
+  return above_.empty() && below_.empty() && up_lines_.empty() && down_lines_.empty();
+}
+
+void ThresholdIndex::collect(std::optional<Price> previous, const Quote& quote,
+                             std::vector<ThresholdHit>& hits) const {
+  const Price start = previous.value_or(quote.open);
+  const Price lowest = std::min(start, quote.low);
+  const Price highest = std::max(start, quote.high);
+
+  // above: T < high.   below: T > low.
+  append_range(above_, {Price::from_units(std::numeric_limits<std::int64_t>::min()), kMinId},
+               {quote.high, kMinId}, Direction::up, hits);
+  append_range(below_, {Price::from_units(quote.low.units() + 1), kMinId},
+               {Price::from_units(std::numeric_limits<std::int64_t>::max()), kMaxId},
+               Direction::down, hits);
+  // crossing up: lowest < T <= high.   crossing down: low <= T < highest.
+  append_range(up_lines_, {Price::from_units(lowest.units() + 1), kMinId},
+               {Price::from_units(quote.high.units() + 1), kMinId}, Direction::up, hits);
+  append_range(down_lines_, {quote.low, kMinId}, {highest, kMinId}, Direction::down, hits);
+}
+
+}  // namespace bw

@@ -1,0 +1,48 @@
+// ThresholdIndex: the armed thresholds of one symbol, ordered by price, so a
+// quote finds the alerts it fires in O(log n + k) instead of scanning them all.
+//
+//   ThresholdIndex index;
+//   index.insert(42, Condition{ConditionType::crossing_up, *Price::parse("150")});
+//   index.collect(previous_price, quote, hits);   // hits gets {42, Direction::up}
+//
+// The firing rules are those documented in condition.hpp. A `crossing` alert
+// sits on both line sets and may be reported twice for one quote; the caller
+// de-duplicates. Not thread-safe: owned by one engine shard.
+#pragma once
+
+#include <optional>
+#include <set>
+#include <utility>
+#include <vector>
+
+#include "rules/condition.hpp"
+#include "rules/quote.hpp"
+
+namespace bw {
+
+struct ThresholdHit {
+  AlertId alert_id;
+  Direction direction;
+};
+
+class ThresholdIndex {
+ public:
+  void insert(AlertId id, const Condition& condition);
+  void erase(AlertId id, const Condition& condition);
+  bool empty() const;
+
+  // Appends every alert that the move from `previous` through `quote` fires.
+  void collect(std::optional<Price> previous, const Quote& quote,
+               std::vector<ThresholdHit>& hits) const;
+
+ private:
+  using Entry = std::pair<Price, AlertId>;
+  using Entries = std::set<Entry>;
+
+  Entries above_;       // fires when high > T
+  Entries below_;       // fires when low < T
+  Entries up_lines_;    // fires when min(previous, low) < T <= high
+  Entries down_lines_;  // fires when low <= T < max(previous, high)
+};
+
+}  // namespace bw

@@ -1,0 +1,88 @@
+// SseServer: the server-sent-events stream listener (`[stream] listen`), on
+// Boost.Asio/Beast. Serves `GET /api/v1/events`: per-user notification events
+// with ids and Last-Event-ID replay, conflated live quotes, heartbeats.
+//
+//   SseServer server(options, authenticate, replay);
+//   std::uint16_t port = server.start();   // throws std::runtime_error if bind fails
+//   server.publish_notification(user_id, id, json);   // from any thread
+//   server.publish_quote("AAPL", json);                 // from any thread
+//   server.stop();                                      // closes sessions, joins threads
+//
+// Wire contract (docs/API.md):
+//   - auth: `Authorization: Bearer <token>` or `?access_token=<token>`; a bad or
+//     missing token gets a plain 401 (not a stream), unknown paths 404, other
+//     methods 405 (OPTIONS answers CORS preflight).
+//   - response: 200 `text/event-stream`, `Cache-Control: no-cache`,
+//     `Access-Control-Allow-Origin: *`, then `retry: 3000` and events.
+//   - `Last-Event-ID` header (or `lastEventId` query): first replays the user's
+//     notifications with id > N (oldest first), then live ones; a live
+//     notification whose id is <= the last id sent is skipped (no duplicates).
+//   - notifications: `event: notification\nid: <id>\ndata: <json>\n\n`
+//   - quotes: `event: quote\ndata: <json>\n\n`, at most one per symbol per
+//     `quote_interval` per client: a slow client gets the latest price, never a backlog.
+//   - heartbeat: `: heartbeat\n\n` every `heartbeat_interval`.
+//   - a client whose unsent notification bytes exceed `max_client_buffer_bytes`
+//     is disconnected (it replays on reconnect): notifications are never dropped.
+//
+// Thread safety: publish_* and client_count are safe from any thread; start and
+// stop from the owning thread only. Each session runs on its own strand; one
+// slow or stalled client never delays another.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace bw {
+
+struct SseServerOptions {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 8081;  // 0 picks a free port; start() returns it
+  int io_threads = 1;
+  std::chrono::milliseconds heartbeat_interval{15000};
+  std::chrono::milliseconds quote_interval{250};
+  std::size_t max_client_buffer_bytes = 1 << 20;
+  std::size_t max_clients = 10000;  // further connections get 503
+  std::chrono::milliseconds retry_hint{3000};
+};
+
+// One stored notification, as replay returns it.
+struct StoredEvent {
+  std::int64_t id = 0;
+  std::string json;
+};
+
+// Resolves a bearer token to a user id; empty when unknown. May block (it reads
+// the store): the server calls it off the I/O threads.
+using StreamAuthenticator = std::function<std::optional<std::int64_t>(std::string_view token)>;
+// The user's notifications with id > after_id, oldest first, at most `limit`.
+// May block: called off the I/O threads.
+using StreamReplay = std::function<std::vector<StoredEvent>(std::int64_t user_id,
+                                                            std::int64_t after_id,
+                                                            std::size_t limit)>;
+
+class SseServer {
+ public:
+  SseServer(SseServerOptions options, StreamAuthenticator authenticate, StreamReplay replay);
+  ~SseServer();
+  SseServer(const SseServer&) = delete;
+  SseServer& operator=(const SseServer&) = delete;
+
+  std::uint16_t start();
+  void stop();
+
+  void publish_notification(std::int64_t user_id, std::int64_t id, std::string json);
+  void publish_quote(const std::string& symbol, std::string json);
+  std::size_t client_count() const;
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace bw
