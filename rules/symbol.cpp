@@ -9,16 +9,16 @@ bool allowed(char c) {
 }  // namespace
 
 Result<Symbol> normalize_symbol(std::string_view text) {
-  if (text.empty()) return Error{"symbol must not be empty"};
+  if (text.empty()) return Error{"symbol: must not be empty"};
   if (text.size() > kMaxSymbolLength) {
-    return Error{"symbol must be at most 15 characters"};
+    return Error{"symbol: must be at most 15 characters"};
   }
   Symbol out;
   out.reserve(text.size());
   for (char c : text) {
     char upper = (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
     if (!allowed(upper)) {
-      return Error{"symbol may contain only A-Z, 0-9, '.', '-' and '/'"};
+      return Error{"symbol: may contain only A-Z, 0-9, '.', '-' and '/'"};
     }
     out.push_back(upper);
   }

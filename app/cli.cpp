@@ -1,0 +1,96 @@
+#include "app/cli.hpp"
+
+#include <array>
+
+namespace bw {
+
+namespace {
+
+struct VerbSpec {
+  std::string_view name;
+  std::size_t words;        // how many argv words make the verb
+  std::size_t positionals;  // exactly this many after the verb
+  bool takes_admin;
+};
+
+constexpr std::array<VerbSpec, 4> kVerbs{{
+    {"serve", 1, 0, false},
+    {"user add", 2, 1, true},
+    {"token create", 2, 1, false},
+    {"config check", 2, 1, false},
+}};
+
+}  // namespace
+
+std::string usage_text() {
+  return R"(Usage: bellwether VERB [options]
+
+Verbs:
+  serve                  run the server (REST + dashboard, event stream, feeds)
+  user add NAME [--admin]
+                         create a user
+  token create NAME      create an API token for user NAME; prints only the token
+  config check FILE      validate a config file; prints every problem as file:line:col
+
+Options (every verb):
+  --config FILE          config file (TOML); without it, built-in defaults
+  --set SECTION.KEY=VALUE
+                         override one config value (repeatable),
+                         e.g. --set web.listen=127.0.0.1:18080 --set storage.path=/tmp/bw.db
+  --help                 show this help
+)";
+}
+
+Result<CliArgs> parse_cli(const std::vector<std::string>& argv) {
+  CliArgs args;
+  std::vector<std::string> words;
+  for (std::size_t i = 0; i < argv.size(); ++i) {
+    const std::string& arg = argv[i];
+    auto value_of = [&](std::string_view option) -> Result<std::string> {
+      if (i + 1 >= argv.size()) return Error{std::string(option) + " needs a value"};
+      return argv[++i];
+    };
+    if (arg == "--help" || arg == "-h") {
+      args.help = true;
+    } else if (arg == "--admin") {
+      args.admin = true;
+    } else if (arg == "--config") {
+      Result<std::string> v = value_of("--config");
+      if (!v) return Error{v.error()};
+      args.config_file = *v;
+    } else if (arg.rfind("--config=", 0) == 0) {
+      args.config_file = arg.substr(9);
+    } else if (arg == "--set") {
+      Result<std::string> v = value_of("--set");
+      if (!v) return Error{v.error()};
+      args.overrides.push_back(*v);
+    } else if (arg.rfind("--set=", 0) == 0) {
+      args.overrides.push_back(arg.substr(6));
+    } else if (arg.size() > 1 && arg[0] == '-') {
+      return Error{"unknown option " + arg};
+    } else {
+      words.push_back(arg);
+    }
+  }
+  if (words.empty()) {
+    if (args.help) return CliArgs{"help", {}, "", {}, false, true};
+    return Error{"missing verb"};
+  }
+  for (const VerbSpec& spec : kVerbs) {
+    if (words.size() < spec.words) continue;
+    std::string verb = words[0];
+    if (spec.words == 2) verb += " " + words[1];
+    if (verb != spec.name) continue;
+    args.verb = verb;
+    args.positional.assign(words.begin() + static_cast<long>(spec.words), words.end());
+    if (args.help) return args;
+    if (args.positional.size() != spec.positionals) {
+      return Error{args.verb + " takes " + std::to_string(spec.positionals) + " argument(s)"};
+    }
+    if (args.admin && !spec.takes_admin) return Error{"--admin is only for user add"};
+    return args;
+  }
+  return Error{"unknown verb \"" + words[0] + (words.size() > 1 ? " " + words[1] : "") + "\""};
+}
+
+}  // namespace bw

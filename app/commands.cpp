@@ -1,0 +1,134 @@
+#include "app/commands.hpp"
+
+#include <signal.h>
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+
+#include "app/server.hpp"
+#include "app/system_clock.hpp"
+#include "config/config.hpp"
+#include "store/accounts.hpp"
+#include "store/database.hpp"
+#include "web/credentials.hpp"
+
+namespace bw {
+
+namespace {
+
+constexpr int kExitOk = 0;
+constexpr int kExitFailure = 1;
+constexpr int kExitUsage = 2;
+
+std::optional<Config> load(const CliArgs& args) {
+  Result<Config> config = load_config(args.config_file, args.overrides);
+  if (!config) {
+    std::cerr << "bellwether: invalid configuration:\n" << config.error() << "\n";
+    return std::nullopt;
+  }
+  spdlog::set_level(spdlog::level::from_str(config->log.level));
+  return *config;
+}
+
+std::unique_ptr<Database> open_database(const Config& config) {
+  std::filesystem::path parent = std::filesystem::path(config.storage.path).parent_path();
+  if (!parent.empty()) std::filesystem::create_directories(parent);
+  return Database::open(config.storage.path, 1);
+}
+
+// Blocks SIGINT/SIGTERM in every thread (call before any thread starts) and
+// waits for one; a second signal then ends the process at once.
+int wait_for_shutdown_signal(sigset_t& signals) {
+  int received = 0;
+  sigwait(&signals, &received);
+  spdlog::info("received {}, shutting down (send again to exit immediately)", strsignal(received));
+  signal(SIGINT, SIG_DFL);
+  signal(SIGTERM, SIG_DFL);
+  pthread_sigmask(SIG_UNBLOCK, &signals, nullptr);
+  return received;
+}
+
+int serve(const CliArgs& args) {
+  std::optional<Config> config = load(args);
+  if (!config) return kExitUsage;
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+  Server server(*config);
+  server.start();
+  wait_for_shutdown_signal(signals);
+  server.stop();
+  return kExitOk;
+}
+
+int user_add(const CliArgs& args) {
+  std::optional<Config> config = load(args);
+  if (!config) return kExitUsage;
+  const std::string& name = args.positional[0];
+  if (name.empty() || name.size() > 64 ||
+      name.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") !=
+          std::string::npos) {
+    std::cerr << "bellwether: user name must be 1-64 characters of letters, digits, '.', '_', '-'\n";
+    return kExitUsage;
+  }
+  auto db = open_database(*config);
+  Accounts accounts(*db);
+  SystemClock clock;
+  Result<User> user = accounts.create_user({name, args.admin, std::nullopt, false}, clock.now_ms());
+  if (!user) {
+    std::cerr << "bellwether: " << user.error() << "\n";
+    return kExitFailure;
+  }
+  std::cout << "created " << (user->admin ? "admin " : "") << "user " << user->name << " (id "
+            << user->id << ")\n";
+  return kExitOk;
+}
+
+int token_create(const CliArgs& args) {
+  std::optional<Config> config = load(args);
+  if (!config) return kExitUsage;
+  init_crypto();
+  auto db = open_database(*config);
+  Accounts accounts(*db);
+  std::optional<User> user = accounts.find_user(args.positional[0]);
+  if (!user) {
+    std::cerr << "bellwether: no user named " << args.positional[0] << "\n";
+    return kExitFailure;
+  }
+  const std::string token = generate_token();
+  accounts.add_token(user->id, hash_token(token), "cli", SystemClock().now_ms());
+  std::cout << token << "\n";
+  return kExitOk;
+}
+
+int config_check(const CliArgs& args) {
+  Result<Config> config = load_config(args.positional[0], args.overrides);
+  if (!config) {
+    std::cerr << config.error() << "\n";
+    return kExitFailure;
+  }
+  std::cout << args.positional[0] << ": ok\n";
+  return kExitOk;
+}
+
+}  // namespace
+
+int run_command(const CliArgs& args) {
+  if (args.help || args.verb == "help") {
+    std::cout << usage_text();
+    return kExitOk;
+  }
+  if (args.verb == "serve") return serve(args);
+  if (args.verb == "user add") return user_add(args);
+  if (args.verb == "token create") return token_create(args);
+  if (args.verb == "config check") return config_check(args);
+  std::cerr << usage_text();
+  return kExitUsage;
+}
+
+}  // namespace bw

@@ -1,0 +1,86 @@
+#include "app/engine_worker.hpp"
+
+#include <spdlog/spdlog.h>
+
+namespace bw {
+
+EngineWorker::EngineWorker(EngineQueue& queue, Notifier& notifier, PriceRepository& prices,
+                           std::chrono::milliseconds price_flush_interval)
+    : queue_(queue), notifier_(notifier), prices_(prices), price_flush_interval_(price_flush_interval) {}
+
+EngineWorker::~EngineWorker() { stop(); }
+
+void EngineWorker::load(const std::vector<Alert>& armed, const std::vector<LastPrice>& last_prices) {
+  for (const LastPrice& p : last_prices) engine_.restore_last_price(p.symbol, p.price);
+  for (const Alert& alert : armed) {
+    if (Status s = engine_.add(alert); !s) spdlog::warn("engine: skipped alert {}: {}", alert.id, s.error());
+  }
+  spdlog::info("engine: loaded {} armed alerts and {} last prices", engine_.alert_count(),
+               last_prices.size());
+}
+
+void EngineWorker::start() { thread_ = std::thread([this] { run(); }); }
+
+void EngineWorker::stop() {
+  queue_.close();
+  if (thread_.joinable()) thread_.join();
+}
+
+void EngineWorker::arm(const Alert& alert) {
+  queue_.push_command({[alert](Engine& engine) {
+    if (Status s = engine.add(alert); !s) spdlog::warn("engine: cannot arm alert {}: {}", alert.id, s.error());
+  }});
+}
+
+void EngineWorker::disarm(AlertId id) {
+  queue_.push_command({[id](Engine& engine) { engine.remove(id); }});
+}
+
+void EngineWorker::run() {
+  using clock = std::chrono::steady_clock;
+  std::vector<EngineQueue::Entry> batch;
+  std::vector<Fire> fires;
+  auto next_flush = clock::now() + price_flush_interval_;
+  bool open = true;
+  while (open) {
+    batch.clear();
+    open = queue_.pop_all(batch, price_flush_interval_);
+    apply(batch, fires);
+    if (!fires.empty()) {
+      last_ticket_ = notifier_.submit(std::move(fires));
+      fires.clear();
+    }
+    if (!open || clock::now() >= next_flush) {
+      notifier_.wait_until_processed(last_ticket_);
+      flush_prices();
+      next_flush = clock::now() + price_flush_interval_;
+    }
+  }
+}
+
+void EngineWorker::apply(std::vector<EngineQueue::Entry>& batch, std::vector<Fire>& fires) {
+  for (EngineQueue::Entry& entry : batch) {
+    if (auto* quote = std::get_if<Quote>(&entry)) {
+      engine_.on_quote(*quote, fires);
+      dirty_prices_[quote->symbol] = LastPrice{quote->symbol, quote->price, quote->ts_ms};
+    } else {
+      std::get<EngineCommand>(entry).apply(engine_);
+    }
+  }
+}
+
+void EngineWorker::flush_prices() {
+  if (dirty_prices_.empty()) return;
+  std::vector<LastPrice> batch;
+  batch.reserve(dirty_prices_.size());
+  for (auto& [symbol, price] : dirty_prices_) batch.push_back(price);
+  try {
+    prices_.save(batch);
+    dirty_prices_.clear();
+  } catch (const std::exception& error) {
+    // Kept dirty: the next flush retries.
+    spdlog::error("engine: saving {} last prices failed: {}", batch.size(), error.what());
+  }
+}
+
+}  // namespace bw

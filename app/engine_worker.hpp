@@ -1,0 +1,57 @@
+// EngineWorker: the thread that owns the Engine (one shard). It drains the
+// EngineQueue (quotes and alert commands, in order), hands fires to the
+// Notifier, and persists each symbol's last price every
+// `price_flush_interval` (and on stop) for restart continuity.
+//
+//   EngineWorker worker(queue, notifier, prices, 200ms);
+//   worker.load(alerts.list_armed(), prices.load_all());   // before start
+//   worker.start();
+//   worker.arm(alert);          // AlertEngine: from any thread, via the queue
+//   worker.stop();              // closes the queue, drains it, final flush, joins
+//
+// Only the worker thread touches the Engine; arm/disarm are safe from any thread.
+#pragma once
+
+#include <chrono>
+#include <thread>
+#include <unordered_map>
+
+#include "ingest/engine_queue.hpp"
+#include "notify/notifier.hpp"
+#include "store/price_repository.hpp"
+#include "web/api_context.hpp"
+
+namespace bw {
+
+class EngineWorker : public AlertEngine {
+ public:
+  EngineWorker(EngineQueue& queue, Notifier& notifier, PriceRepository& prices,
+               std::chrono::milliseconds price_flush_interval);
+  ~EngineWorker() override;
+  EngineWorker(const EngineWorker&) = delete;
+  EngineWorker& operator=(const EngineWorker&) = delete;
+
+  void load(const std::vector<Alert>& armed, const std::vector<LastPrice>& last_prices);
+  void start();
+  void stop();
+
+  void arm(const Alert& alert) override;
+  void disarm(AlertId id) override;
+
+ private:
+  void run();
+  void apply(std::vector<EngineQueue::Entry>& batch, std::vector<Fire>& fires);
+  void flush_prices();
+
+  EngineQueue& queue_;
+  Notifier& notifier_;
+  PriceRepository& prices_;
+  const std::chrono::milliseconds price_flush_interval_;
+  std::thread thread_;
+  // Owned by the worker thread (or the caller before start / after stop).
+  Engine engine_;
+  std::unordered_map<Symbol, LastPrice> dirty_prices_;
+  std::uint64_t last_ticket_ = 0;  // of the newest fires handed to the notifier
+};
+
+}  // namespace bw

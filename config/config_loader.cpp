@@ -1,0 +1,364 @@
+// Loads bellwether.toml into a Config: parse, apply --set overrides, then walk
+// every table with a TableReader that checks each key's type and range and
+// reports unknown keys (with a "did you mean" suggestion). All problems are
+// collected, not just the first.
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <limits>
+#include <set>
+#include <sstream>
+
+#include "config/config.hpp"
+#include "config/units.hpp"
+
+namespace bw {
+
+namespace {
+
+class Problems {
+ public:
+  explicit Problems(std::string file) : file_(std::move(file)) {}
+
+  void add(const toml::source_region& where, const std::string& key, const std::string& reason) {
+    std::ostringstream line;
+    if (where.begin.line == 0) {
+      line << "--set " << key << ": " << reason;  // a value from the command line
+    } else {
+      line << file_ << ':' << where.begin.line << ':' << where.begin.column << ": " << key << ": "
+           << reason;
+    }
+    lines_.push_back(line.str());
+  }
+  bool empty() const { return lines_.empty(); }
+  std::string joined() const {
+    std::string out;
+    for (const auto& l : lines_) out += (out.empty() ? "" : "\n") + l;
+    return out;
+  }
+
+ private:
+  std::string file_;
+  std::vector<std::string> lines_;
+};
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      std::size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+// Reads the keys of one table; what it was not asked about is unknown.
+class TableReader {
+ public:
+  TableReader(const toml::table& table, std::string prefix, Problems& problems)
+      : table_(table), prefix_(std::move(prefix)), problems_(problems) {}
+
+  const toml::node* get(std::string_view key) {
+    known_.insert(std::string(key));
+    return table_.get(key);
+  }
+
+  void string(std::string_view key, std::string& out) {
+    const toml::node* node = get(key);
+    if (!node) return;
+    if (auto value = node->value<std::string>()) {
+      out = *value;
+    } else {
+      fail(*node, key, "expected a string");
+    }
+  }
+
+  template <typename Int>
+  void integer(std::string_view key, Int& out, std::int64_t min, std::int64_t max) {
+    const toml::node* node = get(key);
+    if (!node) return;
+    auto value = node->as_integer();
+    if (!value) return fail(*node, key, "expected an integer");
+    if (value->get() < min || value->get() > max) {
+      return fail(*node, key,
+                  "must be between " + std::to_string(min) + " and " + std::to_string(max));
+    }
+    out = static_cast<Int>(value->get());
+  }
+
+  void number(std::string_view key, double& out, double min, double max) {
+    const toml::node* node = get(key);
+    if (!node) return;
+    std::optional<double> value = node->value<double>();
+    if (!value) return fail(*node, key, "expected a number");
+    if (*value < min || *value > max) {
+      std::ostringstream range;
+      range << "must be between " << min << " and " << max;
+      return fail(*node, key, range.str());
+    }
+    out = *value;
+  }
+
+  void duration(std::string_view key, std::chrono::milliseconds& out,
+                std::chrono::milliseconds min) {
+    const toml::node* node = get(key);
+    if (!node) return;
+    auto text = node->value<std::string>();
+    if (!text) return fail(*node, key, "expected a duration string such as \"30s\"");
+    Result<std::chrono::milliseconds> parsed = parse_duration(*text);
+    if (!parsed) return fail(*node, key, parsed.error());
+    if (*parsed < min) {
+      return fail(*node, key, "must be at least " + std::to_string(min.count()) + "ms");
+    }
+    out = *parsed;
+  }
+
+  void size(std::string_view key, std::size_t& out, std::uint64_t min) {
+    const toml::node* node = get(key);
+    if (!node) return;
+    Result<std::uint64_t> parsed = Error{"expected a size such as \"1MiB\" or a byte count"};
+    if (auto bytes = node->as_integer(); bytes && bytes->get() >= 0) {
+      parsed = static_cast<std::uint64_t>(bytes->get());
+    } else if (auto text = node->value<std::string>()) {
+      parsed = parse_size(*text);
+    }
+    if (!parsed) return fail(*node, key, parsed.error());
+    if (*parsed < min) return fail(*node, key, "must be at least " + std::to_string(min) + " bytes");
+    out = static_cast<std::size_t>(*parsed);
+  }
+
+  void listen(std::string_view key, ListenAddress& out) {
+    const toml::node* node = get(key);
+    if (!node) return;
+    auto text = node->value<std::string>();
+    if (!text) return fail(*node, key, "expected \"host:port\"");
+    auto colon = text->rfind(':');
+    if (colon == std::string::npos || colon == 0) {
+      return fail(*node, key, "expected \"host:port\", e.g. \"127.0.0.1:8080\"");
+    }
+    std::string port_text = text->substr(colon + 1);
+    int port = -1;
+    try {
+      std::size_t used = 0;
+      port = std::stoi(port_text, &used);
+      if (used != port_text.size()) port = -1;
+    } catch (const std::exception&) {
+      port = -1;
+    }
+    if (port < 0 || port > 65535) return fail(*node, key, "port must be a number from 0 to 65535");
+    out.host = text->substr(0, colon);
+    if (out.host.size() > 2 && out.host.front() == '[' && out.host.back() == ']') {
+      out.host = out.host.substr(1, out.host.size() - 2);
+    }
+    out.port = static_cast<std::uint16_t>(port);
+  }
+
+  void strings(std::string_view key, std::vector<std::string>& out) {
+    const toml::node* node = get(key);
+    if (!node) return;
+    const toml::array* array = node->as_array();
+    if (!array) return fail(*node, key, "expected an array of strings");
+    out.clear();
+    for (const toml::node& item : *array) {
+      auto text = item.value<std::string>();
+      if (!text) return fail(item, key, "expected an array of strings");
+      out.push_back(*text);
+    }
+  }
+
+  void one_of(std::string_view key, std::string& out, std::initializer_list<std::string_view> options) {
+    const toml::node* node = get(key);
+    if (!node) return;
+    auto text = node->value<std::string>();
+    std::string choices;
+    for (auto o : options) choices += (choices.empty() ? "" : ", ") + std::string(o);
+    if (!text || std::find(options.begin(), options.end(), *text) == options.end()) {
+      return fail(*node, key, "must be one of: " + choices);
+    }
+    out = *text;
+  }
+
+  void require(std::string_view key) {
+    if (!table_.contains(key)) {
+      problems_.add(table_.source(), full(key), "is required");
+    }
+  }
+
+  void fail(const toml::node& node, std::string_view key, const std::string& reason) {
+    problems_.add(node.source(), full(key), reason);
+  }
+
+  // Reports every key nobody asked about.
+  void reject_unknown() {
+    for (const auto& [key, node] : table_) {
+      if (known_.count(std::string(key.str()))) continue;
+      std::string reason = "unknown key";
+      std::string best;
+      std::size_t best_distance = 3;
+      for (const auto& candidate : known_) {
+        std::size_t d = edit_distance(key.str(), candidate);
+        if (d < best_distance) best_distance = d, best = candidate;
+      }
+      if (!best.empty()) reason += " (did you mean \"" + best + "\"?)";
+      problems_.add(node.source(), full(key.str()), reason);
+    }
+  }
+
+ private:
+  std::string full(std::string_view key) const {
+    return prefix_.empty() ? std::string(key) : prefix_ + "." + std::string(key);
+  }
+
+  const toml::table& table_;
+  std::string prefix_;
+  Problems& problems_;
+  std::set<std::string> known_;
+};
+
+const toml::table* sub_table(TableReader& root, std::string_view key, Problems& problems) {
+  const toml::node* node = root.get(key);
+  if (!node) return nullptr;
+  if (!node->is_table()) {
+    root.fail(*node, key, "expected a table [" + std::string(key) + "]");
+    return nullptr;
+  }
+  return node->as_table();
+}
+
+void read_web(const toml::table& table, WebConfig& web, Problems& problems) {
+  TableReader r(table, "web", problems);
+  r.listen("listen", web.listen);
+  r.integer("threads", web.threads, 1, 1024);
+  r.size("max_body_bytes", web.max_body_bytes, 1024);
+  r.string("ui_dir", web.ui_dir);
+  r.reject_unknown();
+}
+
+void read_stream(const toml::table& table, StreamConfig& stream, Problems& problems) {
+  TableReader r(table, "stream", problems);
+  r.listen("listen", stream.listen);
+  r.integer("io_threads", stream.io_threads, 1, 64);
+  r.duration("heartbeat", stream.heartbeat, std::chrono::milliseconds(100));
+  r.duration("quote_interval", stream.quote_interval, std::chrono::milliseconds(10));
+  r.size("max_client_buffer", stream.max_client_buffer_bytes, 4096);
+  r.integer("max_clients", stream.max_clients, 1, 1'000'000);
+  r.reject_unknown();
+}
+
+void read_storage(const toml::table& table, StorageConfig& storage, Problems& problems) {
+  TableReader r(table, "storage", problems);
+  r.string("path", storage.path);
+  if (storage.path.empty()) r.fail(table, "path", "must not be empty");
+  r.reject_unknown();
+}
+
+void read_engine(const toml::table& table, EngineConfig& engine, Problems& problems) {
+  TableReader r(table, "engine", problems);
+  r.integer("queue_capacity", engine.queue_capacity, 16, 100'000'000);
+  r.duration("full_queue_timeout", engine.full_queue_timeout, std::chrono::milliseconds(0));
+  r.duration("price_flush_interval", engine.price_flush_interval, std::chrono::milliseconds(10));
+  r.reject_unknown();
+}
+
+void read_log(const toml::table& table, LogConfig& log, Problems& problems) {
+  TableReader r(table, "log", problems);
+  r.one_of("level", log.level, {"trace", "debug", "info", "warn", "error", "off"});
+  r.reject_unknown();
+}
+
+void read_sources(const toml::node& node, std::vector<SourceConfig>& sources, Problems& problems) {
+  const toml::array* array = node.as_array();
+  if (!array) return problems.add(node.source(), "sources", "expected an array of [[sources]] tables");
+  std::set<std::string> names;
+  for (std::size_t i = 0; i < array->size(); ++i) {
+    const toml::node& item = *array->get(i);
+    const std::string prefix = "sources[" + std::to_string(i) + "]";
+    const toml::table* table = item.as_table();
+    if (!table) {
+      problems.add(item.source(), prefix, "expected a table");
+      continue;
+    }
+    SourceConfig source;
+    TableReader r(*table, prefix, problems);
+    r.require("name");
+    r.require("type");
+    r.string("name", source.name);
+    r.one_of("type", source.type, {"simulated"});
+    r.integer("seed", source.seed, 0, std::numeric_limits<std::int64_t>::max());
+    r.duration("interval", source.interval, std::chrono::milliseconds(10));
+    r.number("time_scale", source.time_scale, 0.0, 1e6);
+    r.strings("symbols", source.symbols);
+    r.reject_unknown();
+    if (!source.name.empty() && !names.insert(source.name).second) {
+      r.fail(*table->get("name"), "name", "duplicate source name \"" + source.name + "\"");
+    }
+    sources.push_back(std::move(source));
+  }
+}
+
+// Applies "a.b=value" to the parsed document; errors go to `problems`.
+void apply_override(toml::table& root, const std::string& assignment, Problems& problems) {
+  auto eq = assignment.find('=');
+  if (eq == std::string::npos || eq == 0) {
+    return problems.add({}, assignment, "expected section.key=value");
+  }
+  std::string path = assignment.substr(0, eq);
+  std::string value = assignment.substr(eq + 1);
+  toml::table* table = &root;
+  std::string_view rest = path;
+  while (true) {
+    auto dot = rest.find('.');
+    std::string key(rest.substr(0, dot));
+    if (key.empty()) return problems.add({}, path, "empty key segment");
+    if (dot == std::string_view::npos) {
+      toml::table holder;
+      try {
+        holder = toml::parse("v = " + value);
+      } catch (const toml::parse_error&) {
+        holder.insert_or_assign("v", value);  // not a TOML value: take it as a string
+      }
+      table->insert_or_assign(key, std::move(*holder.get("v")));
+      return;
+    }
+    auto [it, inserted] = table->emplace<toml::table>(key);
+    if (!it->second.is_table()) return problems.add({}, path, key + " is not a table");
+    table = it->second.as_table();
+    rest = rest.substr(dot + 1);
+  }
+}
+
+}  // namespace
+
+Result<Config> load_config(const std::string& path, const std::vector<std::string>& overrides) {
+  Problems problems(path);
+  toml::table root;
+  try {
+    if (!path.empty()) root = toml::parse_file(path);
+  } catch (const toml::parse_error& error) {
+    std::ostringstream line;
+    const auto& where = error.source().begin;
+    line << path << ':' << where.line << ':' << where.column << ": " << error.description();
+    return Error{line.str()};
+  }
+  for (const std::string& assignment : overrides) apply_override(root, assignment, problems);
+
+  Config config;
+  config.file = path;
+  TableReader top(root, "", problems);
+  if (const toml::table* t = sub_table(top, "web", problems)) read_web(*t, config.web, problems);
+  if (const toml::table* t = sub_table(top, "stream", problems)) read_stream(*t, config.stream, problems);
+  if (const toml::table* t = sub_table(top, "storage", problems)) read_storage(*t, config.storage, problems);
+  if (const toml::table* t = sub_table(top, "engine", problems)) read_engine(*t, config.engine, problems);
+  if (const toml::table* t = sub_table(top, "log", problems)) read_log(*t, config.log, problems);
+  if (const toml::node* sources = top.get("sources")) read_sources(*sources, config.sources, problems);
+  top.reject_unknown();
+  if (!problems.empty()) return Error{problems.joined()};
+  return config;
+}
+
+}  // namespace bw

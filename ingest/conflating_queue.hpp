@@ -1,0 +1,126 @@
+// ConflatingQueue: the bounded queue from ingest to an engine shard. Quotes
+// and engine commands travel in one FIFO, so a command (e.g. "arm alert 7")
+// takes effect before every quote pushed after it.
+//
+//   ConflatingQueue<Command> queue(/*capacity=*/100000);
+//   queue.push_quote(q);                  // merges into a pending quote of q.symbol
+//   queue.push_command(cmd);
+//   std::vector<Entry> batch; queue.pop_all(batch, 100ms);
+//
+// Overflow policy: while the consumer falls behind, a quote for a symbol that
+// already has a pending entry (pushed after the last command) is merged into
+// it as a mini-bar (Quote::merge keeps open/high/low/close/volume), so the
+// queue holds at most one pending quote per symbol and no crossing is lost.
+// Only when `capacity` entries are pending does push_quote wait, up to its
+// timeout, and then report false (the caller answers 503 or retries).
+// Commands are never merged; they wait for room without a timeout.
+//
+// Thread-safe: any number of producers, one consumer.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <mutex>
+#include <unordered_map>
+#include <variant>
+#include <vector>
+
+#include "rules/quote.hpp"
+
+namespace bw {
+
+struct QueueCounters {
+  std::uint64_t pushed = 0;
+  std::uint64_t merged = 0;
+  std::uint64_t rejected_full = 0;
+  std::size_t depth = 0;
+};
+
+template <typename Command>
+class ConflatingQueue {
+ public:
+  using Entry = std::variant<Quote, Command>;
+
+  explicit ConflatingQueue(std::size_t capacity) : capacity_(capacity) {}
+
+  // False when the queue stayed full for `timeout`, or is closed.
+  bool push_quote(const Quote& quote, std::chrono::milliseconds timeout) {
+    std::unique_lock lock(mutex_);
+    ++counters_.pushed;
+    auto pending = mergeable_.find(quote.symbol);
+    if (pending != mergeable_.end()) {
+      std::get<Quote>(entries_[pending->second - popped_]).merge(quote);
+      ++counters_.merged;
+      return true;
+    }
+    if (!wait_for_room(lock, timeout)) {
+      ++counters_.rejected_full;
+      return false;
+    }
+    mergeable_[quote.symbol] = popped_ + entries_.size();
+    entries_.emplace_back(quote);
+    ready_.notify_one();
+    return true;
+  }
+
+  // Waits for room as long as it takes; false only when closed.
+  bool push_command(Command command) {
+    std::unique_lock lock(mutex_);
+    room_.wait(lock, [&] { return closed_ || entries_.size() < capacity_; });
+    if (closed_) return false;
+    // A barrier: later quotes must not merge into entries before it.
+    mergeable_.clear();
+    entries_.emplace_back(std::move(command));
+    ready_.notify_one();
+    return true;
+  }
+
+  // Moves everything pending into `out` (appending); waits up to `timeout` for
+  // the first entry. Returns false once closed and drained.
+  bool pop_all(std::vector<Entry>& out, std::chrono::milliseconds timeout) {
+    std::unique_lock lock(mutex_);
+    ready_.wait_for(lock, timeout, [&] { return closed_ || !entries_.empty(); });
+    if (entries_.empty()) return !closed_;
+    for (auto& entry : entries_) out.push_back(std::move(entry));
+    popped_ += entries_.size();
+    entries_.clear();
+    mergeable_.clear();
+    room_.notify_all();
+    return true;
+  }
+
+  void close() {
+    std::lock_guard lock(mutex_);
+    closed_ = true;
+    ready_.notify_all();
+    room_.notify_all();
+  }
+
+  QueueCounters counters() const {
+    std::lock_guard lock(mutex_);
+    QueueCounters copy = counters_;
+    copy.depth = entries_.size();
+    return copy;
+  }
+
+ private:
+  bool wait_for_room(std::unique_lock<std::mutex>& lock, std::chrono::milliseconds timeout) {
+    return room_.wait_for(lock, timeout, [&] { return closed_ || entries_.size() < capacity_; }) &&
+           !closed_;
+  }
+
+  const std::size_t capacity_;
+  mutable std::mutex mutex_;
+  std::condition_variable ready_;
+  std::condition_variable room_;
+  // All below guarded by mutex_.
+  std::deque<Entry> entries_;
+  std::uint64_t popped_ = 0;  // entries handed out so far: absolute index base
+  std::unordered_map<Symbol, std::uint64_t> mergeable_;  // symbol → absolute index
+  QueueCounters counters_;
+  bool closed_ = false;
+};
+
+}  // namespace bw

@@ -1,0 +1,54 @@
+// SimulatedFeed: the `simulated` source. A thread that steps a SimulatedMarket
+// every `interval` and publishes the validated quotes to a QuoteSink.
+//
+//   SimulatedFeed feed(options, sink, clock);
+//   feed.start();  ...  feed.stop();   // stop() joins; also done by the destructor
+//
+// start/stop from the owning thread only.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "ingest/quote_sink.hpp"
+#include "ingest/simulated_market.hpp"
+#include "rules/clock.hpp"
+
+namespace bw {
+
+struct SimulatedFeedOptions {
+  std::string name = "sim";
+  std::uint64_t seed = 42;
+  std::chrono::milliseconds interval{250};
+  double time_scale = 60.0;
+  std::vector<std::string> symbols;  // empty: every default ticker
+};
+
+class SimulatedFeed {
+ public:
+  SimulatedFeed(SimulatedFeedOptions options, QuoteSink& sink, const Clock& clock);
+  ~SimulatedFeed();
+  SimulatedFeed(const SimulatedFeed&) = delete;
+  SimulatedFeed& operator=(const SimulatedFeed&) = delete;
+
+  void start();
+  void stop();
+
+ private:
+  void run();
+
+  const SimulatedFeedOptions options_;
+  QuoteSink& sink_;
+  const Clock& clock_;
+  SimulatedMarket market_;
+  std::thread thread_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;  // guarded by mutex_
+};
+
+}  // namespace bw

@@ -1,0 +1,111 @@
+#include "notify/notifier.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+
+#include "notify/message.hpp"
+
+namespace bw {
+
+Notifier::Notifier(NotificationRepository& repository, const Clock& clock,
+                   std::vector<NotificationSink*> sinks, std::size_t max_pending)
+    : repository_(repository), clock_(clock), sinks_(std::move(sinks)), max_pending_(max_pending) {}
+
+Notifier::~Notifier() { stop(); }
+
+void Notifier::start() { thread_ = std::thread([this] { run(); }); }
+
+void Notifier::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  ready_.notify_all();
+  room_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+std::uint64_t Notifier::submit(std::vector<Fire> fires) {
+  std::unique_lock lock(mutex_);
+  for (Fire& fire : fires) {
+    room_.wait(lock, [&] { return stopping_ || pending_.size() < max_pending_; });
+    pending_.push_back(std::move(fire));
+    ++submitted_;
+  }
+  ready_.notify_one();
+  return submitted_;
+}
+
+void Notifier::wait_until_processed(std::uint64_t ticket) {
+  std::unique_lock lock(mutex_);
+  processed_cv_.wait(lock, [&] { return processed_ >= ticket || exited_; });
+}
+
+std::uint64_t Notifier::committed_count() const {
+  std::lock_guard lock(mutex_);
+  return committed_;
+}
+
+bool Notifier::stopping_requested() const {
+  std::lock_guard lock(mutex_);
+  return stopping_;
+}
+
+void Notifier::run() {
+  std::vector<Fire> batch;
+  std::unique_lock lock(mutex_);
+  while (true) {
+    ready_.wait(lock, [&] { return stopping_ || !pending_.empty(); });
+    // On stop, drain what was already submitted before leaving.
+    if (pending_.empty()) {
+      exited_ = true;
+      processed_cv_.notify_all();
+      return;
+    }
+    batch.assign(std::make_move_iterator(pending_.begin()), std::make_move_iterator(pending_.end()));
+    pending_.clear();
+    room_.notify_all();
+    lock.unlock();
+    commit_and_deliver(batch);
+    lock.lock();
+  }
+}
+
+void Notifier::commit_and_deliver(std::vector<Fire>& batch) {
+  std::vector<NewNotification> fresh;
+  fresh.reserve(batch.size());
+  const TimestampMs now = clock_.now_ms();
+  for (const Fire& fire : batch) {
+    fresh.push_back({fire.alert_id, fire.user_id, fire.symbol, fire.price, render_message(fire), now});
+  }
+  std::vector<StoredNotification> stored;
+  // Retry until the store takes the batch: these fires already left the
+  // engine, so giving up here would lose them.
+  for (int attempt = 0;; ++attempt) {
+    try {
+      stored = repository_.record_fires(fresh);
+      break;
+    } catch (const std::exception& error) {
+      spdlog::error("notify: commit of {} notifications failed (attempt {}): {}", fresh.size(),
+                    attempt + 1, error.what());
+      if (stopping_requested() && attempt >= 10) {
+        spdlog::critical("notify: giving up on {} fires at shutdown; their alerts stay armed",
+                         fresh.size());
+        break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(std::min(1000, 50 << std::min(attempt, 4))));
+    }
+  }
+  {
+    std::lock_guard lock(mutex_);
+    committed_ += stored.size();
+    processed_ += batch.size();
+  }
+  processed_cv_.notify_all();
+  for (const StoredNotification& notification : stored) {
+    for (NotificationSink* sink : sinks_) sink->deliver(notification);
+  }
+}
+
+}  // namespace bw

@@ -1,0 +1,70 @@
+// Notifier: turns engine fires into committed notifications and hands them to
+// the channels. Its own thread takes every fire queued so far, renders the
+// messages, commits them in one transaction (group commit), and only then
+// delivers them: nothing reaches a channel that is not durable.
+//
+//   Notifier notifier(repository, clock, {&sse_sink});
+//   notifier.start();
+//   notifier.submit(fires);   // from the engine thread; never blocks on SQLite
+//   notifier.stop();          // drains what was submitted, then joins
+//
+// Bound: at most `max_pending` fires wait; beyond that submit() waits for
+// room (back-pressure on the engine rather than loss).
+// Thread-safe: submit() from any thread; start/stop from the owner.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "notify/notification_sink.hpp"
+#include "rules/clock.hpp"
+#include "rules/engine.hpp"
+
+namespace bw {
+
+class Notifier {
+ public:
+  Notifier(NotificationRepository& repository, const Clock& clock,
+           std::vector<NotificationSink*> sinks, std::size_t max_pending = 100000);
+  ~Notifier();
+  Notifier(const Notifier&) = delete;
+  Notifier& operator=(const Notifier&) = delete;
+
+  void start();
+  void stop();
+  // Queues the fires; returns a ticket for wait_until_processed().
+  std::uint64_t submit(std::vector<Fire> fires);
+  // Blocks until every fire up to `ticket` is committed (or dropped as stale).
+  // The engine calls it before saving last prices, so a saved price never
+  // runs ahead of the notifications its quote caused.
+  void wait_until_processed(std::uint64_t ticket);
+
+  std::uint64_t committed_count() const;
+
+ private:
+  void run();
+  void commit_and_deliver(std::vector<Fire>& batch);
+  bool stopping_requested() const;
+
+  NotificationRepository& repository_;
+  const Clock& clock_;
+  const std::vector<NotificationSink*> sinks_;
+  const std::size_t max_pending_;
+  std::thread thread_;
+  mutable std::mutex mutex_;
+  std::condition_variable ready_;
+  std::condition_variable room_;
+  std::condition_variable processed_cv_;
+  std::deque<Fire> pending_;     // guarded by mutex_
+  bool stopping_ = false;        // guarded by mutex_
+  bool exited_ = false;          // guarded by mutex_: run() has returned
+  std::uint64_t committed_ = 0;  // guarded by mutex_
+  std::uint64_t submitted_ = 0;  // guarded by mutex_: fires ever submitted
+  std::uint64_t processed_ = 0;  // guarded by mutex_: fires committed or dropped
+};
+
+}  // namespace bw

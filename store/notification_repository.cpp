@@ -1,0 +1,71 @@
+#include "store/notification_repository.hpp"
+
+namespace bw {
+
+namespace {
+
+constexpr const char* kColumns =
+    "SELECT id, alert_id, user_id, symbol, price, message, created_at FROM notifications ";
+
+StoredNotification from_row(const sql::Statement& row) {
+  return StoredNotification{
+      row.integer(0),
+      NewNotification{row.integer(1), row.integer(2), row.text(3),
+                      Price::from_units(row.integer(4)), row.text(5), row.integer(6)}};
+}
+
+std::vector<StoredNotification> collect(sql::Statement& statement) {
+  std::vector<StoredNotification> out;
+  while (statement.step()) out.push_back(from_row(statement));
+  return out;
+}
+
+}  // namespace
+
+std::vector<StoredNotification> NotificationRepository::record_fires(
+    const std::vector<NewNotification>& fires) {
+  return db_.write([&](sql::Connection& c) {
+    std::vector<StoredNotification> stored;
+    sql::Transaction transaction(c);
+    sql::Statement mark(c,
+                        "UPDATE alerts SET state = 'triggered', last_fired_at = ?, "
+                        "updated_at = ? WHERE id = ? AND user_id = ? AND state = 'armed'");
+    sql::Statement insert(c,
+                          "INSERT INTO notifications (alert_id, user_id, symbol, price, "
+                          "message, created_at) VALUES (?, ?, ?, ?, ?, ?)");
+    for (const NewNotification& fire : fires) {
+      mark.reset();
+      mark.bind(1, fire.created_at).bind(2, fire.created_at).bind(3, fire.alert_id)
+          .bind(4, fire.user_id).run();
+      if (c.changes() != 1) continue;
+      insert.reset();
+      insert.bind(1, fire.alert_id).bind(2, fire.user_id).bind(3, fire.symbol)
+          .bind(4, fire.price.units()).bind(5, fire.message).bind(6, fire.created_at).run();
+      stored.push_back(StoredNotification{c.last_insert_id(), fire});
+    }
+    transaction.commit();
+    return stored;
+  });
+}
+
+std::vector<StoredNotification> NotificationRepository::list_recent(UserId user,
+                                                                    std::size_t limit) {
+  return db_.read([&](sql::Connection& c) {
+    sql::Statement s(c, std::string(kColumns) + "WHERE user_id = ? ORDER BY id DESC LIMIT ?");
+    s.bind(1, user).bind(2, static_cast<std::int64_t>(limit));
+    return collect(s);
+  });
+}
+
+std::vector<StoredNotification> NotificationRepository::list_after(UserId user,
+                                                                   NotificationId after,
+                                                                   std::size_t limit) {
+  return db_.read([&](sql::Connection& c) {
+    sql::Statement s(c,
+                     std::string(kColumns) + "WHERE user_id = ? AND id > ? ORDER BY id LIMIT ?");
+    s.bind(1, user).bind(2, after).bind(3, static_cast<std::int64_t>(limit));
+    return collect(s);
+  });
+}
+
+}  // namespace bw

@@ -1,0 +1,55 @@
+// NotificationRepository: the durable record of fired alerts. record_fires()
+// is the commit point: the alert's new state and its notification are written
+// in one transaction, for a whole batch of fires at once (group commit), and
+// only what it returns may be sent to anyone.
+//
+//   NotificationRepository notifications(db);
+//   std::vector<StoredNotification> sent = notifications.record_fires(batch);
+//   auto page = notifications.list_recent(user, 50);
+//
+// Thread-safe (through Database).
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "rules/condition.hpp"
+#include "store/database.hpp"
+
+namespace bw {
+
+using NotificationId = std::int64_t;
+
+struct NewNotification {
+  AlertId alert_id = 0;
+  UserId user_id = 0;
+  Symbol symbol;
+  Price price;
+  std::string message;
+  TimestampMs created_at = 0;
+};
+
+struct StoredNotification {
+  NotificationId id = 0;
+  NewNotification content;
+};
+
+class NotificationRepository {
+ public:
+  explicit NotificationRepository(Database& db) : db_(db) {}
+
+  // In one transaction: marks each alert triggered and stores its
+  // notification. A fire whose alert is gone or no longer armed (deleted or
+  // edited while the fire was in flight) is dropped and not returned.
+  std::vector<StoredNotification> record_fires(const std::vector<NewNotification>& fires);
+
+  // The user's newest notifications first, at most `limit`.
+  std::vector<StoredNotification> list_recent(UserId user, std::size_t limit);
+  // The user's notifications with id > after, oldest first (stream replay).
+  std::vector<StoredNotification> list_after(UserId user, NotificationId after, std::size_t limit);
+
+ private:
+  Database& db_;
+};
+
+}  // namespace bw

@@ -1,0 +1,88 @@
+#include "store/schema.hpp"
+
+#include <array>
+#include <string>
+
+namespace bw {
+
+namespace {
+
+// Append only: never edit a migration that has shipped.
+constexpr std::array<std::string_view, 1> kMigrations = {
+    R"sql(
+CREATE TABLE users (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  is_admin INTEGER NOT NULL DEFAULT 0,
+  password_hash TEXT,
+  must_change_password INTEGER NOT NULL DEFAULT 0,
+  disabled INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL
+);
+CREATE TABLE api_tokens (
+  id INTEGER PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  token_hash TEXT NOT NULL UNIQUE,
+  label TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX api_tokens_user ON api_tokens(user_id);
+CREATE TABLE alerts (
+  id INTEGER PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  symbol TEXT NOT NULL,
+  name TEXT NOT NULL DEFAULT '',
+  condition_type TEXT NOT NULL,
+  threshold INTEGER NOT NULL,
+  trigger_mode TEXT NOT NULL,
+  state TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  last_fired_at INTEGER
+);
+CREATE INDEX alerts_user ON alerts(user_id, id);
+CREATE INDEX alerts_state ON alerts(state);
+CREATE TABLE notifications (
+  id INTEGER PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  alert_id INTEGER NOT NULL,
+  symbol TEXT NOT NULL,
+  price INTEGER NOT NULL,
+  message TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX notifications_user ON notifications(user_id, id);
+CREATE TABLE last_prices (
+  symbol TEXT PRIMARY KEY,
+  price INTEGER NOT NULL,
+  ts INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql",
+};
+
+int current_version(sql::Connection& connection) {
+  sql::Statement statement(connection, "PRAGMA user_version");
+  statement.step();
+  return static_cast<int>(statement.integer(0));
+}
+
+}  // namespace
+
+int schema_version() { return static_cast<int>(kMigrations.size()); }
+
+void migrate(sql::Connection& connection) {
+  int version = current_version(connection);
+  if (version > schema_version()) {
+    throw sql::SqliteError("database schema version " + std::to_string(version) +
+                           " is newer than this binary supports (" +
+                           std::to_string(schema_version()) + ")");
+  }
+  for (; version < schema_version(); ++version) {
+    sql::Transaction transaction(connection);
+    connection.exec(kMigrations[version]);
+    connection.exec("PRAGMA user_version = " + std::to_string(version + 1));
+    transaction.commit();
+  }
+}
+
+}  // namespace bw

@@ -1,0 +1,350 @@
+// Browser test of the trader dashboard (web/ui) against the real server:
+// headless Chromium drives the page the way a trader would, while the test feeds
+// prices through the admin API. Run with `node --test dashboard.test.mjs`
+// (see README.md). The steps share one page and run in order.
+import assert from 'node:assert/strict';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { startServer } from './harness.mjs';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const ARTIFACTS = path.join(HERE, 'artifacts');
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const STEP = { timeout: 30_000 };
+const DESKTOP = { width: 1280, height: 860 };
+const PHONE = { width: 390, height: 844 };
+
+// Polls an async assertion until it passes; rethrows its last failure on timeout.
+async function eventually(check, { timeout = 10_000, interval = 100 } = {}) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    try {
+      return await check();
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+    }
+    await new Promise((resolve) => setTimeout(resolve, interval));
+  }
+}
+
+async function textOf(locator) {
+  return ((await locator.textContent()) || '').trim();
+}
+
+describe('trader dashboard', () => {
+  let server;
+  let browser;
+  let context;
+  let page;
+  let aliceAaplAlert;       // created through the API, for the isolation checks
+  const consoleErrors = [];
+  // Requests that are meant to fail: Chromium logs every HTTP error response of
+  // fetch() as a console error ("Failed to load resource"), which is not an app error.
+  const expectedFailures = [];
+  let serverDown = false;   // while the test has stopped the server on purpose
+
+  function isExpected(message) {
+    const text = message.text();
+    const url = message.location().url || '';
+    const status = /status of (\d{3})/.exec(text);
+    if (status && expectedFailures.some((f) => url.includes(f.path) && f.status === Number(status[1]))) return true;
+    // While the server is stopped on purpose, the stream and API requests fail at
+    // the network level (connection reset, refused, or a cut chunked response).
+    return serverDown && /net::ERR_/.test(text);
+  }
+
+  before(async () => {
+    await mkdir(ARTIFACTS, { recursive: true });
+    server = await startServer();
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
+        '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+    context = await browser.newContext({ viewport: DESKTOP, colorScheme: 'light', locale: 'en-US', timezoneId: 'UTC' });
+    page = await context.newPage();
+    page.setDefaultTimeout(10_000);
+    page.on('console', (message) => {
+      if (process.env.DEBUG_CONSOLE) console.log(`# console.${message.type()}: ${message.text()} (${message.location().url})`);
+      if (message.type() === 'error' && !isExpected(message)) {
+        consoleErrors.push(`${message.text()} (${message.location().url || 'no url'})`);
+      }
+    });
+    page.on('pageerror', (error) => consoleErrors.push(`uncaught: ${error.stack || error.message}`));
+  });
+
+  after(async () => {
+    await browser?.close().catch(() => {});
+    if (server) {
+      if (consoleErrors.length || process.exitCode) console.log(`# server log tail:\n${await server.logTail()}`);
+      await server.dispose();
+    }
+  });
+
+  test('the page asks for a token and rejects a bad one inline', STEP, async () => {
+    // An alert alice made elsewhere: the dashboard must load it at sign-in.
+    const created = await server.api('POST', '/api/v1/alerts', {
+      token: server.tokens.alice,
+      body: { symbol: 'AAPL', condition: { type: 'above', price: 250 }, trigger: { mode: 'once' }, name: 'AAPL new high' },
+    });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    aliceAaplAlert = created.body;
+
+    const info = await server.api('GET', '/api/v1/info');
+    assert.equal(info.status, 200);
+    assert.equal(info.body.stream_port, server.streamPort, 'info.stream_port is the [stream] listen port');
+
+    await page.goto(server.baseUrl + '/');
+    await page.getByTestId('signin-view').waitFor();
+    assert.equal(await page.getByTestId('dashboard-view').isVisible(), false);
+
+    expectedFailures.push({ path: '/api/v1/me', status: 401 });
+    await page.getByLabel('API token').fill('not-a-real-token');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    const error = page.getByTestId('signin-error');
+    await error.waitFor();
+    assert.match(await textOf(error), /not accepted/i);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'signin.png') });
+    assert.equal(await page.evaluate(() => localStorage.getItem('bellwether.token')), null);
+  });
+
+  test('alice signs in with the keyboard and the stream goes live', STEP, async () => {
+    const input = page.getByLabel('API token');
+    await input.fill('');
+    await input.focus();
+    await page.keyboard.type(server.tokens.alice);
+    await page.keyboard.press('Enter');
+
+    await page.getByTestId('dashboard-view').waitFor();
+    assert.equal(await textOf(page.getByTestId('user-name')), 'alice');
+    assert.equal(await page.evaluate(() => localStorage.getItem('bellwether.token')), server.tokens.alice);
+    await eventually(async () => assert.equal(await page.getByTestId('stream-status').getAttribute('data-state'), 'open'));
+    assert.equal(await page.getByTestId('connection-banner').isVisible(), false);
+    assert.match(await textOf(page.getByTestId('server-version')), /^bellwether \d/);
+
+    const aapl = page.getByTestId('alert-row').filter({ hasText: 'AAPL' });
+    await aapl.waitFor();
+    assert.equal(await aapl.getAttribute('data-state'), 'armed');
+    assert.match(await textOf(aapl), /AAPL new high/);
+  });
+
+  test('every form control has a label and every action is a button', STEP, async () => {
+    const problems = await page.evaluate(() => {
+      const found = [];
+      for (const control of document.querySelectorAll('input, select, textarea')) {
+        if (!control.labels || control.labels.length === 0) found.push(`${control.id || control.name} has no label`);
+      }
+      for (const node of document.querySelectorAll('[onclick], a:not([href])')) found.push(`${node.outerHTML} is not a button`);
+      for (const node of document.querySelectorAll('[data-testid="alert-delete"], [data-testid="sign-out"]')) {
+        if (node.tagName !== 'BUTTON') found.push(`${node.dataset.testid} is a ${node.tagName}`);
+      }
+      return found;
+    });
+    assert.deepEqual(problems, []);
+  });
+
+  test('alice creates a crossing_up alert through the form', STEP, async () => {
+    await page.getByLabel('Symbol').fill('test');
+    await page.getByLabel('Condition').selectOption('crossing_up');
+    await page.getByLabel('Price', { exact: true }).fill('150');
+    await page.getByLabel('Name (optional)').fill('TEST breakout');
+    await page.getByRole('button', { name: 'Create alert' }).click();
+
+    const row = page.getByTestId('alert-row').filter({ hasText: 'TEST breakout' });
+    await row.waitFor();
+    assert.equal(await row.getAttribute('data-state'), 'armed');
+    assert.equal(await textOf(row.getByTestId('alert-symbol')), 'TEST');
+    assert.equal(await textOf(row.getByTestId('alert-condition')), 'Crosses up 150.00');
+    assert.equal(await textOf(row.getByTestId('alert-state')), 'armed');
+    assert.equal(await page.getByTestId('alert-form-error').isVisible(), false);
+    assert.equal(await page.getByLabel('Symbol').inputValue(), '', 'the form is cleared after success');
+
+    const listed = await server.api('GET', '/api/v1/alerts', { token: server.tokens.alice });
+    const stored = listed.body.items.find((a) => a.symbol === 'TEST');
+    assert.ok(stored, 'the alert exists on the server');
+    assert.deepEqual(stored.condition, { type: 'crossing_up', price: 150 });
+    assert.equal(stored.trigger.mode, 'once');
+    assert.equal(stored.name, 'TEST breakout');
+    assert.equal(stored.state, 'armed');
+  });
+
+  test('live quotes reach the prices table and flash on a tick', STEP, async () => {
+    await server.pushQuotes([
+      { symbol: 'AAPL', price: 231.4, volume: 300 },
+      { symbol: 'MSFT', price: 415.1, volume: 200 },
+      { symbol: 'NVDA', price: 142.82, volume: 900 },
+      { symbol: 'SPY', price: 588.3, volume: 1200 },
+      { symbol: 'TEST', price: 149.5, volume: 100 },
+    ]);
+    const testRow = page.locator('[data-testid="price-row"][data-symbol="TEST"]');
+    await eventually(async () => assert.equal(await textOf(testRow.getByTestId('price-value')), '149.50'));
+    await eventually(async () => assert.equal(await textOf(page.getByTestId('prices-count')), '5'));
+    assert.match(await textOf(testRow.getByTestId('price-time')), /^\d{2}:\d{2}:\d{2}$/);
+
+    // 149.50 -> 150.25 crosses 150 upwards; MSFT ticks down at the same time.
+    await server.pushQuotes([
+      { symbol: 'TEST', price: 150.25, volume: 100 },
+      { symbol: 'MSFT', price: 414.92, volume: 100 },
+    ]);
+    await eventually(async () => assert.equal(await textOf(testRow.getByTestId('price-value')), '150.25'));
+    assert.equal(await testRow.getAttribute('data-direction'), 'up');
+    assert.match(await testRow.getAttribute('class'), /flash-up/);
+    const msftRow = page.locator('[data-testid="price-row"][data-symbol="MSFT"]');
+    await eventually(async () => assert.equal(await msftRow.getAttribute('data-direction'), 'down'));
+  });
+
+  test('the crossing fires a toast and a notification, and the alert becomes triggered', STEP, async () => {
+    const expected = 'TEST crossed above 150.00 at 150.25';
+    const toast = page.getByTestId('toast').filter({ hasText: expected });
+    await toast.waitFor();
+    const item = page.getByTestId('notification-item').filter({ hasText: expected });
+    await item.waitFor();
+    assert.equal(await page.getByTestId('notification-item').count(), 1);
+    assert.equal(await page.getByTestId('notifications-empty').isVisible(), false);
+
+    const row = page.getByTestId('alert-row').filter({ hasText: 'TEST breakout' });
+    await eventually(async () => assert.equal(await row.getAttribute('data-state'), 'triggered'));
+    assert.equal(await textOf(row.getByTestId('alert-state')), 'triggered');
+    await row.getByTestId('alert-fired').waitFor();
+
+    const listed = await server.api('GET', '/api/v1/notifications?limit=10', { token: server.tokens.alice });
+    assert.equal(listed.status, 200);
+    assert.equal(listed.body.items.length, 1);
+    assert.ok(listed.body.items[0].message.includes(expected), listed.body.items[0].message);
+  });
+
+  test('screenshots: desktop light and dark, and phone width', STEP, async () => {
+    await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard-desktop.png') });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard-desktop-dark.png') });
+    await page.emulateMedia({ colorScheme: 'light' });
+
+    // Escape dismisses the toasts (a fixed toast would sit mid-page in a full-page shot).
+    await page.keyboard.press('Escape');
+    assert.equal(await page.getByTestId('toast').count(), 0);
+    await page.setViewportSize(PHONE);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(overflow <= 0, `no horizontal scrolling at ${PHONE.width}px (overflow ${overflow}px)`);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard-phone.png'), fullPage: true });
+    await page.setViewportSize(DESKTOP);
+  });
+
+  test('a bad price shows the server\'s error inline', STEP, async () => {
+    const before = await page.getByTestId('alert-row').count();
+    for (const [priceText, price] of [['-5', -5], ['', null]]) {
+      // What the server says about this body is what the page must show.
+      const reference = await server.api('POST', '/api/v1/alerts', {
+        token: server.tokens.alice,
+        body: { symbol: 'TEST', condition: { type: 'above', price }, trigger: { mode: 'once' } },
+      });
+      assert.ok(reference.status >= 400 && reference.status < 500, `price ${JSON.stringify(price)} rejected (got ${reference.status})`);
+      assert.match(reference.contentType, /application\/problem\+json/);
+      assert.ok(reference.body.detail, 'problem+json has a detail');
+      expectedFailures.push({ path: '/api/v1/alerts', status: reference.status });
+
+      await page.getByLabel('Symbol').fill('TEST');
+      await page.getByLabel('Condition').selectOption('above');
+      await page.getByLabel('Price', { exact: true }).fill(priceText);
+      await page.getByRole('button', { name: 'Create alert' }).click();
+      const error = page.getByTestId('alert-form-error');
+      await eventually(async () => assert.equal(await textOf(error), reference.body.detail));
+      assert.equal(await page.getByLabel('Price', { exact: true }).getAttribute('aria-invalid'), 'true');
+    }
+    assert.equal(await page.getByTestId('alert-row').count(), before, 'no alert was added');
+    const listed = await server.api('GET', '/api/v1/alerts', { token: server.tokens.alice });
+    assert.equal(listed.body.items.length, before);
+  });
+
+  test('alice deletes the triggered alert', STEP, async () => {
+    const row = page.getByTestId('alert-row').filter({ hasText: 'TEST breakout' });
+    const id = await row.getAttribute('data-alert-id');
+    await row.getByRole('button', { name: /Delete alert TEST/ }).click();
+    await row.waitFor({ state: 'detached' });
+    const listed = await server.api('GET', '/api/v1/alerts', { token: server.tokens.alice });
+    assert.deepEqual(listed.body.items.map((a) => String(a.id)).filter((x) => x === id), []);
+    assert.equal(listed.body.items.length, 1, 'only the AAPL alert is left');
+  });
+
+  test('server strings are shown as text, never parsed as markup', STEP, async () => {
+    const name = '<img src=x onerror="window.__xss=1"><b>bold</b> & "quoted"';
+    await page.getByLabel('Symbol').fill('ESC');
+    await page.getByLabel('Condition').selectOption('above');
+    await page.getByLabel('Price', { exact: true }).fill('10');
+    await page.getByLabel('Name (optional)').fill(name);
+    await page.getByRole('button', { name: 'Create alert' }).click();
+
+    const row = page.locator('[data-testid="alert-row"]').filter({ has: page.getByText('ESC', { exact: true }) });
+    await row.waitFor();
+    assert.equal(await textOf(row.getByTestId('alert-name')), name);
+    assert.equal(await row.locator('img, b').count(), 0);
+    assert.equal(await page.evaluate(() => window.__xss), undefined);
+
+    await row.getByRole('button', { name: /Delete alert ESC/ }).click();
+    await row.waitFor({ state: 'detached' });
+  });
+
+  test('sign out forgets the token', STEP, async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByTestId('signin-view').waitFor();
+    assert.equal(await page.getByTestId('dashboard-view').isVisible(), false);
+    assert.equal(await page.evaluate(() => localStorage.getItem('bellwether.token')), null);
+    await page.reload();
+    await page.getByTestId('signin-view').waitFor();
+    assert.equal(await page.getByTestId('alert-row').count(), 0);
+  });
+
+  test('bob sees none of alice\'s alerts or notifications', STEP, async () => {
+    await page.getByLabel('API token').fill(server.tokens.bob);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByTestId('dashboard-view').waitFor();
+    assert.equal(await textOf(page.getByTestId('user-name')), 'bob');
+    await eventually(async () => assert.equal(await page.getByTestId('stream-status').getAttribute('data-state'), 'open'));
+
+    // Prices are shared; alice's alerts and notifications are not.
+    await server.pushQuotes([{ symbol: 'TEST', price: 151, volume: 100 }]);
+    const testRow = page.locator('[data-testid="price-row"][data-symbol="TEST"]');
+    await eventually(async () => assert.equal(await textOf(testRow.getByTestId('price-value')), '151.00'));
+    await page.waitForTimeout(500);   // time for any (wrong) notification replay to arrive
+    assert.equal(await page.getByTestId('alert-row').count(), 0);
+    assert.equal(await page.getByTestId('notification-item').count(), 0);
+    assert.equal(await page.getByTestId('toast').count(), 0);
+    assert.equal(await page.getByTestId('alerts-empty').isVisible(), true);
+    assert.equal(await page.getByTestId('notifications-empty').isVisible(), true);
+
+    const alerts = await server.api('GET', '/api/v1/alerts', { token: server.tokens.bob });
+    assert.deepEqual(alerts.body.items, []);
+    const notifications = await server.api('GET', '/api/v1/notifications?limit=10', { token: server.tokens.bob });
+    assert.deepEqual(notifications.body.items, []);
+    const steal = await server.api('DELETE', `/api/v1/alerts/${aliceAaplAlert.id}`, { token: server.tokens.bob });
+    assert.ok([403, 404].includes(steal.status), `bob cannot delete alice's alert (got ${steal.status})`);
+    const still = await server.api('GET', '/api/v1/alerts', { token: server.tokens.alice });
+    assert.ok(still.body.items.some((a) => a.id === aliceAaplAlert.id), 'alice still has her alert');
+  });
+
+  test('no console errors so far', STEP, async () => {
+    assert.deepEqual(consoleErrors, []);
+  });
+
+  test('the banner shows while the stream is down and clears when it is back', { timeout: 60_000 }, async () => {
+    serverDown = true;
+    await server.stop();
+    const banner = page.getByTestId('connection-banner');
+    await banner.waitFor({ state: 'visible' });
+    assert.notEqual(await page.getByTestId('stream-status').getAttribute('data-state'), 'open');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard-stream-down.png') });
+
+    await server.start();
+    await banner.waitFor({ state: 'hidden', timeout: 40_000 });
+    serverDown = false;
+    assert.equal(await page.getByTestId('stream-status').getAttribute('data-state'), 'open');
+    // The new connection carries live prices again.
+    await server.pushQuotes([{ symbol: 'TEST', price: 152.5, volume: 100 }]);
+    const testRow = page.locator('[data-testid="price-row"][data-symbol="TEST"]');
+    await eventually(async () => assert.equal(await textOf(testRow.getByTestId('price-value')), '152.50'));
+    assert.deepEqual(consoleErrors, []);
+  });
+});

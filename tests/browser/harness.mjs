@@ -1,0 +1,210 @@
+// Starts a real Bellwether server for the browser test, on loopback only.
+//
+//   const server = await startServer();   // users ops (admin), alice, bob
+//   server.baseUrl, server.tokens.alice, await server.api('GET', '/api/v1/me', {token})
+//   await server.stop();                  // always, in an `after` hook
+//
+// The server gets two free 127.0.0.1 ports, a temporary database and no price
+// sources (`sources = []`), so the only prices are the ones the test pushes.
+// Environment: BELLWETHER_BIN (default build/app/bellwether), BELLWETHER_UI_DIR
+// (serve web/ui from disk instead of the embedded copy), BELLWETHER_KEEP_TMP=1
+// (keep the temporary directory and server log for debugging).
+import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+const execFileAsync = promisify(execFile);
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const REPO = path.resolve(HERE, '..', '..');
+const HOST = '127.0.0.1';
+const STARTUP_TIMEOUT_MS = 20_000;
+const STOP_TIMEOUT_MS = 5_000;
+
+export const BELLWETHER_BIN = process.env.BELLWETHER_BIN || path.join(REPO, 'build', 'app', 'bellwether');
+
+// Every server this module started and has not stopped yet: killed on exit so a
+// crashed or interrupted test never leaves one running.
+const running = new Set();
+process.on('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
+// Two distinct free loopback ports: both listeners are open at the same time,
+// so the kernel cannot hand out the same port twice.
+export async function freePorts(count) {
+  const servers = [];
+  try {
+    for (let i = 0; i < count; i += 1) {
+      const server = net.createServer();
+      server.listen(0, HOST);
+      await once(server, 'listening');
+      servers.push(server);
+    }
+    return servers.map((server) => server.address().port);
+  } finally {
+    await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+  }
+}
+
+function configText(webPort, streamPort, dir) {
+  // `sources` is a top-level key, so it must come before the first [table].
+  return [
+    'sources = []',
+    '',
+    '[web]',
+    `listen = "${HOST}:${webPort}"`,
+    '',
+    '[stream]',
+    `listen = "${HOST}:${streamPort}"`,
+    '',
+    '[storage]',
+    `path = ${JSON.stringify(path.join(dir, 'bellwether.db'))}`,
+    '',
+  ].join('\n');
+}
+
+async function cli(args) {
+  try {
+    const { stdout } = await execFileAsync(BELLWETHER_BIN, args, { timeout: 15_000 });
+    return stdout;
+  } catch (err) {
+    throw new Error(`bellwether ${args.join(' ')} failed (${err.code ?? err.signal}): ${err.stderr || err.message}`);
+  }
+}
+
+async function createUser(name, configPath, { admin = false } = {}) {
+  await cli(['user', 'add', name, ...(admin ? ['--admin'] : []), '--config', configPath]);
+  const token = (await cli(['token', 'create', name, '--config', configPath])).trim();
+  if (!token || /\s/.test(token)) throw new Error(`token create ${name} printed ${JSON.stringify(token)}, expected only a token`);
+  return token;
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+class Server {
+  constructor({ dir, configPath, webPort, streamPort, tokens }) {
+    this.dir = dir;
+    this.configPath = configPath;
+    this.webPort = webPort;
+    this.streamPort = streamPort;
+    this.tokens = tokens;
+    this.baseUrl = `http://${HOST}:${webPort}`;
+    this.logPath = path.join(dir, 'server.log');
+    this.child = null;
+  }
+
+  // Starts `bellwether serve` and resolves once GET /healthz answers 200.
+  async start() {
+    const args = ['serve', '--config', this.configPath];
+    if (process.env.BELLWETHER_UI_DIR) args.push('--set', `web.ui_dir=${process.env.BELLWETHER_UI_DIR}`);
+    const log = createWriteStream(this.logPath, { flags: 'a' });
+    const child = spawn(BELLWETHER_BIN, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.pipe(log, { end: false });
+    child.stderr.pipe(log, { end: false });
+    running.add(child);
+    this.child = child;
+    child.once('exit', () => running.delete(child));
+
+    const deadline = Date.now() + STARTUP_TIMEOUT_MS;
+    while (Date.now() < deadline) {
+      if (child.exitCode !== null || child.signalCode !== null) {
+        throw new Error(`bellwether serve exited (${child.exitCode ?? child.signalCode}) during start-up:\n${await this.logTail()}`);
+      }
+      try {
+        const response = await fetch(`${this.baseUrl}/healthz`, { signal: AbortSignal.timeout(1000) });
+        await response.arrayBuffer();
+        if (response.status === 200) return;
+      } catch {
+        // not listening yet
+      }
+      await sleep(100);
+    }
+    await this.stop();
+    throw new Error(`bellwether serve did not answer /healthz within ${STARTUP_TIMEOUT_MS} ms:\n${await this.logTail()}`);
+  }
+
+  // SIGTERM, then SIGKILL if the server has not exited after STOP_TIMEOUT_MS.
+  // Returns the exit code or signal; safe to call when already stopped.
+  async stop() {
+    const child = this.child;
+    if (!child) return null;
+    this.child = null;
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = once(child, 'exit');
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+      await exited;
+      clearTimeout(timer);
+    }
+    running.delete(child);
+    return child.exitCode ?? child.signalCode;
+  }
+
+  // Stops the server (if running) and removes its temporary directory.
+  async dispose() {
+    await this.stop();
+    if (process.env.BELLWETHER_KEEP_TMP) {
+      console.log(`# kept ${this.dir} (server log: ${this.logPath})`);
+      return;
+    }
+    await rm(this.dir, { recursive: true, force: true });
+  }
+
+  async logTail(lines = 40) {
+    try {
+      return (await readFile(this.logPath, 'utf8')).split('\n').slice(-lines).join('\n');
+    } catch {
+      return '(no server log)';
+    }
+  }
+
+  // A JSON request to the REST API; returns {status, body}.
+  async api(method, urlPath, { token, body } = {}) {
+    const headers = {};
+    if (token) headers.Authorization = `Bearer ${token}`;
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    const response = await fetch(`${this.baseUrl}${urlPath}`, {
+      method, headers, body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(10_000),
+    });
+    const text = await response.text();
+    let parsed = null;
+    try { parsed = text ? JSON.parse(text) : null; } catch { parsed = text; }
+    return { status: response.status, contentType: response.headers.get('content-type') || '', body: parsed };
+  }
+
+  // Feeds prices through the admin API, as a market-data source would.
+  async pushQuotes(quotes) {
+    const result = await this.api('POST', '/api/v1/quotes', { token: this.tokens.ops, body: quotes });
+    if (result.status !== 202) throw new Error(`POST /api/v1/quotes: expected 202, got ${result.status} ${JSON.stringify(result.body)}`);
+    return result.body;
+  }
+}
+
+// Creates the config, the users ops (admin), alice and bob with a token each,
+// and starts the server.
+export async function startServer() {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'bellwether-browser-'));
+  const [webPort, streamPort] = await freePorts(2);
+  const configPath = path.join(dir, 'bellwether.toml');
+  await writeFile(configPath, configText(webPort, streamPort, dir));
+  const tokens = {
+    ops: await createUser('ops', configPath, { admin: true }),
+    alice: await createUser('alice', configPath),
+    bob: await createUser('bob', configPath),
+  };
+  const server = new Server({ dir, configPath, webPort, streamPort, tokens });
+  try {
+    await server.start();
+  } catch (err) {
+    await server.dispose();
+    throw err;
+  }
+  return server;
+}

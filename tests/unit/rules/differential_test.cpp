@@ -1,0 +1,328 @@
+// Differential test: bw::Engine (indexed) against bw::testing::NaiveEvaluator
+// (every alert checked with plain comparisons) on seeded random markets.
+//
+// Prices and thresholds share a coarse grid so a price lands exactly on a
+// threshold often; a few prices sit one unit (1e-8) off the grid to probe the
+// strict and non-strict edges. The walks include repeated equal prices, gaps,
+// merged mini-bars, first quotes of fresh symbols, restarts (restored last
+// prices), removals and replacements.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cstdint>
+#include <random>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "rules/engine.hpp"
+#include "tests/support/naive_evaluator.hpp"
+
+using namespace bw;
+
+namespace {
+
+constexpr std::int64_t kGridUnits = 25'000'000;  // 0.25
+// Walks stay in a band (75.00 to 105.00) so that thresholds left behind are
+// revisited instead of going stale.
+constexpr std::int64_t kMinGrid = 300;
+constexpr std::int64_t kMaxGrid = 420;
+
+struct MarketConfig {
+  std::uint64_t seed = 1;
+  int quotes = 100'000;
+  int symbols = 4;
+  int alerts_per_symbol = 40;
+  int threshold_spread = 8;        // thresholds within +-spread grid steps of the price
+  double merge_probability = 0.0;  // quote is a mini-bar of 2..6 trades
+  double gap_probability = 0.02;   // step of 5..40 grid steps
+  double off_grid_probability = 0.05;
+  double restart_probability = 0.0;     // restore_last_price to a random price
+  double new_symbol_probability = 0.0;  // replace a symbol by one never quoted
+  double remove_probability = 0.01;
+  double replace_probability = 0.01;  // add() with an armed id
+  double rejected_add_probability = 0.005;
+};
+
+std::string describe(const Fire& fire) {
+  std::ostringstream out;
+  out << "{id " << fire.alert_id << " user " << fire.user_id << ' ' << fire.symbol << ' '
+      << condition_type_name(fire.condition.type) << ' ' << fire.condition.price.to_string()
+      << (fire.direction == Direction::up ? " up " : " down ") << fire.price.to_string(8) << " ts "
+      << fire.ts_ms << '}';
+  return out.str();
+}
+
+std::string describe(const std::vector<Fire>& fires) {
+  std::string out;
+  for (const Fire& fire : fires) out += describe(fire) + '\n';
+  return out.empty() ? "(none)\n" : out;
+}
+
+std::string describe(const Quote& quote) {
+  std::ostringstream out;
+  out << quote.symbol << " open " << quote.open.to_string(8) << " high " << quote.high.to_string(8)
+      << " low " << quote.low.to_string(8) << " close " << quote.price.to_string(8) << " ts "
+      << quote.ts_ms;
+  return out.str();
+}
+
+bool same_fire(const Fire& a, const Fire& b) {
+  return a.alert_id == b.alert_id && a.user_id == b.user_id && a.symbol == b.symbol &&
+         a.condition == b.condition && a.direction == b.direction && a.price == b.price &&
+         a.ts_ms == b.ts_ms;
+}
+
+bool same_fires(const std::vector<Fire>& a, const std::vector<Fire>& b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), same_fire);
+}
+
+void sort_by_alert_id(std::vector<Fire>& fires) {
+  std::sort(fires.begin(), fires.end(),
+            [](const Fire& a, const Fire& b) { return a.alert_id < b.alert_id; });
+}
+
+// Drives an Engine and a NaiveEvaluator with the same random market and
+// compares every quote's fires. Stops at the first disagreement.
+class Market {
+ public:
+  explicit Market(const MarketConfig& config)
+      : config_(config),
+        rng_(config.seed),
+        target_alerts_(static_cast<std::size_t>(config.symbols * config.alerts_per_symbol)) {
+    for (int i = 0; i < config_.symbols; ++i) books_.push_back(fresh_book());
+  }
+
+  void run() {
+    for (int i = 0; i < config_.quotes; ++i) {
+      Book& book = books_[pick(books_.size())];
+      maybe_change_alerts(book);
+      if (chance(config_.restart_probability)) restart(book);
+      if (!feed(book, next_quote(book))) return;
+      if (chance(config_.new_symbol_probability)) retire(book);
+    }
+    REQUIRE(engine_.alert_count() == naive_.alert_count());
+    for (const Book& book : books_) {
+      REQUIRE(engine_.last_price(book.symbol) == naive_.last_price(book.symbol));
+    }
+  }
+
+  long long fires() const { return fire_count_; }
+  long long quotes() const { return quote_count_; }
+  long long trades() const { return trade_count_; }
+
+ private:
+  struct Book {
+    Symbol symbol;
+    std::int64_t grid = 0;  // current price in grid steps
+  };
+
+  bool chance(double probability) {
+    return probability > 0 && std::uniform_real_distribution<double>(0, 1)(rng_) < probability;
+  }
+  std::size_t pick(std::size_t n) {
+    return std::uniform_int_distribution<std::size_t>(0, n - 1)(rng_);
+  }
+  std::int64_t between(std::int64_t lo, std::int64_t hi) {
+    return std::uniform_int_distribution<std::int64_t>(lo, hi)(rng_);
+  }
+
+  // A symbol never seen before, with alerts armed before its first quote.
+  Book fresh_book() {
+    Book book{std::string("S").append(std::to_string(next_symbol_++)), between(kMinGrid, kMaxGrid)};
+    for (int i = 0; i < config_.alerts_per_symbol; ++i) arm(new_alert(book));
+    return book;
+  }
+
+  // Replaces a symbol by a fresh one. The old symbol is never quoted again, so
+  // its armed alerts stay armed: count them out of the target population.
+  void retire(Book& book) {
+    target_alerts_ += static_cast<std::size_t>(config_.alerts_per_symbol);
+    book = fresh_book();
+  }
+
+  // On the grid, or now and then one unit (or a fraction of a step) off it.
+  Price price_near(std::int64_t grid) {
+    std::int64_t units = grid * kGridUnits;
+    if (chance(config_.off_grid_probability)) {
+      switch (pick(3)) {
+        case 0:
+          units -= 1;
+          break;
+        case 1:
+          units += 1;
+          break;
+        default:
+          units += between(-kGridUnits + 1, kGridUnits - 1);
+          break;
+      }
+    }
+    return Price::from_units(units);
+  }
+
+  Alert new_alert(const Book& book) {
+    Alert alert;
+    alert.id = next_id_++;
+    alert.user_id = static_cast<UserId>(pick(1'000));
+    alert.symbol = book.symbol;
+    alert.condition.type = static_cast<ConditionType>(pick(5));
+    // Inside the band, so the walk can always reach it again.
+    const std::int64_t grid =
+        std::clamp(book.grid + between(-config_.threshold_spread, config_.threshold_spread),
+                   kMinGrid, kMaxGrid);
+    alert.condition.price = price_near(grid);
+    return alert;
+  }
+
+  void arm(const Alert& alert) {
+    const bool engine_ok = engine_.add(alert).ok();
+    const bool naive_ok = naive_.add(alert);
+    if (engine_ok != naive_ok) FAIL("add disagreed for alert " << alert.id);
+  }
+
+  void maybe_change_alerts(const Book& book) {
+    if (next_id_ == 1) return;
+    if (chance(config_.remove_probability)) {
+      const AlertId id = between(std::max<AlertId>(1, next_id_ - 500), next_id_ - 1);
+      const bool engine_removed = engine_.remove(id);
+      if (engine_removed != naive_.remove(id)) FAIL("remove disagreed for alert " << id);
+    }
+    if (chance(config_.replace_probability)) {
+      Alert alert = new_alert(book);
+      alert.id = between(std::max<AlertId>(1, next_id_ - 500), next_id_ - 1);
+      arm(alert);  // replaces it if armed, arms it again if it had fired
+    }
+    if (chance(config_.rejected_add_probability)) {
+      Alert alert = new_alert(book);
+      alert.id = between(std::max<AlertId>(1, next_id_ - 500), next_id_ - 1);
+      alert.state = static_cast<AlertState>(1 + pick(3));  // triggered, paused, expired
+      arm(alert);  // both must refuse and keep what they had
+    }
+  }
+
+  void restart(Book& book) {
+    book.grid = std::clamp(book.grid + between(-10, 10), kMinGrid, kMaxGrid);
+    const Price restored = price_near(book.grid);
+    engine_.restore_last_price(book.symbol, restored);
+    naive_.restore_last_price(book.symbol, restored);
+  }
+
+  Quote next_trade(Book& book) {
+    std::int64_t step = between(-2, 2);  // 0: the same price again
+    if (chance(config_.gap_probability)) step = (pick(2) ? 1 : -1) * between(5, 40);
+    book.grid = std::clamp(book.grid + step, kMinGrid, kMaxGrid);
+    ++trade_count_;
+    return Quote::trade(book.symbol, price_near(book.grid), between(1, 500), ++ts_);
+  }
+
+  Quote next_quote(Book& book) {
+    Quote quote = next_trade(book);
+    if (!chance(config_.merge_probability)) return quote;
+    const std::int64_t trades = between(2, 6);
+    for (std::int64_t i = 1; i < trades; ++i) quote.merge(next_trade(book));
+    return quote;
+  }
+
+  bool feed(Book& book, const Quote& quote) {
+    engine_fires_.clear();
+    naive_fires_.clear();
+    const auto previous = engine_.last_price(book.symbol);
+    engine_.on_quote(quote, engine_fires_);
+    naive_.on_quote(quote, naive_fires_);
+    ++quote_count_;
+    sort_by_alert_id(engine_fires_);
+    sort_by_alert_id(naive_fires_);
+    if (!same_fires(engine_fires_, naive_fires_)) {
+      FAIL("seed " << config_.seed << ", quote " << quote_count_ << ": " << describe(quote)
+                   << "\nprevious " << (previous ? previous->to_string(8) : std::string("(none)"))
+                   << "\nengine fired:\n"
+                   << describe(engine_fires_) << "naive fired:\n"
+                   << describe(naive_fires_));
+      return false;
+    }
+    fire_count_ += static_cast<long long>(engine_fires_.size());
+    // Keep the population near its target: re-arm what fired, on this symbol.
+    while (engine_.alert_count() < target_alerts_) arm(new_alert(book));
+    return true;
+  }
+
+  MarketConfig config_;
+  std::mt19937_64 rng_;
+  std::size_t target_alerts_;  // armed alerts across all symbols
+  Engine engine_;
+  testing::NaiveEvaluator naive_;
+  std::vector<Book> books_;
+  std::vector<Fire> engine_fires_;
+  std::vector<Fire> naive_fires_;
+  AlertId next_id_ = 1;
+  int next_symbol_ = 0;
+  TimestampMs ts_ = 1'700'000'000'000;
+  long long quote_count_ = 0;
+  long long fire_count_ = 0;
+  long long trade_count_ = 0;
+};
+
+// Runs one market and checks that it fired often enough to mean something.
+void run_market(const MarketConfig& config) {
+  CAPTURE(config.seed);
+  Market market(config);
+  market.run();
+  REQUIRE(market.quotes() == config.quotes);
+  REQUIRE(market.trades() >= config.quotes);
+  REQUIRE(market.fires() > config.quotes / 20);
+}
+
+}  // namespace
+
+TEST_CASE("Engine and naive evaluator agree on single trades walking a threshold grid", "[rules]") {
+  MarketConfig config;
+  config.seed = 0x5eed0001;
+  config.quotes = 600'000;
+  run_market(config);
+}
+
+TEST_CASE("Engine and naive evaluator agree on merged mini-bars", "[rules]") {
+  MarketConfig config;
+  config.seed = 0x5eed0002;
+  config.quotes = 400'000;
+  config.merge_probability = 0.5;
+  config.gap_probability = 0.05;
+  run_market(config);
+}
+
+TEST_CASE("Engine and naive evaluator agree on first quotes of fresh symbols", "[rules]") {
+  MarketConfig config;
+  config.seed = 0x5eed0003;
+  config.quotes = 400'000;
+  config.symbols = 50;
+  config.alerts_per_symbol = 10;
+  config.new_symbol_probability = 0.02;
+  config.merge_probability = 0.2;
+  run_market(config);
+}
+
+TEST_CASE("Engine and naive evaluator agree across restarts and off-grid prices", "[rules]") {
+  MarketConfig config;
+  config.seed = 0x5eed0004;
+  config.quotes = 400'000;
+  config.off_grid_probability = 0.3;
+  config.restart_probability = 0.01;
+  config.merge_probability = 0.1;
+  config.remove_probability = 0.05;
+  config.replace_probability = 0.05;
+  config.rejected_add_probability = 0.02;
+  run_market(config);
+}
+
+TEST_CASE("Engine and naive evaluator agree with many alerts per symbol and large gaps",
+          "[rules]") {
+  MarketConfig config;
+  config.seed = 0x5eed0005;
+  config.quotes = 200'000;
+  config.symbols = 2;
+  config.alerts_per_symbol = 150;
+  config.threshold_spread = 30;
+  config.gap_probability = 0.2;
+  config.merge_probability = 0.3;
+  run_market(config);
+}

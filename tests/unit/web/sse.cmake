@@ -1,0 +1,9 @@
+# SSE stream server tests. The sources are compiled in directly so this binary
+# does not depend on the rest of bw_web.
+bw_unit_test_binary(bw_sse_tests
+  SOURCES
+    ${CMAKE_CURRENT_LIST_DIR}/sse_test.cpp
+    ${PROJECT_SOURCE_DIR}/web/sse_format.cpp
+    ${PROJECT_SOURCE_DIR}/web/sse_session.cpp
+    ${PROJECT_SOURCE_DIR}/web/sse_server.cpp
+  LIBS Boost::system Threads::Threads)

@@ -1,0 +1,39 @@
+// ApiContext: the narrow set of services the REST handlers may use, and the
+// AlertEngine interface through which they arm and disarm alerts (the engine
+// applies it on its own thread, in order with the quotes).
+//
+// Everything referenced is thread-safe; the context outlives the API server.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "ingest/last_quotes.hpp"
+#include "ingest/quote_sink.hpp"
+#include "rules/clock.hpp"
+#include "store/accounts.hpp"
+#include "store/alert_repository.hpp"
+#include "store/notification_repository.hpp"
+
+namespace bw {
+
+class AlertEngine {
+ public:
+  virtual ~AlertEngine() = default;
+  virtual void arm(const Alert& alert) = 0;
+  virtual void disarm(AlertId id) = 0;
+};
+
+struct ApiContext {
+  Accounts& accounts;
+  AlertRepository& alerts;
+  NotificationRepository& notifications;
+  LastQuotes& last_quotes;
+  QuoteSink& quotes;
+  AlertEngine& engine;
+  const Clock& clock;
+  std::uint16_t stream_port = 0;
+  std::string version;
+};
+
+}  // namespace bw

@@ -1,0 +1,167 @@
+#include "web/api_routes.hpp"
+
+#include <charconv>
+
+#include "web/json_codec.hpp"
+
+namespace bw {
+
+namespace {
+
+using nlohmann::json;
+
+// Deepest nesting of [ and { outside strings; stops counting past `limit`.
+bool nesting_within(std::string_view text, int limit) {
+  int depth = 0;
+  bool in_string = false;
+  bool escaped = false;
+  for (char c : text) {
+    if (in_string) {
+      if (escaped) escaped = false;
+      else if (c == '\\') escaped = true;
+      else if (c == '"') in_string = false;
+      continue;
+    }
+    if (c == '"') in_string = true;
+    else if ((c == '[' || c == '{') && ++depth > limit) return false;
+    else if (c == ']' || c == '}') --depth;
+  }
+  return true;
+}
+
+Result<json> parse_body(std::string_view body) {
+  if (body.empty()) return Error{"body: is empty; expected JSON"};
+  if (!nesting_within(body, kMaxJsonDepth)) return Error{"body: JSON nested too deeply"};
+  try {
+    return json::parse(body);
+  } catch (const json::parse_error& error) {
+    return Error{std::string("body: invalid JSON (") + error.what() + ")"};
+  }
+}
+
+std::optional<std::int64_t> parse_id(std::string_view text) {
+  std::int64_t id = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (ec != std::errc() || end != text.data() + text.size() || id <= 0) return std::nullopt;
+  return id;
+}
+
+ApiResponse not_found_alert(std::string_view id) {
+  return problem(404, "alert " + std::string(id) + " not found");
+}
+
+}  // namespace
+
+ApiResponse get_info(const ApiContext& context) {
+  return json_response(200, dump_json({{"name", "bellwether"},
+                                       {"version", context.version},
+                                       {"stream_port", context.stream_port}}));
+}
+
+ApiResponse get_me(const User& user) {
+  return json_response(200, dump_json({{"id", user.id}, {"name", user.name}, {"admin", user.admin}}));
+}
+
+ApiResponse create_alert(ApiContext& context, const User& user, std::string_view body) {
+  Result<json> parsed = parse_body(body);
+  if (!parsed) return problem(400, parsed.error());
+  Result<AlertDraft> draft = decode_alert(*parsed);
+  if (!draft) return problem(400, draft.error());
+  Alert alert;
+  alert.user_id = user.id;
+  alert.symbol = draft->symbol;
+  alert.name = draft->name;
+  alert.condition = draft->condition;
+  alert.trigger = draft->trigger;
+  alert.state = AlertState::armed;
+  Alert saved = context.alerts.insert(alert, context.clock.now_ms());
+  context.engine.arm(saved);
+  ApiResponse response = json_response(201, dump_json(encode_alert(saved)));
+  response.headers.emplace_back("Location", "/api/v1/alerts/" + std::to_string(saved.id));
+  return response;
+}
+
+ApiResponse list_alerts(ApiContext& context, const User& user) {
+  json items = json::array();
+  for (const Alert& alert : context.alerts.list_for_user(user.id)) items.push_back(encode_alert(alert));
+  return json_response(200, dump_json({{"items", std::move(items)}}));
+}
+
+ApiResponse get_alert(ApiContext& context, const User& user, std::string_view id) {
+  std::optional<std::int64_t> alert_id = parse_id(id);
+  if (!alert_id) return not_found_alert(id);
+  std::optional<Alert> alert = context.alerts.find(user.id, *alert_id);
+  if (!alert) return not_found_alert(id);
+  return json_response(200, dump_json(encode_alert(*alert)));
+}
+
+ApiResponse delete_alert(ApiContext& context, const User& user, std::string_view id) {
+  std::optional<std::int64_t> alert_id = parse_id(id);
+  if (!alert_id || !context.alerts.remove(user.id, *alert_id)) return not_found_alert(id);
+  context.engine.disarm(*alert_id);
+  return ApiResponse{204, "", "", {}};
+}
+
+ApiResponse push_quotes(ApiContext& context, const User& user, std::string_view body) {
+  if (!user.admin) return problem(403, "pushing quotes needs an admin token");
+  Result<json> parsed = parse_body(body);
+  if (!parsed) return problem(400, parsed.error());
+  if (!parsed->is_array()) return problem(400, "body: must be a JSON array of quotes");
+  if (parsed->empty()) return problem(400, "body: must contain at least one quote");
+  if (parsed->size() > kMaxQuotesPerRequest) {
+    return problem(400, "body: at most " + std::to_string(kMaxQuotesPerRequest) + " quotes per request");
+  }
+  // Validate the whole batch before publishing any of it; report every bad item.
+  const TimestampMs now = context.clock.now_ms();
+  std::vector<Quote> quotes;
+  std::string problems;
+  for (std::size_t i = 0; i < parsed->size(); ++i) {
+    Result<RawQuote> raw = decode_quote((*parsed)[i]);
+    Result<Quote> quote = raw ? validate_quote(*raw, now) : Result<Quote>(Error{raw.error()});
+    if (quote) {
+      quotes.push_back(std::move(*quote));
+    } else {
+      problems += (problems.empty() ? "" : "; ") + ("[" + std::to_string(i) + "] " + quote.error());
+    }
+  }
+  if (!problems.empty()) return problem(400, problems);
+  std::size_t accepted = 0;
+  for (const Quote& quote : quotes) {
+    if (!context.quotes.publish(quote, "push")) {
+      ApiResponse busy = problem(503, "engine queue is full; accepted " + std::to_string(accepted) +
+                                          " of " + std::to_string(quotes.size()) + " quotes");
+      busy.headers.emplace_back("Retry-After", "1");
+      return busy;
+    }
+    ++accepted;
+  }
+  return json_response(202, dump_json({{"accepted", accepted}}));
+}
+
+ApiResponse get_quote(ApiContext& context, std::string_view symbol_text) {
+  Result<Symbol> symbol = normalize_symbol(symbol_text);
+  if (!symbol) return problem(400, symbol.error());
+  std::optional<Quote> quote = context.last_quotes.find(*symbol);
+  if (!quote) return problem(404, "no quote for " + *symbol + " yet");
+  return json_response(200, dump_json(encode_quote(*quote)));
+}
+
+ApiResponse list_notifications(ApiContext& context, const User& user, const std::string* limit_text) {
+  std::size_t limit = 50;
+  if (limit_text) {
+    std::int64_t parsed = 0;
+    auto [end, ec] = std::from_chars(limit_text->data(), limit_text->data() + limit_text->size(), parsed);
+    if (ec != std::errc() || end != limit_text->data() + limit_text->size() || parsed < 1 ||
+        parsed > static_cast<std::int64_t>(kMaxNotificationPage)) {
+      return problem(400, "limit: must be a whole number from 1 to 500");
+    }
+    limit = static_cast<std::size_t>(parsed);
+  }
+  json items = json::array();
+  for (const auto& n : context.notifications.list_recent(user.id, limit)) {
+    items.push_back(encode_notification(n));
+  }
+  return json_response(200, dump_json({{"items", std::move(items)}}));
+}
+
+}  // namespace bw

@@ -1,0 +1,31 @@
+// The REST handlers: plain functions from a parsed request to a response, so
+// they are tested without sockets. api_server.cpp binds them to routes.
+//
+//   ApiResponse r = create_alert(context, user, body_text);
+//
+// Every handler validates its input and answers 4xx problem+json naming the
+// field; none throws (store failures become 503). Thread-safe.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "web/api_context.hpp"
+#include "web/problem.hpp"
+
+namespace bw {
+
+inline constexpr std::size_t kMaxNotificationPage = 500;
+inline constexpr int kMaxJsonDepth = 32;
+
+ApiResponse get_info(const ApiContext& context);
+ApiResponse get_me(const User& user);
+ApiResponse create_alert(ApiContext& context, const User& user, std::string_view body);
+ApiResponse list_alerts(ApiContext& context, const User& user);
+ApiResponse get_alert(ApiContext& context, const User& user, std::string_view id);
+ApiResponse delete_alert(ApiContext& context, const User& user, std::string_view id);
+ApiResponse push_quotes(ApiContext& context, const User& user, std::string_view body);
+ApiResponse get_quote(ApiContext& context, std::string_view symbol);
+ApiResponse list_notifications(ApiContext& context, const User& user, const std::string* limit);
+
+}  // namespace bw

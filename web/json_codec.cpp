@@ -1,0 +1,169 @@
+#include "web/json_codec.hpp"
+
+#include <cmath>
+#include <set>
+
+#include "web/time_text.hpp"
+
+namespace bw {
+
+namespace {
+
+using nlohmann::json;
+
+Status reject_unknown_fields(const json& object, const std::set<std::string>& known,
+                             const std::string& prefix) {
+  for (const auto& item : object.items()) {
+    if (!known.count(item.key())) return Error{prefix + item.key() + ": unknown field"};
+  }
+  return {};
+}
+
+// A price as a JSON number, or a decimal string for exactness ("150.10").
+Result<Price> decode_price(const json& value, const std::string& field) {
+  std::optional<Price> price;
+  if (value.is_number_integer() || value.is_number_unsigned()) {
+    price = Price::from_double(value.get<double>());
+  } else if (value.is_number_float()) {
+    price = Price::from_double(value.get<double>());
+  } else if (value.is_string()) {
+    price = Price::parse(value.get<std::string>());
+  } else {
+    return Error{field + ": must be a number"};
+  }
+  if (!price) return Error{field + ": must be a decimal number with at most 8 decimals"};
+  if (price->units() <= 0) return Error{field + ": must be greater than zero"};
+  return *price;
+}
+
+Result<Condition> decode_condition(const json& value) {
+  if (!value.is_object()) return Error{"condition: must be an object like {\"type\":\"above\",\"price\":150}"};
+  if (Status s = reject_unknown_fields(value, {"type", "price"}, "condition."); !s) return Error{s.error()};
+  auto type_field = value.find("type");
+  if (type_field == value.end()) return Error{"condition.type: is required"};
+  if (!type_field->is_string()) return Error{"condition.type: must be a string"};
+  std::optional<ConditionType> type = parse_condition_type(type_field->get<std::string>());
+  if (!type) {
+    return Error{"condition.type: unknown type \"" + type_field->get<std::string>() +
+                 "\" (expected above, below, crossing, crossing_up or crossing_down)"};
+  }
+  auto price_field = value.find("price");
+  if (price_field == value.end()) return Error{"condition.price: is required"};
+  Result<Price> price = decode_price(*price_field, "condition.price");
+  if (!price) return Error{price.error()};
+  return Condition{*type, *price};
+}
+
+Result<TriggerMode> decode_trigger(const json& value) {
+  if (!value.is_object()) return Error{"trigger: must be an object like {\"mode\":\"once\"}"};
+  if (Status s = reject_unknown_fields(value, {"mode"}, "trigger."); !s) return Error{s.error()};
+  auto mode = value.find("mode");
+  if (mode == value.end()) return Error{"trigger.mode: is required"};
+  if (!mode->is_string()) return Error{"trigger.mode: must be a string"};
+  std::optional<TriggerMode> parsed = parse_trigger_mode(mode->get<std::string>());
+  if (!parsed) return Error{"trigger.mode: unknown mode \"" + mode->get<std::string>() + "\" (expected once)"};
+  return *parsed;
+}
+
+}  // namespace
+
+Result<AlertDraft> decode_alert(const json& body) {
+  if (!body.is_object()) return Error{"body: must be a JSON object"};
+  if (Status s = reject_unknown_fields(body, {"symbol", "condition", "trigger", "name"}, ""); !s) {
+    return Error{s.error()};
+  }
+  AlertDraft draft;
+  auto symbol = body.find("symbol");
+  if (symbol == body.end()) return Error{"symbol: is required"};
+  if (!symbol->is_string()) return Error{"symbol: must be a string"};
+  Result<Symbol> normalized = normalize_symbol(symbol->get<std::string>());
+  if (!normalized) return Error{normalized.error()};
+  draft.symbol = *normalized;
+
+  auto condition = body.find("condition");
+  if (condition == body.end()) return Error{"condition: is required"};
+  Result<Condition> decoded = decode_condition(*condition);
+  if (!decoded) return Error{decoded.error()};
+  draft.condition = *decoded;
+
+  if (auto trigger = body.find("trigger"); trigger != body.end()) {
+    Result<TriggerMode> mode = decode_trigger(*trigger);
+    if (!mode) return Error{mode.error()};
+    draft.trigger = *mode;
+  }
+  if (auto name = body.find("name"); name != body.end() && !name->is_null()) {
+    if (!name->is_string()) return Error{"name: must be a string"};
+    draft.name = name->get<std::string>();
+    if (draft.name.size() > kMaxAlertNameLength) return Error{"name: must be at most 100 characters"};
+  }
+  return draft;
+}
+
+Result<RawQuote> decode_quote(const json& item) {
+  if (!item.is_object()) return Error{"must be an object"};
+  if (Status s = reject_unknown_fields(item, {"symbol", "price", "volume", "ts"}, ""); !s) {
+    return Error{s.error()};
+  }
+  RawQuote raw;
+  auto symbol = item.find("symbol");
+  if (symbol == item.end()) return Error{"symbol: is required"};
+  if (!symbol->is_string()) return Error{"symbol: must be a string"};
+  raw.symbol = symbol->get<std::string>();
+  auto price = item.find("price");
+  if (price == item.end()) return Error{"price: is required"};
+  if (!price->is_number()) return Error{"price: must be a number"};
+  raw.price = price->get<double>();
+  if (auto volume = item.find("volume"); volume != item.end() && !volume->is_null()) {
+    if (!volume->is_number_integer()) return Error{"volume: must be a whole number"};
+    raw.volume = volume->get<std::int64_t>();
+  }
+  if (auto ts = item.find("ts"); ts != item.end() && !ts->is_null()) {
+    if (ts->is_number_integer()) {
+      raw.ts_ms = ts->get<std::int64_t>();
+    } else if (ts->is_string()) {
+      raw.ts_ms = parse_rfc3339(ts->get<std::string>());
+      if (!raw.ts_ms) return Error{"ts: must be RFC 3339 (e.g. 2026-11-26T15:00:00Z) or Unix ms"};
+    } else {
+      return Error{"ts: must be RFC 3339 text or Unix milliseconds"};
+    }
+  }
+  return raw;
+}
+
+json encode_alert(const Alert& alert) {
+  return json{
+      {"id", alert.id},
+      {"symbol", alert.symbol},
+      {"name", alert.name},
+      {"condition",
+       {{"type", condition_type_name(alert.condition.type)},
+        {"price", alert.condition.price.to_double()}}},
+      {"trigger", {{"mode", trigger_mode_name(alert.trigger)}}},
+      {"state", alert_state_name(alert.state)},
+      {"created_at", format_rfc3339(alert.created_at)},
+      {"last_fired_at", alert.last_fired_at ? json(format_rfc3339(*alert.last_fired_at)) : json(nullptr)},
+  };
+}
+
+json encode_quote(const Quote& quote) {
+  return json{{"symbol", quote.symbol},
+              {"price", quote.price.to_double()},
+              {"volume", quote.volume},
+              {"ts", format_rfc3339(quote.ts_ms)}};
+}
+
+json encode_notification(const StoredNotification& notification) {
+  const NewNotification& n = notification.content;
+  return json{{"id", notification.id},
+              {"alert_id", n.alert_id},
+              {"symbol", n.symbol},
+              {"price", n.price.to_double()},
+              {"message", n.message},
+              {"created_at", format_rfc3339(n.created_at)}};
+}
+
+std::string dump_json(const json& value) {
+  return value.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+}  // namespace bw

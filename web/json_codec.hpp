@@ -1,0 +1,44 @@
+// JSON shapes of the API (docs/API.md): alerts, quotes and notifications out,
+// alert and quote requests in. Decoding validates every field and names the
+// one that is wrong ("condition.price: must be a number").
+//
+//   Result<AlertDraft> draft = decode_alert(json_body);
+//   nlohmann::json out = encode_alert(saved_alert);
+//
+// Pure functions; thread-safe.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "ingest/quote_validation.hpp"
+#include "rules/condition.hpp"
+#include "rules/result.hpp"
+#include "store/notification_repository.hpp"
+
+namespace bw {
+
+inline constexpr std::size_t kMaxAlertNameLength = 100;
+inline constexpr std::size_t kMaxQuotesPerRequest = 10000;
+
+// What a client may set on an alert.
+struct AlertDraft {
+  Symbol symbol;
+  std::string name;
+  Condition condition;
+  TriggerMode trigger = TriggerMode::once;
+};
+
+Result<AlertDraft> decode_alert(const nlohmann::json& body);
+// One pushed quote: {"symbol","price","volume"?,"ts"?}; ts RFC 3339 or Unix ms.
+Result<RawQuote> decode_quote(const nlohmann::json& item);
+
+nlohmann::json encode_alert(const Alert& alert);
+nlohmann::json encode_quote(const Quote& quote);
+nlohmann::json encode_notification(const StoredNotification& notification);
+
+// Serialises with invalid UTF-8 replaced, never throwing.
+std::string dump_json(const nlohmann::json& value);
+
+}  // namespace bw

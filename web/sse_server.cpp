@@ -1,0 +1,385 @@
+// SseServer::Impl: the acceptor, the I/O threads, the registry of sessions by
+// user, the quote-conflation timer and the blocking pool for authenticate and
+// replay. One client connection is an SseSession (web/sse_session.hpp).
+//
+// Threads:
+//   - `io_threads` threads run one io_context. The acceptor and the quote timer
+//     share one strand ("server strand"); each session has its own strand.
+//   - a small asio::thread_pool runs the blocking callbacks (authenticate,
+//     replay), so a slow store never stalls an I/O thread. Its queue is bounded
+//     by the connection bound: a session has at most one blocking task.
+//   - publish_* run on the caller's thread: they format the event bytes once,
+//     look up the targets under mutex_, and post to each session's strand.
+#include "web/sse_server.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <mutex>
+#include <stdexcept>
+#include <thread>
+#include <unordered_map>
+#include <utility>
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
+
+#include "web/sse_format.hpp"
+#include "web/sse_session.hpp"
+
+namespace bw {
+namespace {
+
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+using EventBytes = std::shared_ptr<const std::string>;
+
+// Connections past max_clients still get a 503 (a short-lived session), up to
+// this many at once; beyond that a new connection is closed without an answer.
+constexpr std::size_t kRejectSlack = 64;
+// After an accept error such as EMFILE, wait before accepting again rather
+// than spinning on the error.
+constexpr auto kAcceptRetryDelay = std::chrono::milliseconds(50);
+constexpr std::chrono::milliseconds kMinQuoteInterval{1};
+
+SseServerOptions normalized(SseServerOptions options) {
+  options.io_threads = std::max(options.io_threads, 1);
+  options.quote_interval = std::max(options.quote_interval, kMinQuoteInterval);
+  return options;
+}
+
+// Blocking calls are short store reads; a few threads keep one slow call from
+// delaying every new connection.
+int blocking_thread_count(const SseServerOptions& options) {
+  return std::clamp(options.io_threads, 2, 8);
+}
+
+}  // namespace
+
+class SseServer::Impl final : public SseSessionHost {
+ public:
+  Impl(SseServerOptions options, StreamAuthenticator authenticate, StreamReplay replay)
+      : options_(normalized(std::move(options))),
+        authenticate_(std::move(authenticate)),
+        replay_(std::move(replay)),
+        ioc_(options_.io_threads),
+        work_(net::make_work_guard(ioc_)),
+        server_strand_(net::make_strand(ioc_)),
+        acceptor_(server_strand_),
+        accept_retry_timer_(server_strand_),
+        quote_timer_(server_strand_),
+        blocking_pool_(static_cast<std::size_t>(blocking_thread_count(options_))) {}
+
+  ~Impl() override { stop(); }
+
+  std::uint16_t start() {
+    if (started_ || stopped_) throw std::runtime_error("sse: start() called twice");
+    const tcp::endpoint endpoint = resolve_listen_endpoint();
+    boost::system::error_code ec;
+    acceptor_.open(endpoint.protocol(), ec);
+    if (!ec) acceptor_.set_option(net::socket_base::reuse_address(true), ec);
+    if (!ec) acceptor_.bind(endpoint, ec);
+    if (!ec) acceptor_.listen(net::socket_base::max_listen_connections, ec);
+    if (ec) {
+      throw std::runtime_error("sse: cannot listen on " + options_.host + ":" +
+                               std::to_string(options_.port) + ": " + ec.message());
+    }
+    const std::uint16_t port = acceptor_.local_endpoint(ec).port();
+    started_ = true;
+    // The acceptor and timer are touched only on the server strand from here on.
+    net::post(server_strand_, [this] {
+      do_accept();
+      arm_quote_timer();
+    });
+    threads_.reserve(static_cast<std::size_t>(options_.io_threads));
+    for (int i = 0; i < options_.io_threads; ++i) threads_.emplace_back([this] { run_io(); });
+    return port;
+  }
+
+  // Order: refuse new work → close the acceptor and every session → let the
+  // blocking calls finish → let the I/O threads drain and join them.
+  void stop() {
+    if (stopped_) return;
+    stopped_ = true;
+    std::vector<std::shared_ptr<SseSession>> sessions;
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+      sessions = live_sessions_locked(/*streams_only=*/false);
+    }
+    if (!started_) return;
+    net::post(server_strand_, [this] {
+      boost::system::error_code ignored;
+      acceptor_.close(ignored);
+      accept_retry_timer_.cancel();
+      quote_timer_.cancel();
+    });
+    // Streams were sent `retry:` when they opened; EventSource reconnects
+    // after that delay once we are back.
+    for (const auto& session : sessions) session->close();
+    sessions.clear();  // the sessions die on their strands once their handlers finish
+    blocking_pool_.join();
+    work_.reset();
+    for (std::thread& thread : threads_) thread.join();
+    threads_.clear();
+  }
+
+  void publish_notification(std::int64_t user_id, std::int64_t id, std::string json) {
+    const auto bytes =
+        std::make_shared<const std::string>(format_sse_event("notification", id, json));
+    std::vector<std::shared_ptr<SseSession>> targets;
+    {
+      std::lock_guard lock(mutex_);
+      if (stopping_) return;
+      const auto it = streams_by_user_.find(user_id);
+      if (it == streams_by_user_.end()) return;  // user not connected: replay covers it
+      for (const StreamRef& ref : it->second) {
+        if (auto session = ref.session.lock()) targets.push_back(std::move(session));
+      }
+    }
+    // Outside the lock: dropping the last reference runs ~Session, which
+    // calls remove_session and takes mutex_.
+    for (const auto& session : targets) session->deliver_notification(id, bytes);
+  }
+
+  void publish_quote(const std::string& symbol, std::string json) {
+    if (stopping_) return;
+    auto bytes = std::make_shared<const std::string>(format_sse_event("quote", std::nullopt, json));
+    std::lock_guard lock(quotes_mutex_);
+    // Conflation, first stage: one pending quote per symbol until the next tick.
+    pending_quotes_[symbol] = std::move(bytes);
+  }
+
+  std::size_t client_count() const {
+    std::lock_guard lock(mutex_);
+    return stream_count_;
+  }
+
+  // ---- SseSessionHost ------------------------------------------------------
+
+  const SseServerOptions& options() const override { return options_; }
+
+  void run_blocking(std::function<void()> task) override {
+    // Once stopping, the pool may already be joined; the session is being closed anyway.
+    if (stopping_) return;
+    net::post(blocking_pool_, std::move(task));
+  }
+
+  std::optional<std::int64_t> authenticate(std::string_view token) override {
+    if (!authenticate_) return std::nullopt;
+    return authenticate_(token);
+  }
+
+  std::vector<StoredEvent> replay(std::int64_t user_id, std::int64_t after_id,
+                                  std::size_t limit) override {
+    if (!replay_) return {};
+    return replay_(user_id, after_id, limit);
+  }
+
+  bool add_stream(std::int64_t user_id, const std::shared_ptr<SseSession>& session) override {
+    std::lock_guard lock(mutex_);
+    if (stopping_) return false;
+    const auto it = sessions_.find(session.get());
+    if (it == sessions_.end() || it->second.user_id) return false;  // already closed
+    it->second.user_id = user_id;
+    streams_by_user_[user_id].push_back(StreamRef{session.get(), session});
+    ++stream_count_;
+    return true;
+  }
+
+  void remove_session(const SseSession* session) override {
+    std::lock_guard lock(mutex_);
+    const auto it = sessions_.find(session);
+    if (it == sessions_.end()) return;
+    if (const auto user_id = it->second.user_id) {
+      auto& streams = streams_by_user_[*user_id];
+      std::erase_if(streams, [session](const StreamRef& ref) { return ref.key == session; });
+      if (streams.empty()) streams_by_user_.erase(*user_id);
+      --stream_count_;
+    }
+    sessions_.erase(it);
+  }
+
+ private:
+  struct Connection {
+    std::weak_ptr<SseSession> session;
+    std::optional<std::int64_t> user_id;  // set once the stream is open
+  };
+  struct StreamRef {
+    const SseSession* key;
+    std::weak_ptr<SseSession> session;
+  };
+  enum class Admission { serve, reject_busy, refuse };
+
+  tcp::endpoint resolve_listen_endpoint() {
+    boost::system::error_code ec;
+    tcp::resolver resolver(ioc_);
+    const auto results = resolver.resolve(options_.host, std::to_string(options_.port),
+                                          tcp::resolver::passive | tcp::resolver::numeric_service,
+                                          ec);
+    if (ec || results.empty()) {
+      throw std::runtime_error("sse: cannot resolve listen host '" + options_.host +
+                               "': " + (ec ? ec.message() : std::string("no address")));
+    }
+    return results.begin()->endpoint();
+  }
+
+  void run_io() {
+    // Handlers are written not to throw; if one does anyway, keep serving the
+    // other clients rather than terminate the process from a worker thread.
+    for (;;) {
+      try {
+        ioc_.run();
+        return;
+      } catch (...) {
+      }
+    }
+  }
+
+  // ---- accepting (server strand) -------------------------------------------
+
+  void do_accept() {
+    // Each connection gets its own strand: the socket's executor becomes the session's.
+    acceptor_.async_accept(net::make_strand(ioc_), [this](boost::system::error_code ec,
+                                                          tcp::socket socket) {
+      on_accept(ec, std::move(socket));
+    });
+  }
+
+  void on_accept(boost::system::error_code ec, tcp::socket socket) {
+    if (ec) {
+      if (ec == net::error::operation_aborted || stopping_) return;
+      accept_retry_timer_.expires_after(kAcceptRetryDelay);
+      accept_retry_timer_.async_wait([this](boost::system::error_code wait_ec) {
+        if (!wait_ec && !stopping_) do_accept();
+      });
+      return;
+    }
+    auto session = make_sse_session(std::move(socket), *this);
+    switch (admit(session)) {
+      case Admission::serve:
+        session->start(SseSession::Start::serve);
+        break;
+      case Admission::reject_busy:
+        session->start(SseSession::Start::reject_busy);
+        break;
+      case Admission::refuse:
+        break;  // dropping the session closes the socket
+    }
+    if (!stopping_) do_accept();
+  }
+
+  // Overflow policy (max_clients): beyond it a connection gets 503 with
+  // Retry-After; beyond kRejectSlack more it is closed without an answer.
+  Admission admit(const std::shared_ptr<SseSession>& session) {
+    std::lock_guard lock(mutex_);
+    if (stopping_) return Admission::refuse;
+    if (sessions_.size() >= options_.max_clients + kRejectSlack) return Admission::refuse;
+    const bool busy = sessions_.size() >= options_.max_clients;
+    sessions_.emplace(session.get(), Connection{session, std::nullopt});
+    return busy ? Admission::reject_busy : Admission::serve;
+  }
+
+  // ---- quote conflation (server strand) ------------------------------------
+
+  void arm_quote_timer() {
+    quote_timer_.expires_after(options_.quote_interval);
+    quote_timer_.async_wait([this](boost::system::error_code ec) { on_quote_timer(ec); });
+  }
+
+  void on_quote_timer(boost::system::error_code ec) {
+    if (ec) return;
+    if (stopping_) return;
+    flush_quotes();
+    arm_quote_timer();
+  }
+
+  // Sends each stream the latest quote per symbol since the last tick, so a
+  // client gets at most one quote per symbol per quote_interval. A slow client
+  // merges ticks further in its own pending map (latest wins).
+  void flush_quotes() {
+    std::unordered_map<std::string, EventBytes> quotes;
+    {
+      std::lock_guard lock(quotes_mutex_);
+      quotes.swap(pending_quotes_);
+    }
+    if (quotes.empty()) return;
+    auto batch = std::make_shared<SseQuoteBatch>();
+    batch->reserve(quotes.size());
+    for (auto& [symbol, event] : quotes) batch->push_back(SseQuoteUpdate{symbol, std::move(event)});
+
+    std::vector<std::shared_ptr<SseSession>> targets;
+    {
+      std::lock_guard lock(mutex_);
+      targets = live_sessions_locked(/*streams_only=*/true);
+    }
+    std::shared_ptr<const SseQuoteBatch> shared_batch = std::move(batch);
+    for (const auto& session : targets) session->deliver_quotes(shared_batch);
+  }
+
+  std::vector<std::shared_ptr<SseSession>> live_sessions_locked(bool streams_only) const {
+    std::vector<std::shared_ptr<SseSession>> result;
+    result.reserve(sessions_.size());
+    for (const auto& [key, connection] : sessions_) {
+      if (streams_only && !connection.user_id) continue;
+      if (auto session = connection.session.lock()) result.push_back(std::move(session));
+    }
+    return result;
+  }
+
+  // Constant after construction. Declared first so they outlive everything below.
+  const SseServerOptions options_;
+  const StreamAuthenticator authenticate_;
+  const StreamReplay replay_;
+
+  // The registry. Sessions unregister from their destructor too, which can run
+  // while the members below are destroyed, so these are declared before them.
+  mutable std::mutex mutex_;
+  std::atomic<bool> stopping_{false};  // written under mutex_; read anywhere
+  std::unordered_map<const SseSession*, Connection> sessions_;  // guarded by mutex_
+  std::unordered_map<std::int64_t, std::vector<StreamRef>> streams_by_user_;  // guarded by mutex_
+  std::size_t stream_count_ = 0;                                              // guarded by mutex_
+
+  std::mutex quotes_mutex_;
+  std::unordered_map<std::string, EventBytes> pending_quotes_;  // guarded by quotes_mutex_
+
+  net::io_context ioc_;
+  std::optional<net::executor_work_guard<net::io_context::executor_type>> work_;
+  net::strand<net::io_context::executor_type> server_strand_;
+  tcp::acceptor acceptor_;                // server strand
+  net::steady_timer accept_retry_timer_;  // server strand
+  net::steady_timer quote_timer_;         // server strand
+  net::thread_pool blocking_pool_;  // after ioc_: dropped tasks destroy sessions whose sockets need it
+
+  // Owning thread only.
+  std::vector<std::thread> threads_;
+  bool started_ = false;
+  bool stopped_ = false;
+};
+
+SseServer::SseServer(SseServerOptions options, StreamAuthenticator authenticate,
+                     StreamReplay replay)
+    : impl_(std::make_unique<Impl>(std::move(options), std::move(authenticate),
+                                   std::move(replay))) {}
+
+SseServer::~SseServer() = default;
+
+std::uint16_t SseServer::start() { return impl_->start(); }
+
+void SseServer::stop() { impl_->stop(); }
+
+void SseServer::publish_notification(std::int64_t user_id, std::int64_t id, std::string json) {
+  impl_->publish_notification(user_id, id, std::move(json));
+}
+
+void SseServer::publish_quote(const std::string& symbol, std::string json) {
+  impl_->publish_quote(symbol, std::move(json));
+}
+
+std::size_t SseServer::client_count() const { return impl_->client_count(); }
+
+}  // namespace bw

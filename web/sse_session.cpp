@@ -1,0 +1,557 @@
+// The only translation unit that includes Beast (HTTP request parsing over a
+// tcp_stream with timeouts). Responses are formatted by web/sse_format.hpp.
+#include "web/sse_session.hpp"
+
+#include <array>
+#include <deque>
+#include <unordered_map>
+#include <utility>
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/bind_handler.hpp>
+#include <boost/beast/core/error.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+
+#include "web/sse_format.hpp"
+
+namespace bw {
+namespace {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = net::ip::tcp;
+
+constexpr std::string_view kEventsPath = "/api/v1/events";
+// A client that has not sent a complete request header by then is closed.
+constexpr auto kRequestTimeout = std::chrono::seconds(10);
+// Request headers above this get 431 (the stream request needs a few hundred bytes).
+constexpr std::uint32_t kMaxRequestHeaderBytes = 8 * 1024;
+// Bytes read per request at most; bounds the read buffer (overflow: the read fails, we close).
+constexpr std::size_t kMaxRequestBufferBytes = 16 * 1024;
+// One write (at most kMaxWriteBatchBytes plus the pending quotes) that makes no
+// progress for this long means a dead client: it is closed and replays on reconnect.
+constexpr auto kWriteTimeout = std::chrono::seconds(30);
+constexpr std::size_t kMaxWriteBatchBytes = 64 * 1024;
+// After a final (error) response: how long we drain the client's bytes before
+// closing, so that an unread request does not turn our close into a reset that
+// destroys the response ("lingering close").
+constexpr auto kLingerTimeout = std::chrono::seconds(2);
+// Notifications per replay call. The next page is fetched only once the
+// previous one has left the write queue, so replay is flow-controlled.
+constexpr std::size_t kReplayPageSize = 500;
+// Seconds a 503 (server full) tells the client to wait.
+constexpr std::string_view kRetryAfterSeconds = "5";
+
+using EventBytes = std::shared_ptr<const std::string>;
+
+struct NumberedEvent {
+  std::int64_t id = 0;
+  EventBytes bytes;
+};
+
+// One page of replayed notifications, formatted off the I/O threads.
+struct ReplayPage {
+  std::vector<NumberedEvent> events;
+  bool maybe_more = false;  // the page was full: ask for the next one
+  bool failed = false;      // the replay callback threw
+};
+
+// What the blocking authorization step found.
+struct AuthOutcome {
+  enum class Kind { unauthorized, unavailable, stopping, streaming };
+  Kind kind = Kind::unauthorized;
+  std::int64_t user_id = 0;
+  ReplayPage first_page;  // only when the request carried a Last-Event-ID
+};
+
+// Beast 1.74's string_view is boost::string_view.
+std::string_view to_std(beast::string_view text) { return {text.data(), text.size()}; }
+
+const EventBytes& heartbeat_bytes() {
+  static const EventBytes bytes = std::make_shared<const std::string>(format_sse_comment("heartbeat"));
+  return bytes;
+}
+
+class Session final : public SseSession, public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket socket, SseSessionHost& host)
+      : executor_(socket.get_executor()),
+        stream_(std::move(socket)),
+        buffer_(kMaxRequestBufferBytes),
+        host_(host),
+        heartbeat_interval_(host.options().heartbeat_interval),
+        retry_hint_(host.options().retry_hint),
+        max_buffer_bytes_(host.options().max_client_buffer_bytes),
+        heartbeat_timer_(executor_),
+        write_deadline_(executor_) {}
+
+  // Covers sessions destroyed without close() (e.g. handlers dropped when the
+  // io_context is destroyed); the host ignores an unknown session.
+  ~Session() override { host_.remove_session(this); }
+
+  void start(Start mode) override {
+    net::post(executor_, [self = shared_from_this(), mode] {
+      self->reject_busy_ = mode == Start::reject_busy;
+      self->do_read_request();
+    });
+  }
+
+  void deliver_notification(std::int64_t id, EventBytes event) override {
+    net::post(executor_, [self = shared_from_this(), id, event = std::move(event)]() mutable {
+      self->on_notification(id, std::move(event));
+    });
+  }
+
+  void deliver_quotes(std::shared_ptr<const SseQuoteBatch> batch) override {
+    net::post(executor_, [self = shared_from_this(), batch = std::move(batch)] {
+      self->on_quotes(*batch);
+    });
+  }
+
+  void close() override {
+    net::post(executor_, [self = shared_from_this()] { self->close_now(Close::graceful); });
+  }
+
+ private:
+  enum class Phase {
+    reading_request,  // waiting for the request header (kRequestTimeout)
+    authorizing,      // authenticate (+ first replay page) runs on the blocking pool
+    streaming,        // header sent or queued; events flow
+    responding,       // writing a final error response, then lingering
+    closed,
+  };
+  enum class Close { graceful, abortive };
+
+  // ---- request -------------------------------------------------------------
+
+  void do_read_request() {
+    parser_.emplace();
+    parser_->header_limit(kMaxRequestHeaderBytes);
+    stream_.expires_after(kRequestTimeout);
+    http::async_read(stream_, buffer_, *parser_,
+                     beast::bind_front_handler(&Session::on_read_request, shared_from_this()));
+  }
+
+  void on_read_request(beast::error_code ec, std::size_t /*bytes*/) {
+    if (ec == http::error::header_limit) {
+      return send_final_response(format_http_error_response(
+          431, "header_too_large", "request header exceeds 8 KiB"));
+    }
+    if (ec && ec.category() == http::make_error_code(http::error::bad_method).category() &&
+        ec != http::error::end_of_stream && ec != http::error::partial_message) {
+      return send_final_response(
+          format_http_error_response(400, "bad_request", "malformed HTTP request"));
+    }
+    // Timeout, end of stream, reset, or closed by stop(): nobody to answer.
+    if (ec) return close_now(Close::graceful);
+
+    stream_.expires_never();
+    route_request();
+  }
+
+  void route_request() {
+    const auto& request = parser_->get();
+    const SseRequestTarget target = parse_sse_request_target(to_std(request.target()));
+    if (target.path != kEventsPath) {
+      return send_final_response(format_http_error_response(404, "not_found", "no such path"));
+    }
+    if (request.method() == http::verb::options) {
+      return send_final_response(format_cors_preflight_response());
+    }
+    if (request.method() != http::verb::get) {
+      return send_final_response(format_http_error_response(
+          405, "method_not_allowed", "use GET", "Allow: GET, OPTIONS\r\n"));
+    }
+    if (reject_busy_) {
+      return send_final_response(
+          format_http_error_response(503, "unavailable", "too many stream clients",
+                                     "Retry-After: " + std::string(kRetryAfterSeconds) + "\r\n"));
+    }
+
+    std::optional<std::string> token;
+    if (const auto bearer = parse_bearer_token(to_std(request[http::field::authorization]))) {
+      token = std::string(*bearer);
+    } else if (target.access_token && !target.access_token->empty()) {
+      token = *target.access_token;
+    }
+    if (!token) return send_unauthorized();
+
+    // A Last-Event-ID that is not one of our ids is ignored: the client gets
+    // the live stream, as a new client would.
+    std::optional<std::int64_t> last_event_id;
+    if (const auto header = to_std(request["Last-Event-ID"]); !header.empty()) {
+      last_event_id = parse_last_event_id(header);
+    } else if (target.last_event_id) {
+      last_event_id = parse_last_event_id(*target.last_event_id);
+    }
+    parser_.reset();  // the request is no longer needed
+    begin_authorization(std::move(*token), last_event_id);
+  }
+
+  void send_unauthorized() {
+    send_final_response(format_http_error_response(401, "unauthorized",
+                                                   "missing or invalid access token",
+                                                   "WWW-Authenticate: Bearer\r\n"));
+  }
+
+  // ---- authorization (blocking part on the pool) ---------------------------
+
+  void begin_authorization(std::string token, std::optional<std::int64_t> last_event_id) {
+    phase_ = Phase::authorizing;
+    // Live notifications are held until the replay is done, and the client
+    // already has everything up to its Last-Event-ID.
+    replaying_ = last_event_id.has_value();
+    last_sent_id_ = last_event_id;
+    host_.run_blocking(
+        [self = shared_from_this(), token = std::move(token), last_event_id]() {
+          self->authorize_blocking(token, last_event_id);
+        });
+  }
+
+  // Runs on the blocking pool: touches no session state, only the host.
+  // Subscribing before the first replay query means a notification committed
+  // in between is either in the page or arrives live (deduplicated by id).
+  void authorize_blocking(const std::string& token, std::optional<std::int64_t> last_event_id) {
+    AuthOutcome outcome;
+    try {
+      const std::optional<std::int64_t> user_id = host_.authenticate(token);
+      if (user_id) {
+        outcome.user_id = *user_id;
+        outcome.kind = host_.add_stream(*user_id, shared_from_this()) ? AuthOutcome::Kind::streaming
+                                                                      : AuthOutcome::Kind::stopping;
+      }
+    } catch (...) {
+      outcome.kind = AuthOutcome::Kind::unavailable;  // e.g. the store is down
+    }
+    if (outcome.kind == AuthOutcome::Kind::streaming && last_event_id) {
+      outcome.first_page = load_replay_page(outcome.user_id, *last_event_id);
+    }
+    net::post(executor_, [self = shared_from_this(), outcome = std::move(outcome)]() mutable {
+      self->on_authorized(std::move(outcome));
+    });
+  }
+
+  ReplayPage load_replay_page(std::int64_t user_id, std::int64_t after_id) {
+    ReplayPage page;
+    try {
+      std::vector<StoredEvent> stored = host_.replay(user_id, after_id, kReplayPageSize);
+      page.maybe_more = stored.size() >= kReplayPageSize;
+      page.events.reserve(stored.size());
+      for (const StoredEvent& event : stored) {
+        page.events.push_back(NumberedEvent{
+            event.id,
+            std::make_shared<const std::string>(format_sse_event("notification", event.id, event.json))});
+      }
+    } catch (...) {
+      page.failed = true;
+    }
+    return page;
+  }
+
+  void on_authorized(AuthOutcome outcome) {
+    // Closed meanwhile (stop(), or the client left): nothing to answer.
+    if (phase_ == Phase::closed) return;
+    switch (outcome.kind) {
+      case AuthOutcome::Kind::unauthorized:
+        return send_unauthorized();
+      case AuthOutcome::Kind::unavailable:
+        return send_final_response(format_http_error_response(
+            503, "unavailable", "cannot check the token now",
+            "Retry-After: " + std::string(kRetryAfterSeconds) + "\r\n"));
+      case AuthOutcome::Kind::stopping:
+        return close_now(Close::graceful);
+      case AuthOutcome::Kind::streaming:
+        break;
+    }
+    // A failed first replay closes before the header: EventSource reconnects
+    // with the same Last-Event-ID after its retry delay.
+    if (replaying_ && outcome.first_page.failed) return close_now(Close::graceful);
+
+    phase_ = Phase::streaming;
+    user_id_ = outcome.user_id;
+    enqueue(std::make_shared<const std::string>(format_sse_stream_header()));
+    enqueue(std::make_shared<const std::string>(format_sse_retry(retry_hint_)));
+    do_watch_for_close();
+    arm_heartbeat();
+    if (replaying_) {
+      apply_replay_page(std::move(outcome.first_page));
+    } else {
+      release_held_notifications();
+    }
+    do_write();
+  }
+
+  // ---- replay --------------------------------------------------------------
+
+  void apply_replay_page(ReplayPage page) {
+    for (NumberedEvent& event : page.events) {
+      if (is_duplicate(event.id)) continue;  // a replay that ignored after_id
+      last_sent_id_ = event.id;
+      enqueue(std::move(event.bytes));
+    }
+    if (page.maybe_more) {
+      replay_more_ = true;
+      return;  // the next page is fetched when this one has left the queue
+    }
+    replaying_ = false;
+    replay_more_ = false;
+    release_held_notifications();
+  }
+
+  void maybe_request_replay_page() {
+    if (!replay_more_ || replay_in_flight_ || !write_queue_.empty()) return;
+    replay_in_flight_ = true;
+    host_.run_blocking([self = shared_from_this(), user_id = user_id_,
+                        after_id = last_sent_id_.value_or(0)] {
+      ReplayPage page = self->load_replay_page(user_id, after_id);
+      net::post(self->executor_, [self, page = std::move(page)]() mutable {
+        self->on_replay_page(std::move(page));
+      });
+    });
+  }
+
+  void on_replay_page(ReplayPage page) {
+    replay_in_flight_ = false;
+    if (phase_ == Phase::closed) return;
+    // Close rather than skip ahead: the client reconnects and resumes from
+    // its Last-Event-ID, so nothing is lost.
+    if (page.failed) return close_now(Close::graceful);
+    apply_replay_page(std::move(page));
+    do_write();
+  }
+
+  // ---- notifications and quotes --------------------------------------------
+
+  void on_notification(std::int64_t id, EventBytes bytes) {
+    if (phase_ == Phase::closed || phase_ == Phase::responding) return;
+    if (phase_ != Phase::streaming || replaying_) {
+      held_bytes_ += bytes->size();
+      held_.push_back(NumberedEvent{id, std::move(bytes)});
+      if (held_bytes_ > max_buffer_bytes_) close_now(Close::abortive);  // see overflow policy
+      return;
+    }
+    if (!enqueue_live(id, std::move(bytes))) return;
+    if (queued_bytes_ > max_buffer_bytes_) return close_now(Close::abortive);
+    do_write();
+  }
+
+  // Overflow policy (max_client_buffer_bytes): notifications are never
+  // dropped, so a client that cannot keep up is disconnected instead; it
+  // replays what it missed on reconnect. The connection is reset rather than
+  // closed gracefully so the kernel frees the unsent bytes at once.
+  void release_held_notifications() {
+    std::deque<NumberedEvent> held = std::move(held_);
+    held_.clear();
+    held_bytes_ = 0;
+    for (NumberedEvent& event : held) enqueue_live(event.id, std::move(event.bytes));
+    if (queued_bytes_ > max_buffer_bytes_) close_now(Close::abortive);
+  }
+
+  bool is_duplicate(std::int64_t id) const { return last_sent_id_ && id <= *last_sent_id_; }
+
+  // Queues a live notification unless the client already has it.
+  bool enqueue_live(std::int64_t id, EventBytes bytes) {
+    if (is_duplicate(id)) return false;
+    last_sent_id_ = id;
+    enqueue(std::move(bytes));
+    return true;
+  }
+
+  void on_quotes(const SseQuoteBatch& batch) {
+    if (phase_ == Phase::closed || phase_ == Phase::responding) return;
+    // Conflation: a newer quote replaces the unsent one of the same symbol,
+    // so this map holds at most one entry per symbol.
+    for (const SseQuoteUpdate& update : batch) pending_quotes_[update.symbol] = update.event;
+    do_write();
+  }
+
+  // ---- writing -------------------------------------------------------------
+
+  void enqueue(EventBytes bytes) {
+    queued_bytes_ += bytes->size();
+    write_queue_.push_back(std::move(bytes));
+  }
+
+  void do_write() {
+    if (writing_ || phase_ != Phase::streaming) return;
+    std::size_t batch_bytes = 0;
+    while (!write_queue_.empty() && batch_bytes < kMaxWriteBatchBytes) {
+      batch_bytes += write_queue_.front()->size();
+      queued_bytes_ -= write_queue_.front()->size();
+      in_flight_.push_back(std::move(write_queue_.front()));
+      write_queue_.pop_front();
+    }
+    for (auto& [symbol, event] : pending_quotes_) in_flight_.push_back(std::move(event));
+    pending_quotes_.clear();
+    maybe_request_replay_page();
+    if (in_flight_.empty()) return;
+
+    in_flight_buffers_.clear();
+    for (const EventBytes& bytes : in_flight_) in_flight_buffers_.push_back(net::buffer(*bytes));
+    start_write_deadline();
+    net::async_write(stream_, in_flight_buffers_,
+                     beast::bind_front_handler(&Session::on_write, shared_from_this()));
+  }
+
+  void on_write(beast::error_code ec, std::size_t /*bytes*/) {
+    stop_write_deadline();
+    in_flight_.clear();
+    if (ec) return close_now(Close::abortive);
+    do_write();
+  }
+
+  void start_write_deadline() {
+    writing_ = true;
+    write_deadline_.expires_after(kWriteTimeout);
+    write_deadline_.async_wait([self = shared_from_this(), generation = write_generation_](
+                                   beast::error_code ec) { self->on_write_deadline(ec, generation); });
+  }
+
+  void stop_write_deadline() {
+    writing_ = false;
+    ++write_generation_;  // a deadline handler already queued now does nothing
+    write_deadline_.cancel();
+  }
+
+  void on_write_deadline(beast::error_code ec, std::uint64_t generation) {
+    if (ec) return;  // cancelled: the write finished
+    if (generation != write_generation_ || !writing_) return;
+    close_now(Close::abortive);  // the client stopped reading
+  }
+
+  // ---- heartbeat and client-close detection --------------------------------
+
+  void arm_heartbeat() {
+    if (heartbeat_interval_.count() <= 0) return;  // disabled
+    heartbeat_timer_.expires_after(heartbeat_interval_);
+    heartbeat_timer_.async_wait(
+        beast::bind_front_handler(&Session::on_heartbeat, shared_from_this()));
+  }
+
+  void on_heartbeat(beast::error_code ec) {
+    if (ec) return;
+    if (phase_ != Phase::streaming) return;
+    // A connection with bytes in flight is not idle: no heartbeat needed.
+    if (!writing_ && write_queue_.empty()) {
+      enqueue(heartbeat_bytes());
+      do_write();
+    }
+    arm_heartbeat();
+  }
+
+  // The client never sends anything after its request; a read completing
+  // with an error is how we learn at once that it went away.
+  void do_watch_for_close() {
+    stream_.async_read_some(net::buffer(discard_),
+                            beast::bind_front_handler(&Session::on_client_bytes, shared_from_this()));
+  }
+
+  void on_client_bytes(beast::error_code ec, std::size_t /*bytes*/) {
+    if (ec) return close_now(Close::graceful);
+    do_watch_for_close();  // stray bytes are ignored
+  }
+
+  // ---- final responses and closing -----------------------------------------
+
+  void send_final_response(std::string response) {
+    phase_ = Phase::responding;
+    final_response_ = std::move(response);
+    stream_.expires_never();
+    start_write_deadline();
+    net::async_write(
+        stream_, net::buffer(final_response_),
+        beast::bind_front_handler(&Session::on_final_response_written, shared_from_this()));
+  }
+
+  void on_final_response_written(beast::error_code ec, std::size_t /*bytes*/) {
+    stop_write_deadline();
+    if (ec) return close_now(Close::abortive);
+    if (phase_ == Phase::closed) return;
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.expires_after(kLingerTimeout);
+    do_linger();
+  }
+
+  void do_linger() {
+    stream_.async_read_some(net::buffer(discard_),
+                            beast::bind_front_handler(&Session::on_linger, shared_from_this()));
+  }
+
+  void on_linger(beast::error_code ec, std::size_t /*bytes*/) {
+    if (ec) return close_now(Close::graceful);  // EOF, or kLingerTimeout passed
+    do_linger();
+  }
+
+  void close_now(Close how) {
+    if (phase_ == Phase::closed) return;
+    phase_ = Phase::closed;
+    beast::error_code ignored;
+    if (how == Close::abortive) {
+      stream_.socket().set_option(tcp::socket::linger(true, 0), ignored);
+    } else {
+      stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    }
+    stream_.close();  // pending operations complete with operation_aborted
+    heartbeat_timer_.cancel();
+    write_deadline_.cancel();
+    // in_flight_ stays: a pending write may still reference it until on_write.
+    write_queue_.clear();
+    queued_bytes_ = 0;
+    held_.clear();
+    held_bytes_ = 0;
+    pending_quotes_.clear();
+    host_.remove_session(this);
+  }
+
+  // Constant after construction.
+  const net::any_io_executor executor_;  // the strand; everything below lives on it
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::empty_body>> parser_;
+  SseSessionHost& host_;
+  const std::chrono::milliseconds heartbeat_interval_;
+  const std::chrono::milliseconds retry_hint_;
+  const std::size_t max_buffer_bytes_;
+
+  Phase phase_ = Phase::reading_request;
+  bool reject_busy_ = false;
+  std::int64_t user_id_ = 0;
+  std::optional<std::int64_t> last_sent_id_;  // highest notification id queued or known to the client
+
+  bool replaying_ = false;         // live notifications are held until replay ends
+  bool replay_more_ = false;       // the last page was full
+  bool replay_in_flight_ = false;  // a page is being loaded on the pool
+  std::deque<NumberedEvent> held_;
+  std::size_t held_bytes_ = 0;
+
+  std::deque<EventBytes> write_queue_;  // unsent bytes, in order
+  std::size_t queued_bytes_ = 0;        // bytes in write_queue_ (not counting in flight)
+  std::unordered_map<std::string, EventBytes> pending_quotes_;  // latest unsent quote per symbol
+  std::vector<EventBytes> in_flight_;                           // owned until on_write
+  std::vector<net::const_buffer> in_flight_buffers_;
+  bool writing_ = false;
+  std::uint64_t write_generation_ = 0;
+  std::string final_response_;
+
+  net::steady_timer heartbeat_timer_;
+  net::steady_timer write_deadline_;
+  std::array<char, 512> discard_{};
+};
+
+}  // namespace
+
+std::shared_ptr<SseSession> make_sse_session(tcp::socket socket, SseSessionHost& host) {
+  return std::make_shared<Session>(std::move(socket), host);
+}
+
+}  // namespace bw

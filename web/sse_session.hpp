@@ -1,0 +1,95 @@
+// SseSession: one client connection of the SSE stream server (web/sse_server.hpp).
+// It reads one HTTP request (with a timeout and a header size limit), answers
+// errors with a plain response, or authenticates through its host and then
+// streams: the response header, a retry hint, replayed notifications, live
+// notifications, conflated quotes and heartbeats.
+//
+//   auto session = make_sse_session(std::move(socket), host);  // socket on its own strand
+//   session->start(SseSession::Start::serve);
+//   session->deliver_notification(id, event_bytes);             // from any thread
+//   session->close();                                           // from any thread
+//
+// Only the factory and this interface are public so that Beast stays inside
+// sse_session.cpp (it compiles slowly).
+//
+// Thread safety: every member function is safe from any thread; each posts to
+// the session's strand (the executor of the socket it was made with), where
+// all of its state lives. The host must outlive every session it creates.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/asio/ip/tcp.hpp>
+
+#include "web/sse_server.hpp"
+
+namespace bw {
+
+// The latest quote of one symbol, already formatted as SSE event bytes.
+struct SseQuoteUpdate {
+  std::string symbol;
+  std::shared_ptr<const std::string> event;
+};
+// One conflation tick's worth of quotes: at most one update per symbol.
+using SseQuoteBatch = std::vector<SseQuoteUpdate>;
+
+class SseSession;
+
+// What a session needs from its server; implemented by SseServer::Impl. All
+// members are safe from any thread.
+class SseSessionHost {
+ public:
+  virtual ~SseSessionHost() = default;
+
+  // Constant after construction.
+  virtual const SseServerOptions& options() const = 0;
+  // Runs `task` on the blocking pool, never on an I/O thread. Dropped (never
+  // run) once the server is stopping.
+  virtual void run_blocking(std::function<void()> task) = 0;
+  // The server's StreamAuthenticator / StreamReplay. They may block and may
+  // throw: call them from run_blocking tasks only.
+  virtual std::optional<std::int64_t> authenticate(std::string_view token) = 0;
+  virtual std::vector<StoredEvent> replay(std::int64_t user_id, std::int64_t after_id,
+                                          std::size_t limit) = 0;
+  // Subscribes `session` to `user_id`'s notifications and to quotes. False
+  // when the server is stopping (the session should close).
+  virtual bool add_stream(std::int64_t user_id, const std::shared_ptr<SseSession>& session) = 0;
+  // Forgets `session` (connection and stream); idempotent.
+  virtual void remove_session(const SseSession* session) = 0;
+};
+
+class SseSession {
+ public:
+  enum class Start {
+    serve,          // read the request and answer it
+    reject_busy,  // the server is at max_clients: answer 503 and close
+  };
+
+  virtual ~SseSession() = default;
+
+  virtual void start(Start mode) = 0;
+  // A live notification for this session's user; `event` holds the formatted
+  // SSE bytes. Sent in order, skipped when `id` <= the last id sent; held back
+  // until the request is authenticated and any replay is done.
+  virtual void deliver_notification(std::int64_t id, std::shared_ptr<const std::string> event) = 0;
+  // Merges a tick of quotes into the pending set: only the latest per symbol
+  // is written.
+  virtual void deliver_quotes(std::shared_ptr<const SseQuoteBatch> batch) = 0;
+  // Closes the connection; pending and later calls do nothing.
+  virtual void close() = 0;
+};
+
+// Makes a session that owns `socket`. The socket's executor must be a strand
+// (e.g. accepted with `async_accept(make_strand(ioc), ...)`): it becomes the
+// session's strand.
+[[nodiscard]] std::shared_ptr<SseSession> make_sse_session(boost::asio::ip::tcp::socket socket,
+                                                           SseSessionHost& host);
+
+}  // namespace bw

@@ -1,0 +1,688 @@
+// Bellwether trader dashboard: sign in with an API token, watch live prices,
+// manage price alerts and see notifications as they fire.
+//
+// Plain browser JavaScript, no framework and no build step. Talks to the REST API
+// on this origin and to the event stream (EventSource) on the stream port of the
+// same host. Every string that comes from the server reaches the DOM through
+// textContent (see el()); nothing here assigns innerHTML.
+'use strict';
+
+(() => {
+  const TOKEN_KEY = 'bellwether.token';
+  const NOTIFICATION_LIMIT = 50;     // initial load and the most the list keeps
+  const TOAST_LIFETIME_MS = 8000;
+  const MAX_TOASTS = 4;              // older toasts make room for newer ones
+  const RECONNECT_MIN_MS = 2000;     // only used when the browser gives up (CLOSED)
+  const RECONNECT_MAX_MS = 30000;
+
+  const CONDITION_LABELS = {
+    above: 'Above',
+    below: 'Below',
+    crossing: 'Crosses',
+    crossing_up: 'Crosses up',
+    crossing_down: 'Crosses down',
+  };
+
+  // ---------------------------------------------------------------------------
+  // Small helpers
+
+  const $ = (id) => document.getElementById(id);
+
+  // el('li', {className: 'x', dataset: {id: 1}}, 'text', child) — children that
+  // are strings become text nodes, so server data is never parsed as HTML.
+  function el(tag, props, ...children) {
+    const node = document.createElement(tag);
+    for (const [key, value] of Object.entries(props || {})) {
+      if (value === undefined || value === null) continue;
+      if (key === 'dataset') Object.assign(node.dataset, value);
+      else if (key === 'className' || key === 'textContent' || key === 'type' ||
+               key === 'title' || key === 'dateTime') node[key] = value;
+      else node.setAttribute(key, String(value));
+    }
+    for (const child of children) {
+      if (child === null || child === undefined || child === false) continue;
+      node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+    }
+    return node;
+  }
+
+  const priceFormat = new Intl.NumberFormat('en-US', {
+    minimumFractionDigits: 2, maximumFractionDigits: 4, useGrouping: true,
+  });
+  const timeFormat = new Intl.DateTimeFormat(undefined, {
+    hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false,
+  });
+  const dateTimeFormat = new Intl.DateTimeFormat(undefined, {
+    month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false,
+  });
+
+  function formatPrice(value) {
+    const n = Number(value);
+    return Number.isFinite(n) ? priceFormat.format(n) : '—';
+  }
+
+  function parseTime(text) {
+    const d = text ? new Date(text) : null;
+    return d && !Number.isNaN(d.getTime()) ? d : null;
+  }
+
+  function formatTime(text) {
+    const d = parseTime(text);
+    return d ? timeFormat.format(d) : '—';
+  }
+
+  function formatDateTime(text) {
+    const d = parseTime(text);
+    if (!d) return '—';
+    const today = new Date();
+    return d.toDateString() === today.toDateString() ? timeFormat.format(d) : dateTimeFormat.format(d);
+  }
+
+  function describeCondition(condition) {
+    if (!condition) return '';
+    const label = CONDITION_LABELS[condition.type] || String(condition.type);
+    return `${label} ${formatPrice(condition.price)}`;
+  }
+
+  // ---------------------------------------------------------------------------
+  // API client
+
+  class ApiError extends Error {
+    constructor(status, title, detail) {
+      super(detail || title || `Request failed (HTTP ${status})`);
+      this.status = status;
+      this.title = title;
+      this.detail = detail;
+    }
+  }
+
+  // Returns the parsed JSON body (null for 204). Throws ApiError with the
+  // problem+json detail for HTTP errors, and ApiError(0) when the server is unreachable.
+  async function api(method, path, { token, body } = {}) {
+    const headers = { Accept: 'application/json' };
+    if (token) headers.Authorization = `Bearer ${token}`;
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    let response;
+    try {
+      response = await fetch(path, {
+        method, headers, body: body === undefined ? undefined : JSON.stringify(body),
+        cache: 'no-store',
+      });
+    } catch (err) {
+      throw new ApiError(0, 'Network error', 'The server cannot be reached. Check your connection and try again.');
+    }
+    if (response.status === 204) return null;
+    const type = response.headers.get('Content-Type') || '';
+    let payload = null;
+    if (type.includes('json')) {
+      try { payload = await response.json(); } catch { payload = null; }
+    }
+    if (!response.ok) {
+      const title = payload && typeof payload.title === 'string' ? payload.title : response.statusText;
+      const detail = payload && typeof payload.detail === 'string' ? payload.detail : '';
+      throw new ApiError(response.status, title, detail);
+    }
+    return payload;
+  }
+
+  // ---------------------------------------------------------------------------
+  // State
+
+  const state = {
+    token: null,
+    user: null,
+    streamPort: null,
+    stream: null,               // EventSource
+    streamGeneration: 0,        // bumps on sign-out so stale callbacks do nothing
+    reconnectTimer: null,
+    reconnectDelay: RECONNECT_MIN_MS,
+    everConnected: false,
+    quotes: new Map(),          // symbol -> {price, ts, row}
+    alerts: [],
+    notifications: [],          // newest first
+    notificationIds: new Set(),
+    lastNotificationId: 0,
+    notificationsLoaded: false, // the initial list arrived, so lastNotificationId is meaningful
+    alertsRefresh: null,        // pending promise, so bursts of notifications refresh once
+    alertsRefreshAgain: false,
+  };
+
+  // ---------------------------------------------------------------------------
+  // Sign-in and sign-out
+
+  function showView(signedIn) {
+    $('signin-view').hidden = signedIn;
+    $('dashboard-view').hidden = !signedIn;
+    $('session').hidden = !signedIn;
+    if (!signedIn) $('connection-banner').hidden = true;
+  }
+
+  function showSignIn(message) {
+    showView(false);
+    const error = $('signin-error');
+    error.textContent = message || '';
+    error.hidden = !message;
+    $('token-input').setAttribute('aria-invalid', message ? 'true' : 'false');
+    $('token-input').focus();
+  }
+
+  async function signIn(token, { fromStorage = false } = {}) {
+    let user;
+    try {
+      user = await api('GET', '/api/v1/me', { token });
+    } catch (err) {
+      if (err.status === 401 || err.status === 403) {
+        if (fromStorage) localStorage.removeItem(TOKEN_KEY);
+        showSignIn(fromStorage ? 'Your saved token is no longer valid. Please sign in again.'
+                               : 'That token was not accepted. Check it and try again.');
+      } else {
+        showSignIn(err.message);
+      }
+      return false;
+    }
+    state.token = token;
+    state.user = user;
+    localStorage.setItem(TOKEN_KEY, token);
+    $('user-name').textContent = user && user.name ? user.name : '';
+    $('user-name').classList.toggle('is-admin', Boolean(user && user.admin));
+    $('user-name').title = user && user.admin ? 'Administrator' : '';
+    $('token-input').value = '';
+    $('signin-error').hidden = true;
+    showView(true);
+    await Promise.all([loadAlerts(), loadNotifications()]);
+    connectStream();
+    $('alert-symbol').focus();
+    return true;
+  }
+
+  function signOut(message) {
+    state.streamGeneration += 1;
+    closeStream();
+    localStorage.removeItem(TOKEN_KEY);
+    state.token = null;
+    state.user = null;
+    state.alerts = [];
+    state.notifications = [];
+    state.notificationIds.clear();
+    state.lastNotificationId = 0;
+    state.notificationsLoaded = false;
+    state.quotes.clear();
+    state.everConnected = false;
+    $('prices-body').replaceChildren();
+    $('alert-list').replaceChildren();
+    $('notification-list').replaceChildren();
+    $('toasts').replaceChildren();
+    $('user-name').textContent = '';
+    resetAlertForm();
+    renderPricesMeta();
+    renderAlerts();
+    renderNotifications();
+    setStreamState('connecting');
+    showSignIn(message);
+  }
+
+  // Any 401 after sign-in means the token was revoked: go back to the sign-in step.
+  function handleAuthFailure(err) {
+    if (err && err.status === 401) {
+      signOut('Your session has ended. Please sign in again.');
+      return true;
+    }
+    return false;
+  }
+
+  // ---------------------------------------------------------------------------
+  // Live prices
+
+  function renderPricesMeta() {
+    $('prices-count').textContent = String(state.quotes.size);
+    $('prices-empty').hidden = state.quotes.size > 0;
+  }
+
+  function createPriceRow(symbol) {
+    const row = el('tr', { dataset: { testid: 'price-row', symbol } },
+      el('th', { scope: 'row', className: 'symbol' }, symbol),
+      el('td', { className: 'num price' },
+        el('span', { className: 'tick', 'aria-hidden': 'true' }),
+        el('span', { className: 'price-value', dataset: { testid: 'price-value' } })),
+      el('td', { className: 'num time', dataset: { testid: 'price-time' } }));
+    // Keep rows sorted by symbol so the table does not jump around.
+    const rows = $('prices-body').children;
+    let before = null;
+    for (const existing of rows) {
+      if (existing.dataset.symbol > symbol) { before = existing; break; }
+    }
+    $('prices-body').insertBefore(row, before);
+    return row;
+  }
+
+  function onQuote(quote) {
+    if (!quote || typeof quote.symbol !== 'string') return;
+    const price = Number(quote.price);
+    if (!Number.isFinite(price)) return;
+    let entry = state.quotes.get(quote.symbol);
+    if (!entry) {
+      entry = { price: null, ts: null, row: createPriceRow(quote.symbol) };
+      state.quotes.set(quote.symbol, entry);
+      renderPricesMeta();
+    }
+    const previous = entry.price;
+    entry.price = price;
+    entry.ts = quote.ts;
+    const priceCell = entry.row.children[1];
+    const timeCell = entry.row.children[2];
+    priceCell.querySelector('.price-value').textContent = formatPrice(price);
+    timeCell.textContent = formatTime(quote.ts);
+    if (quote.ts) timeCell.title = String(quote.ts);
+    if (previous !== null && price !== previous) {
+      const direction = price > previous ? 'up' : 'down';
+      entry.row.dataset.direction = direction;
+      priceCell.querySelector('.tick').textContent = direction === 'up' ? '▲' : '▼';
+      // Restart the flash animation even when the direction repeats.
+      entry.row.classList.remove('flash-up', 'flash-down');
+      void entry.row.offsetWidth;
+      entry.row.classList.add(direction === 'up' ? 'flash-up' : 'flash-down');
+    }
+  }
+
+  // ---------------------------------------------------------------------------
+  // Alerts
+
+  async function loadAlerts() {
+    try {
+      const data = await api('GET', '/api/v1/alerts', { token: state.token });
+      state.alerts = Array.isArray(data && data.items) ? data.items : [];
+      $('alerts-error').hidden = true;
+    } catch (err) {
+      if (handleAuthFailure(err)) return;
+      showListError(`Could not load alerts: ${err.message}`);
+    }
+    renderAlerts();
+  }
+
+  // Coalesces refreshes: a burst of notifications causes at most one more fetch.
+  function refreshAlertsSoon() {
+    if (state.alertsRefresh) { state.alertsRefreshAgain = true; return; }
+    state.alertsRefresh = loadAlerts().finally(() => {
+      state.alertsRefresh = null;
+      if (state.alertsRefreshAgain) { state.alertsRefreshAgain = false; refreshAlertsSoon(); }
+    });
+  }
+
+  function showListError(message) {
+    const error = $('alerts-error');
+    error.textContent = message;
+    error.hidden = !message;
+  }
+
+  function renderAlerts() {
+    const list = $('alert-list');
+    const sorted = [...state.alerts].sort((a, b) => Number(b.id) - Number(a.id));
+    list.replaceChildren(...sorted.map(renderAlert));
+    $('alerts-count').textContent = String(sorted.length);
+    $('alerts-empty').hidden = sorted.length > 0;
+  }
+
+  function renderAlert(alert) {
+    const stateName = String(alert.state || 'unknown');
+    const condition = describeCondition(alert.condition);
+    const title = el('div', { className: 'alert-title' },
+      el('span', { className: 'symbol', dataset: { testid: 'alert-symbol' } }, String(alert.symbol || '')),
+      el('span', { className: 'alert-condition', dataset: { testid: 'alert-condition' } }, condition));
+    const meta = el('div', { className: 'alert-meta muted' });
+    if (alert.name) meta.append(el('span', { className: 'alert-name', dataset: { testid: 'alert-name' } }, String(alert.name)));
+    if (alert.trigger && alert.trigger.mode) meta.append(el('span', null, `Trigger: ${alert.trigger.mode}`));
+    if (alert.last_fired_at) {
+      meta.append(el('span', { dataset: { testid: 'alert-fired' } }, `Fired ${formatDateTime(alert.last_fired_at)}`));
+    }
+    const badge = el('span', { className: 'badge', dataset: { state: stateName, testid: 'alert-state' } }, stateName);
+    const label = `${alert.symbol} ${condition}${alert.name ? ` (${alert.name})` : ''}`;
+    const remove = el('button', {
+      type: 'button', className: 'btn btn-danger btn-small', dataset: { testid: 'alert-delete' },
+      'aria-label': `Delete alert ${label}`,
+    }, 'Delete');
+    remove.addEventListener('click', () => deleteAlert(alert, remove));
+    return el('li', { className: 'alert-item', dataset: { testid: 'alert-row', alertId: alert.id, state: stateName } },
+      el('div', { className: 'alert-main' }, title, meta), badge, remove);
+  }
+
+  async function deleteAlert(alert, button) {
+    button.disabled = true;
+    button.textContent = 'Deleting…';
+    try {
+      await api('DELETE', `/api/v1/alerts/${encodeURIComponent(alert.id)}`, { token: state.token });
+    } catch (err) {
+      if (handleAuthFailure(err)) return;
+      // Already gone (deleted elsewhere): treat it as success.
+      if (err.status !== 404) {
+        button.disabled = false;
+        button.textContent = 'Delete';
+        showListError(`Could not delete the alert: ${err.message}`);
+        return;
+      }
+    }
+    showListError('');
+    state.alerts = state.alerts.filter((a) => a.id !== alert.id);
+    renderAlerts();
+    $('alert-symbol').focus();
+  }
+
+  // ---------------------------------------------------------------------------
+  // Alert form
+
+  const FORM_FIELDS = {
+    symbol: 'alert-symbol', condition: 'alert-condition', type: 'alert-condition',
+    price: 'alert-price', name: 'alert-name',
+  };
+
+  function setFormError(message) {
+    const error = $('alert-form-error');
+    error.textContent = message || '';
+    error.hidden = !message;
+    // The server's detail starts with the field it is about ("condition.price:
+    // must be greater than zero"): mark that input invalid so it is outlined and
+    // announced. The last path segment picks the input.
+    const path = /^\s*([A-Za-z_][\w.]*)\s*:/.exec(message || '');
+    const field = path ? path[1].split('.').pop() : null;
+    for (const id of new Set(Object.values(FORM_FIELDS))) {
+      const input = $(id);
+      const invalid = Boolean(message) && field !== null && FORM_FIELDS[field] === id;
+      input.setAttribute('aria-invalid', invalid ? 'true' : 'false');
+      if (invalid) input.setAttribute('aria-describedby', 'alert-form-error');
+      else input.removeAttribute('aria-describedby');
+    }
+  }
+
+  function resetAlertForm() {
+    $('alert-form').reset();
+    setFormError('');
+    $('alert-form-status').textContent = '';
+  }
+
+  function readAlertForm() {
+    const symbol = $('alert-symbol').value.trim().toUpperCase();
+    const priceText = $('alert-price').value.trim();
+    const price = priceText === '' ? null : Number(priceText);
+    const body = {
+      symbol,
+      condition: { type: $('alert-condition').value, price: Number.isFinite(price) ? price : null },
+      trigger: { mode: 'once' },
+    };
+    const name = $('alert-name').value.trim();
+    if (name) body.name = name;
+    return body;
+  }
+
+  async function submitAlert(event) {
+    event.preventDefault();
+    const button = $('alert-submit');
+    if (button.disabled) return;
+    // Validation is the server's job: whatever it says goes inline under the form.
+    const body = readAlertForm();
+    button.disabled = true;
+    $('alert-form-status').textContent = '';
+    try {
+      const created = await api('POST', '/api/v1/alerts', { token: state.token, body });
+      setFormError('');
+      if (created && created.id !== undefined) {
+        state.alerts = state.alerts.filter((a) => a.id !== created.id).concat(created);
+        renderAlerts();
+      } else {
+        await loadAlerts();
+      }
+      const condition = $('alert-condition').value;
+      $('alert-form').reset();
+      $('alert-condition').value = condition;
+      $('alert-form-status').textContent = `Alert created for ${body.symbol}.`;
+      $('alert-symbol').focus();
+    } catch (err) {
+      if (handleAuthFailure(err)) return;
+      setFormError(err.detail || err.message);
+      const invalid = document.querySelector('#alert-form [aria-invalid="true"]');
+      if (invalid) invalid.focus();
+    } finally {
+      button.disabled = false;
+    }
+  }
+
+  // ---------------------------------------------------------------------------
+  // Notifications
+
+  async function loadNotifications() {
+    try {
+      const data = await api('GET', `/api/v1/notifications?limit=${NOTIFICATION_LIMIT}`, { token: state.token });
+      const items = Array.isArray(data && data.items) ? data.items : [];
+      state.notifications = [];
+      state.notificationIds.clear();
+      for (const item of items) rememberNotification(item, false);
+      state.notificationsLoaded = true;
+    } catch (err) {
+      if (handleAuthFailure(err)) return;
+      showListError(`Could not load notifications: ${err.message}`);
+    }
+    renderNotifications();
+  }
+
+  // Returns false for a notification already shown (replays after a reconnect).
+  function rememberNotification(item, live) {
+    const id = Number(item && item.id);
+    if (!Number.isFinite(id) || state.notificationIds.has(id)) return false;
+    state.notificationIds.add(id);
+    state.lastNotificationId = Math.max(state.lastNotificationId, id);
+    if (live) state.notifications.unshift(item);
+    else state.notifications.push(item);
+    state.notifications.sort((a, b) => Number(b.id) - Number(a.id));
+    while (state.notifications.length > NOTIFICATION_LIMIT) {
+      state.notificationIds.delete(Number(state.notifications.pop().id));
+    }
+    return true;
+  }
+
+  function renderNotifications(freshId) {
+    const list = $('notification-list');
+    list.replaceChildren(...state.notifications.map((item) => {
+      const li = el('li', { className: 'notification', dataset: { testid: 'notification-item', id: item.id, alertId: item.alert_id } },
+        el('p', { className: 'notification-message', dataset: { testid: 'notification-message' } }, String(item.message || '')),
+        el('p', { className: 'notification-meta muted' },
+          el('span', { className: 'symbol' }, String(item.symbol || '')),
+          el('span', { className: 'num' }, formatPrice(item.price)),
+          el('time', { dateTime: String(item.created_at || ''), title: String(item.created_at || '') },
+            formatDateTime(item.created_at))));
+      if (Number(item.id) === freshId) li.classList.add('is-new');
+      return li;
+    }));
+    $('notifications-count').textContent = String(state.notifications.length);
+    $('notifications-empty').hidden = state.notifications.length > 0;
+  }
+
+  function onNotification(item) {
+    if (!rememberNotification(item, true)) return;
+    renderNotifications(Number(item.id));
+    showToast(item);
+    refreshAlertsSoon();
+  }
+
+  function showToast(item) {
+    const container = $('toasts');
+    while (container.children.length >= MAX_TOASTS) container.firstElementChild.remove();
+    const close = el('button', { type: 'button', className: 'toast-close', 'aria-label': 'Dismiss notification' }, '×');
+    const toast = el('div', { className: 'toast', dataset: { testid: 'toast', id: item.id } },
+      el('div', { className: 'toast-body' },
+        el('p', { className: 'toast-title' }, `${item.symbol || 'Alert'} · ${formatPrice(item.price)}`),
+        el('p', { className: 'toast-message', dataset: { testid: 'toast-message' } }, String(item.message || ''))),
+      close);
+    const dismiss = () => toast.remove();
+    close.addEventListener('click', dismiss);
+    let timer = setTimeout(dismiss, TOAST_LIFETIME_MS);
+    // Hovering or focusing a toast keeps it up; leaving restarts the countdown.
+    const hold = () => clearTimeout(timer);
+    const release = () => { clearTimeout(timer); timer = setTimeout(dismiss, TOAST_LIFETIME_MS); };
+    toast.addEventListener('mouseenter', hold);
+    toast.addEventListener('mouseleave', release);
+    toast.addEventListener('focusin', hold);
+    toast.addEventListener('focusout', release);
+    container.append(toast);
+  }
+
+  // ---------------------------------------------------------------------------
+  // Event stream
+
+  function streamUrl() {
+    // location.hostname keeps the brackets of an IPv6 literal, so this stays a valid URL.
+    const url = new URL(`${location.protocol}//${location.hostname}:${state.streamPort}/api/v1/events`);
+    url.searchParams.set('access_token', state.token);
+    // The server replays notifications with a larger id, so the ones that fired
+    // between the REST load and this connection are not lost (0 when there were
+    // none yet). Skipped if the load failed: 0 would replay the whole history.
+    // On its own reconnects the browser sends the Last-Event-ID header, which wins.
+    if (state.notificationsLoaded) url.searchParams.set('lastEventId', String(state.lastNotificationId));
+    return url.toString();
+  }
+
+  function setStreamState(name) {
+    const status = $('stream-status');
+    status.dataset.state = name;
+    status.querySelector('.stream-status-text').textContent =
+      name === 'open' ? 'Live' : name === 'down' ? 'Offline' : 'Connecting';
+    // The banner is for a stream that failed, not for the first connection attempt.
+    $('connection-banner').hidden = name !== 'down' || !state.token;
+  }
+
+  function closeStream() {
+    clearTimeout(state.reconnectTimer);
+    state.reconnectTimer = null;
+    if (state.stream) {
+      state.stream.close();
+      state.stream = null;
+    }
+  }
+
+  function connectStream() {
+    closeStream();
+    if (!state.token || !state.streamPort) {
+      setStreamState('down');
+      return;
+    }
+    const generation = state.streamGeneration;
+    const source = new EventSource(streamUrl());
+    state.stream = source;
+    setStreamState('connecting');
+    const current = () => generation === state.streamGeneration && state.stream === source;
+
+    source.addEventListener('open', () => {
+      if (!current()) return;
+      const reconnected = state.everConnected;
+      state.everConnected = true;
+      state.reconnectDelay = RECONNECT_MIN_MS;
+      setStreamState('open');
+      // Alert states may have changed while we were away.
+      if (reconnected) refreshAlertsSoon();
+    });
+    source.addEventListener('error', () => {
+      if (!current()) return;
+      if (source.readyState === EventSource.CLOSED) {
+        // The browser gave up (non-200 answer): find out why before retrying.
+        setStreamState('down');
+        scheduleReconnect(generation);
+      } else {
+        // CONNECTING: the browser retries by itself and sends Last-Event-ID.
+        setStreamState('down');
+      }
+    });
+    source.addEventListener('quote', (event) => {
+      if (!current()) return;
+      const quote = parseEvent(event);
+      if (quote) onQuote(quote);
+    });
+    source.addEventListener('notification', (event) => {
+      if (!current()) return;
+      const item = parseEvent(event);
+      if (item) onNotification(item);
+    });
+  }
+
+  function parseEvent(event) {
+    try {
+      return JSON.parse(event.data);
+    } catch {
+      return null;   // a malformed event is dropped; the next one will do
+    }
+  }
+
+  function scheduleReconnect(generation) {
+    clearTimeout(state.reconnectTimer);
+    const delay = state.reconnectDelay;
+    state.reconnectDelay = Math.min(state.reconnectDelay * 2, RECONNECT_MAX_MS);
+    state.reconnectTimer = setTimeout(async () => {
+      if (generation !== state.streamGeneration) return;
+      try {
+        await api('GET', '/api/v1/me', { token: state.token });
+      } catch (err) {
+        if (handleAuthFailure(err)) return;
+        // Server unreachable: keep waiting, with a longer delay.
+        if (generation === state.streamGeneration) scheduleReconnect(generation);
+        return;
+      }
+      if (generation === state.streamGeneration) connectStream();
+    }, delay);
+  }
+
+  // ---------------------------------------------------------------------------
+  // Start-up
+
+  async function loadInfo() {
+    try {
+      const info = await api('GET', '/api/v1/info');
+      state.streamPort = Number(info && info.stream_port) || null;
+      if (info && info.name) $('server-version').textContent = `${info.name} ${info.version || ''}`.trim();
+    } catch (err) {
+      state.streamPort = null;
+    }
+  }
+
+  function wireEvents() {
+    $('signin-form').addEventListener('submit', async (event) => {
+      event.preventDefault();
+      const token = $('token-input').value.trim();
+      if (!token) {
+        showSignIn('Enter your API token.');
+        return;
+      }
+      const button = $('signin-submit');
+      button.disabled = true;
+      try {
+        if (!state.streamPort) await loadInfo();
+        await signIn(token);
+      } finally {
+        button.disabled = false;
+      }
+    });
+    $('sign-out').addEventListener('click', () => signOut());
+    $('alert-form').addEventListener('submit', submitAlert);
+    $('alert-symbol').addEventListener('input', (event) => {
+      const input = event.target;
+      const { selectionStart, selectionEnd } = input;
+      input.value = input.value.toUpperCase();
+      input.setSelectionRange(selectionStart, selectionEnd);
+    });
+    // Another tab signed out: follow it.
+    window.addEventListener('storage', (event) => {
+      if (event.key === TOKEN_KEY && !event.newValue && state.token) signOut();
+    });
+    document.addEventListener('keydown', (event) => {
+      if (event.key === 'Escape') $('toasts').replaceChildren();
+    });
+  }
+
+  async function start() {
+    wireEvents();
+    renderPricesMeta();
+    renderAlerts();
+    renderNotifications();
+    await loadInfo();
+    const saved = localStorage.getItem(TOKEN_KEY);
+    if (saved) await signIn(saved, { fromStorage: true });
+    else showSignIn();
+  }
+
+  start();
+})();
