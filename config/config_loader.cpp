@@ -20,9 +20,12 @@ class Problems {
  public:
   explicit Problems(std::string file) : file_(std::move(file)) {}
 
+  // Keys set with --set: their problems are reported against the option.
+  void mark_overridden(std::string key) { overridden_.insert(std::move(key)); }
+
   void add(const toml::source_region& where, const std::string& key, const std::string& reason) {
     std::ostringstream line;
-    if (where.begin.line == 0) {
+    if (where.begin.line == 0 || overridden_.count(key)) {
       line << "--set " << key << ": " << reason;  // a value from the command line
     } else {
       line << file_ << ':' << where.begin.line << ':' << where.begin.column << ": " << key << ": "
@@ -40,6 +43,7 @@ class Problems {
  private:
   std::string file_;
   std::vector<std::string> lines_;
+  std::set<std::string> overridden_;
 };
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {
@@ -205,7 +209,7 @@ class TableReader {
         if (d < best_distance) best_distance = d, best = candidate;
       }
       if (!best.empty()) reason += " (did you mean \"" + best + "\"?)";
-      problems_.add(node.source(), full(key.str()), reason);
+      problems_.add(key.source(), full(key.str()), reason);
     }
   }
 
@@ -309,6 +313,7 @@ void apply_override(toml::table& root, const std::string& assignment, Problems& 
   }
   std::string path = assignment.substr(0, eq);
   std::string value = assignment.substr(eq + 1);
+  problems.mark_overridden(path);
   toml::table* table = &root;
   std::string_view rest = path;
   while (true) {

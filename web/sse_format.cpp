@@ -53,16 +53,22 @@ bool iequals(std::string_view a, std::string_view b) {
 
 std::string_view reason_phrase(unsigned status) {
   switch (status) {
-    case 200: return "OK";
-    case 204: return "No Content";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 431: return "Request Header Fields Too Large";
-    case 500: return "Internal Server Error";
-    case 503: return "Service Unavailable";
-    default: return "Error";
+    case 400:
+      return "Bad Request";
+    case 401:
+      return "Unauthorized";
+    case 404:
+      return "Not Found";
+    case 405:
+      return "Method Not Allowed";
+    case 431:
+      return "Request Header Fields Too Large";
+    case 500:
+      return "Internal Server Error";
+    case 503:
+      return "Service Unavailable";
+    default:
+      return "Error";
   }
 }
 
@@ -121,13 +127,11 @@ std::string format_sse_stream_header() {
 
 std::string format_http_error_response(unsigned status, std::string_view code,
                                        std::string_view message, std::string_view extra_headers) {
-  std::string body;
-  if (status != 204) {
-    body = "{\"error\":\"" + std::string(code) + "\",\"message\":\"" + std::string(message) + "\"}";
-  }
-  std::string out = "HTTP/1.1 " + std::to_string(status) + " " + std::string(reason_phrase(status)) +
-                    "\r\n";
-  if (!body.empty()) out += "Content-Type: application/json\r\n";
+  const std::string body =
+      "{\"error\":\"" + std::string(code) + "\",\"message\":\"" + std::string(message) + "\"}";
+  std::string out =
+      "HTTP/1.1 " + std::to_string(status) + " " + std::string(reason_phrase(status)) + "\r\n";
+  out += "Content-Type: application/json\r\n";
   out += "Content-Length: " + std::to_string(body.size()) + "\r\n";
   out += "Access-Control-Allow-Origin: *\r\n";
   out += "Cache-Control: no-store\r\n";
@@ -139,11 +143,14 @@ std::string format_http_error_response(unsigned status, std::string_view code,
 }
 
 std::string format_cors_preflight_response() {
-  return format_http_error_response(204, {}, {},
-                                    "Access-Control-Allow-Methods: GET, OPTIONS\r\n"
-                                    "Access-Control-Allow-Headers: Authorization, Last-Event-ID, "
-                                    "Cache-Control\r\n"
-                                    "Access-Control-Max-Age: 600\r\n");
+  return "HTTP/1.1 204 No Content\r\n"
+         "Content-Length: 0\r\n"
+         "Access-Control-Allow-Origin: *\r\n"
+         "Access-Control-Allow-Methods: GET, OPTIONS\r\n"
+         "Access-Control-Allow-Headers: Authorization, Last-Event-ID, Cache-Control\r\n"
+         "Access-Control-Max-Age: 600\r\n"
+         "Connection: close\r\n"
+         "\r\n";
 }
 
 std::string percent_decode(std::string_view text, bool plus_as_space) {

@@ -38,11 +38,11 @@ namespace bw {
 // The body (events) follows and ends when the server closes the connection.
 [[nodiscard]] std::string format_sse_stream_header();
 
-// A complete, non-stream HTTP response that closes the connection: `status`
-// with its standard reason phrase, a JSON body `{"error":"<code>","message":"<message>"}`
-// (omitted for 204), CORS `Access-Control-Allow-Origin: *`, plus `extra_headers`
-// (each line ending in \r\n). Error codes/messages are fixed strings from the server,
-// so they are not JSON-escaped.
+// A complete error response that closes the connection: `status` (4xx/5xx)
+// with its standard reason phrase, a JSON body `{"error":"<code>","message":"<message>"}`,
+// CORS `Access-Control-Allow-Origin: *`, plus `extra_headers` (each line ending
+// in \r\n). Codes and messages are fixed strings from the server, so they are
+// not JSON-escaped.
 [[nodiscard]] std::string format_http_error_response(unsigned status, std::string_view code,
                                                      std::string_view message,
                                                      std::string_view extra_headers = {});

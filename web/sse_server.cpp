@@ -184,7 +184,8 @@ class SseServer::Impl final : public SseSessionHost {
     std::lock_guard lock(mutex_);
     if (stopping_) return false;
     const auto it = sessions_.find(session.get());
-    if (it == sessions_.end() || it->second.user_id) return false;  // already closed
+    // Unknown: the session closed (and unregistered) while authenticating.
+    if (it == sessions_.end() || it->second.user_id) return false;
     it->second.user_id = user_id;
     streams_by_user_[user_id].push_back(StreamRef{session.get(), session});
     ++stream_count_;
@@ -218,9 +219,9 @@ class SseServer::Impl final : public SseSessionHost {
   tcp::endpoint resolve_listen_endpoint() {
     boost::system::error_code ec;
     tcp::resolver resolver(ioc_);
-    const auto results = resolver.resolve(options_.host, std::to_string(options_.port),
-                                          tcp::resolver::passive | tcp::resolver::numeric_service,
-                                          ec);
+    const auto results =
+        resolver.resolve(options_.host, std::to_string(options_.port),
+                         tcp::resolver::passive | tcp::resolver::numeric_service, ec);
     if (ec || results.empty()) {
       throw std::runtime_error("sse: cannot resolve listen host '" + options_.host +
                                "': " + (ec ? ec.message() : std::string("no address")));
@@ -244,10 +245,10 @@ class SseServer::Impl final : public SseSessionHost {
 
   void do_accept() {
     // Each connection gets its own strand: the socket's executor becomes the session's.
-    acceptor_.async_accept(net::make_strand(ioc_), [this](boost::system::error_code ec,
-                                                          tcp::socket socket) {
-      on_accept(ec, std::move(socket));
-    });
+    acceptor_.async_accept(net::make_strand(ioc_),
+                           [this](boost::system::error_code ec, tcp::socket socket) {
+                             on_accept(ec, std::move(socket));
+                           });
   }
 
   void on_accept(boost::system::error_code ec, tcp::socket socket) {
@@ -340,7 +341,7 @@ class SseServer::Impl final : public SseSessionHost {
   // while the members below are destroyed, so these are declared before them.
   mutable std::mutex mutex_;
   std::atomic<bool> stopping_{false};  // written under mutex_; read anywhere
-  std::unordered_map<const SseSession*, Connection> sessions_;  // guarded by mutex_
+  std::unordered_map<const SseSession*, Connection> sessions_;                // guarded by mutex_
   std::unordered_map<std::int64_t, std::vector<StreamRef>> streams_by_user_;  // guarded by mutex_
   std::size_t stream_count_ = 0;                                              // guarded by mutex_
 
@@ -353,7 +354,8 @@ class SseServer::Impl final : public SseSessionHost {
   tcp::acceptor acceptor_;                // server strand
   net::steady_timer accept_retry_timer_;  // server strand
   net::steady_timer quote_timer_;         // server strand
-  net::thread_pool blocking_pool_;  // after ioc_: dropped tasks destroy sessions whose sockets need it
+  net::thread_pool
+      blocking_pool_;  // after ioc_: dropped tasks destroy sessions whose sockets need it
 
   // Owning thread only.
   std::vector<std::thread> threads_;
@@ -363,14 +365,18 @@ class SseServer::Impl final : public SseSessionHost {
 
 SseServer::SseServer(SseServerOptions options, StreamAuthenticator authenticate,
                      StreamReplay replay)
-    : impl_(std::make_unique<Impl>(std::move(options), std::move(authenticate),
-                                   std::move(replay))) {}
+    : impl_(
+          std::make_unique<Impl>(std::move(options), std::move(authenticate), std::move(replay))) {}
 
 SseServer::~SseServer() = default;
 
-std::uint16_t SseServer::start() { return impl_->start(); }
+std::uint16_t SseServer::start() {
+  return impl_->start();
+}
 
-void SseServer::stop() { impl_->stop(); }
+void SseServer::stop() {
+  impl_->stop();
+}
 
 void SseServer::publish_notification(std::int64_t user_id, std::int64_t id, std::string json) {
   impl_->publish_notification(user_id, id, std::move(json));
@@ -380,6 +386,8 @@ void SseServer::publish_quote(const std::string& symbol, std::string json) {
   impl_->publish_quote(symbol, std::move(json));
 }
 
-std::size_t SseServer::client_count() const { return impl_->client_count(); }
+std::size_t SseServer::client_count() const {
+  return impl_->client_count();
+}
 
 }  // namespace bw

@@ -20,9 +20,14 @@
 //   - notifications: `event: notification\nid: <id>\ndata: <json>\n\n`
 //   - quotes: `event: quote\ndata: <json>\n\n`, at most one per symbol per
 //     `quote_interval` per client: a slow client gets the latest price, never a backlog.
-//   - heartbeat: `: heartbeat\n\n` every `heartbeat_interval`.
+//   - heartbeat: `: heartbeat\n\n` every `heartbeat_interval` (skipped while
+//     other bytes are being written: the connection is not idle then).
 //   - a client whose unsent notification bytes exceed `max_client_buffer_bytes`
 //     is disconnected (it replays on reconnect): notifications are never dropped.
+//   - bounds: the request header must arrive within 10 s and fit in 8 KiB (else
+//     the connection is closed / answered 431); a write of up to 64 KiB that
+//     does not complete within 30 s disconnects the client; connections past
+//     `max_clients` get 503 with Retry-After.
 //
 // Thread safety: publish_* and client_count are safe from any thread; start and
 // stop from the owning thread only. Each session runs on its own strand; one
@@ -47,7 +52,7 @@ struct SseServerOptions {
   std::chrono::milliseconds heartbeat_interval{15000};
   std::chrono::milliseconds quote_interval{250};
   std::size_t max_client_buffer_bytes = 1 << 20;
-  std::size_t max_clients = 10000;  // further connections get 503
+  std::size_t max_clients = 10000;  // open connections; further ones get 503
   std::chrono::milliseconds retry_hint{3000};
 };
 
@@ -62,9 +67,8 @@ struct StoredEvent {
 using StreamAuthenticator = std::function<std::optional<std::int64_t>(std::string_view token)>;
 // The user's notifications with id > after_id, oldest first, at most `limit`.
 // May block: called off the I/O threads.
-using StreamReplay = std::function<std::vector<StoredEvent>(std::int64_t user_id,
-                                                            std::int64_t after_id,
-                                                            std::size_t limit)>;
+using StreamReplay = std::function<std::vector<StoredEvent>(
+    std::int64_t user_id, std::int64_t after_id, std::size_t limit)>;
 
 class SseServer {
  public:
@@ -78,6 +82,7 @@ class SseServer {
 
   void publish_notification(std::int64_t user_id, std::int64_t id, std::string json);
   void publish_quote(const std::string& symbol, std::string json);
+  // Open event streams (authenticated clients), across all users.
   std::size_t client_count() const;
 
  private:

@@ -66,17 +66,20 @@ struct ReplayPage {
 
 // What the blocking authorization step found.
 struct AuthOutcome {
-  enum class Kind { unauthorized, unavailable, stopping, streaming };
+  enum class Kind { unauthorized, unavailable, not_subscribed, streaming };
   Kind kind = Kind::unauthorized;
   std::int64_t user_id = 0;
   ReplayPage first_page;  // only when the request carried a Last-Event-ID
 };
 
 // Beast 1.74's string_view is boost::string_view.
-std::string_view to_std(beast::string_view text) { return {text.data(), text.size()}; }
+std::string_view to_std(beast::string_view text) {
+  return {text.data(), text.size()};
+}
 
 const EventBytes& heartbeat_bytes() {
-  static const EventBytes bytes = std::make_shared<const std::string>(format_sse_comment("heartbeat"));
+  static const EventBytes bytes =
+      std::make_shared<const std::string>(format_sse_comment("heartbeat"));
   return bytes;
 }
 
@@ -111,9 +114,8 @@ class Session final : public SseSession, public std::enable_shared_from_this<Ses
   }
 
   void deliver_quotes(std::shared_ptr<const SseQuoteBatch> batch) override {
-    net::post(executor_, [self = shared_from_this(), batch = std::move(batch)] {
-      self->on_quotes(*batch);
-    });
+    net::post(executor_,
+              [self = shared_from_this(), batch = std::move(batch)] { self->on_quotes(*batch); });
   }
 
   void close() override {
@@ -142,8 +144,8 @@ class Session final : public SseSession, public std::enable_shared_from_this<Ses
 
   void on_read_request(beast::error_code ec, std::size_t /*bytes*/) {
     if (ec == http::error::header_limit) {
-      return send_final_response(format_http_error_response(
-          431, "header_too_large", "request header exceeds 8 KiB"));
+      return send_final_response(
+          format_http_error_response(431, "header_too_large", "request header exceeds 8 KiB"));
     }
     if (ec && ec.category() == http::make_error_code(http::error::bad_method).category() &&
         ec != http::error::end_of_stream && ec != http::error::partial_message) {
@@ -167,8 +169,8 @@ class Session final : public SseSession, public std::enable_shared_from_this<Ses
       return send_final_response(format_cors_preflight_response());
     }
     if (request.method() != http::verb::get) {
-      return send_final_response(format_http_error_response(
-          405, "method_not_allowed", "use GET", "Allow: GET, OPTIONS\r\n"));
+      return send_final_response(format_http_error_response(405, "method_not_allowed", "use GET",
+                                                            "Allow: GET, OPTIONS\r\n"));
     }
     if (reject_busy_) {
       return send_final_response(
@@ -197,9 +199,8 @@ class Session final : public SseSession, public std::enable_shared_from_this<Ses
   }
 
   void send_unauthorized() {
-    send_final_response(format_http_error_response(401, "unauthorized",
-                                                   "missing or invalid access token",
-                                                   "WWW-Authenticate: Bearer\r\n"));
+    send_final_response(format_http_error_response(
+        401, "unauthorized", "missing or invalid access token", "WWW-Authenticate: Bearer\r\n"));
   }
 
   // ---- authorization (blocking part on the pool) ---------------------------
@@ -210,10 +211,9 @@ class Session final : public SseSession, public std::enable_shared_from_this<Ses
     // already has everything up to its Last-Event-ID.
     replaying_ = last_event_id.has_value();
     last_sent_id_ = last_event_id;
-    host_.run_blocking(
-        [self = shared_from_this(), token = std::move(token), last_event_id]() {
-          self->authorize_blocking(token, last_event_id);
-        });
+    host_.run_blocking([self = shared_from_this(), token = std::move(token), last_event_id]() {
+      self->authorize_blocking(token, last_event_id);
+    });
   }
 
   // Runs on the blocking pool: touches no session state, only the host.
@@ -225,8 +225,10 @@ class Session final : public SseSession, public std::enable_shared_from_this<Ses
       const std::optional<std::int64_t> user_id = host_.authenticate(token);
       if (user_id) {
         outcome.user_id = *user_id;
-        outcome.kind = host_.add_stream(*user_id, shared_from_this()) ? AuthOutcome::Kind::streaming
-                                                                      : AuthOutcome::Kind::stopping;
+        // Not subscribed: the server is stopping or this session already closed.
+        outcome.kind = host_.add_stream(*user_id, shared_from_this())
+                           ? AuthOutcome::Kind::streaming
+                           : AuthOutcome::Kind::not_subscribed;
       }
     } catch (...) {
       outcome.kind = AuthOutcome::Kind::unavailable;  // e.g. the store is down
@@ -246,9 +248,9 @@ class Session final : public SseSession, public std::enable_shared_from_this<Ses
       page.maybe_more = stored.size() >= kReplayPageSize;
       page.events.reserve(stored.size());
       for (const StoredEvent& event : stored) {
-        page.events.push_back(NumberedEvent{
-            event.id,
-            std::make_shared<const std::string>(format_sse_event("notification", event.id, event.json))});
+        page.events.push_back(
+            NumberedEvent{event.id, std::make_shared<const std::string>(
+                                        format_sse_event("notification", event.id, event.json))});
       }
     } catch (...) {
       page.failed = true;
@@ -263,10 +265,10 @@ class Session final : public SseSession, public std::enable_shared_from_this<Ses
       case AuthOutcome::Kind::unauthorized:
         return send_unauthorized();
       case AuthOutcome::Kind::unavailable:
-        return send_final_response(format_http_error_response(
-            503, "unavailable", "cannot check the token now",
-            "Retry-After: " + std::string(kRetryAfterSeconds) + "\r\n"));
-      case AuthOutcome::Kind::stopping:
+        return send_final_response(
+            format_http_error_response(503, "unavailable", "cannot check the token now",
+                                       "Retry-After: " + std::string(kRetryAfterSeconds) + "\r\n"));
+      case AuthOutcome::Kind::not_subscribed:
         return close_now(Close::graceful);
       case AuthOutcome::Kind::streaming:
         break;
@@ -309,13 +311,13 @@ class Session final : public SseSession, public std::enable_shared_from_this<Ses
   void maybe_request_replay_page() {
     if (!replay_more_ || replay_in_flight_ || !write_queue_.empty()) return;
     replay_in_flight_ = true;
-    host_.run_blocking([self = shared_from_this(), user_id = user_id_,
-                        after_id = last_sent_id_.value_or(0)] {
-      ReplayPage page = self->load_replay_page(user_id, after_id);
-      net::post(self->executor_, [self, page = std::move(page)]() mutable {
-        self->on_replay_page(std::move(page));
-      });
-    });
+    host_.run_blocking(
+        [self = shared_from_this(), user_id = user_id_, after_id = last_sent_id_.value_or(0)] {
+          ReplayPage page = self->load_replay_page(user_id, after_id);
+          net::post(self->executor_, [self, page = std::move(page)]() mutable {
+            self->on_replay_page(std::move(page));
+          });
+        });
   }
 
   void on_replay_page(ReplayPage page) {
@@ -402,17 +404,19 @@ class Session final : public SseSession, public std::enable_shared_from_this<Ses
   }
 
   void on_write(beast::error_code ec, std::size_t /*bytes*/) {
+    if (ec) return close_now(Close::abortive);  // in_flight_ is freed with the session
     stop_write_deadline();
     in_flight_.clear();
-    if (ec) return close_now(Close::abortive);
     do_write();
   }
 
   void start_write_deadline() {
     writing_ = true;
     write_deadline_.expires_after(kWriteTimeout);
-    write_deadline_.async_wait([self = shared_from_this(), generation = write_generation_](
-                                   beast::error_code ec) { self->on_write_deadline(ec, generation); });
+    write_deadline_.async_wait(
+        [self = shared_from_this(), generation = write_generation_](beast::error_code ec) {
+          self->on_write_deadline(ec, generation);
+        });
   }
 
   void stop_write_deadline() {
@@ -450,8 +454,9 @@ class Session final : public SseSession, public std::enable_shared_from_this<Ses
   // The client never sends anything after its request; a read completing
   // with an error is how we learn at once that it went away.
   void do_watch_for_close() {
-    stream_.async_read_some(net::buffer(discard_),
-                            beast::bind_front_handler(&Session::on_client_bytes, shared_from_this()));
+    stream_.async_read_some(
+        net::buffer(discard_),
+        beast::bind_front_handler(&Session::on_client_bytes, shared_from_this()));
   }
 
   void on_client_bytes(beast::error_code ec, std::size_t /*bytes*/) {
@@ -472,8 +477,8 @@ class Session final : public SseSession, public std::enable_shared_from_this<Ses
   }
 
   void on_final_response_written(beast::error_code ec, std::size_t /*bytes*/) {
-    stop_write_deadline();
     if (ec) return close_now(Close::abortive);
+    stop_write_deadline();
     if (phase_ == Phase::closed) return;
     beast::error_code ignored;
     stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
@@ -526,7 +531,8 @@ class Session final : public SseSession, public std::enable_shared_from_this<Ses
   Phase phase_ = Phase::reading_request;
   bool reject_busy_ = false;
   std::int64_t user_id_ = 0;
-  std::optional<std::int64_t> last_sent_id_;  // highest notification id queued or known to the client
+  std::optional<std::int64_t>
+      last_sent_id_;  // highest notification id queued or known to the client
 
   bool replaying_ = false;         // live notifications are held until replay ends
   bool replay_more_ = false;       // the last page was full

@@ -68,7 +68,7 @@ class SseSessionHost {
 class SseSession {
  public:
   enum class Start {
-    serve,          // read the request and answer it
+    serve,        // read the request and answer it
     reject_busy,  // the server is at max_clients: answer 503 and close
   };
 

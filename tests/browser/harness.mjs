@@ -169,10 +169,17 @@ class Server {
     const headers = {};
     if (token) headers.Authorization = `Bearer ${token}`;
     if (body !== undefined) headers['Content-Type'] = 'application/json';
-    const response = await fetch(`${this.baseUrl}${urlPath}`, {
-      method, headers, body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(10_000),
-    });
+    let response;
+    try {
+      response = await fetch(`${this.baseUrl}${urlPath}`, {
+        method, headers, body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(10_000),
+      });
+    } catch (err) {
+      // fetch() says only "fetch failed"; the cause has the socket error.
+      const cause = err.cause ? ` (${err.cause.code || ''} ${err.cause.message || err.cause})` : '';
+      throw new Error(`${method} ${urlPath}: ${err.message}${cause}`);
+    }
     const text = await response.text();
     let parsed = null;
     try { parsed = text ? JSON.parse(text) : null; } catch { parsed = text; }

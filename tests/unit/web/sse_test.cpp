@@ -166,7 +166,8 @@ class TestClient {
 };
 
 std::string stream_request(std::string_view target, std::string_view extra_headers = {}) {
-  return "GET " + std::string(target) + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n" +
+  return "GET " + std::string(target) +
+         " HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n" +
          std::string(extra_headers) + "\r\n";
 }
 
@@ -469,7 +470,8 @@ TEST_CASE("Quotes are conflated: a client sees far fewer than 100 updates, the l
   TestServer fixture(options);
   auto client = open_stream(fixture.port, bearer("token-1"));
   for (int price = 1; price <= 100; ++price) {
-    fixture.server.publish_quote("AAPL", R"({"symbol":"AAPL","price":)" + std::to_string(price) + "}");
+    fixture.server.publish_quote("AAPL",
+                                 R"({"symbol":"AAPL","price":)" + std::to_string(price) + "}");
   }
   int received = 0;
   std::optional<std::string> last;
@@ -575,8 +577,8 @@ TEST_CASE("format_sse_comment and format_sse_retry produce comment and retry blo
 }
 
 TEST_CASE("parse_sse_request_target percent-decodes the path and the query parameters", "[web]") {
-  const auto target =
-      bw::parse_sse_request_target("/api/v1/%65vents?access_token=a%2Bb+c&lastEventId=%34%32&x=%zz");
+  const auto target = bw::parse_sse_request_target(
+      "/api/v1/%65vents?access_token=a%2Bb+c&lastEventId=%34%32&x=%zz");
   CHECK(target.path == "/api/v1/events");
   CHECK(target.access_token == "a+b c");
   CHECK(target.last_event_id == "42");
