@@ -1,6 +1,6 @@
 # The two commands of the README, plus a few helpers. Everything goes through
 # CMake presets; this file only sequences them.
-.PHONY: all deps build run test test-asan test-browser bench format clean
+.PHONY: all deps deps-test build run test test-asan bench format clean
 
 JOBS ?= $(shell nproc)
 CONFIG ?= config/bellwether.toml
@@ -10,6 +10,10 @@ all: build
 deps:
 	scripts/install-deps
 
+# Tests also need Chromium and playwright-core for the dashboard test.
+deps-test:
+	scripts/install-deps --browser
+
 build: deps
 	cmake --preset release >/dev/null
 	cmake --build --preset release -j $(JOBS)
@@ -18,7 +22,7 @@ run: build
 	mkdir -p data
 	build/app/bellwether serve --config $(CONFIG)
 
-test: build
+test: deps-test build
 	ctest --preset release -j $(JOBS)
 
 test-asan: deps

@@ -1,6 +1,23 @@
 #include "rules/engine.hpp"
 
+#include <algorithm>
+
 namespace bw {
+
+namespace {
+
+// A `crossing` alert that one merged bar crossed both ways fires once; its
+// first crossing must have left the side the previous price was on.
+Direction first_crossing(Price start, const Quote& quote, Price line, Direction found) {
+  const bool up = std::min(start, quote.low) < line && line <= quote.high;
+  const bool down = quote.low <= line && line < std::max(start, quote.high);
+  if (!(up && down)) return found;
+  if (start < line) return Direction::up;
+  if (start > line) return Direction::down;
+  return quote.price < start ? Direction::down : Direction::up;  // started on the line
+}
+
+}  // namespace
 
 Status Engine::add(const Alert& alert) {
   if (alert.state != AlertState::armed) {
@@ -30,6 +47,7 @@ std::optional<Price> Engine::last_price(const Symbol& symbol) const {
 
 void Engine::on_quote(const Quote& quote, std::vector<Fire>& fires) {
   SymbolBook& book = books_[quote.symbol];
+  const Price start = book.last.value_or(quote.open);
   hits_.clear();
   book.index.collect(book.last, quote, hits_);
   book.last = quote.price;
@@ -37,7 +55,11 @@ void Engine::on_quote(const Quote& quote, std::vector<Fire>& fires) {
     auto it = alerts_.find(hit.alert_id);
     // Already fired by this quote (a `crossing` alert seen on both line sets).
     if (it == alerts_.end()) continue;
-    fires.push_back(make_fire(hit.alert_id, it->second, hit.direction, quote));
+    const Condition& condition = it->second.condition;
+    const Direction direction = condition.type == ConditionType::crossing
+                                    ? first_crossing(start, quote, condition.price, hit.direction)
+                                    : hit.direction;
+    fires.push_back(make_fire(hit.alert_id, it->second, direction, quote));
     book.index.erase(hit.alert_id, it->second.condition);  // trigger mode `once`
     alerts_.erase(it);
   }

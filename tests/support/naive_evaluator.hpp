@@ -92,7 +92,13 @@ class NaiveEvaluator {
         if (crosses_down) return Direction::down;
         return std::nullopt;
       case ConditionType::crossing:
-        // A bar that crosses both ways fires once, reported as up.
+        // A bar that crosses both ways fires once, in the direction of its
+        // first crossing: away from the side the previous price was on.
+        if (crosses_up && crosses_down) {
+          if (previous < t) return Direction::up;
+          if (previous > t) return Direction::down;
+          return quote.price < previous ? Direction::down : Direction::up;
+        }
         if (crosses_up) return Direction::up;
         if (crosses_down) return Direction::down;
         return std::nullopt;

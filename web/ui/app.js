@@ -190,6 +190,7 @@
     $('signin-error').hidden = true;
     showView(true);
     await Promise.all([loadAlerts(), loadNotifications()]);
+    if (state.token !== token) return false;   // signed out meanwhile (a 401 while loading)
     connectStream();
     $('alert-symbol').focus();
     return true;

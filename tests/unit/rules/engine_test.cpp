@@ -220,15 +220,25 @@ TEST_CASE("crossing fires once even if a bar crosses both ways", "[rules]") {
   REQUIRE(engine.alert_count() == 0);
 }
 
-TEST_CASE("A crossing alert hit both ways by one bar is reported upward at the high", "[rules]") {
-  // Documented behaviour, even when the net move (151 -> 149) was down.
+TEST_CASE("A crossing alert hit both ways from above the line is reported downward",
+          "[rules]") {
   Engine engine;
   engine.restore_last_price("AAPL", px("151"));
   arm(engine, make_alert(1, ConditionType::crossing, "150"));
   auto fired = on_bar(engine, merged({"151", "152", "149"}));
   REQUIRE(fired.size() == 1);
+  REQUIRE(fired[0].direction == Direction::down);
+  REQUIRE(fired[0].price == px("149"));
+}
+
+TEST_CASE("A crossing alert hit both ways from below the line is reported upward", "[rules]") {
+  Engine engine;
+  engine.restore_last_price("AAPL", px("149"));
+  arm(engine, make_alert(1, ConditionType::crossing, "150"));
+  auto fired = on_bar(engine, merged({"149", "148", "151"}));
+  REQUIRE(fired.size() == 1);
   REQUIRE(fired[0].direction == Direction::up);
-  REQUIRE(fired[0].price == px("152"));
+  REQUIRE(fired[0].price == px("151"));
 }
 
 // --- gaps, first quote, restart ----------------------------------------------
