@@ -1,0 +1,74 @@
+// Specification of bw::PriceRepository: the last price per symbol, upserted.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <map>
+#include <vector>
+
+#include "store/price_repository.hpp"
+#include "tests/support/temp_database.hpp"
+
+using namespace bw;
+using bw::testing::TempDatabase;
+
+namespace {
+
+Price px(std::string_view text) { return *Price::parse(text); }
+
+std::map<Symbol, LastPrice> by_symbol(const std::vector<LastPrice>& prices) {
+  std::map<Symbol, LastPrice> out;
+  for (const LastPrice& p : prices) out[p.symbol] = p;
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("a new database has no last prices", "[store]") {
+  TempDatabase temp;
+  CHECK(PriceRepository(temp.db()).load_all().empty());
+}
+
+TEST_CASE("saved prices are loaded back exactly", "[store]") {
+  TempDatabase temp;
+  PriceRepository prices(temp.db());
+  prices.save({{"AAPL", px("150.12345678"), 1000}, {"MSFT", px("415.20"), 1001}});
+
+  std::map<Symbol, LastPrice> loaded = by_symbol(prices.load_all());
+  REQUIRE(loaded.size() == 2);
+  CHECK(loaded["AAPL"].price == px("150.12345678"));
+  CHECK(loaded["AAPL"].ts_ms == 1000);
+  CHECK(loaded["MSFT"].price == px("415.20"));
+  CHECK(loaded["MSFT"].ts_ms == 1001);
+}
+
+TEST_CASE("saving a symbol again replaces its price: load_all returns the latest", "[store]") {
+  TempDatabase temp;
+  PriceRepository prices(temp.db());
+  prices.save({{"AAPL", px("150"), 1000}, {"MSFT", px("400"), 1000}});
+  prices.save({{"AAPL", px("151.5"), 2000}});
+
+  std::vector<LastPrice> all = prices.load_all();
+  CHECK(all.size() == 2);
+  std::map<Symbol, LastPrice> loaded = by_symbol(all);
+  CHECK(loaded["AAPL"].price == px("151.5"));
+  CHECK(loaded["AAPL"].ts_ms == 2000);
+  CHECK(loaded["MSFT"].price == px("400"));
+}
+
+TEST_CASE("saving nothing changes nothing", "[store]") {
+  TempDatabase temp;
+  PriceRepository prices(temp.db());
+  prices.save({{"AAPL", px("150"), 1000}});
+  prices.save({});
+  CHECK(prices.load_all().size() == 1);
+}
+
+TEST_CASE("last prices survive a restart", "[store]") {
+  TempDatabase temp;
+  PriceRepository(temp.db()).save({{"AAPL", px("150.25"), 1000}});
+  temp.reopen();
+  std::vector<LastPrice> loaded = PriceRepository(temp.db()).load_all();
+  REQUIRE(loaded.size() == 1);
+  CHECK(loaded[0].symbol == "AAPL");
+  CHECK(loaded[0].price == px("150.25"));
+}
