@@ -25,7 +25,7 @@ class Problems {
 
   void add(const toml::source_region& where, const std::string& key, const std::string& reason) {
     std::ostringstream line;
-    if (where.begin.line == 0 || overridden_.count(key)) {
+    if (where.begin.line == 0 || is_overridden(key)) {
       line << "--set " << key << ": " << reason;  // a value from the command line
     } else {
       line << file_ << ':' << where.begin.line << ':' << where.begin.column << ": " << key << ": "
@@ -34,6 +34,16 @@ class Problems {
     lines_.push_back(line.str());
   }
   bool empty() const { return lines_.empty(); }
+  // The key itself, or a table around it, was set with --set.
+  bool is_overridden(const std::string& key) const {
+    for (const std::string& set : overridden_) {
+      if (key == set || (key.size() > set.size() && key.compare(0, set.size(), set) == 0 &&
+                         (key[set.size()] == '.' || key[set.size()] == '['))) {
+        return true;
+      }
+    }
+    return false;
+  }
   std::string joined() const {
     std::string out;
     for (const auto& l : lines_) out += (out.empty() ? "" : "\n") + l;
@@ -100,7 +110,7 @@ class TableReader {
     if (!node) return;
     std::optional<double> value = node->value<double>();
     if (!value) return fail(*node, key, "expected a number");
-    if (*value < min || *value > max) {
+    if (!(*value >= min && *value <= max)) {  // also rejects NaN
       std::ostringstream range;
       range << "must be between " << min << " and " << max;
       return fail(*node, key, range.str());
@@ -147,12 +157,9 @@ class TableReader {
     }
     std::string port_text = text->substr(colon + 1);
     int port = -1;
-    try {
-      std::size_t used = 0;
-      port = std::stoi(port_text, &used);
-      if (used != port_text.size()) port = -1;
-    } catch (const std::exception&) {
-      port = -1;
+    if (!port_text.empty() && port_text.size() <= 5 &&
+        port_text.find_first_not_of("0123456789") == std::string::npos) {
+      port = std::stoi(port_text);
     }
     if (port < 0 || port > 65535) return fail(*node, key, "port must be a number from 0 to 65535");
     out.host = text->substr(0, colon);
@@ -298,6 +305,9 @@ void read_sources(const toml::node& node, std::vector<SourceConfig>& sources, Pr
     r.number("time_scale", source.time_scale, 0.0, 1e6);
     r.strings("symbols", source.symbols);
     r.reject_unknown();
+    if (const toml::node* name = table->get("name"); name && name->is_string() && source.name.empty()) {
+      r.fail(*name, "name", "must not be empty");
+    }
     if (!source.name.empty() && !names.insert(source.name).second) {
       r.fail(*table->get("name"), "name", "duplicate source name \"" + source.name + "\"");
     }

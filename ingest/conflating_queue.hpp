@@ -48,6 +48,7 @@ class ConflatingQueue {
   // False when the queue stayed full for `timeout`, or is closed.
   bool push_quote(const Quote& quote, std::chrono::milliseconds timeout) {
     std::unique_lock lock(mutex_);
+    if (closed_) return false;
     ++counters_.pushed;
     auto pending = mergeable_.find(quote.symbol);
     if (pending != mergeable_.end()) {

@@ -6,10 +6,12 @@
 // Thread-safe: writers and readers from any thread (a shared mutex).
 #pragma once
 
+#include <algorithm>
 #include <mutex>
 #include <optional>
 #include <shared_mutex>
 #include <unordered_map>
+#include <vector>
 
 #include "rules/quote.hpp"
 
@@ -21,6 +23,18 @@ class LastQuotes {
     std::unique_lock lock(mutex_);
     quotes_[quote.symbol] = quote;
   }
+  // Every symbol's latest quote, ordered by symbol.
+  std::vector<Quote> all() const {
+    std::vector<Quote> out;
+    {
+      std::shared_lock lock(mutex_);
+      out.reserve(quotes_.size());
+      for (const auto& [symbol, quote] : quotes_) out.push_back(quote);
+    }
+    std::sort(out.begin(), out.end(), [](const Quote& a, const Quote& b) { return a.symbol < b.symbol; });
+    return out;
+  }
+
   std::optional<Quote> find(const Symbol& symbol) const {
     std::shared_lock lock(mutex_);
     auto it = quotes_.find(symbol);

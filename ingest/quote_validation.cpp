@@ -14,7 +14,10 @@ Result<Quote> validate_quote(const RawQuote& raw, TimestampMs now, const QuoteLi
   if (raw.volume && *raw.volume < 0) return Error{"volume: must not be negative"};
   TimestampMs ts = raw.ts_ms.value_or(now);
   if (ts <= 0) return Error{"ts: must be after 1970-01-01T00:00:00Z"};
-  if (ts > now + limits.max_future_skew_ms) return Error{"ts: is too far in the future (more than 5 minutes ahead)"};
+  if (ts > now + limits.max_future_skew_ms) {
+    return Error{"ts: is more than " + std::to_string(limits.max_future_skew_ms / 1000) +
+                 " s in the future"};
+  }
   return Quote::trade(std::move(*symbol), *price, raw.volume.value_or(0), ts);
 }
 

@@ -2,16 +2,30 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <stdexcept>
+
 namespace bw {
 
 namespace {
-std::vector<SimulatedTicker> pick_tickers(const std::vector<std::string>& symbols) {
-  if (symbols.empty()) return default_tickers();
+// The configured subset, in the configured order; unknown symbols are a
+// start-up error rather than a feed that silently never ticks.
+std::vector<SimulatedTicker> pick_tickers(const SimulatedFeedOptions& options) {
+  if (options.symbols.empty()) return default_tickers();
   std::vector<SimulatedTicker> picked;
-  for (const auto& ticker : default_tickers()) {
-    for (const auto& wanted : symbols) {
-      if (ticker.symbol == wanted) picked.push_back(ticker);
+  std::string unknown;
+  for (const auto& wanted : options.symbols) {
+    auto it = std::find_if(default_tickers().begin(), default_tickers().end(),
+                           [&](const SimulatedTicker& t) { return t.symbol == wanted; });
+    if (it == default_tickers().end()) {
+      unknown += (unknown.empty() ? "" : ", ") + wanted;
+    } else {
+      picked.push_back(*it);
     }
+  }
+  if (!unknown.empty()) {
+    throw std::invalid_argument("source " + options.name + ": the simulated feed has no ticker " +
+                                unknown);
   }
   return picked;
 }
@@ -21,7 +35,7 @@ SimulatedFeed::SimulatedFeed(SimulatedFeedOptions options, QuoteSink& sink, cons
     : options_(std::move(options)),
       sink_(sink),
       clock_(clock),
-      market_(options_.seed, options_.time_scale, pick_tickers(options_.symbols)) {}
+      market_(options_.seed, options_.time_scale, pick_tickers(options_)) {}
 
 SimulatedFeed::~SimulatedFeed() { stop(); }
 

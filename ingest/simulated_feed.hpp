@@ -30,6 +30,7 @@ struct SimulatedFeedOptions {
 
 class SimulatedFeed {
  public:
+  // Throws std::invalid_argument when `symbols` names a ticker the market lacks.
   SimulatedFeed(SimulatedFeedOptions options, QuoteSink& sink, const Clock& clock);
   ~SimulatedFeed();
   SimulatedFeed(const SimulatedFeed&) = delete;

@@ -29,6 +29,7 @@ void Notifier::stop() {
 std::uint64_t Notifier::submit(std::vector<Fire> fires) {
   std::unique_lock lock(mutex_);
   for (Fire& fire : fires) {
+    if (pending_.size() >= max_pending_) ready_.notify_one();  // let it drain what is queued
     room_.wait(lock, [&] { return stopping_ || pending_.size() < max_pending_; });
     pending_.push_back(std::move(fire));
     ++submitted_;

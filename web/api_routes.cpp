@@ -146,6 +146,12 @@ ApiResponse get_quote(ApiContext& context, std::string_view symbol_text) {
   return json_response(200, dump_json(encode_quote(*quote)));
 }
 
+ApiResponse list_quotes(ApiContext& context) {
+  json items = json::array();
+  for (const Quote& quote : context.last_quotes.all()) items.push_back(encode_quote(quote));
+  return json_response(200, dump_json({{"items", std::move(items)}}));
+}
+
 ApiResponse list_notifications(ApiContext& context, const User& user, const std::string* limit_text) {
   std::size_t limit = 50;
   if (limit_text) {

@@ -4,7 +4,9 @@
 //   ApiResponse r = create_alert(context, user, body_text);
 //
 // Every handler validates its input and answers 4xx problem+json naming the
-// field; none throws (store failures become 503). Thread-safe.
+// field. A store failure surfaces as sql::SqliteError, before anything is
+// armed or published; ApiServer turns it into 503 with Retry-After.
+// Thread-safe.
 #pragma once
 
 #include <string>
@@ -26,6 +28,7 @@ ApiResponse get_alert(ApiContext& context, const User& user, std::string_view id
 ApiResponse delete_alert(ApiContext& context, const User& user, std::string_view id);
 ApiResponse push_quotes(ApiContext& context, const User& user, std::string_view body);
 ApiResponse get_quote(ApiContext& context, std::string_view symbol);
+ApiResponse list_quotes(ApiContext& context);
 ApiResponse list_notifications(ApiContext& context, const User& user, const std::string* limit);
 
 }  // namespace bw

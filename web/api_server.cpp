@@ -108,7 +108,9 @@ class ApiServer::Impl {
         write(res, handler(req, *user));
       } catch (const std::exception& error) {
         spdlog::error("web: {} {} failed: {}", req.method, req.path, error.what());
-        write(res, problem(503, "storage unavailable, try again"));
+        ApiResponse unavailable = problem(503, "storage unavailable, try again");
+        unavailable.headers.emplace_back("Retry-After", "1");
+        write(res, unavailable);
       }
     };
   }
@@ -136,6 +138,9 @@ class ApiServer::Impl {
     server_.Post("/api/v1/quotes", authed([this](const httplib::Request& req, const User& u) {
                    return push_quotes(context_, u, req.body);
                  }, true));
+    server_.Get("/api/v1/quotes", authed([this](const httplib::Request&, const User&) {
+                  return list_quotes(context_);
+                }));
     server_.Get(R"(/api/v1/quotes/([^/]+))", authed([this](const httplib::Request& req, const User&) {
                   return get_quote(context_, req.matches[1].str());
                 }));

@@ -31,7 +31,9 @@ Result<Price> decode_price(const json& value, const std::string& field) {
   } else {
     return Error{field + ": must be a number"};
   }
-  if (!price) return Error{field + ": must be a decimal number with at most 8 decimals"};
+  if (!price) {
+    return Error{field + ": must be a decimal number up to 10000000000 with at most 8 decimals"};
+  }
   if (price->units() <= 0) return Error{field + ": must be greater than zero"};
   return *price;
 }

@@ -331,7 +331,8 @@ describe('trader dashboard', () => {
 
   test('the banner shows while the stream is down and clears when it is back', { timeout: 60_000 }, async () => {
     serverDown = true;
-    await server.stop();
+    const status = await server.stop();
+    assert.equal(status, 0, `the server shuts down cleanly on SIGTERM:\n${await server.logTail()}`);
     const banner = page.getByTestId('connection-banner');
     await banner.waitFor({ state: 'visible' });
     assert.notEqual(await page.getByTestId('stream-status').getAttribute('data-state'), 'open');

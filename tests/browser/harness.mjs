@@ -24,7 +24,7 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(HERE, '..', '..');
 const HOST = '127.0.0.1';
 const STARTUP_TIMEOUT_MS = 20_000;
-const STOP_TIMEOUT_MS = 5_000;
+const STOP_TIMEOUT_MS = 10_000;   // graceful shutdown waits for idle keep-alive connections
 
 export const BELLWETHER_BIN = process.env.BELLWETHER_BIN || path.join(REPO, 'build', 'app', 'bellwether');
 
@@ -109,7 +109,8 @@ class Server {
     child.stderr.pipe(log, { end: false });
     running.add(child);
     this.child = child;
-    child.once('exit', () => running.delete(child));
+    // 'close' comes after 'exit' once the log pipes are drained, so the log is complete.
+    this.closed = once(child, 'close').then(() => running.delete(child));
 
     const deadline = Date.now() + STARTUP_TIMEOUT_MS;
     while (Date.now() < deadline) {
@@ -130,25 +131,28 @@ class Server {
   }
 
   // SIGTERM, then SIGKILL if the server has not exited after STOP_TIMEOUT_MS.
-  // Returns the exit code or signal; safe to call when already stopped.
+  // Returns the exit code (0 for a clean shutdown) or the signal name; null when
+  // not running.
   async stop() {
     const child = this.child;
     if (!child) return null;
     this.child = null;
+    let timer = null;
     if (child.exitCode === null && child.signalCode === null) {
-      const exited = once(child, 'exit');
       child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
-      await exited;
-      clearTimeout(timer);
+      timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
     }
-    running.delete(child);
+    await this.closed;
+    clearTimeout(timer);
     return child.exitCode ?? child.signalCode;
   }
 
   // Stops the server (if running) and removes its temporary directory.
   async dispose() {
-    await this.stop();
+    const status = await this.stop();
+    if (status !== null && status !== 0) {
+      console.log(`# bellwether serve exited with ${status} on SIGTERM:\n${await this.logTail()}`);
+    }
     if (process.env.BELLWETHER_KEEP_TMP) {
       console.log(`# kept ${this.dir} (server log: ${this.logPath})`);
       return;
@@ -198,15 +202,21 @@ class Server {
 // and starts the server.
 export async function startServer() {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'bellwether-browser-'));
-  const [webPort, streamPort] = await freePorts(2);
-  const configPath = path.join(dir, 'bellwether.toml');
-  await writeFile(configPath, configText(webPort, streamPort, dir));
-  const tokens = {
-    ops: await createUser('ops', configPath, { admin: true }),
-    alice: await createUser('alice', configPath),
-    bob: await createUser('bob', configPath),
-  };
-  const server = new Server({ dir, configPath, webPort, streamPort, tokens });
+  let server;
+  try {
+    const [webPort, streamPort] = await freePorts(2);
+    const configPath = path.join(dir, 'bellwether.toml');
+    await writeFile(configPath, configText(webPort, streamPort, dir));
+    const tokens = {
+      ops: await createUser('ops', configPath, { admin: true }),
+      alice: await createUser('alice', configPath),
+      bob: await createUser('bob', configPath),
+    };
+    server = new Server({ dir, configPath, webPort, streamPort, tokens });
+  } catch (err) {
+    await rm(dir, { recursive: true, force: true });
+    throw err;
+  }
   try {
     await server.start();
   } catch (err) {

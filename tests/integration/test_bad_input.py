@@ -101,6 +101,12 @@ class BadInputTest(unittest.TestCase):
         status, quote = self.server.api("GET", "/api/v1/quotes/brk.b", token=self.ops)
         self.assertEqual((status, quote["symbol"], quote["price"], quote["ts"]),
                          (200, "BRK.B", 462.5, "2026-11-26T15:00:00.000Z"))
+        status, listing = self.server.api("GET", "/api/v1/quotes", token=self.alice)
+        symbols = [q["symbol"] for q in listing["items"]]
+        self.assertEqual(status, 200)
+        self.assertIn("BRK.B", symbols)
+        self.assertIn("MSFT", symbols)
+        self.assertEqual(symbols, sorted(symbols))
 
     def test_unknown_routes_and_ids_are_404s(self):
         status, headers, text = self.server.request("GET", "/api/v1/nothing-here", token=self.alice)

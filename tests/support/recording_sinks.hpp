@@ -12,8 +12,8 @@
 
 #include <chrono>
 #include <condition_variable>
-#include <functional>
 #include <cstddef>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <utility>
@@ -60,7 +60,7 @@ class RecordingQuoteSink : public QuoteSink {
  private:
   mutable std::mutex mutex_;
   std::vector<std::pair<Quote, std::string>> published_;  // guarded by mutex_
-  bool refuse_ = false;                                    // guarded by mutex_
+  bool refuse_ = false;                                   // guarded by mutex_
 };
 
 class RecordingNotificationSink : public NotificationSink {

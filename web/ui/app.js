@@ -189,7 +189,7 @@
     $('token-input').value = '';
     $('signin-error').hidden = true;
     showView(true);
-    await Promise.all([loadAlerts(), loadNotifications()]);
+    await Promise.all([loadAlerts(), loadNotifications(), loadQuotes()]);
     if (state.token !== token) return false;   // signed out meanwhile (a 401 while loading)
     connectStream();
     $('alert-symbol').focus();
@@ -447,6 +447,17 @@
 
   // ---------------------------------------------------------------------------
   // Notifications
+
+  // The latest price of every symbol, so the table is full before the first tick.
+  async function loadQuotes() {
+    try {
+      const data = await api('GET', '/api/v1/quotes', { token: state.token });
+      for (const quote of Array.isArray(data && data.items) ? data.items : []) onQuote(quote);
+    } catch (err) {
+      if (handleAuthFailure(err)) return;
+      // Not fatal: live quotes fill the table as they arrive.
+    }
+  }
 
   async function loadNotifications() {
     try {

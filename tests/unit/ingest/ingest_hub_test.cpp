@@ -32,8 +32,7 @@ struct SeenQuotes {
 
 }  // namespace
 
-TEST_CASE("a published quote is queued for the engine and shown to every observer",
-          "[ingest]") {
+TEST_CASE("a published quote is queued for the engine and shown to every observer", "[ingest]") {
   EngineQueue queue(16);
   IngestHub hub(queue, 1ms);
   SeenQuotes first, second;

@@ -11,6 +11,14 @@ using bw::testing::TempDatabase;
 
 namespace {
 
+// A NewUser with only a name (and the admin flag) set.
+NewUser new_user(std::string name, bool admin = false) {
+  NewUser user;
+  user.name = std::move(name);
+  user.admin = admin;
+  return user;
+}
+
 constexpr TimestampMs kNow = 1'764'169'200'000;
 
 void disable(Database& db, UserId id) {
@@ -25,7 +33,8 @@ void disable(Database& db, UserId id) {
 TEST_CASE("create_user stores a user and returns it with its id", "[store]") {
   TempDatabase temp;
   Accounts accounts(temp.db());
-  Result<User> user = accounts.create_user({"alice", true, "$argon2id$fake", true}, kNow);
+  Result<User> user =
+      accounts.create_user(NewUser{"alice", true, std::string("$argon2id$fake"), true}, kNow);
   REQUIRE(user.ok());
   CHECK(user->id > 0);
   CHECK(user->name == "alice");
@@ -45,8 +54,8 @@ TEST_CASE("create_user stores a user and returns it with its id", "[store]") {
 TEST_CASE("create_user refuses a name that is taken", "[store]") {
   TempDatabase temp;
   Accounts accounts(temp.db());
-  REQUIRE(accounts.create_user({"alice"}, kNow).ok());
-  Result<User> again = accounts.create_user({"alice", true}, kNow);
+  REQUIRE(accounts.create_user(new_user("alice"), kNow).ok());
+  Result<User> again = accounts.create_user(new_user("alice", true), kNow);
   REQUIRE_FALSE(again.ok());
   CHECK(again.error() == "user 'alice' already exists");
   CHECK(accounts.count_users() == 1);
@@ -55,8 +64,8 @@ TEST_CASE("create_user refuses a name that is taken", "[store]") {
 TEST_CASE("users are found by name and by id", "[store]") {
   TempDatabase temp;
   Accounts accounts(temp.db());
-  UserId alice = accounts.create_user({"alice"}, kNow)->id;
-  UserId bob = accounts.create_user({"bob"}, kNow)->id;
+  UserId alice = accounts.create_user(new_user("alice"), kNow)->id;
+  UserId bob = accounts.create_user(new_user("bob"), kNow)->id;
   CHECK(alice != bob);
   CHECK(accounts.count_users() == 2);
   REQUIRE(accounts.find_user(bob));
@@ -69,8 +78,8 @@ TEST_CASE("users are found by name and by id", "[store]") {
 TEST_CASE("user_for_token finds the owner of a token hash", "[store]") {
   TempDatabase temp;
   Accounts accounts(temp.db());
-  UserId alice = accounts.create_user({"alice"}, kNow)->id;
-  UserId bob = accounts.create_user({"bob"}, kNow)->id;
+  UserId alice = accounts.create_user(new_user("alice"), kNow)->id;
+  UserId bob = accounts.create_user(new_user("bob"), kNow)->id;
   accounts.add_token(alice, "hash-a", "cli", kNow);
   accounts.add_token(bob, "hash-b", "cli", kNow);
 
@@ -82,7 +91,7 @@ TEST_CASE("user_for_token finds the owner of a token hash", "[store]") {
 TEST_CASE("user_for_token finds nobody for an unknown hash", "[store]") {
   TempDatabase temp;
   Accounts accounts(temp.db());
-  UserId alice = accounts.create_user({"alice"}, kNow)->id;
+  UserId alice = accounts.create_user(new_user("alice"), kNow)->id;
   accounts.add_token(alice, "hash-a", "cli", kNow);
   CHECK_FALSE(accounts.user_for_token("hash-x"));
   CHECK_FALSE(accounts.user_for_token(""));
@@ -91,7 +100,7 @@ TEST_CASE("user_for_token finds nobody for an unknown hash", "[store]") {
 TEST_CASE("a user may hold several tokens", "[store]") {
   TempDatabase temp;
   Accounts accounts(temp.db());
-  UserId alice = accounts.create_user({"alice"}, kNow)->id;
+  UserId alice = accounts.create_user(new_user("alice"), kNow)->id;
   accounts.add_token(alice, "hash-1", "cli", kNow);
   accounts.add_token(alice, "hash-2", "browser", kNow);
   CHECK(accounts.user_for_token("hash-1")->id == alice);
@@ -101,7 +110,7 @@ TEST_CASE("a user may hold several tokens", "[store]") {
 TEST_CASE("a disabled user is not returned for its token", "[store]") {
   TempDatabase temp;
   Accounts accounts(temp.db());
-  UserId alice = accounts.create_user({"alice"}, kNow)->id;
+  UserId alice = accounts.create_user(new_user("alice"), kNow)->id;
   accounts.add_token(alice, "hash-a", "cli", kNow);
   disable(temp.db(), alice);
 
@@ -113,7 +122,7 @@ TEST_CASE("a disabled user is not returned for its token", "[store]") {
 TEST_CASE("the same token hash cannot be added twice", "[store]") {
   TempDatabase temp;
   Accounts accounts(temp.db());
-  UserId alice = accounts.create_user({"alice"}, kNow)->id;
+  UserId alice = accounts.create_user(new_user("alice"), kNow)->id;
   accounts.add_token(alice, "hash-a", "cli", kNow);
   CHECK_THROWS_AS(accounts.add_token(alice, "hash-a", "again", kNow), sql::SqliteError);
 }

@@ -129,17 +129,15 @@ TEST_CASE("record_fires is all or nothing when the store fails mid-batch", "[sto
         "BEGIN SELECT RAISE(ABORT, 'injected failure'); END");
   });
 
-  CHECK_THROWS_AS(
-      store.notifications.record_fires({store.fire_of(first), store.fire_of(second)}),
-      sql::SqliteError);
+  CHECK_THROWS_AS(store.notifications.record_fires({store.fire_of(first), store.fire_of(second)}),
+                  sql::SqliteError);
 
   CHECK(store.alerts.find(store.alice, first.id)->state == AlertState::armed);
   CHECK(store.alerts.find(store.alice, second.id)->state == AlertState::armed);
   CHECK(store.notifications.list_recent(store.alice, 10).empty());
 }
 
-TEST_CASE("list_recent returns the user's newest notifications first, up to the limit",
-          "[store]") {
+TEST_CASE("list_recent returns the user's newest notifications first, up to the limit", "[store]") {
   TwoUsers store;
   NotificationId n1 = notify_once(store, store.alice);
   NotificationId n2 = notify_once(store, store.alice);
@@ -168,8 +166,7 @@ TEST_CASE("list_after returns the user's notifications after an id, oldest first
   CHECK(ids(store.notifications.list_after(store.alice, n1, 2)) ==
         std::vector<NotificationId>{n2, n3});
   CHECK(store.notifications.list_after(store.alice, n4, 100).empty());
-  CHECK(ids(store.notifications.list_after(store.bob, 0, 100)) ==
-        std::vector<NotificationId>{b1});
+  CHECK(ids(store.notifications.list_after(store.bob, 0, 100)) == std::vector<NotificationId>{b1});
 }
 
 TEST_CASE("notifications survive a restart", "[store]") {

@@ -13,7 +13,9 @@ using bw::testing::TempDatabase;
 
 namespace {
 
-Price px(std::string_view text) { return *Price::parse(text); }
+Price px(std::string_view text) {
+  return *Price::parse(text);
+}
 
 std::map<Symbol, LastPrice> by_symbol(const std::vector<LastPrice>& prices) {
   std::map<Symbol, LastPrice> out;

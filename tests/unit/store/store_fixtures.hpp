@@ -14,7 +14,17 @@ namespace bw::testing {
 
 inline constexpr TimestampMs kNow = 1'764'169'200'000;  // 2025-11-26T15:00:00Z
 
-inline Price px(std::string_view text) { return *Price::parse(text); }
+// A NewUser with only a name (and the admin flag) set.
+inline NewUser new_user(std::string name, bool admin = false) {
+  NewUser user;
+  user.name = std::move(name);
+  user.admin = admin;
+  return user;
+}
+
+inline Price px(std::string_view text) {
+  return *Price::parse(text);
+}
 
 // A temporary database holding the users alice and bob.
 struct TwoUsers {
@@ -22,8 +32,8 @@ struct TwoUsers {
   Accounts accounts{temp.db()};
   AlertRepository alerts{temp.db()};
   NotificationRepository notifications{temp.db()};
-  UserId alice = accounts.create_user({"alice"}, kNow)->id;
-  UserId bob = accounts.create_user({"bob"}, kNow)->id;
+  UserId alice = accounts.create_user(new_user("alice"), kNow)->id;
+  UserId bob = accounts.create_user(new_user("bob"), kNow)->id;
 
   Alert armed(UserId user, const Symbol& symbol = "AAPL",
               ConditionType type = ConditionType::crossing_up, std::string_view price = "150") {
@@ -37,8 +47,12 @@ struct TwoUsers {
 
   NewNotification fire_of(const Alert& alert, TimestampMs at = kNow + 1000,
                           std::string_view price = "150.25") {
-    return NewNotification{alert.id, alert.user_id, alert.symbol, px(price),
-                           alert.symbol + " fired at " + std::string(price), at};
+    return NewNotification{alert.id,
+                           alert.user_id,
+                           alert.symbol,
+                           px(price),
+                           alert.symbol + " fired at " + std::string(price),
+                           at};
   }
 };
 

@@ -1,0 +1,288 @@
+// Specification of the API's JSON shapes: decode_alert and decode_quote name
+// the wrong field; encoders produce the documented objects.
+#include <catch2/catch.hpp>
+
+#include <set>
+#include <string>
+
+#include "web/json_codec.hpp"
+
+using namespace bw;
+using nlohmann::json;
+
+namespace {
+
+Price px(std::string_view text) {
+  return *Price::parse(text);
+}
+
+json alert_body() {
+  return json{{"symbol", "aapl"}, {"condition", {{"type", "crossing_up"}, {"price", 150}}}};
+}
+
+// The error of a decode that must fail.
+std::string alert_error(const json& body) {
+  Result<AlertDraft> draft = decode_alert(body);
+  REQUIRE_FALSE(draft.ok());
+  return draft.error();
+}
+
+std::string quote_error(const json& item) {
+  Result<RawQuote> raw = decode_quote(item);
+  REQUIRE_FALSE(raw.ok());
+  return raw.error();
+}
+
+std::set<std::string> keys(const json& object) {
+  std::set<std::string> out;
+  for (const auto& item : object.items()) out.insert(item.key());
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("a minimal alert decodes with the symbol normalised and trigger once", "[web]") {
+  Result<AlertDraft> draft = decode_alert(alert_body());
+  REQUIRE(draft.ok());
+  CHECK(draft->symbol == "AAPL");
+  CHECK(draft->condition.type == ConditionType::crossing_up);
+  CHECK(draft->condition.price == px("150"));
+  CHECK(draft->trigger == TriggerMode::once);
+  CHECK(draft->name.empty());
+}
+
+TEST_CASE("every condition type name decodes", "[web]") {
+  for (auto [name, type] :
+       {std::pair{"above", ConditionType::above}, std::pair{"below", ConditionType::below},
+        std::pair{"crossing", ConditionType::crossing},
+        std::pair{"crossing_up", ConditionType::crossing_up},
+        std::pair{"crossing_down", ConditionType::crossing_down}}) {
+    json body = alert_body();
+    body["condition"]["type"] = name;
+    Result<AlertDraft> draft = decode_alert(body);
+    INFO(name);
+    REQUIRE(draft.ok());
+    CHECK(draft->condition.type == type);
+  }
+}
+
+TEST_CASE("a body that is not an object is rejected", "[web]") {
+  CHECK(alert_error(json::array()) == "body: must be a JSON object");
+  CHECK(alert_error(json("AAPL")) == "body: must be a JSON object");
+}
+
+TEST_CASE("an alert without a symbol names the symbol field", "[web]") {
+  json body = alert_body();
+  body.erase("symbol");
+  CHECK(alert_error(body) == "symbol: is required");
+}
+
+TEST_CASE("an alert with a bad symbol names the symbol field", "[web]") {
+  json body = alert_body();
+  body["symbol"] = "AA PL";
+  CHECK_THAT(alert_error(body), Catch::StartsWith("symbol: "));
+  body["symbol"] = 42;
+  CHECK(alert_error(body) == "symbol: must be a string");
+  body["symbol"] = "";
+  CHECK_THAT(alert_error(body), Catch::StartsWith("symbol: "));
+}
+
+TEST_CASE("an alert without a condition names the condition field", "[web]") {
+  json body = alert_body();
+  body.erase("condition");
+  CHECK(alert_error(body) == "condition: is required");
+  body["condition"] = "above 150";
+  CHECK_THAT(alert_error(body), Catch::StartsWith("condition: must be an object"));
+}
+
+TEST_CASE("an unknown condition type names the type and the known ones", "[web]") {
+  json body = alert_body();
+  body["condition"]["type"] = "sideways";
+  CHECK(alert_error(body) ==
+        "condition.type: unknown type \"sideways\" (expected above, below, crossing, "
+        "crossing_up or crossing_down)");
+  body["condition"]["type"] = 1;
+  CHECK(alert_error(body) == "condition.type: must be a string");
+  body["condition"].erase("type");
+  CHECK(alert_error(body) == "condition.type: is required");
+}
+
+TEST_CASE("a missing condition price names condition.price", "[web]") {
+  json body = alert_body();
+  body["condition"].erase("price");
+  CHECK(alert_error(body) == "condition.price: is required");
+}
+
+TEST_CASE("a zero or negative price is rejected", "[web]") {
+  for (json price : {json(0), json(-1), json(-0.5), json("-150.10"), json("0")}) {
+    json body = alert_body();
+    body["condition"]["price"] = price;
+    INFO(price.dump());
+    CHECK(alert_error(body) == "condition.price: must be greater than zero");
+  }
+}
+
+TEST_CASE("a non-numeric price is rejected naming condition.price", "[web]") {
+  for (json price : {json(true), json(nullptr), json::array({150}), json::object()}) {
+    json body = alert_body();
+    body["condition"]["price"] = price;
+    INFO(price.dump());
+    CHECK(alert_error(body) == "condition.price: must be a number");
+  }
+  for (json price : {json("abc"), json("150.123456789"), json("1e3"), json("")}) {
+    json body = alert_body();
+    body["condition"]["price"] = price;
+    INFO(price.dump());
+    CHECK_THAT(alert_error(body), Catch::StartsWith("condition.price: must be a decimal number"));
+  }
+}
+
+TEST_CASE("a price as a decimal string equals the same price as a number", "[web]") {
+  json as_text = alert_body();
+  as_text["condition"]["price"] = "150.10";
+  json as_number = alert_body();
+  as_number["condition"]["price"] = 150.1;
+
+  Result<AlertDraft> text = decode_alert(as_text);
+  Result<AlertDraft> number = decode_alert(as_number);
+  REQUIRE(text.ok());
+  REQUIRE(number.ok());
+  CHECK(text->condition.price == px("150.1"));
+  CHECK(number->condition.price == px("150.1"));
+  CHECK(text->condition.price == number->condition.price);
+}
+
+TEST_CASE("unknown fields are rejected by name at every level", "[web]") {
+  json body = alert_body();
+  body["colour"] = "red";
+  CHECK(alert_error(body) == "colour: unknown field");
+
+  body = alert_body();
+  body["condition"]["when"] = "now";
+  CHECK(alert_error(body) == "condition.when: unknown field");
+
+  body = alert_body();
+  body["trigger"] = {{"mode", "once"}, {"cooldown", 5}};
+  CHECK(alert_error(body) == "trigger.cooldown: unknown field");
+}
+
+TEST_CASE("the trigger mode is once or an error naming trigger.mode", "[web]") {
+  json body = alert_body();
+  body["trigger"] = {{"mode", "once"}};
+  CHECK(decode_alert(body).ok());
+
+  body["trigger"] = {{"mode", "always"}};
+  CHECK(alert_error(body) == "trigger.mode: unknown mode \"always\" (expected once)");
+  body["trigger"] = {{"mode", 1}};
+  CHECK(alert_error(body) == "trigger.mode: must be a string");
+  body["trigger"] = json::object();
+  CHECK(alert_error(body) == "trigger.mode: is required");
+  body["trigger"] = "once";
+  CHECK_THAT(alert_error(body), Catch::StartsWith("trigger: must be an object"));
+}
+
+TEST_CASE("an alert name is optional, a string, at most 100 characters", "[web]") {
+  json body = alert_body();
+  body["name"] = "lunch money";
+  CHECK(decode_alert(body)->name == "lunch money");
+  body["name"] = nullptr;
+  CHECK(decode_alert(body)->name.empty());
+  body["name"] = std::string(100, 'x');
+  CHECK(decode_alert(body).ok());
+  body["name"] = std::string(101, 'x');
+  CHECK(alert_error(body) == "name: must be at most 100 characters");
+  body["name"] = 5;
+  CHECK(alert_error(body) == "name: must be a string");
+}
+
+TEST_CASE("a pushed quote decodes every field", "[web]") {
+  Result<RawQuote> raw = decode_quote(
+      {{"symbol", "aapl"}, {"price", 150.25}, {"volume", 100}, {"ts", "2025-11-26T15:00:00Z"}});
+  REQUIRE(raw.ok());
+  CHECK(raw->symbol == "aapl");  // normalised later, by validate_quote
+  CHECK(raw->price == 150.25);
+  CHECK(raw->volume == 100);
+  CHECK(raw->ts_ms == 1'764'169'200'000);
+}
+
+TEST_CASE("a pushed quote may give ts as Unix milliseconds or leave it out", "[web]") {
+  Result<RawQuote> ms = decode_quote({{"symbol", "A"}, {"price", 1}, {"ts", 1'764'169'200'123}});
+  REQUIRE(ms.ok());
+  CHECK(ms->ts_ms == 1'764'169'200'123);
+
+  Result<RawQuote> bare = decode_quote({{"symbol", "A"}, {"price", 1}, {"ts", nullptr}});
+  REQUIRE(bare.ok());
+  CHECK_FALSE(bare->ts_ms);
+  CHECK_FALSE(bare->volume);
+}
+
+TEST_CASE("a pushed quote with a bad field names it", "[web]") {
+  CHECK(quote_error(json::array()) == "must be an object");
+  CHECK(quote_error({{"price", 1}}) == "symbol: is required");
+  CHECK(quote_error({{"symbol", 1}, {"price", 1}}) == "symbol: must be a string");
+  CHECK(quote_error({{"symbol", "A"}}) == "price: is required");
+  CHECK(quote_error({{"symbol", "A"}, {"price", "1"}}) == "price: must be a number");
+  CHECK(quote_error({{"symbol", "A"}, {"price", 1}, {"volume", 1.5}}) ==
+        "volume: must be a whole number");
+  CHECK_THAT(quote_error({{"symbol", "A"}, {"price", 1}, {"ts", "yesterday"}}),
+             Catch::StartsWith("ts: must be RFC 3339"));
+  CHECK_THAT(quote_error({{"symbol", "A"}, {"price", 1}, {"ts", 1.5}}),
+             Catch::StartsWith("ts: must be RFC 3339"));
+  CHECK(quote_error({{"symbol", "A"}, {"price", 1}, {"bid", 1}}) == "bid: unknown field");
+}
+
+TEST_CASE("an encoded alert has the documented shape", "[web]") {
+  Alert alert;
+  alert.id = 7;
+  alert.user_id = 3;
+  alert.symbol = "AAPL";
+  alert.name = "n";
+  alert.condition = Condition{ConditionType::crossing_down, px("150.10")};
+  alert.state = AlertState::triggered;
+  alert.created_at = 1'764'169'200'000;
+  alert.last_fired_at = 1'764'169'200'500;
+
+  json out = encode_alert(alert);
+  CHECK(keys(out) == std::set<std::string>{"id", "symbol", "name", "condition", "trigger", "state",
+                                           "created_at", "last_fired_at"});
+  CHECK(out["id"] == 7);
+  CHECK(out["symbol"] == "AAPL");
+  CHECK(out["name"] == "n");
+  CHECK(out["condition"] == json{{"type", "crossing_down"}, {"price", 150.1}});
+  CHECK(out["trigger"] == json{{"mode", "once"}});
+  CHECK(out["state"] == "triggered");
+  CHECK(out["created_at"] == "2025-11-26T15:00:00.000Z");
+  CHECK(out["last_fired_at"] == "2025-11-26T15:00:00.500Z");
+
+  alert.last_fired_at.reset();
+  CHECK(encode_alert(alert)["last_fired_at"].is_null());
+}
+
+TEST_CASE("an encoded notification has the documented shape and no user id", "[web]") {
+  StoredNotification n{
+      12, NewNotification{7, 3, "AAPL", px("150.25"), "AAPL crossed above 150.00 at 150.25",
+                          1'764'169'200'000}};
+  json out = encode_notification(n);
+  CHECK(out == json{{"id", 12},
+                    {"alert_id", 7},
+                    {"symbol", "AAPL"},
+                    {"price", 150.25},
+                    {"message", "AAPL crossed above 150.00 at 150.25"},
+                    {"created_at", "2025-11-26T15:00:00.000Z"}});
+}
+
+TEST_CASE("an encoded quote has symbol, price, volume and ts", "[web]") {
+  json out = encode_quote(Quote::trade("AAPL", px("150.25"), 10, 1'764'169'200'000));
+  CHECK(out == json{{"symbol", "AAPL"},
+                    {"price", 150.25},
+                    {"volume", 10},
+                    {"ts", "2025-11-26T15:00:00.000Z"}});
+}
+
+TEST_CASE("dump_json replaces invalid UTF-8 instead of throwing", "[web]") {
+  json value = {{"name", std::string("bad \xff byte")}};
+  std::string text;
+  CHECK_NOTHROW(text = dump_json(value));
+  CHECK_THAT(text, Catch::Contains("bad "));
+  CHECK(json::parse(text).is_object());
+}

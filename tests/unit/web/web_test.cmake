@@ -1,0 +1,9 @@
+# REST-side web tests (time text, JSON codec, credentials, API handlers). The
+# SSE tests live in sse.cmake.
+bw_unit_test_binary(bw_web_tests
+  SOURCES
+    ${CMAKE_CURRENT_LIST_DIR}/time_text_test.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/json_codec_test.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/credentials_test.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/api_routes_test.cpp
+  LIBS bw_web)
