@@ -73,7 +73,8 @@ int user_add(const CliArgs& args) {
   if (name.empty() || name.size() > 64 ||
       name.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") !=
           std::string::npos) {
-    std::cerr << "bellwether: user name must be 1-64 characters of letters, digits, '.', '_', '-'\n";
+    std::cerr
+        << "bellwether: user name must be 1-64 characters of letters, digits, '.', '_', '-'\n";
     return kExitUsage;
   }
   auto db = open_database(*config);

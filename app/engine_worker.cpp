@@ -6,20 +6,29 @@ namespace bw {
 
 EngineWorker::EngineWorker(EngineQueue& queue, Notifier& notifier, PriceRepository& prices,
                            std::chrono::milliseconds price_flush_interval)
-    : queue_(queue), notifier_(notifier), prices_(prices), price_flush_interval_(price_flush_interval) {}
+    : queue_(queue),
+      notifier_(notifier),
+      prices_(prices),
+      price_flush_interval_(price_flush_interval) {}
 
-EngineWorker::~EngineWorker() { stop(); }
+EngineWorker::~EngineWorker() {
+  stop();
+}
 
-void EngineWorker::load(const std::vector<Alert>& armed, const std::vector<LastPrice>& last_prices) {
+void EngineWorker::load(const std::vector<Alert>& armed,
+                        const std::vector<LastPrice>& last_prices) {
   for (const LastPrice& p : last_prices) engine_.restore_last_price(p.symbol, p.price);
   for (const Alert& alert : armed) {
-    if (Status s = engine_.add(alert); !s) spdlog::warn("engine: skipped alert {}: {}", alert.id, s.error());
+    if (Status s = engine_.add(alert); !s)
+      spdlog::warn("engine: skipped alert {}: {}", alert.id, s.error());
   }
   spdlog::info("engine: loaded {} armed alerts and {} last prices", engine_.alert_count(),
                last_prices.size());
 }
 
-void EngineWorker::start() { thread_ = std::thread([this] { run(); }); }
+void EngineWorker::start() {
+  thread_ = std::thread([this] { run(); });
+}
 
 void EngineWorker::stop() {
   queue_.close();
@@ -28,7 +37,8 @@ void EngineWorker::stop() {
 
 void EngineWorker::arm(const Alert& alert) {
   queue_.push_command({[alert](Engine& engine) {
-    if (Status s = engine.add(alert); !s) spdlog::warn("engine: cannot arm alert {}: {}", alert.id, s.error());
+    if (Status s = engine.add(alert); !s)
+      spdlog::warn("engine: cannot arm alert {}: {}", alert.id, s.error());
   }});
 }
 

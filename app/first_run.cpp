@@ -22,18 +22,24 @@ void write_private_file(const std::string& path, const std::string& text) {
 }
 }  // namespace
 
-void create_first_admin_if_empty(Accounts& accounts, const std::string& data_dir, const Clock& clock) {
+void create_first_admin_if_empty(Accounts& accounts, const std::string& data_dir,
+                                 const Clock& clock) {
   if (accounts.count_users() > 0) return;
   const std::string password = generate_password();
   const std::string token = generate_token();
-  Result<User> admin = accounts.create_user({"admin", true, hash_password(password), true}, clock.now_ms());
+  Result<User> admin =
+      accounts.create_user({"admin", true, hash_password(password), true}, clock.now_ms());
   if (!admin) throw std::runtime_error(admin.error());
   accounts.add_token(admin->id, hash_token(token), "first-run", clock.now_ms());
   const std::string file = data_dir + "/initial-admin.txt";
-  const std::string text = "Bellwether first-run administrator (shown once; change the password)\n"
-                           "user:     admin\n"
-                           "password: " + password + "\n"
-                           "token:    " + token + "\n";
+  const std::string text =
+      "Bellwether first-run administrator (shown once; change the password)\n"
+      "user:     admin\n"
+      "password: " +
+      password +
+      "\n"
+      "token:    " +
+      token + "\n";
   write_private_file(file, text);
   // Deliberately stdout, not the log: credentials must never reach log files.
   std::printf("\n%s(also saved to %s, mode 0600)\n\n", text.c_str(), file.c_str());

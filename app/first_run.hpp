@@ -11,6 +11,7 @@
 namespace bw {
 
 // Does nothing when any user exists. Throws on I/O failure.
-void create_first_admin_if_empty(Accounts& accounts, const std::string& data_dir, const Clock& clock);
+void create_first_admin_if_empty(Accounts& accounts, const std::string& data_dir,
+                                 const Clock& clock);
 
 }  // namespace bw

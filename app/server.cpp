@@ -65,7 +65,9 @@ struct Server::Parts {
 
 Server::Server(Config config) : config_(std::move(config)), parts_(std::make_unique<Parts>()) {}
 
-Server::~Server() { stop(); }
+Server::~Server() {
+  stop();
+}
 
 void Server::start() {
   Parts& p = *parts_;
@@ -123,13 +125,14 @@ void Server::start() {
   LastQuotes& last_quotes = p.last_quotes;
   SseServer& sse = *p.sse;
   p.hub->add_observer([&last_quotes](const Quote& q) { last_quotes.update(q); });
-  p.hub->add_observer([&sse](const Quote& q) { sse.publish_quote(q.symbol, dump_json(encode_quote(q))); });
+  p.hub->add_observer(
+      [&sse](const Quote& q) { sse.publish_quote(q.symbol, dump_json(encode_quote(q))); });
 
   p.api_context = std::make_unique<ApiContext>(ApiContext{*p.accounts, *p.alerts, *p.notifications,
                                                           p.last_quotes, *p.hub, *p.engine, p.clock,
                                                           stream_port, PROJECT_VERSION});
-  ApiServerOptions api_options{config_.web.listen.host, config_.web.listen.port, config_.web.threads,
-                               config_.web.max_body_bytes, config_.web.ui_dir};
+  ApiServerOptions api_options{config_.web.listen.host, config_.web.listen.port,
+                               config_.web.threads, config_.web.max_body_bytes, config_.web.ui_dir};
   p.api = std::make_unique<ApiServer>(api_options, *p.api_context);
   const std::uint16_t web_port = p.api->start();
   spdlog::info("web: dashboard and API on http://{}:{}/", api_options.host, web_port);

@@ -142,7 +142,8 @@ class TableReader {
       parsed = parse_size(*text);
     }
     if (!parsed) return fail(*node, key, parsed.error());
-    if (*parsed < min) return fail(*node, key, "must be at least " + std::to_string(min) + " bytes");
+    if (*parsed < min)
+      return fail(*node, key, "must be at least " + std::to_string(min) + " bytes");
     out = static_cast<std::size_t>(*parsed);
   }
 
@@ -182,7 +183,8 @@ class TableReader {
     }
   }
 
-  void one_of(std::string_view key, std::string& out, std::initializer_list<std::string_view> options) {
+  void one_of(std::string_view key, std::string& out,
+              std::initializer_list<std::string_view> options) {
     const toml::node* node = get(key);
     if (!node) return;
     auto text = node->value<std::string>();
@@ -284,7 +286,8 @@ void read_log(const toml::table& table, LogConfig& log, Problems& problems) {
 
 void read_sources(const toml::node& node, std::vector<SourceConfig>& sources, Problems& problems) {
   const toml::array* array = node.as_array();
-  if (!array) return problems.add(node.source(), "sources", "expected an array of [[sources]] tables");
+  if (!array)
+    return problems.add(node.source(), "sources", "expected an array of [[sources]] tables");
   std::set<std::string> names;
   for (std::size_t i = 0; i < array->size(); ++i) {
     const toml::node& item = *array->get(i);
@@ -305,7 +308,8 @@ void read_sources(const toml::node& node, std::vector<SourceConfig>& sources, Pr
     r.number("time_scale", source.time_scale, 0.0, 1e6);
     r.strings("symbols", source.symbols);
     r.reject_unknown();
-    if (const toml::node* name = table->get("name"); name && name->is_string() && source.name.empty()) {
+    if (const toml::node* name = table->get("name");
+        name && name->is_string() && source.name.empty()) {
       r.fail(*name, "name", "must not be empty");
     }
     if (!source.name.empty() && !names.insert(source.name).second) {
@@ -366,11 +370,15 @@ Result<Config> load_config(const std::string& path, const std::vector<std::strin
   config.file = path;
   TableReader top(root, "", problems);
   if (const toml::table* t = sub_table(top, "web", problems)) read_web(*t, config.web, problems);
-  if (const toml::table* t = sub_table(top, "stream", problems)) read_stream(*t, config.stream, problems);
-  if (const toml::table* t = sub_table(top, "storage", problems)) read_storage(*t, config.storage, problems);
-  if (const toml::table* t = sub_table(top, "engine", problems)) read_engine(*t, config.engine, problems);
+  if (const toml::table* t = sub_table(top, "stream", problems))
+    read_stream(*t, config.stream, problems);
+  if (const toml::table* t = sub_table(top, "storage", problems))
+    read_storage(*t, config.storage, problems);
+  if (const toml::table* t = sub_table(top, "engine", problems))
+    read_engine(*t, config.engine, problems);
   if (const toml::table* t = sub_table(top, "log", problems)) read_log(*t, config.log, problems);
-  if (const toml::node* sources = top.get("sources")) read_sources(*sources, config.sources, problems);
+  if (const toml::node* sources = top.get("sources"))
+    read_sources(*sources, config.sources, problems);
   top.reject_unknown();
   if (!problems.empty()) return Error{problems.joined()};
   return config;

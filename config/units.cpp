@@ -34,7 +34,8 @@ Result<std::uint64_t> scale(const Split& split,
     if (factor != 0 && split.number > UINT64_MAX / factor) return Error{"value is too large"};
     return split.number * factor;
   }
-  return Error{"unknown unit \"" + std::string(split.unit) + "\" (expected " + std::string(expected) + ")"};
+  return Error{"unknown unit \"" + std::string(split.unit) + "\" (expected " +
+               std::string(expected) + ")"};
 }
 
 }  // namespace

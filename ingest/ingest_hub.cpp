@@ -5,7 +5,9 @@ namespace bw {
 IngestHub::IngestHub(EngineQueue& queue, std::chrono::milliseconds full_queue_timeout)
     : queue_(queue), full_queue_timeout_(full_queue_timeout) {}
 
-void IngestHub::add_observer(Observer observer) { observers_.push_back(std::move(observer)); }
+void IngestHub::add_observer(Observer observer) {
+  observers_.push_back(std::move(observer));
+}
 
 bool IngestHub::publish(const Quote& quote, std::string_view source) {
   const bool queued = queue_.push_quote(quote, full_queue_timeout_);

@@ -31,7 +31,8 @@ class LastQuotes {
       out.reserve(quotes_.size());
       for (const auto& [symbol, quote] : quotes_) out.push_back(quote);
     }
-    std::sort(out.begin(), out.end(), [](const Quote& a, const Quote& b) { return a.symbol < b.symbol; });
+    std::sort(out.begin(), out.end(),
+              [](const Quote& a, const Quote& b) { return a.symbol < b.symbol; });
     return out;
   }
 

@@ -37,7 +37,9 @@ SimulatedFeed::SimulatedFeed(SimulatedFeedOptions options, QuoteSink& sink, cons
       clock_(clock),
       market_(options_.seed, options_.time_scale, pick_tickers(options_)) {}
 
-SimulatedFeed::~SimulatedFeed() { stop(); }
+SimulatedFeed::~SimulatedFeed() {
+  stop();
+}
 
 void SimulatedFeed::start() {
   spdlog::info("source {}: simulated feed, {} tickers, seed {}, every {} ms", options_.name,

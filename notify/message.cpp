@@ -5,10 +5,14 @@ namespace bw {
 namespace {
 std::string_view verb_for(const Fire& fire) {
   switch (fire.condition.type) {
-    case ConditionType::above: return "is above";
-    case ConditionType::below: return "is below";
-    case ConditionType::crossing_up: return "crossed above";
-    case ConditionType::crossing_down: return "crossed below";
+    case ConditionType::above:
+      return "is above";
+    case ConditionType::below:
+      return "is below";
+    case ConditionType::crossing_up:
+      return "crossed above";
+    case ConditionType::crossing_down:
+      return "crossed below";
     case ConditionType::crossing:
       return fire.direction == Direction::up ? "crossed above" : "crossed below";
   }

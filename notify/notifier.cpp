@@ -12,9 +12,13 @@ Notifier::Notifier(NotificationRepository& repository, const Clock& clock,
                    std::vector<NotificationSink*> sinks, std::size_t max_pending)
     : repository_(repository), clock_(clock), sinks_(std::move(sinks)), max_pending_(max_pending) {}
 
-Notifier::~Notifier() { stop(); }
+Notifier::~Notifier() {
+  stop();
+}
 
-void Notifier::start() { thread_ = std::thread([this] { run(); }); }
+void Notifier::start() {
+  thread_ = std::thread([this] { run(); });
+}
 
 void Notifier::stop() {
   {
@@ -64,7 +68,8 @@ void Notifier::run() {
       processed_cv_.notify_all();
       return;
     }
-    batch.assign(std::make_move_iterator(pending_.begin()), std::make_move_iterator(pending_.end()));
+    batch.assign(std::make_move_iterator(pending_.begin()),
+                 std::make_move_iterator(pending_.end()));
     pending_.clear();
     room_.notify_all();
     lock.unlock();
@@ -78,7 +83,8 @@ void Notifier::commit_and_deliver(std::vector<Fire>& batch) {
   fresh.reserve(batch.size());
   const TimestampMs now = clock_.now_ms();
   for (const Fire& fire : batch) {
-    fresh.push_back({fire.alert_id, fire.user_id, fire.symbol, fire.price, render_message(fire), now});
+    fresh.push_back(
+        {fire.alert_id, fire.user_id, fire.symbol, fire.price, render_message(fire), now});
   }
   std::vector<StoredNotification> stored;
   // Retry until the store takes the batch: these fires already left the
@@ -95,7 +101,8 @@ void Notifier::commit_and_deliver(std::vector<Fire>& batch) {
                          fresh.size());
         break;
       }
-      std::this_thread::sleep_for(std::chrono::milliseconds(std::min(1000, 50 << std::min(attempt, 4))));
+      std::this_thread::sleep_for(
+          std::chrono::milliseconds(std::min(1000, 50 << std::min(attempt, 4))));
     }
   }
   {

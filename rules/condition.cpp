@@ -46,15 +46,21 @@ constexpr std::array<std::pair<AlertState, std::string_view>, 4> kStateNames{{
 
 }  // namespace
 
-std::string_view condition_type_name(ConditionType type) { return name_of(kConditionNames, type); }
+std::string_view condition_type_name(ConditionType type) {
+  return name_of(kConditionNames, type);
+}
 std::optional<ConditionType> parse_condition_type(std::string_view name) {
   return find_by_name(kConditionNames, name);
 }
-std::string_view trigger_mode_name(TriggerMode mode) { return name_of(kTriggerNames, mode); }
+std::string_view trigger_mode_name(TriggerMode mode) {
+  return name_of(kTriggerNames, mode);
+}
 std::optional<TriggerMode> parse_trigger_mode(std::string_view name) {
   return find_by_name(kTriggerNames, name);
 }
-std::string_view alert_state_name(AlertState state) { return name_of(kStateNames, state); }
+std::string_view alert_state_name(AlertState state) {
+  return name_of(kStateNames, state);
+}
 std::optional<AlertState> parse_alert_state(std::string_view name) {
   return find_by_name(kStateNames, name);
 }

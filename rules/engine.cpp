@@ -37,7 +37,9 @@ bool Engine::remove(AlertId id) {
   return true;
 }
 
-void Engine::restore_last_price(const Symbol& symbol, Price price) { books_[symbol].last = price; }
+void Engine::restore_last_price(const Symbol& symbol, Price price) {
+  books_[symbol].last = price;
+}
 
 std::optional<Price> Engine::last_price(const Symbol& symbol) const {
   auto it = books_.find(symbol);
@@ -70,8 +72,8 @@ Fire Engine::make_fire(AlertId id, const ArmedAlert& alert, Direction direction,
   // Report the close when it meets the condition; otherwise the bar's extreme
   // that did (a merged spike).
   const Price threshold = alert.condition.price;
-  const bool strict = alert.condition.type == ConditionType::above ||
-                      alert.condition.type == ConditionType::below;
+  const bool strict =
+      alert.condition.type == ConditionType::above || alert.condition.type == ConditionType::below;
   Price price = quote.price;
   if (direction == Direction::up) {
     bool close_meets = strict ? quote.price > threshold : quote.price >= threshold;

@@ -12,8 +12,8 @@ constexpr AlertId kMaxId = std::numeric_limits<AlertId>::max();
 
 // Appends the ids of entries with from <= price < to (half-open, by Entry order).
 void append_range(const std::set<std::pair<Price, AlertId>>& entries,
-                  std::pair<Price, AlertId> from, std::pair<Price, AlertId> to,
-                  Direction direction, std::vector<ThresholdHit>& hits) {
+                  std::pair<Price, AlertId> from, std::pair<Price, AlertId> to, Direction direction,
+                  std::vector<ThresholdHit>& hits) {
   if (!(from < to)) return;
   auto end = entries.lower_bound(to);
   for (auto it = entries.lower_bound(from); it != end; ++it) {
@@ -26,10 +26,18 @@ void append_range(const std::set<std::pair<Price, AlertId>>& entries,
 void ThresholdIndex::insert(AlertId id, const Condition& condition) {
   Entry entry{condition.price, id};
   switch (condition.type) {
-    case ConditionType::above: above_.insert(entry); break;
-    case ConditionType::below: below_.insert(entry); break;
-    case ConditionType::crossing_up: up_lines_.insert(entry); break;
-    case ConditionType::crossing_down: down_lines_.insert(entry); break;
+    case ConditionType::above:
+      above_.insert(entry);
+      break;
+    case ConditionType::below:
+      below_.insert(entry);
+      break;
+    case ConditionType::crossing_up:
+      up_lines_.insert(entry);
+      break;
+    case ConditionType::crossing_down:
+      down_lines_.insert(entry);
+      break;
     case ConditionType::crossing:
       up_lines_.insert(entry);
       down_lines_.insert(entry);

@@ -8,7 +8,7 @@ constexpr const char* kUserColumns =
     "SELECT id, name, is_admin, disabled, must_change_password, created_at FROM users ";
 
 User user_from_row(const sql::Statement& row) {
-  return User{row.integer(0),     row.text(1),        row.integer(2) != 0,
+  return User{row.integer(0),      row.text(1),         row.integer(2) != 0,
               row.integer(3) != 0, row.integer(4) != 0, row.integer(5)};
 }
 
@@ -47,7 +47,9 @@ std::optional<User> Accounts::find_user(const std::string& name) {
   return query_user(db_, "WHERE name = ?", name);
 }
 
-std::optional<User> Accounts::find_user(UserId id) { return query_user(db_, "WHERE id = ?", id); }
+std::optional<User> Accounts::find_user(UserId id) {
+  return query_user(db_, "WHERE id = ?", id);
+}
 
 std::int64_t Accounts::count_users() {
   return db_.read([](sql::Connection& c) {

@@ -40,7 +40,8 @@ class Database {
   const std::string& path() const { return path_; }
 
  private:
-  Database(std::string path, sql::Connection writer) : path_(std::move(path)), writer_(std::move(writer)) {}
+  Database(std::string path, sql::Connection writer)
+      : path_(std::move(path)), writer_(std::move(writer)) {}
 
   struct Lease {
     explicit Lease(Database& db);

@@ -35,12 +35,20 @@ std::vector<StoredNotification> NotificationRepository::record_fires(
                           "message, created_at) VALUES (?, ?, ?, ?, ?, ?)");
     for (const NewNotification& fire : fires) {
       mark.reset();
-      mark.bind(1, fire.created_at).bind(2, fire.created_at).bind(3, fire.alert_id)
-          .bind(4, fire.user_id).run();
+      mark.bind(1, fire.created_at)
+          .bind(2, fire.created_at)
+          .bind(3, fire.alert_id)
+          .bind(4, fire.user_id)
+          .run();
       if (c.changes() != 1) continue;
       insert.reset();
-      insert.bind(1, fire.alert_id).bind(2, fire.user_id).bind(3, fire.symbol)
-          .bind(4, fire.price.units()).bind(5, fire.message).bind(6, fire.created_at).run();
+      insert.bind(1, fire.alert_id)
+          .bind(2, fire.user_id)
+          .bind(3, fire.symbol)
+          .bind(4, fire.price.units())
+          .bind(5, fire.message)
+          .bind(6, fire.created_at)
+          .run();
       stored.push_back(StoredNotification{c.last_insert_id(), fire});
     }
     transaction.commit();
@@ -61,8 +69,7 @@ std::vector<StoredNotification> NotificationRepository::list_after(UserId user,
                                                                    NotificationId after,
                                                                    std::size_t limit) {
   return db_.read([&](sql::Connection& c) {
-    sql::Statement s(c,
-                     std::string(kColumns) + "WHERE user_id = ? AND id > ? ORDER BY id LIMIT ?");
+    sql::Statement s(c, std::string(kColumns) + "WHERE user_id = ? AND id > ? ORDER BY id LIMIT ?");
     s.bind(1, user).bind(2, after).bind(3, static_cast<std::int64_t>(limit));
     return collect(s);
   });

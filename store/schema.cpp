@@ -68,7 +68,9 @@ int current_version(sql::Connection& connection) {
 
 }  // namespace
 
-int schema_version() { return static_cast<int>(kMigrations.size()); }
+int schema_version() {
+  return static_cast<int>(kMigrations.size());
+}
 
 void migrate(sql::Connection& connection) {
   int version = current_version(connection);

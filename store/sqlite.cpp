@@ -14,9 +14,8 @@ namespace {
 
 Connection Connection::open(const std::string& path) {
   sqlite3* db = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &db,
-                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                           nullptr);
+  int rc = sqlite3_open_v2(
+      path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   Connection connection(db);
   if (rc != SQLITE_OK) fail(db, "cannot open database " + path);
   sqlite3_busy_timeout(db, 5000);
@@ -50,8 +49,12 @@ void Connection::exec(std::string_view sql) {
   }
 }
 
-std::int64_t Connection::last_insert_id() const { return sqlite3_last_insert_rowid(db_); }
-int Connection::changes() const { return sqlite3_changes(db_); }
+std::int64_t Connection::last_insert_id() const {
+  return sqlite3_last_insert_rowid(db_);
+}
+int Connection::changes() const {
+  return sqlite3_changes(db_);
+}
 
 Statement::Statement(Connection& connection, std::string_view sql) : connection_(connection) {
   if (sqlite3_prepare_v2(connection.handle(), sql.data(), static_cast<int>(sql.size()), &stmt_,
@@ -60,7 +63,9 @@ Statement::Statement(Connection& connection, std::string_view sql) : connection_
   }
 }
 
-Statement::~Statement() { sqlite3_finalize(stmt_); }
+Statement::~Statement() {
+  sqlite3_finalize(stmt_);
+}
 
 Statement& Statement::bind(int index, std::int64_t value) {
   if (sqlite3_bind_int64(stmt_, index, value) != SQLITE_OK) fail(connection_.handle(), "bind");
@@ -101,7 +106,9 @@ void Statement::reset() {
   sqlite3_clear_bindings(stmt_);
 }
 
-std::int64_t Statement::integer(int column) const { return sqlite3_column_int64(stmt_, column); }
+std::int64_t Statement::integer(int column) const {
+  return sqlite3_column_int64(stmt_, column);
+}
 
 std::string Statement::text(int column) const {
   const unsigned char* data = sqlite3_column_text(stmt_, column);

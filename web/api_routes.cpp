@@ -17,14 +17,20 @@ bool nesting_within(std::string_view text, int limit) {
   bool escaped = false;
   for (char c : text) {
     if (in_string) {
-      if (escaped) escaped = false;
-      else if (c == '\\') escaped = true;
-      else if (c == '"') in_string = false;
+      if (escaped)
+        escaped = false;
+      else if (c == '\\')
+        escaped = true;
+      else if (c == '"')
+        in_string = false;
       continue;
     }
-    if (c == '"') in_string = true;
-    else if ((c == '[' || c == '{') && ++depth > limit) return false;
-    else if (c == ']' || c == '}') --depth;
+    if (c == '"')
+      in_string = true;
+    else if ((c == '[' || c == '{') && ++depth > limit)
+      return false;
+    else if (c == ']' || c == '}')
+      --depth;
   }
   return true;
 }
@@ -59,7 +65,8 @@ ApiResponse get_info(const ApiContext& context) {
 }
 
 ApiResponse get_me(const User& user) {
-  return json_response(200, dump_json({{"id", user.id}, {"name", user.name}, {"admin", user.admin}}));
+  return json_response(200,
+                       dump_json({{"id", user.id}, {"name", user.name}, {"admin", user.admin}}));
 }
 
 ApiResponse create_alert(ApiContext& context, const User& user, std::string_view body) {
@@ -83,7 +90,8 @@ ApiResponse create_alert(ApiContext& context, const User& user, std::string_view
 
 ApiResponse list_alerts(ApiContext& context, const User& user) {
   json items = json::array();
-  for (const Alert& alert : context.alerts.list_for_user(user.id)) items.push_back(encode_alert(alert));
+  for (const Alert& alert : context.alerts.list_for_user(user.id))
+    items.push_back(encode_alert(alert));
   return json_response(200, dump_json({{"items", std::move(items)}}));
 }
 
@@ -109,7 +117,8 @@ ApiResponse push_quotes(ApiContext& context, const User& user, std::string_view 
   if (!parsed->is_array()) return problem(400, "body: must be a JSON array of quotes");
   if (parsed->empty()) return problem(400, "body: must contain at least one quote");
   if (parsed->size() > kMaxQuotesPerRequest) {
-    return problem(400, "body: at most " + std::to_string(kMaxQuotesPerRequest) + " quotes per request");
+    return problem(400,
+                   "body: at most " + std::to_string(kMaxQuotesPerRequest) + " quotes per request");
   }
   // Validate the whole batch before publishing any of it; report every bad item.
   const TimestampMs now = context.clock.now_ms();
@@ -152,11 +161,13 @@ ApiResponse list_quotes(ApiContext& context) {
   return json_response(200, dump_json({{"items", std::move(items)}}));
 }
 
-ApiResponse list_notifications(ApiContext& context, const User& user, const std::string* limit_text) {
+ApiResponse list_notifications(ApiContext& context, const User& user,
+                               const std::string* limit_text) {
   std::size_t limit = 50;
   if (limit_text) {
     std::int64_t parsed = 0;
-    auto [end, ec] = std::from_chars(limit_text->data(), limit_text->data() + limit_text->size(), parsed);
+    auto [end, ec] =
+        std::from_chars(limit_text->data(), limit_text->data() + limit_text->size(), parsed);
     if (ec != std::errc() || end != limit_text->data() + limit_text->size() || parsed < 1 ||
         parsed > static_cast<std::int64_t>(kMaxNotificationPage)) {
       return problem(400, "limit: must be a whole number from 1 to 500");

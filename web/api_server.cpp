@@ -44,14 +44,16 @@ bool is_json_content_type(const std::string& content_type) {
 
 class ApiServer::Impl {
  public:
-  Impl(ApiServerOptions options, ApiContext& context) : options_(std::move(options)), context_(context) {
+  Impl(ApiServerOptions options, ApiContext& context)
+      : options_(std::move(options)), context_(context) {
     configure();
     routes();
   }
 
   std::uint16_t start() {
-    int port = options_.port == 0 ? server_.bind_to_any_port(options_.host)
-                                  : (server_.bind_to_port(options_.host, options_.port) ? options_.port : -1);
+    int port = options_.port == 0
+                   ? server_.bind_to_any_port(options_.host)
+                   : (server_.bind_to_port(options_.host, options_.port) ? options_.port : -1);
     if (port <= 0) {
       throw std::runtime_error("web: cannot listen on " + options_.host + ":" +
                                std::to_string(options_.port));
@@ -70,7 +72,9 @@ class ApiServer::Impl {
 
   void configure() {
     const int threads = options_.threads;
-    server_.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
+    server_.new_task_queue = [threads] {
+      return new httplib::ThreadPool(static_cast<size_t>(threads));
+    };
     server_.set_payload_max_length(options_.max_body_bytes);
     server_.set_read_timeout(10, 0);
     server_.set_write_timeout(10, 0);
@@ -80,18 +84,18 @@ class ApiServer::Impl {
     // 413 body too large, 400 bad request line); ours already have one.
     server_.set_error_handler(httplib::Server::HandlerWithResponse(
         [](const httplib::Request& req, httplib::Response& res) {
-      if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-      std::string detail = res.status == 404   ? "no route for " + req.method + " " + req.path
-                           : res.status == 413 ? "body: larger than the server's limit"
-                                               : std::string(status_title(res.status));
-      write(res, problem(res.status, detail));
-      return httplib::Server::HandlerResponse::Handled;
-    }));
-    server_.set_exception_handler([](const httplib::Request& req, httplib::Response& res,
-                                     std::exception_ptr) {
-      spdlog::error("web: unhandled exception in {} {}", req.method, req.path);
-      write(res, problem(500, "internal error"));
-    });
+          if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+          std::string detail = res.status == 404   ? "no route for " + req.method + " " + req.path
+                               : res.status == 413 ? "body: larger than the server's limit"
+                                                   : std::string(status_title(res.status));
+          write(res, problem(res.status, detail));
+          return httplib::Server::HandlerResponse::Handled;
+        }));
+    server_.set_exception_handler(
+        [](const httplib::Request& req, httplib::Response& res, std::exception_ptr) {
+          spdlog::error("web: unhandled exception in {} {}", req.method, req.path);
+          write(res, problem(500, "internal error"));
+        });
   }
 
   // Wraps a handler: authentication, content type, store failures.
@@ -99,7 +103,8 @@ class ApiServer::Impl {
     return [this, handler, has_body](const httplib::Request& req, httplib::Response& res) {
       try {
         std::optional<std::string> token = bearer_token(req);
-        if (!token) return write(res, problem(401, "missing bearer token (Authorization: Bearer <token>)"));
+        if (!token)
+          return write(res, problem(401, "missing bearer token (Authorization: Bearer <token>)"));
         std::optional<User> user = context_.accounts.user_for_token(hash_token(*token));
         if (!user) return write(res, problem(401, "invalid or revoked token"));
         if (has_body && !is_json_content_type(req.get_header_value("Content-Type"))) {
@@ -122,26 +127,32 @@ class ApiServer::Impl {
     server_.Get("/api/v1/info", [this](const httplib::Request&, httplib::Response& res) {
       write(res, get_info(context_));
     });
-    server_.Get("/api/v1/me", authed([](const httplib::Request&, const User& u) { return get_me(u); }));
-    server_.Post("/api/v1/alerts", authed([this](const httplib::Request& req, const User& u) {
-                   return create_alert(context_, u, req.body);
-                 }, true));
+    server_.Get("/api/v1/me",
+                authed([](const httplib::Request&, const User& u) { return get_me(u); }));
+    server_.Post("/api/v1/alerts",
+                 authed([this](const httplib::Request& req,
+                               const User& u) { return create_alert(context_, u, req.body); },
+                        true));
     server_.Get("/api/v1/alerts", authed([this](const httplib::Request&, const User& u) {
                   return list_alerts(context_, u);
                 }));
-    server_.Get(R"(/api/v1/alerts/([^/]+))", authed([this](const httplib::Request& req, const User& u) {
+    server_.Get(R"(/api/v1/alerts/([^/]+))",
+                authed([this](const httplib::Request& req, const User& u) {
                   return get_alert(context_, u, req.matches[1].str());
                 }));
-    server_.Delete(R"(/api/v1/alerts/([^/]+))", authed([this](const httplib::Request& req, const User& u) {
+    server_.Delete(R"(/api/v1/alerts/([^/]+))",
+                   authed([this](const httplib::Request& req, const User& u) {
                      return delete_alert(context_, u, req.matches[1].str());
                    }));
-    server_.Post("/api/v1/quotes", authed([this](const httplib::Request& req, const User& u) {
-                   return push_quotes(context_, u, req.body);
-                 }, true));
+    server_.Post("/api/v1/quotes",
+                 authed([this](const httplib::Request& req,
+                               const User& u) { return push_quotes(context_, u, req.body); },
+                        true));
     server_.Get("/api/v1/quotes", authed([this](const httplib::Request&, const User&) {
                   return list_quotes(context_);
                 }));
-    server_.Get(R"(/api/v1/quotes/([^/]+))", authed([this](const httplib::Request& req, const User&) {
+    server_.Get(R"(/api/v1/quotes/([^/]+))",
+                authed([this](const httplib::Request& req, const User&) {
                   return get_quote(context_, req.matches[1].str());
                 }));
     server_.Get("/api/v1/notifications", authed([this](const httplib::Request& req, const User& u) {
@@ -174,10 +185,10 @@ class ApiServer::Impl {
     std::ostringstream bytes;
     bytes << file.rdbuf();
     std::string type = "application/octet-stream";
-    for (const auto& [suffix, mime] : {std::pair{".html", "text/html; charset=utf-8"},
-                                       std::pair{".js", "text/javascript; charset=utf-8"},
-                                       std::pair{".css", "text/css; charset=utf-8"},
-                                       std::pair{".svg", "image/svg+xml"}}) {
+    for (const auto& [suffix, mime] :
+         {std::pair{".html", "text/html; charset=utf-8"},
+          std::pair{".js", "text/javascript; charset=utf-8"},
+          std::pair{".css", "text/css; charset=utf-8"}, std::pair{".svg", "image/svg+xml"}}) {
       if (path.ends_with(suffix)) type = mime;
     }
     res.set_header("Cache-Control", "no-cache");
@@ -192,8 +203,14 @@ class ApiServer::Impl {
 
 ApiServer::ApiServer(ApiServerOptions options, ApiContext& context)
     : impl_(std::make_unique<Impl>(std::move(options), context)) {}
-ApiServer::~ApiServer() { impl_->stop(); }
-std::uint16_t ApiServer::start() { return impl_->start(); }
-void ApiServer::stop() { impl_->stop(); }
+ApiServer::~ApiServer() {
+  impl_->stop();
+}
+std::uint16_t ApiServer::start() {
+  return impl_->start();
+}
+void ApiServer::stop() {
+  impl_->stop();
+}
 
 }  // namespace bw

@@ -23,7 +23,9 @@ void init_crypto() {
   if (sodium_init() < 0) throw std::runtime_error("libsodium failed to initialise");
 }
 
-std::string generate_token() { return "bw_" + random_urlsafe(32); }
+std::string generate_token() {
+  return "bw_" + random_urlsafe(32);
+}
 
 std::string hash_token(std::string_view token) {
   unsigned char digest[crypto_hash_sha256_BYTES];
@@ -33,7 +35,9 @@ std::string hash_token(std::string_view token) {
   return hex;
 }
 
-std::string generate_password(std::size_t length) { return random_urlsafe(length).substr(0, length); }
+std::string generate_password(std::size_t length) {
+  return random_urlsafe(length).substr(0, length);
+}
 
 std::string hash_password(std::string_view password) {
   char out[crypto_pwhash_STRBYTES];

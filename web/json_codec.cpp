@@ -39,8 +39,10 @@ Result<Price> decode_price(const json& value, const std::string& field) {
 }
 
 Result<Condition> decode_condition(const json& value) {
-  if (!value.is_object()) return Error{"condition: must be an object like {\"type\":\"above\",\"price\":150}"};
-  if (Status s = reject_unknown_fields(value, {"type", "price"}, "condition."); !s) return Error{s.error()};
+  if (!value.is_object())
+    return Error{"condition: must be an object like {\"type\":\"above\",\"price\":150}"};
+  if (Status s = reject_unknown_fields(value, {"type", "price"}, "condition."); !s)
+    return Error{s.error()};
   auto type_field = value.find("type");
   if (type_field == value.end()) return Error{"condition.type: is required"};
   if (!type_field->is_string()) return Error{"condition.type: must be a string"};
@@ -63,7 +65,8 @@ Result<TriggerMode> decode_trigger(const json& value) {
   if (mode == value.end()) return Error{"trigger.mode: is required"};
   if (!mode->is_string()) return Error{"trigger.mode: must be a string"};
   std::optional<TriggerMode> parsed = parse_trigger_mode(mode->get<std::string>());
-  if (!parsed) return Error{"trigger.mode: unknown mode \"" + mode->get<std::string>() + "\" (expected once)"};
+  if (!parsed)
+    return Error{"trigger.mode: unknown mode \"" + mode->get<std::string>() + "\" (expected once)"};
   return *parsed;
 }
 
@@ -96,7 +99,8 @@ Result<AlertDraft> decode_alert(const json& body) {
   if (auto name = body.find("name"); name != body.end() && !name->is_null()) {
     if (!name->is_string()) return Error{"name: must be a string"};
     draft.name = name->get<std::string>();
-    if (draft.name.size() > kMaxAlertNameLength) return Error{"name: must be at most 100 characters"};
+    if (draft.name.size() > kMaxAlertNameLength)
+      return Error{"name: must be at most 100 characters"};
   }
   return draft;
 }
@@ -143,7 +147,8 @@ json encode_alert(const Alert& alert) {
       {"trigger", {{"mode", trigger_mode_name(alert.trigger)}}},
       {"state", alert_state_name(alert.state)},
       {"created_at", format_rfc3339(alert.created_at)},
-      {"last_fired_at", alert.last_fired_at ? json(format_rfc3339(*alert.last_fired_at)) : json(nullptr)},
+      {"last_fired_at",
+       alert.last_fired_at ? json(format_rfc3339(*alert.last_fired_at)) : json(nullptr)},
   };
 }
 
@@ -156,12 +161,9 @@ json encode_quote(const Quote& quote) {
 
 json encode_notification(const StoredNotification& notification) {
   const NewNotification& n = notification.content;
-  return json{{"id", notification.id},
-              {"alert_id", n.alert_id},
-              {"symbol", n.symbol},
-              {"price", n.price.to_double()},
-              {"message", n.message},
-              {"created_at", format_rfc3339(n.created_at)}};
+  return json{{"id", notification.id}, {"alert_id", n.alert_id},
+              {"symbol", n.symbol},    {"price", n.price.to_double()},
+              {"message", n.message},  {"created_at", format_rfc3339(n.created_at)}};
 }
 
 std::string dump_json(const json& value) {

@@ -1,5 +1,6 @@
 // ApiResponse and the problem+json error shape (RFC 9457) every API error uses:
-// {"type":"about:blank","title":"Bad Request","status":400,"detail":"condition.price: must be a number"}
+// {"type":"about:blank","title":"Bad Request","status":400,"detail":"condition.price: must be a
+// number"}
 //
 //   return problem(400, "condition.price: must be a number");
 //

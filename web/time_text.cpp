@@ -23,7 +23,8 @@ std::string format_rfc3339(TimestampMs ms) {
   using namespace std::chrono;
   const sys_days day = floor<days>(sys_time<milliseconds>(milliseconds(ms)));
   const year_month_day ymd(day);
-  const milliseconds in_day = milliseconds(ms) - duration_cast<milliseconds>(day.time_since_epoch());
+  const milliseconds in_day =
+      milliseconds(ms) - duration_cast<milliseconds>(day.time_since_epoch());
   const hh_mm_ss<milliseconds> t(in_day);
   char buffer[40];
   std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", int(ymd.year()),
@@ -35,15 +36,17 @@ std::string format_rfc3339(TimestampMs ms) {
 std::optional<TimestampMs> parse_rfc3339(std::string_view text) {
   using namespace std::chrono;
   int y, mo, d, h, mi, s;
-  if (text.size() < 20 || text[4] != '-' || text[7] != '-' || (text[10] != 'T' && text[10] != 't') ||
-      text[13] != ':' || text[16] != ':') {
+  if (text.size() < 20 || text[4] != '-' || text[7] != '-' ||
+      (text[10] != 'T' && text[10] != 't') || text[13] != ':' || text[16] != ':') {
     return std::nullopt;
   }
   if (!read_digits(text, 0, 4, y) || !read_digits(text, 5, 2, mo) || !read_digits(text, 8, 2, d) ||
-      !read_digits(text, 11, 2, h) || !read_digits(text, 14, 2, mi) || !read_digits(text, 17, 2, s)) {
+      !read_digits(text, 11, 2, h) || !read_digits(text, 14, 2, mi) ||
+      !read_digits(text, 17, 2, s)) {
     return std::nullopt;
   }
-  const year_month_day ymd{year(y), month(static_cast<unsigned>(mo)), day(static_cast<unsigned>(d))};
+  const year_month_day ymd{year(y), month(static_cast<unsigned>(mo)),
+                           day(static_cast<unsigned>(d))};
   if (!ymd.ok() || h > 23 || mi > 59 || s > 60) return std::nullopt;
   std::size_t pos = 19;
   std::int64_t millis = 0;

@@ -409,7 +409,6 @@ TEST_CASE("a time_scale of nan is out of range", "[config]") {
   CHECK_THAT(config.error(), Catch::Contains("sources[0].time_scale: must be between"));
 }
 
-TEST_CASE("a bad key inside a table given with --set is reported against --set",
-          "[config]") {
+TEST_CASE("a bad key inside a table given with --set is reported against --set", "[config]") {
   CHECK_THAT(error_of("", {"web={threads=0}"}), Catch::StartsWith("--set web"));
 }

@@ -284,8 +284,7 @@ TEST_CASE("a closed queue refuses new quotes and commands", "[ingest]") {
 
 // The header promises "false when ... closed"; today a quote whose symbol is
 // still pending is merged (and reported true) after close().
-TEST_CASE("a closed queue refuses a quote even when its symbol has a pending entry",
-          "[ingest]") {
+TEST_CASE("a closed queue refuses a quote even when its symbol has a pending entry", "[ingest]") {
   Queue queue(4);
   REQUIRE(queue.push_quote(trade("A", "1"), 0ms));
   queue.close();

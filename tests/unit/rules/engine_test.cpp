@@ -220,8 +220,7 @@ TEST_CASE("crossing fires once even if a bar crosses both ways", "[rules]") {
   REQUIRE(engine.alert_count() == 0);
 }
 
-TEST_CASE("A crossing alert hit both ways from above the line is reported downward",
-          "[rules]") {
+TEST_CASE("A crossing alert hit both ways from above the line is reported downward", "[rules]") {
   Engine engine;
   engine.restore_last_price("AAPL", px("151"));
   arm(engine, make_alert(1, ConditionType::crossing, "150"));
