@@ -13,11 +13,13 @@ struct VerbSpec {
   bool takes_admin;
 };
 
-constexpr std::array<VerbSpec, 4> kVerbs{{
+constexpr std::array<VerbSpec, 6> kVerbs{{
     {"serve", 1, 0, false},
     {"user add", 2, 1, true},
     {"token create", 2, 1, false},
     {"config check", 2, 1, false},
+    {"db backup", 2, 1, false},
+    {"db check", 2, 0, false},
 }};
 
 }  // namespace
@@ -31,6 +33,8 @@ Verbs:
                          create a user
   token create NAME      create an API token for user NAME; prints only the token
   config check FILE      validate a config file; prints every problem as file:line:col
+  db backup FILE         copy the database to FILE (online: safe while serving)
+  db check               integrity check and schema version of the database
 
 Options (every verb):
   --config FILE          config file (TOML); without it, built-in defaults

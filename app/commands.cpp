@@ -7,11 +7,13 @@
 #include <filesystem>
 #include <iostream>
 
+#include "app/logging.hpp"
 #include "app/server.hpp"
 #include "app/system_clock.hpp"
 #include "config/config.hpp"
 #include "store/accounts.hpp"
 #include "store/database.hpp"
+#include "store/maintenance.hpp"
 #include "web/credentials.hpp"
 
 namespace bw {
@@ -59,6 +61,7 @@ int serve(const CliArgs& args) {
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
+  configure_logging(config->log);
   Server server(*config);
   server.start();
   wait_for_shutdown_signal(signals);
@@ -117,6 +120,42 @@ int config_check(const CliArgs& args) {
   return kExitOk;
 }
 
+// Online backup of the configured database (safe while the server runs).
+int db_backup(const CliArgs& args) {
+  std::optional<Config> config = load(args);
+  if (!config) return kExitUsage;
+  try {
+    backup_database(config->storage.path, args.positional[0]);
+  } catch (const std::exception& error) {
+    std::cerr << "bellwether: " << error.what() << "\n";
+    return kExitFailure;
+  }
+  std::cout << "backed up " << config->storage.path << " to " << args.positional[0] << "\n";
+  return kExitOk;
+}
+
+int db_check(const CliArgs& args) {
+  std::optional<Config> config = load(args);
+  if (!config) return kExitUsage;
+  DatabaseCheck check;
+  try {
+    check = check_database(config->storage.path);
+  } catch (const std::exception& error) {
+    std::cerr << "bellwether: " << error.what() << "\n";
+    return kExitFailure;
+  }
+  for (const std::string& problem : check.problems) std::cout << "integrity: " << problem << "\n";
+  std::cout << "schema version " << check.schema_version << " (this binary: "
+            << check.supported_version << ")";
+  if (check.schema_version < check.supported_version) std::cout << ", upgraded at next start";
+  if (check.schema_version > check.supported_version) std::cout << ", newer than this binary";
+  std::cout << "\n" << config->storage.path << ": "
+            << (check.problems.empty() ? "integrity ok" : "integrity FAILED") << "\n";
+  // An older schema is fine (serve migrates it); a newer one or damage is not.
+  return check.problems.empty() && check.schema_version <= check.supported_version ? kExitOk
+                                                                                   : kExitFailure;
+}
+
 }  // namespace
 
 int run_command(const CliArgs& args) {
@@ -128,6 +167,8 @@ int run_command(const CliArgs& args) {
   if (args.verb == "user add") return user_add(args);
   if (args.verb == "token create") return token_create(args);
   if (args.verb == "config check") return config_check(args);
+  if (args.verb == "db backup") return db_backup(args);
+  if (args.verb == "db check") return db_check(args);
   std::cerr << usage_text();
   return kExitUsage;
 }

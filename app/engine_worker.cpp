@@ -1,6 +1,7 @@
 #include "app/engine_worker.hpp"
 
-#include <spdlog/spdlog.h>
+#include "log/module_logger.hpp"
+
 
 namespace bw {
 
@@ -20,14 +21,22 @@ void EngineWorker::load(const std::vector<Alert>& armed,
   for (const LastPrice& p : last_prices) engine_.restore_last_price(p.symbol, p.price);
   for (const Alert& alert : armed) {
     if (Status s = engine_.add(alert); !s)
-      spdlog::warn("engine: skipped alert {}: {}", alert.id, s.error());
+      module_logger("engine")->warn("engine: skipped alert {}: {}", alert.id, s.error());
   }
-  spdlog::info("engine: loaded {} armed alerts and {} last prices", engine_.alert_count(),
+  module_logger("engine")->info("engine: loaded {} armed alerts and {} last prices", engine_.alert_count(),
                last_prices.size());
 }
 
+void EngineWorker::set_metrics(EngineWorkerMetrics metrics) {
+  metrics_ = metrics;
+}
+
 void EngineWorker::start() {
-  thread_ = std::thread([this] { run(); });
+  running_.store(true, std::memory_order_relaxed);
+  thread_ = std::thread([this] {
+    run();
+    running_.store(false, std::memory_order_relaxed);
+  });
 }
 
 void EngineWorker::stop() {
@@ -38,7 +47,7 @@ void EngineWorker::stop() {
 void EngineWorker::arm(const Alert& alert) {
   queue_.push_command({[alert](Engine& engine) {
     if (Status s = engine.add(alert); !s)
-      spdlog::warn("engine: cannot arm alert {}: {}", alert.id, s.error());
+      module_logger("engine")->warn("engine: cannot arm alert {}: {}", alert.id, s.error());
   }});
 }
 
@@ -57,6 +66,7 @@ void EngineWorker::run() {
     open = queue_.pop_all(batch, price_flush_interval_);
     apply(batch, fires);
     if (!fires.empty()) {
+      if (metrics_.fires) metrics_.fires->inc(fires.size());
       last_ticket_ = notifier_.submit(std::move(fires));
       fires.clear();
     }
@@ -71,12 +81,20 @@ void EngineWorker::run() {
 void EngineWorker::apply(std::vector<EngineQueue::Entry>& batch, std::vector<Fire>& fires) {
   for (EngineQueue::Entry& entry : batch) {
     if (auto* quote = std::get_if<Quote>(&entry)) {
-      engine_.on_quote(*quote, fires);
+      evaluate(*quote, fires);
       dirty_prices_[quote->symbol] = LastPrice{quote->symbol, quote->price, quote->ts_ms};
     } else {
       std::get<EngineCommand>(entry).apply(engine_);
     }
   }
+}
+
+void EngineWorker::evaluate(const Quote& quote, std::vector<Fire>& fires) {
+  if (!metrics_.evaluation_seconds) return engine_.on_quote(quote, fires);
+  const auto started = std::chrono::steady_clock::now();
+  engine_.on_quote(quote, fires);
+  metrics_.evaluation_seconds->observe(
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
 }
 
 void EngineWorker::flush_prices() {
@@ -89,7 +107,7 @@ void EngineWorker::flush_prices() {
     dirty_prices_.clear();
   } catch (const std::exception& error) {
     // Kept dirty: the next flush retries.
-    spdlog::error("engine: saving {} last prices failed: {}", batch.size(), error.what());
+    module_logger("engine")->error("engine: saving {} last prices failed: {}", batch.size(), error.what());
   }
 }
 

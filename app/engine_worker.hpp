@@ -12,16 +12,24 @@
 // Only the worker thread touches the Engine; arm/disarm are safe from any thread.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <thread>
 #include <unordered_map>
 
 #include "ingest/engine_queue.hpp"
+#include "metrics/metrics.hpp"
 #include "notify/notifier.hpp"
 #include "store/price_repository.hpp"
 #include "web/api_context.hpp"
 
 namespace bw {
+
+// Where the worker records; null members are not recorded.
+struct EngineWorkerMetrics {
+  Histogram* evaluation_seconds = nullptr;  // per quote, Engine::on_quote
+  Counter* fires = nullptr;
+};
 
 class EngineWorker : public AlertEngine {
  public:
@@ -32,8 +40,11 @@ class EngineWorker : public AlertEngine {
   EngineWorker& operator=(const EngineWorker&) = delete;
 
   void load(const std::vector<Alert>& armed, const std::vector<LastPrice>& last_prices);
+  void set_metrics(EngineWorkerMetrics metrics);  // before start
   void start();
   void stop();
+  // True from start() until the worker thread has returned.
+  bool running() const { return running_.load(std::memory_order_relaxed); }
 
   void arm(const Alert& alert) override;
   void disarm(AlertId id) override;
@@ -41,13 +52,16 @@ class EngineWorker : public AlertEngine {
  private:
   void run();
   void apply(std::vector<EngineQueue::Entry>& batch, std::vector<Fire>& fires);
+  void evaluate(const Quote& quote, std::vector<Fire>& fires);
   void flush_prices();
 
   EngineQueue& queue_;
   Notifier& notifier_;
   PriceRepository& prices_;
   const std::chrono::milliseconds price_flush_interval_;
+  EngineWorkerMetrics metrics_;  // constant after start
   std::thread thread_;
+  std::atomic<bool> running_{false};
   // Owned by the worker thread (or the caller before start / after stop).
   Engine engine_;
   std::unordered_map<Symbol, LastPrice> dirty_prices_;

@@ -1,13 +1,14 @@
 #include "app/server.hpp"
 
-#include <spdlog/spdlog.h>
-
 #include <filesystem>
 
 #include "app/engine_worker.hpp"
 #include "app/first_run.hpp"
+#include "app/observability.hpp"
+#include "app/retention.hpp"
 #include "app/system_clock.hpp"
 #include "ingest/ingest_hub.hpp"
+#include "log/module_logger.hpp"
 #include "ingest/last_quotes.hpp"
 #include "ingest/simulated_feed.hpp"
 #include "notify/notifier.hpp"
@@ -45,6 +46,7 @@ std::string data_directory(const std::string& db_path) {
 }  // namespace
 
 struct Server::Parts {
+  MetricsRegistry metrics;  // first: every recorder points into it
   SystemClock clock;
   std::unique_ptr<Database> db;
   std::unique_ptr<Accounts> accounts;
@@ -61,6 +63,9 @@ struct Server::Parts {
   std::unique_ptr<ApiContext> api_context;
   std::unique_ptr<ApiServer> api;
   std::vector<std::unique_ptr<SimulatedFeed>> feeds;
+  std::unique_ptr<Observability> observability;
+  std::unique_ptr<OpsContext> ops;
+  std::unique_ptr<NotificationPruner> pruner;
 };
 
 Server::Server(Config config) : config_(std::move(config)), parts_(std::make_unique<Parts>()) {}
@@ -75,12 +80,19 @@ void Server::start() {
   const std::string data_dir = data_directory(config_.storage.path);
   std::filesystem::create_directories(data_dir);
   p.db = Database::open(config_.storage.path, static_cast<std::size_t>(config_.web.threads) + 2);
-  spdlog::info("store: opened {}", config_.storage.path);
+  module_logger("store")->info("store: opened {}", config_.storage.path);
   p.accounts = std::make_unique<Accounts>(*p.db);
   p.alerts = std::make_unique<AlertRepository>(*p.db);
   p.notifications = std::make_unique<NotificationRepository>(*p.db);
   p.prices = std::make_unique<PriceRepository>(*p.db);
   create_first_admin_if_empty(*p.accounts, data_dir, p.clock);
+  if (config_.storage.notification_retention.count() > 0) {
+    p.pruner = std::make_unique<NotificationPruner>(
+        *p.db, p.clock, config_.storage.notification_retention, config_.storage.prune_interval,
+        &p.metrics.counter("bellwether_notifications_pruned_total",
+                           "Notifications deleted by the retention policy."));
+    p.pruner->start();
+  }
 
   p.queue = std::make_unique<EngineQueue>(config_.engine.queue_capacity);
 
@@ -109,19 +121,20 @@ void Server::start() {
         return events;
       });
   const std::uint16_t stream_port = p.sse->start();
-  spdlog::info("stream: listening on http://{}:{}/api/v1/events", sse_options.host, stream_port);
+  module_logger("stream")->info("stream: listening on http://{}:{}/api/v1/events", sse_options.host, stream_port);
 
   p.sse_sink = std::make_unique<SseNotificationSink>(*p.sse);
   p.notifier = std::make_unique<Notifier>(*p.notifications, p.clock,
                                           std::vector<NotificationSink*>{p.sse_sink.get()});
-  p.notifier->start();
 
   p.engine = std::make_unique<EngineWorker>(*p.queue, *p.notifier, *p.prices,
                                             config_.engine.price_flush_interval);
   p.engine->load(p.alerts->list_armed(), p.prices->load_all());
+  p.hub = std::make_unique<IngestHub>(*p.queue, config_.engine.full_queue_timeout);
+  observe(p);
+  p.notifier->start();
   p.engine->start();
 
-  p.hub = std::make_unique<IngestHub>(*p.queue, config_.engine.full_queue_timeout);
   LastQuotes& last_quotes = p.last_quotes;
   SseServer& sse = *p.sse;
   p.hub->add_observer([&last_quotes](const Quote& q) { last_quotes.update(q); });
@@ -134,8 +147,9 @@ void Server::start() {
   ApiServerOptions api_options{config_.web.listen.host, config_.web.listen.port,
                                config_.web.threads, config_.web.max_body_bytes, config_.web.ui_dir};
   p.api = std::make_unique<ApiServer>(api_options, *p.api_context);
+  p.api->enable_ops(*p.ops);
   const std::uint16_t web_port = p.api->start();
-  spdlog::info("web: dashboard and API on http://{}:{}/", api_options.host, web_port);
+  module_logger("web")->info("web: dashboard and API on http://{}:{}/", api_options.host, web_port);
 
   for (const SourceConfig& source : config_.sources) {
     SimulatedFeedOptions options{source.name, source.seed, source.interval, source.time_scale,
@@ -143,21 +157,47 @@ void Server::start() {
     p.feeds.push_back(std::make_unique<SimulatedFeed>(options, *p.hub, p.clock));
     p.feeds.back()->start();
   }
-  spdlog::info("bellwether {} ready", PROJECT_VERSION);
+  module_logger("app")->info("bellwether {} ready", PROJECT_VERSION);
+}
+
+// Metrics and readiness; before the engine, notifier and feeds start.
+void Server::observe(Parts& p) {
+  ObservedParts observed{.db = *p.db,
+                         .queue = *p.queue,
+                         .queue_capacity = config_.engine.queue_capacity,
+                         .hub = *p.hub,
+                         .engine = *p.engine,
+                         .notifier = *p.notifier,
+                         .sse = *p.sse,
+                         .clock = p.clock,
+                         .version = PROJECT_VERSION};
+  std::chrono::milliseconds slowest{0};
+  for (const SourceConfig& source : config_.sources) {
+    observed.sources.push_back(source.name);
+    slowest = std::max(slowest, source.interval);
+  }
+  observed.source_stale_after = std::max(std::chrono::milliseconds(10000), 10 * slowest);
+  p.observability = std::make_unique<Observability>(p.metrics, std::move(observed));
+  p.engine->set_metrics(p.observability->engine_metrics());
+  p.notifier->set_metrics(p.observability->notifier_metrics());
+  Observability& observability = *p.observability;
+  p.ops = std::make_unique<OpsContext>(
+      OpsContext{p.metrics, [&observability] { return observability.readiness(); }});
 }
 
 void Server::stop() {
   if (!parts_) return;
   Parts& p = *parts_;
-  spdlog::info("shutting down: stopping sources");
+  module_logger("app")->info("shutting down: stopping sources");
   for (auto& feed : p.feeds) feed->stop();
   if (p.api) p.api->stop();
-  spdlog::info("shutting down: draining the engine");
+  module_logger("app")->info("shutting down: draining the engine");
   if (p.engine) p.engine->stop();
   if (p.notifier) p.notifier->stop();
   if (p.sse) p.sse->stop();
+  if (p.pruner) p.pruner->stop();
   parts_.reset();
-  spdlog::info("stopped");
+  module_logger("app")->info("stopped");
 }
 
 }  // namespace bw

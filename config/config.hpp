@@ -7,7 +7,10 @@
 // A plain value type.
 #pragma once
 
+#include <array>
 #include <chrono>
+#include <map>
+#include <string_view>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -39,6 +42,9 @@ struct StreamConfig {
 
 struct StorageConfig {
   std::string path = "data/bellwether.db";
+  // Notifications older than this are deleted in the background; 0: kept forever.
+  std::chrono::milliseconds notification_retention{0};
+  std::chrono::milliseconds prune_interval{600000};  // how often the pruner runs
 };
 
 struct EngineConfig {
@@ -49,7 +55,17 @@ struct EngineConfig {
 
 struct LogConfig {
   std::string level = "info";
+  std::string format = "plain";  // "plain" or "json" (one JSON object per line)
+  bool console = true;           // also log to stderr
+  std::string file;              // empty: no log file
+  std::size_t max_size = 64 << 20;  // rotate the file at this size
+  int max_files = 5;                // rotated files kept besides the current one
+  std::map<std::string, std::string> modules;  // module → level, overriding `level`
 };
+
+// The module loggers [log.modules] may name.
+inline constexpr std::array<std::string_view, 7> kLogModules{"app",    "engine", "ingest", "notify",
+                                                           "store", "stream", "web"};
 
 struct SourceConfig {
   std::string name;

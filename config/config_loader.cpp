@@ -105,6 +105,16 @@ class TableReader {
     out = static_cast<Int>(value->get());
   }
 
+  void boolean(std::string_view key, bool& out) {
+    const toml::node* node = get(key);
+    if (!node) return;
+    if (auto value = node->value<bool>()) {
+      out = *value;
+    } else {
+      fail(*node, key, "expected true or false");
+    }
+  }
+
   void number(std::string_view key, double& out, double min, double max) {
     const toml::node* node = get(key);
     if (!node) return;
@@ -267,6 +277,14 @@ void read_storage(const toml::table& table, StorageConfig& storage, Problems& pr
   TableReader r(table, "storage", problems);
   r.string("path", storage.path);
   if (storage.path.empty()) r.fail(table, "path", "must not be empty");
+  r.duration("notification_retention", storage.notification_retention,
+             std::chrono::milliseconds(0));
+  if (storage.notification_retention.count() > 0 &&
+      storage.notification_retention < std::chrono::minutes(1)) {
+    r.fail(*table.get("notification_retention"), "notification_retention",
+           "must be 0 (keep forever) or at least 1m");
+  }
+  r.duration("prune_interval", storage.prune_interval, std::chrono::milliseconds(1000));
   r.reject_unknown();
 }
 
@@ -278,9 +296,30 @@ void read_engine(const toml::table& table, EngineConfig& engine, Problems& probl
   r.reject_unknown();
 }
 
+constexpr std::initializer_list<std::string_view> kLogLevels{"trace", "debug", "info",
+                                                             "warn",  "error", "off"};
+
+void read_log_modules(const toml::table& table, LogConfig& log, Problems& problems) {
+  TableReader r(table, "log.modules", problems);
+  for (std::string_view module : kLogModules) {
+    std::string level;
+    r.one_of(module, level, kLogLevels);
+    if (!level.empty()) log.modules[std::string(module)] = level;
+  }
+  r.reject_unknown();
+}
+
 void read_log(const toml::table& table, LogConfig& log, Problems& problems) {
   TableReader r(table, "log", problems);
-  r.one_of("level", log.level, {"trace", "debug", "info", "warn", "error", "off"});
+  r.one_of("level", log.level, kLogLevels);
+  r.one_of("format", log.format, {"plain", "json"});
+  r.boolean("console", log.console);
+  r.string("file", log.file);
+  r.size("max_size", log.max_size, 64 * 1024);
+  r.integer("max_files", log.max_files, 1, 1000);
+  if (const toml::table* modules = sub_table(r, "modules", problems)) {
+    read_log_modules(*modules, log, problems);
+  }
   r.reject_unknown();
 }
 

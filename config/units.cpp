@@ -43,10 +43,10 @@ Result<std::uint64_t> scale(const Split& split,
 Result<std::chrono::milliseconds> parse_duration(std::string_view text) {
   Result<Split> split = split_number(text);
   if (!split) return Error{split.error()};
-  if (split->unit.empty()) return Error{"duration needs a unit: ms, s, m or h (e.g. \"30s\")"};
-  static constexpr std::array<std::pair<std::string_view, std::uint64_t>, 4> kUnits{
-      {{"ms", 1}, {"s", 1000}, {"m", 60'000}, {"h", 3'600'000}}};
-  Result<std::uint64_t> ms = scale(*split, kUnits, "ms, s, m or h");
+  if (split->unit.empty()) return Error{"duration needs a unit: ms, s, m, h or d (e.g. \"30s\")"};
+  static constexpr std::array<std::pair<std::string_view, std::uint64_t>, 5> kUnits{
+      {{"ms", 1}, {"s", 1000}, {"m", 60'000}, {"h", 3'600'000}, {"d", 86'400'000}}};
+  Result<std::uint64_t> ms = scale(*split, kUnits, "ms, s, m, h or d");
   if (!ms) return Error{ms.error()};
   if (*ms > static_cast<std::uint64_t>(INT64_MAX)) return Error{"duration is too long"};
   return std::chrono::milliseconds(static_cast<std::int64_t>(*ms));

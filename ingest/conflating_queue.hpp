@@ -31,6 +31,9 @@
 
 namespace bw {
 
+// What push() did with a quote.
+enum class PushOutcome { queued, merged, refused };
+
 struct QueueCounters {
   std::uint64_t pushed = 0;
   std::uint64_t merged = 0;
@@ -47,23 +50,29 @@ class ConflatingQueue {
 
   // False when the queue stayed full for `timeout`, or is closed.
   bool push_quote(const Quote& quote, std::chrono::milliseconds timeout) {
+    return push(quote, timeout) != PushOutcome::refused;
+  }
+
+  // push_quote, telling whether the quote was queued, merged into a pending
+  // one, or refused (full for `timeout`, or closed).
+  PushOutcome push(const Quote& quote, std::chrono::milliseconds timeout) {
     std::unique_lock lock(mutex_);
-    if (closed_) return false;
+    if (closed_) return PushOutcome::refused;
     ++counters_.pushed;
     auto pending = mergeable_.find(quote.symbol);
     if (pending != mergeable_.end()) {
       std::get<Quote>(entries_[pending->second - popped_]).merge(quote);
       ++counters_.merged;
-      return true;
+      return PushOutcome::merged;
     }
     if (!wait_for_room(lock, timeout)) {
       ++counters_.rejected_full;
-      return false;
+      return PushOutcome::refused;
     }
     mergeable_[quote.symbol] = popped_ + entries_.size();
     entries_.emplace_back(quote);
     ready_.notify_one();
-    return true;
+    return PushOutcome::queued;
   }
 
   // Waits for room as long as it takes; false only when closed.

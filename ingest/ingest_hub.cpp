@@ -5,27 +5,59 @@ namespace bw {
 IngestHub::IngestHub(EngineQueue& queue, std::chrono::milliseconds full_queue_timeout)
     : queue_(queue), full_queue_timeout_(full_queue_timeout) {}
 
+IngestHub::~IngestHub() = default;
+
 void IngestHub::add_observer(Observer observer) {
   observers_.push_back(std::move(observer));
 }
 
-bool IngestHub::publish(const Quote& quote, std::string_view source) {
-  const bool queued = queue_.push_quote(quote, full_queue_timeout_);
-  {
-    std::lock_guard lock(counters_mutex_);
-    auto it = counters_.find(source);
-    if (it == counters_.end()) it = counters_.emplace(std::string(source), SourceCounters{}).first;
-    ++(queued ? it->second.accepted : it->second.rejected_full);
+void IngestHub::register_source(const std::string& name) {
+  if (!registered_.contains(name)) registered_.emplace(name, std::make_unique<AtomicCounters>());
+}
+
+SourceCounters IngestHub::AtomicCounters::load() const {
+  return {accepted.load(std::memory_order_relaxed), merged.load(std::memory_order_relaxed),
+          rejected_full.load(std::memory_order_relaxed),
+          last_quote_ms.load(std::memory_order_relaxed)};
+}
+
+IngestHub::AtomicCounters& IngestHub::counters_for(std::string_view source) {
+  if (auto it = registered_.find(source); it != registered_.end()) return *it->second;
+  std::lock_guard lock(late_mutex_);
+  auto it = late_.find(source);
+  if (it == late_.end()) {
+    it = late_.emplace(std::string(source), std::make_unique<AtomicCounters>()).first;
   }
-  // Observers see only what the engine will see.
-  if (!queued) return false;
+  return *it->second;  // stable: entries are never erased
+}
+
+bool IngestHub::publish(const Quote& quote, std::string_view source) {
+  const PushOutcome outcome = queue_.push(quote, full_queue_timeout_);
+  AtomicCounters& counters = counters_for(source);
+  if (outcome == PushOutcome::refused) {
+    counters.rejected_full.fetch_add(1, std::memory_order_relaxed);
+    return false;  // observers see only what the engine will see
+  }
+  counters.accepted.fetch_add(1, std::memory_order_relaxed);
+  if (outcome == PushOutcome::merged) counters.merged.fetch_add(1, std::memory_order_relaxed);
+  counters.last_quote_ms.store(quote.ts_ms, std::memory_order_relaxed);
   for (const Observer& observer : observers_) observer(quote);
   return true;
 }
 
 std::map<std::string, SourceCounters> IngestHub::counters() const {
-  std::lock_guard lock(counters_mutex_);
-  return {counters_.begin(), counters_.end()};
+  std::map<std::string, SourceCounters> out;
+  for (const auto& [name, c] : registered_) out.emplace(name, c->load());
+  std::lock_guard lock(late_mutex_);
+  for (const auto& [name, c] : late_) out.emplace(name, c->load());
+  return out;
+}
+
+std::optional<SourceCounters> IngestHub::counters(std::string_view source) const {
+  if (auto it = registered_.find(source); it != registered_.end()) return it->second->load();
+  std::lock_guard lock(late_mutex_);
+  if (auto it = late_.find(source); it != late_.end()) return it->second->load();
+  return std::nullopt;
 }
 
 }  // namespace bw

@@ -3,11 +3,14 @@
 // queues the quote for the engine.
 //
 //   IngestHub hub(queue, std::chrono::milliseconds(500));
+//   hub.register_source("sim");   // optional: lock-free counting for known sources
 //   hub.add_observer([&](const Quote& q) { last_quotes.update(q); });
 //   source.start();   // sources call hub.publish(quote, "sim")
 //
-// Observers are added before the first publish and must be thread-safe and
-// quick. publish() is safe from any thread.
+// Observers and registered sources are added before the first publish;
+// observers must be thread-safe and quick. publish() is safe from any thread.
+// Counting a registered source is a relaxed atomic add (no lock); a source
+// first seen at publish time is counted under a mutex.
 #pragma once
 
 #include <atomic>
@@ -15,7 +18,9 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,8 +30,10 @@
 namespace bw {
 
 struct SourceCounters {
-  std::uint64_t accepted = 0;
-  std::uint64_t rejected_full = 0;
+  std::uint64_t accepted = 0;       // queued or merged
+  std::uint64_t merged = 0;         // of accepted: merged into a pending quote
+  std::uint64_t rejected_full = 0;  // refused: queue full past the timeout, or closed
+  TimestampMs last_quote_ms = 0;    // the accepted quote's own timestamp; 0: none yet
 };
 
 class IngestHub : public QuoteSink {
@@ -34,18 +41,33 @@ class IngestHub : public QuoteSink {
   using Observer = std::function<void(const Quote&)>;
 
   IngestHub(EngineQueue& queue, std::chrono::milliseconds full_queue_timeout);
+  ~IngestHub() override;
 
   void add_observer(Observer observer);
+  void register_source(const std::string& name);
   bool publish(const Quote& quote, std::string_view source) override;
 
+  // Sources that published at least once, or were registered.
   std::map<std::string, SourceCounters> counters() const;
+  std::optional<SourceCounters> counters(std::string_view source) const;
 
  private:
+  struct AtomicCounters {
+    std::atomic<std::uint64_t> accepted{0};
+    std::atomic<std::uint64_t> merged{0};
+    std::atomic<std::uint64_t> rejected_full{0};
+    std::atomic<TimestampMs> last_quote_ms{0};
+    SourceCounters load() const;
+  };
+  using CounterMap = std::map<std::string, std::unique_ptr<AtomicCounters>, std::less<>>;
+  AtomicCounters& counters_for(std::string_view source);
+
   EngineQueue& queue_;
   const std::chrono::milliseconds full_queue_timeout_;
   std::vector<Observer> observers_;  // constant after the first publish
-  mutable std::mutex counters_mutex_;
-  std::map<std::string, SourceCounters, std::less<>> counters_;  // guarded by counters_mutex_
+  CounterMap registered_;            // constant after the first publish
+  mutable std::mutex late_mutex_;
+  CounterMap late_;  // guarded by late_mutex_ (the map; values are atomics)
 };
 
 }  // namespace bw

@@ -1,9 +1,10 @@
 #include "ingest/simulated_feed.hpp"
 
-#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <stdexcept>
+
+#include "log/module_logger.hpp"
 
 namespace bw {
 
@@ -42,7 +43,7 @@ SimulatedFeed::~SimulatedFeed() {
 }
 
 void SimulatedFeed::start() {
-  spdlog::info("source {}: simulated feed, {} tickers, seed {}, every {} ms", options_.name,
+  module_logger("ingest")->info("source {}: simulated feed, {} tickers, seed {}, every {} ms", options_.name,
                market_.ticker_count(), options_.seed, options_.interval.count());
   thread_ = std::thread([this] { run(); });
 }
@@ -69,7 +70,7 @@ void SimulatedFeed::run() {
       Result<Quote> quote = validate_quote(candidate, now);
       // The generator only makes valid quotes; a failure here is a bug worth seeing.
       if (!quote) {
-        spdlog::error("source {}: generated an invalid quote: {}", options_.name, quote.error());
+        module_logger("ingest")->error("source {}: generated an invalid quote: {}", options_.name, quote.error());
         continue;
       }
       sink_.publish(*quote, options_.name);

@@ -1,9 +1,9 @@
 #include "notify/notifier.hpp"
 
-#include <spdlog/spdlog.h>
 
 #include <chrono>
 
+#include "log/module_logger.hpp"
 #include "notify/message.hpp"
 
 namespace bw {
@@ -14,6 +14,10 @@ Notifier::Notifier(NotificationRepository& repository, const Clock& clock,
 
 Notifier::~Notifier() {
   stop();
+}
+
+void Notifier::set_metrics(NotifierMetrics metrics) {
+  metrics_ = metrics;
 }
 
 void Notifier::start() {
@@ -78,6 +82,14 @@ void Notifier::run() {
   }
 }
 
+void Notifier::record_commit(std::chrono::steady_clock::duration took, std::size_t rows) {
+  if (metrics_.commit_seconds) {
+    metrics_.commit_seconds->observe(std::chrono::duration<double>(took).count());
+  }
+  if (metrics_.batch_size) metrics_.batch_size->observe(static_cast<double>(rows));
+  if (metrics_.committed) metrics_.committed->inc(rows);
+}
+
 void Notifier::commit_and_deliver(std::vector<Fire>& batch) {
   std::vector<NewNotification> fresh;
   fresh.reserve(batch.size());
@@ -91,13 +103,15 @@ void Notifier::commit_and_deliver(std::vector<Fire>& batch) {
   // engine, so giving up here would lose them.
   for (int attempt = 0;; ++attempt) {
     try {
+      const auto started = std::chrono::steady_clock::now();
       stored = repository_.record_fires(fresh);
+      record_commit(std::chrono::steady_clock::now() - started, stored.size());
       break;
     } catch (const std::exception& error) {
-      spdlog::error("notify: commit of {} notifications failed (attempt {}): {}", fresh.size(),
+      module_logger("notify")->error("notify: commit of {} notifications failed (attempt {}): {}", fresh.size(),
                     attempt + 1, error.what());
       if (stopping_requested() && attempt >= 10) {
-        spdlog::critical("notify: giving up on {} fires at shutdown; their alerts stay armed",
+        module_logger("notify")->critical("notify: giving up on {} fires at shutdown; their alerts stay armed",
                          fresh.size());
         break;
       }

@@ -13,6 +13,7 @@
 // Thread-safe: submit() from any thread; start/stop from the owner.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -20,11 +21,19 @@
 #include <thread>
 #include <vector>
 
+#include "metrics/metrics.hpp"
 #include "notify/notification_sink.hpp"
 #include "rules/clock.hpp"
 #include "rules/engine.hpp"
 
 namespace bw {
+
+// Where the notifier records; null members are not recorded.
+struct NotifierMetrics {
+  Histogram* commit_seconds = nullptr;  // one group commit (record_fires)
+  Histogram* batch_size = nullptr;      // fires per group commit
+  Counter* committed = nullptr;         // notifications committed
+};
 
 class Notifier {
  public:
@@ -34,6 +43,7 @@ class Notifier {
   Notifier(const Notifier&) = delete;
   Notifier& operator=(const Notifier&) = delete;
 
+  void set_metrics(NotifierMetrics metrics);  // before start
   void start();
   void stop();
   // Queues the fires; returns a ticket for wait_until_processed().
@@ -48,12 +58,14 @@ class Notifier {
  private:
   void run();
   void commit_and_deliver(std::vector<Fire>& batch);
+  void record_commit(std::chrono::steady_clock::duration took, std::size_t rows);
   bool stopping_requested() const;
 
   NotificationRepository& repository_;
   const Clock& clock_;
   const std::vector<NotificationSink*> sinks_;
   const std::size_t max_pending_;
+  NotifierMetrics metrics_;  // constant after start
   std::thread thread_;
   mutable std::mutex mutex_;
   std::condition_variable ready_;

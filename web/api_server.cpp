@@ -1,20 +1,25 @@
 #include "web/api_server.hpp"
 
 #include <httplib.h>
-#include <spdlog/spdlog.h>
 
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
 
+#include "log/module_logger.hpp"
 #include "web/api_routes.hpp"
 #include "web/credentials.hpp"
+#include "web/ops_routes.hpp"
 #include "web/ui_assets.hpp"
 
 namespace bw {
 
 namespace {
+
+// The route whose handler is running on this worker thread, for the request
+// counters (httplib calls the logger on the same thread after the handler).
+thread_local std::size_t t_route_index = HttpRequestCounters::npos;
 
 void write(httplib::Response& res, const ApiResponse& response) {
   res.status = response.status;
@@ -67,7 +72,44 @@ class ApiServer::Impl {
     if (thread_.joinable()) thread_.join();
   }
 
+  void enable_ops(OpsContext& ops) {
+    get("/metrics", [&ops](const httplib::Request&, httplib::Response& res) {
+      write(res, get_metrics(ops));
+    });
+    get("/readyz", [&ops](const httplib::Request&, httplib::Response& res) {
+      write(res, get_readiness(ops));
+    });
+    http_counters_ = std::make_unique<HttpRequestCounters>(ops.metrics);
+    for (const auto& [method, pattern] : route_table_) http_counters_->add_route(method, pattern);
+    server_.set_logger([this](const httplib::Request& req, const httplib::Response& res) {
+      http_counters_->count(std::exchange(t_route_index, HttpRequestCounters::npos), req.method,
+                            res.status);
+    });
+  }
+
  private:
+  // Route registration that remembers the pattern, so the request counters
+  // can label a request with its route rather than its raw path.
+  httplib::Server::Handler tracked(const char* method, const std::string& pattern,
+                                   httplib::Server::Handler handler) {
+    const std::size_t index = route_table_.size();
+    route_table_.emplace_back(method, pattern);
+    return [index, handler = std::move(handler)](const httplib::Request& req,
+                                                 httplib::Response& res) {
+      t_route_index = index;
+      handler(req, res);
+    };
+  }
+  void get(const std::string& pattern, httplib::Server::Handler handler) {
+    server_.Get(pattern, tracked("GET", pattern, std::move(handler)));
+  }
+  void post(const std::string& pattern, httplib::Server::Handler handler) {
+    server_.Post(pattern, tracked("POST", pattern, std::move(handler)));
+  }
+  void del(const std::string& pattern, httplib::Server::Handler handler) {
+    server_.Delete(pattern, tracked("DELETE", pattern, std::move(handler)));
+  }
+
   using Handler = std::function<ApiResponse(const httplib::Request&, const User&)>;
 
   void configure() {
@@ -93,7 +135,7 @@ class ApiServer::Impl {
         }));
     server_.set_exception_handler(
         [](const httplib::Request& req, httplib::Response& res, std::exception_ptr) {
-          spdlog::error("web: unhandled exception in {} {}", req.method, req.path);
+          module_logger("web")->error("web: unhandled exception in {} {}", req.method, req.path);
           write(res, problem(500, "internal error"));
         });
   }
@@ -112,7 +154,7 @@ class ApiServer::Impl {
         }
         write(res, handler(req, *user));
       } catch (const std::exception& error) {
-        spdlog::error("web: {} {} failed: {}", req.method, req.path, error.what());
+        module_logger("web")->error("web: {} {} failed: {}", req.method, req.path, error.what());
         ApiResponse unavailable = problem(503, "storage unavailable, try again");
         unavailable.headers.emplace_back("Retry-After", "1");
         write(res, unavailable);
@@ -121,41 +163,41 @@ class ApiServer::Impl {
   }
 
   void routes() {
-    server_.Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
+    get("/healthz", [](const httplib::Request&, httplib::Response& res) {
       res.set_content("{\"status\":\"ok\"}", "application/json");
     });
-    server_.Get("/api/v1/info", [this](const httplib::Request&, httplib::Response& res) {
+    get("/api/v1/info", [this](const httplib::Request&, httplib::Response& res) {
       write(res, get_info(context_));
     });
-    server_.Get("/api/v1/me",
+    get("/api/v1/me",
                 authed([](const httplib::Request&, const User& u) { return get_me(u); }));
-    server_.Post("/api/v1/alerts",
+    post("/api/v1/alerts",
                  authed([this](const httplib::Request& req,
                                const User& u) { return create_alert(context_, u, req.body); },
                         true));
-    server_.Get("/api/v1/alerts", authed([this](const httplib::Request&, const User& u) {
+    get("/api/v1/alerts", authed([this](const httplib::Request&, const User& u) {
                   return list_alerts(context_, u);
                 }));
-    server_.Get(R"(/api/v1/alerts/([^/]+))",
+    get(R"(/api/v1/alerts/([^/]+))",
                 authed([this](const httplib::Request& req, const User& u) {
                   return get_alert(context_, u, req.matches[1].str());
                 }));
-    server_.Delete(R"(/api/v1/alerts/([^/]+))",
+    del(R"(/api/v1/alerts/([^/]+))",
                    authed([this](const httplib::Request& req, const User& u) {
                      return delete_alert(context_, u, req.matches[1].str());
                    }));
-    server_.Post("/api/v1/quotes",
+    post("/api/v1/quotes",
                  authed([this](const httplib::Request& req,
                                const User& u) { return push_quotes(context_, u, req.body); },
                         true));
-    server_.Get("/api/v1/quotes", authed([this](const httplib::Request&, const User&) {
+    get("/api/v1/quotes", authed([this](const httplib::Request&, const User&) {
                   return list_quotes(context_);
                 }));
-    server_.Get(R"(/api/v1/quotes/([^/]+))",
+    get(R"(/api/v1/quotes/([^/]+))",
                 authed([this](const httplib::Request& req, const User&) {
                   return get_quote(context_, req.matches[1].str());
                 }));
-    server_.Get("/api/v1/notifications", authed([this](const httplib::Request& req, const User& u) {
+    get("/api/v1/notifications", authed([this](const httplib::Request& req, const User& u) {
                   const std::string limit = req.get_param_value("limit");
                   return list_notifications(context_, u, req.has_param("limit") ? &limit : nullptr);
                 }));
@@ -175,8 +217,8 @@ class ApiServer::Impl {
       }
       write(res, problem(404, "no such file " + path));
     };
-    server_.Get("/", serve);
-    server_.Get(R"(/([A-Za-z0-9_-]+\.(html|js|css|svg|png|ico)))", serve);
+    get("/", serve);
+    get(R"(/([A-Za-z0-9_-]+\.(html|js|css|svg|png|ico)))", serve);
   }
 
   void serve_from_disk(const std::string& path, httplib::Response& res) {
@@ -199,6 +241,8 @@ class ApiServer::Impl {
   ApiContext& context_;
   httplib::Server server_;
   std::thread thread_;
+  std::vector<std::pair<std::string, std::string>> route_table_;  // method, pattern
+  std::unique_ptr<HttpRequestCounters> http_counters_;            // set by enable_ops
 };
 
 ApiServer::ApiServer(ApiServerOptions options, ApiContext& context)
@@ -211,6 +255,9 @@ std::uint16_t ApiServer::start() {
 }
 void ApiServer::stop() {
   impl_->stop();
+}
+void ApiServer::enable_ops(OpsContext& ops) {
+  impl_->enable_ops(ops);
 }
 
 }  // namespace bw

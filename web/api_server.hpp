@@ -20,6 +20,8 @@
 
 namespace bw {
 
+struct OpsContext;
+
 struct ApiServerOptions {
   std::string host = "127.0.0.1";
   std::uint16_t port = 8080;  // 0: pick a free port
@@ -37,6 +39,9 @@ class ApiServer {
 
   std::uint16_t start();
   void stop();
+  // Before start(): serves /metrics and /readyz from `ops` (which must outlive
+  // the server) and counts every request by route and status into its registry.
+  void enable_ops(OpsContext& ops);
 
  private:
   class Impl;

@@ -134,7 +134,8 @@ class SseClient:
 class BellwetherServer:
     """One server process with its own ports, data directory and config file."""
 
-    def __init__(self, extra_config="", data_dir=None):
+    def __init__(self, extra_config="", data_dir=None, sources="sources = []\n"):
+        """`sources`: TOML for the sources (e.g. [[sources]] tables); none by default."""
         self.tmp = None
         if data_dir is None:
             self.tmp = tempfile.TemporaryDirectory(prefix="bw-it-")
@@ -145,7 +146,7 @@ class BellwetherServer:
         self.config = os.path.join(data_dir, "bellwether.toml")
         with open(self.config, "w") as f:
             f.write(
-                "sources = []\n"
+                sources +
                 f"[web]\nlisten = \"127.0.0.1:{self.web_port}\"\nmax_body_bytes = \"64KiB\"\n"
                 f"[stream]\nlisten = \"127.0.0.1:{self.stream_port}\"\nheartbeat = \"300ms\"\n"
                 "quote_interval = \"50ms\"\n"

@@ -1,0 +1,102 @@
+"""Operations surface of the real binary: /metrics parsed as the Prometheus
+text format and checked against what the test did, and /readyz."""
+import unittest
+
+import prometheus_text
+from harness import BellwetherServer
+
+
+class MetricsTest(unittest.TestCase):
+    def setUp(self):
+        self.server = BellwetherServer().start()
+        self.ops = self.server.create_user("ops", admin=True)
+        self.alice = self.server.create_user("alice")
+
+    def tearDown(self):
+        self.server.__exit__(None, None, None)
+
+    def scrape(self):
+        status, headers, text = self.server.request("GET", "/metrics")
+        self.assertEqual(status, 200)
+        self.assertTrue(headers["Content-Type"].startswith("text/plain; version=0.0.4"),
+                        headers["Content-Type"])
+        return prometheus_text.parse(text)
+
+    def test_metrics_parse_and_count_what_happened(self):
+        status, _ = self.server.api("POST", "/api/v1/alerts", {
+            "symbol": "TEST", "condition": {"type": "crossing_up", "price": 150},
+            "trigger": {"mode": "once"}}, token=self.alice)
+        self.assertEqual(status, 201)
+        with self.server.stream(self.alice) as events:
+            self.server.push(self.ops, 149, 151)
+            events.next_event("notification")
+            metrics = self.scrape()
+            self.assertEqual(prometheus_text.value(metrics, "bellwether_sse_clients"), 1)
+        v = lambda name, **labels: prometheus_text.value(metrics, name, **labels)
+        self.assertEqual(v("bellwether_quotes_received_total", source="push"), 2)
+        self.assertEqual(v("bellwether_quotes_rejected_total", source="push", reason="queue_full"), 0)
+        self.assertGreaterEqual(v("bellwether_quotes_merged_total", source="push"), 0)
+        self.assertEqual(v("bellwether_alert_fires_total"), 1)
+        self.assertEqual(v("bellwether_notifications_committed_total"), 1)
+        self.assertEqual(v("bellwether_alerts", state="triggered"), 1)
+        self.assertEqual(v("bellwether_alerts", state="armed"), 0)
+        self.assertEqual(v("bellwether_engine_running"), 1)
+        self.assertGreaterEqual(v("bellwether_engine_queue_depth"), 0)
+        # Two quotes unless they were merged into one before the engine saw them.
+        self.assertIn(v("bellwether_engine_evaluation_seconds_count"), (1, 2))
+        self.assertEqual(v("bellwether_store_commit_batch_size_sum"), 1)
+        self.assertEqual(v("bellwether_store_commit_seconds_count"), 1)
+        self.assertEqual(v("bellwether_http_requests_total", route="/api/v1/quotes", method="POST",
+                           status=202), 2)
+        self.assertEqual(v("bellwether_http_requests_total", route="/api/v1/alerts", method="POST",
+                           status=201), 1)
+        self.assertEqual(v("bellwether_build_info"), 1)
+        for family in metrics.values():
+            self.assertTrue(family["help"], family)
+
+    def test_errors_and_unknown_paths_are_counted_with_bounded_labels(self):
+        self.server.request("GET", "/api/v1/alerts/999", token=self.alice)
+        self.server.request("GET", "/no/such/path/1")
+        self.server.request("GET", "/no/such/path/2")
+        self.server.request("GET", "/api/v1/alerts")  # no token
+        metrics = self.scrape()
+        v = lambda name, **labels: prometheus_text.value(metrics, name, **labels)
+        self.assertEqual(v("bellwether_http_requests_total", route="/api/v1/alerts/{}", method="GET",
+                           status=404), 1)
+        self.assertEqual(v("bellwether_http_requests_total", route="unmatched", method="GET",
+                           status=404), 2)
+        self.assertEqual(v("bellwether_http_requests_total", route="/api/v1/alerts", method="GET",
+                           status=401), 1)
+
+    def test_the_parser_rejects_malformed_text(self):
+        for bad in ["x 1\n",                                     # no TYPE
+                    "# TYPE x counter\nx{a=\"b} 1\n",            # unterminated label
+                    "# TYPE x counter\nx 1",                     # no final newline
+                    "# TYPE h histogram\nh_bucket{le=\"1\"} 2\nh_sum 1\nh_count 2\n"]:  # no +Inf
+            with self.assertRaises(prometheus_text.ParseError, msg=bad):
+                prometheus_text.parse(bad)
+
+
+class ReadinessTest(unittest.TestCase):
+    def test_ready_without_sources(self):
+        with BellwetherServer() as server:
+            status, body = server.api("GET", "/readyz")
+            self.assertEqual(status, 200)
+            self.assertEqual(body, {"status": "ready"})
+
+    def test_ready_once_a_source_delivers(self):
+        sim = '[[sources]]\nname = "sim"\ntype = "simulated"\ninterval = "20ms"\n'
+        with BellwetherServer(sources=sim) as server:
+            server.wait_for(lambda: server.api("GET", "/readyz")[0] == 200, what="ready")
+
+    def test_not_ready_while_no_source_has_delivered(self):
+        sim = '[[sources]]\nname = "slow"\ntype = "simulated"\ninterval = "1h"\n'
+        with BellwetherServer(sources=sim) as server:
+            status, body = server.api("GET", "/readyz")
+            self.assertEqual(status, 503)
+            self.assertIn("sources", body["detail"])
+            self.assertEqual(server.api("GET", "/healthz")[0], 200)
+
+
+if __name__ == "__main__":
+    unittest.main()

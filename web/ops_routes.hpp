@@ -1,0 +1,63 @@
+// Operations endpoints: /metrics (Prometheus text format) and /readyz, and
+// the per-route HTTP request counters ApiServer records into /metrics.
+//
+//   OpsContext ops{registry, [&] { return server_readiness(); }};
+//   api_server.enable_ops(ops);            // before start(): adds the routes
+//   ApiResponse r = get_readiness(ops);    // 200 {"status":"ready"} or 503 problem
+//
+// Plain functions and a lock-free counter table; thread-safe.
+#pragma once
+
+#include <array>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "metrics/metrics.hpp"
+#include "web/problem.hpp"
+
+namespace bw {
+
+struct Readiness {
+  bool ready = false;
+  std::string reason;  // why not ready (empty when ready)
+};
+
+struct OpsContext {
+  MetricsRegistry& metrics;
+  std::function<Readiness()> readiness;
+};
+
+ApiResponse get_metrics(const OpsContext& ops);
+ApiResponse get_readiness(const OpsContext& ops);
+
+// bellwether_http_requests_total{route,method,status}: counters for the
+// common statuses are created when a route is added, so counting a request
+// is an array index and a relaxed add; rarer statuses go through the
+// registry (its mutex).
+class HttpRequestCounters {
+ public:
+  explicit HttpRequestCounters(MetricsRegistry& registry);
+  // Before the server starts; returns the route's index for count().
+  std::size_t add_route(const std::string& method, const std::string& route);
+  // `route_index` from add_route, or npos for a request no route matched.
+  void count(std::size_t route_index, const std::string& method, int status);
+
+  static constexpr std::size_t npos = static_cast<std::size_t>(-1);
+
+ private:
+  static constexpr std::array<int, 15> kCommonStatuses{200, 201, 202, 204, 400, 401, 403, 404,
+                                                       405, 409, 413, 415, 429, 500, 503};
+  struct Route {
+    std::string method;
+    std::string label;
+    std::array<Counter*, kCommonStatuses.size()> by_status{};
+  };
+  MetricsRegistry& registry_;
+  std::vector<Route> routes_;  // constant after the server starts
+};
+
+// "/api/v1/alerts/([^/]+)" → "/api/v1/alerts/{}": a route pattern as a label.
+std::string route_label(const std::string& pattern);
+
+}  // namespace bw
