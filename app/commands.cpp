@@ -2,6 +2,7 @@
 
 #include <signal.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -11,6 +12,7 @@
 #include "app/server.hpp"
 #include "app/system_clock.hpp"
 #include "config/config.hpp"
+#include "log/module_logger.hpp"
 #include "store/accounts.hpp"
 #include "store/database.hpp"
 #include "store/maintenance.hpp"
@@ -24,8 +26,12 @@ constexpr int kExitOk = 0;
 constexpr int kExitFailure = 1;
 constexpr int kExitUsage = 2;
 
+Result<Config> load_for(const CliArgs& args) {
+  return load_config(args.config_file, args.overrides, config_environment(environ));
+}
+
 std::optional<Config> load(const CliArgs& args) {
-  Result<Config> config = load_config(args.config_file, args.overrides);
+  Result<Config> config = load_for(args);
   if (!config) {
     std::cerr << "bellwether: invalid configuration:\n" << config.error() << "\n";
     return std::nullopt;
@@ -40,16 +46,29 @@ std::unique_ptr<Database> open_database(const Config& config) {
   return Database::open(config.storage.path, 1);
 }
 
-// Blocks SIGINT/SIGTERM in every thread (call before any thread starts) and
-// waits for one; a second signal then ends the process at once.
-int wait_for_shutdown_signal(sigset_t& signals) {
-  int received = 0;
-  sigwait(&signals, &received);
-  spdlog::info("received {}, shutting down (send again to exit immediately)", strsignal(received));
-  signal(SIGINT, SIG_DFL);
-  signal(SIGTERM, SIG_DFL);
-  pthread_sigmask(SIG_UNBLOCK, &signals, nullptr);
-  return received;
+// Waits for SIGINT/SIGTERM (blocked in every thread since before any thread
+// started), reloading the configuration on each SIGHUP meanwhile; after the
+// first stop signal a second one ends the process at once.
+void wait_for_shutdown_signal(const sigset_t& signals, Server& server) {
+  while (true) {
+    int received = 0;
+    sigwait(&signals, &received);
+    if (received == SIGHUP) {
+      module_logger("app")->info("received SIGHUP, reloading the configuration");
+      (void)server.reload();  // logs the outcome itself
+      continue;
+    }
+    module_logger("app")->info("received {}, shutting down (send again to exit immediately)",
+                               strsignal(received));
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
+    sigset_t stop_signals;
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGINT);
+    sigaddset(&stop_signals, SIGTERM);
+    pthread_sigmask(SIG_UNBLOCK, &stop_signals, nullptr);
+    return;
+  }
 }
 
 int serve(const CliArgs& args) {
@@ -59,12 +78,14 @@ int serve(const CliArgs& args) {
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
   configure_logging(config->log);
   Server server(*config);
+  server.set_config_source([args] { return load_for(args); });
   server.start();
-  wait_for_shutdown_signal(signals);
+  wait_for_shutdown_signal(signals, server);
   server.stop();
   return kExitOk;
 }
@@ -111,10 +132,14 @@ int token_create(const CliArgs& args) {
 }
 
 int config_check(const CliArgs& args) {
-  Result<Config> config = load_config(args.positional[0], args.overrides);
+  Result<Config> config =
+      load_config(args.positional[0], args.overrides, config_environment(environ));
   if (!config) {
     std::cerr << config.error() << "\n";
     return kExitFailure;
+  }
+  for (const auto& [key, secret] : configured_secrets(*config)) {
+    std::cout << key << " = " << secret->redacted() << "\n";
   }
   std::cout << args.positional[0] << ": ok\n";
   return kExitOk;
@@ -145,11 +170,12 @@ int db_check(const CliArgs& args) {
     return kExitFailure;
   }
   for (const std::string& problem : check.problems) std::cout << "integrity: " << problem << "\n";
-  std::cout << "schema version " << check.schema_version << " (this binary: "
-            << check.supported_version << ")";
+  std::cout << "schema version " << check.schema_version
+            << " (this binary: " << check.supported_version << ")";
   if (check.schema_version < check.supported_version) std::cout << ", upgraded at next start";
   if (check.schema_version > check.supported_version) std::cout << ", newer than this binary";
-  std::cout << "\n" << config->storage.path << ": "
+  std::cout << "\n"
+            << config->storage.path << ": "
             << (check.problems.empty() ? "integrity ok" : "integrity FAILED") << "\n";
   // An older schema is fine (serve migrates it); a newer one or damage is not.
   return check.problems.empty() && check.schema_version <= check.supported_version ? kExitOk

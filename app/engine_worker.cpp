@@ -2,7 +2,6 @@
 
 #include "log/module_logger.hpp"
 
-
 namespace bw {
 
 EngineWorker::EngineWorker(EngineQueue& queue, Notifier& notifier, PriceRepository& prices,
@@ -23,8 +22,8 @@ void EngineWorker::load(const std::vector<Alert>& armed,
     if (Status s = engine_.add(alert); !s)
       module_logger("engine")->warn("engine: skipped alert {}: {}", alert.id, s.error());
   }
-  module_logger("engine")->info("engine: loaded {} armed alerts and {} last prices", engine_.alert_count(),
-               last_prices.size());
+  module_logger("engine")->info("engine: loaded {} armed alerts and {} last prices",
+                                engine_.alert_count(), last_prices.size());
 }
 
 void EngineWorker::set_metrics(EngineWorkerMetrics metrics) {
@@ -107,7 +106,8 @@ void EngineWorker::flush_prices() {
     dirty_prices_.clear();
   } catch (const std::exception& error) {
     // Kept dirty: the next flush retries.
-    module_logger("engine")->error("engine: saving {} last prices failed: {}", batch.size(), error.what());
+    module_logger("engine")->error("engine: saving {} last prices failed: {}", batch.size(),
+                                   error.what());
   }
 }
 

@@ -7,22 +7,25 @@ namespace bw {
 
 Observability::Observability(MetricsRegistry& registry, ObservedParts parts)
     : parts_(std::move(parts)) {
-  registry.gauge("bellwether_build_info", "Always 1; the version is a label.",
-                 {{"version", parts_.version}})
+  registry
+      .gauge("bellwether_build_info", "Always 1; the version is a label.",
+             {{"version", parts_.version}})
       .set(1);
   register_ingest(registry);
-  engine_.evaluation_seconds =
-      &registry.histogram("bellwether_engine_evaluation_seconds",
-                          "Time the engine spends evaluating one quote against its alerts.",
-                          latency_buckets_seconds());
+  engine_.evaluation_seconds = &registry.histogram(
+      "bellwether_engine_evaluation_seconds",
+      "Time the engine spends evaluating one quote against its alerts.", latency_buckets_seconds());
   engine_.fires = &registry.counter("bellwether_alert_fires_total", "Alert fires.");
   EngineWorker& engine = parts_.engine;
   registry.collect("bellwether_engine_running", "1 while the engine thread runs.",
-                   MetricType::gauge, [&engine] { return Samples{{{}, engine.running() ? 1.0 : 0.0}}; });
+                   MetricType::gauge, [&engine] {
+                     return Samples{{{}, engine.running() ? 1.0 : 0.0}};
+                   });
   register_store(registry);
   SseServer& sse = parts_.sse;
-  registry.collect("bellwether_sse_clients", "Open event streams.", MetricType::gauge,
-                   [&sse] { return Samples{{{}, static_cast<double>(sse.client_count())}}; });
+  registry.collect("bellwether_sse_clients", "Open event streams.", MetricType::gauge, [&sse] {
+    return Samples{{{}, static_cast<double>(sse.client_count())}};
+  });
 }
 
 void Observability::register_ingest(MetricsRegistry& registry) {
@@ -38,9 +41,10 @@ void Observability::register_ingest(MetricsRegistry& registry) {
       return samples;
     };
   };
-  registry.collect("bellwether_quotes_received_total",
-                   "Validated quotes a source handed to the hub.", MetricType::counter,
-                   per_source([](const SourceCounters& c) { return c.accepted + c.rejected_full; }));
+  registry.collect(
+      "bellwether_quotes_received_total", "Validated quotes a source handed to the hub.",
+      MetricType::counter,
+      per_source([](const SourceCounters& c) { return c.accepted + c.rejected_full; }));
   registry.collect("bellwether_quotes_merged_total",
                    "Quotes merged into a pending quote of the same symbol (conflation).",
                    MetricType::counter,
@@ -55,14 +59,16 @@ void Observability::register_ingest(MetricsRegistry& registry) {
                      }
                      return samples;
                    });
-  registry.collect(
-      "bellwether_source_last_quote_timestamp_seconds",
-      "Timestamp of the last quote accepted from a source (0: none yet).", MetricType::gauge,
-      per_source([](const SourceCounters& c) { return static_cast<double>(c.last_quote_ms) / 1000; }));
+  registry.collect("bellwether_source_last_quote_timestamp_seconds",
+                   "Timestamp of the last quote accepted from a source (0: none yet).",
+                   MetricType::gauge, per_source([](const SourceCounters& c) {
+                     return static_cast<double>(c.last_quote_ms) / 1000;
+                   }));
   EngineQueue& queue = parts_.queue;
   registry.collect("bellwether_engine_queue_depth", "Entries waiting in the engine queue.",
-                   MetricType::gauge,
-                   [&queue] { return Samples{{{}, static_cast<double>(queue.counters().depth)}}; });
+                   MetricType::gauge, [&queue] {
+                     return Samples{{{}, static_cast<double>(queue.counters().depth)}};
+                   });
   registry.gauge("bellwether_engine_queue_capacity", "Capacity of the engine queue.")
       .set(static_cast<double>(parts_.queue_capacity));
 }
@@ -71,9 +77,8 @@ void Observability::register_store(MetricsRegistry& registry) {
   notifier_.commit_seconds = &registry.histogram(
       "bellwether_store_commit_seconds",
       "Duration of one group commit of notifications to the store.", latency_buckets_seconds());
-  notifier_.batch_size =
-      &registry.histogram("bellwether_store_commit_batch_size",
-                          "Notifications per group commit.", size_buckets(65536));
+  notifier_.batch_size = &registry.histogram(
+      "bellwether_store_commit_batch_size", "Notifications per group commit.", size_buckets(65536));
   notifier_.committed = &registry.counter("bellwether_notifications_committed_total",
                                           "Notifications committed to the store.");
   Database& db = parts_.db;
@@ -96,9 +101,15 @@ void Observability::register_store(MetricsRegistry& registry) {
   });
 }
 
+void Observability::set_sources(std::vector<std::string> names) {
+  std::lock_guard lock(sources_mutex_);
+  parts_.sources = std::move(names);
+}
+
 Readiness Observability::readiness() const {
   if (!database_answers(parts_.db)) return {false, "store: the database does not answer"};
   if (!parts_.engine.running()) return {false, "engine: not running"};
+  std::lock_guard lock(sources_mutex_);
   if (parts_.sources.empty()) return {true, ""};
   const TimestampMs now = parts_.clock.now_ms();
   for (const std::string& name : parts_.sources) {

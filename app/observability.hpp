@@ -12,6 +12,7 @@
 #pragma once
 
 #include <chrono>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -48,12 +49,15 @@ class Observability {
   EngineWorkerMetrics engine_metrics() const { return engine_; }
   NotifierMetrics notifier_metrics() const { return notifier_; }
   Readiness readiness() const;
+  // After a reload changed the sources.
+  void set_sources(std::vector<std::string> names);
 
  private:
   void register_ingest(MetricsRegistry& registry);
   void register_store(MetricsRegistry& registry);
 
-  ObservedParts parts_;
+  ObservedParts parts_;  // sources guarded by sources_mutex_
+  mutable std::mutex sources_mutex_;
   EngineWorkerMetrics engine_;
   NotifierMetrics notifier_;
 };

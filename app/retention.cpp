@@ -58,8 +58,8 @@ void NotificationPruner::run() {
     lock.unlock();
     try {
       if (std::size_t n = prune_now(); n > 0) {
-        module_logger("store")->info("store: retention deleted {} notifications older than {} h",
-                                     n, retention_.count() / 3'600'000.0);
+        module_logger("store")->info("store: retention deleted {} notifications older than {} h", n,
+                                     retention_.count() / 3'600'000.0);
       }
     } catch (const std::exception& error) {
       // Retried at the next interval; the store may be busy or failing.

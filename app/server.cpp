@@ -4,13 +4,15 @@
 
 #include "app/engine_worker.hpp"
 #include "app/first_run.hpp"
+#include "app/logging.hpp"
 #include "app/observability.hpp"
 #include "app/retention.hpp"
 #include "app/system_clock.hpp"
+#include "config/config_diff.hpp"
 #include "ingest/ingest_hub.hpp"
-#include "log/module_logger.hpp"
 #include "ingest/last_quotes.hpp"
 #include "ingest/simulated_feed.hpp"
+#include "log/module_logger.hpp"
 #include "notify/notifier.hpp"
 #include "store/accounts.hpp"
 #include "store/alert_repository.hpp"
@@ -43,6 +45,22 @@ std::string data_directory(const std::string& db_path) {
   return parent.empty() ? "." : parent.string();
 }
 
+std::unique_ptr<SimulatedFeed> make_feed(const SourceConfig& source, QuoteSink& sink,
+                                         const Clock& clock) {
+  SimulatedFeedOptions options{source.name, source.seed, source.interval, source.time_scale,
+                               source.symbols};
+  return std::make_unique<SimulatedFeed>(options, sink, clock);
+}
+
+
+constexpr const char* kShuttingDown = "the server is shutting down";
+
+std::string joined(const std::vector<std::string>& keys) {
+  std::string out;
+  for (const std::string& key : keys) out += (out.empty() ? "" : ", ") + key;
+  return out.empty() ? "none" : out;
+}
+
 }  // namespace
 
 struct Server::Parts {
@@ -62,7 +80,7 @@ struct Server::Parts {
   std::unique_ptr<IngestHub> hub;
   std::unique_ptr<ApiContext> api_context;
   std::unique_ptr<ApiServer> api;
-  std::vector<std::unique_ptr<SimulatedFeed>> feeds;
+  std::vector<std::unique_ptr<SimulatedFeed>> feeds;  // one per config_.sources, same order
   std::unique_ptr<Observability> observability;
   std::unique_ptr<OpsContext> ops;
   std::unique_ptr<NotificationPruner> pruner;
@@ -121,7 +139,8 @@ void Server::start() {
         return events;
       });
   const std::uint16_t stream_port = p.sse->start();
-  module_logger("stream")->info("stream: listening on http://{}:{}/api/v1/events", sse_options.host, stream_port);
+  module_logger("stream")->info("stream: listening on http://{}:{}/api/v1/events", sse_options.host,
+                                stream_port);
 
   p.sse_sink = std::make_unique<SseNotificationSink>(*p.sse);
   p.notifier = std::make_unique<Notifier>(*p.notifications, p.clock,
@@ -151,12 +170,7 @@ void Server::start() {
   const std::uint16_t web_port = p.api->start();
   module_logger("web")->info("web: dashboard and API on http://{}:{}/", api_options.host, web_port);
 
-  for (const SourceConfig& source : config_.sources) {
-    SimulatedFeedOptions options{source.name, source.seed, source.interval, source.time_scale,
-                                 source.symbols};
-    p.feeds.push_back(std::make_unique<SimulatedFeed>(options, *p.hub, p.clock));
-    p.feeds.back()->start();
-  }
+  start_sources(p);
   module_logger("app")->info("bellwether {} ready", PROJECT_VERSION);
 }
 
@@ -170,6 +184,8 @@ void Server::observe(Parts& p) {
                          .notifier = *p.notifier,
                          .sse = *p.sse,
                          .clock = p.clock,
+                         .sources = {},
+                         .source_stale_after = std::chrono::milliseconds(10000),
                          .version = PROJECT_VERSION};
   std::chrono::milliseconds slowest{0};
   for (const SourceConfig& source : config_.sources) {
@@ -182,10 +198,128 @@ void Server::observe(Parts& p) {
   p.notifier->set_metrics(p.observability->notifier_metrics());
   Observability& observability = *p.observability;
   p.ops = std::make_unique<OpsContext>(
-      OpsContext{p.metrics, [&observability] { return observability.readiness(); }});
+      OpsContext{p.metrics, [&observability] { return observability.readiness(); },
+                 config_.web.metrics_token.value, [this] { return reload_outcome(); }});
+  if (config_.web.metrics_token.configured()) {
+    module_logger("web")->info("web: /metrics needs a bearer token {}",
+                               config_.web.metrics_token.redacted());
+  }
+}
+
+// Server::reload() in the shape the admin route answers with.
+ReloadOutcome Server::reload_outcome() {
+  Result<ReloadReport> report = reload();
+  ReloadOutcome outcome;
+  outcome.ok = report.ok();
+  if (!report) {
+    outcome.error = report.error();
+    outcome.unavailable = report.error() == kShuttingDown;
+    return outcome;
+  }
+  outcome.applied = report->applied;
+  outcome.restart_required = report->restart_required;
+  return outcome;
+}
+
+void Server::start_sources(Parts& p) {
+  for (const SourceConfig& source : config_.sources) {
+    p.feeds.push_back(make_feed(source, *p.hub, p.clock));
+    p.feeds.back()->start();
+  }
+}
+
+void Server::set_config_source(std::function<Result<Config>()> source) {
+  config_source_ = std::move(source);
+}
+
+Result<ReloadReport> Server::reload() {
+  std::lock_guard lock(reload_mutex_);
+  if (stopping_ || !parts_) return Error{kShuttingDown};
+  if (!config_source_) return Error{"reload is not configured"};
+  Result<Config> next = config_source_();
+  Result<ReloadReport> report = next ? apply(*next) : Result<ReloadReport>(Error{next.error()});
+  if (!report) {
+    module_logger("app")->error("config: reload refused, the running configuration stays:\n{}",
+                                report.error());
+    return report;
+  }
+  module_logger("app")->info("config: reloaded; applied: {}; needs a restart: {}",
+                             joined(report->applied), joined(report->restart_required));
+  return report;
+}
+
+// Builds everything that can fail first (a new feed throws on an unknown
+// symbol), then swaps: a failure leaves the running configuration untouched.
+Result<ReloadReport> Server::apply(const Config& next) {
+  Parts& p = *parts_;
+  const std::vector<std::string> changed = changed_keys(config_, next);
+  // Per new source: the running feed it keeps (same settings), or a new one.
+  constexpr std::size_t kNone = static_cast<std::size_t>(-1);
+  std::vector<std::size_t> kept(next.sources.size(), kNone);
+  std::vector<std::unique_ptr<SimulatedFeed>> fresh(next.sources.size());
+  if (std::find(changed.begin(), changed.end(), "sources") != changed.end()) {
+    for (std::size_t i = 0; i < next.sources.size(); ++i) {
+      for (std::size_t j = 0; j < config_.sources.size(); ++j) {
+        if (same_source(config_.sources[j], next.sources[i])) kept[i] = j;
+      }
+      if (kept[i] != kNone) continue;
+      try {
+        fresh[i] = make_feed(next.sources[i], *p.hub, p.clock);
+      } catch (const std::exception& error) {
+        return Error{"sources[" + std::to_string(i) + "]: " + error.what()};
+      }
+    }
+  }
+  ReloadReport report;
+  for (const std::string& key : changed) {
+    if (key == "log.level" || key == "log.modules") {
+      config_.log.level = next.log.level;
+      config_.log.modules = next.log.modules;
+      apply_log_levels(config_.log);
+    } else if (key == "engine.full_queue_timeout") {
+      config_.engine.full_queue_timeout = next.engine.full_queue_timeout;
+      p.hub->set_full_queue_timeout(next.engine.full_queue_timeout);
+    } else if (key == "sources") {
+      swap_sources(p, next.sources, kept, fresh);
+    } else {
+      report.restart_required.push_back(key);
+      continue;
+    }
+    report.applied.push_back(key);
+  }
+  return report;
+}
+
+// Stops the feeds that were removed or changed, starts the new ones; kept
+// feeds run on undisturbed.
+void Server::swap_sources(Parts& p, const std::vector<SourceConfig>& sources,
+                          const std::vector<std::size_t>& kept,
+                          std::vector<std::unique_ptr<SimulatedFeed>>& fresh) {
+  std::vector<std::unique_ptr<SimulatedFeed>> feeds(sources.size());
+  for (std::size_t i = 0; i < sources.size(); ++i) {
+    if (fresh[i]) continue;
+    feeds[i] = std::move(p.feeds[kept[i]]);
+  }
+  for (auto& old : p.feeds) {
+    if (old) old->stop();
+  }
+  for (std::size_t i = 0; i < sources.size(); ++i) {
+    if (!fresh[i]) continue;
+    feeds[i] = std::move(fresh[i]);
+    feeds[i]->start();
+  }
+  p.feeds = std::move(feeds);
+  config_.sources = sources;
+  std::vector<std::string> names;
+  for (const SourceConfig& source : sources) names.push_back(source.name);
+  p.observability->set_sources(std::move(names));
 }
 
 void Server::stop() {
+  {
+    std::lock_guard lock(reload_mutex_);
+    stopping_ = true;
+  }
   if (!parts_) return;
   Parts& p = *parts_;
   module_logger("app")->info("shutting down: stopping sources");

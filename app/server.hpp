@@ -10,11 +10,23 @@
 // start/stop from the main thread only.
 #pragma once
 
+#include <functional>
 #include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
 
 #include "config/config.hpp"
 
 namespace bw {
+
+class SimulatedFeed;
+struct ReloadOutcome;
+
+struct ReloadReport {
+  std::vector<std::string> applied;           // keys now in effect
+  std::vector<std::string> restart_required;  // keys that differ but need a restart
+};
 
 class Server {
  public:
@@ -23,13 +35,33 @@ class Server {
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
+  // Where reload() reads the configuration from (the same file, environment
+  // and --set options as at start). Before start().
+  void set_config_source(std::function<Result<Config>()> source);
   void start();
   void stop();
+  // Hot reload (SIGHUP, POST /api/v1/admin/reload): loads the configuration
+  // again and applies log levels, engine.full_queue_timeout and sources
+  // (simulated feeds stopped, started or restarted); other changed keys are
+  // reported as needing a restart. An invalid configuration is refused whole:
+  // nothing changes and the error lists every problem. SSE clients and REST
+  // connections are not touched. Safe from any thread.
+  Result<ReloadReport> reload();
 
  private:
   struct Parts;
   void observe(Parts& parts);
-  Config config_;
+  void start_sources(Parts& parts);
+  ReloadOutcome reload_outcome();
+  Result<ReloadReport> apply(const Config& next);
+  void swap_sources(Parts& parts, const std::vector<SourceConfig>& sources,
+                    const std::vector<std::size_t>& kept,
+                    std::vector<std::unique_ptr<SimulatedFeed>>& fresh);
+
+  std::function<Result<Config>()> config_source_;  // constant after start
+  std::mutex reload_mutex_;
+  Config config_;          // the running configuration; guarded by reload_mutex_
+  bool stopping_ = false;  // guarded by reload_mutex_
   std::unique_ptr<Parts> parts_;
 };
 

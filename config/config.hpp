@@ -9,10 +9,10 @@
 
 #include <array>
 #include <chrono>
-#include <map>
-#include <string_view>
 #include <cstdint>
+#include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "rules/result.hpp"
@@ -24,11 +24,22 @@ struct ListenAddress {
   std::uint16_t port = 0;
 };
 
+// A secret, read from an environment variable (`<key>_env`) or a file
+// (`<key>_file`) named in the config; never written inline. Print only
+// redacted().
+struct Secret {
+  std::string value;
+  std::string origin;  // "env NAME" or "file PATH"; empty: not configured
+  bool configured() const { return !origin.empty(); }
+  std::string redacted() const { return configured() ? "<redacted, from " + origin + ">" : ""; }
+};
+
 struct WebConfig {
   ListenAddress listen{"127.0.0.1", 8080};
   int threads = 8;
   std::size_t max_body_bytes = 1 << 20;
-  std::string ui_dir;  // empty: serve the dashboard embedded in the binary
+  std::string ui_dir;    // empty: serve the dashboard embedded in the binary
+  Secret metrics_token;  // configured: GET /metrics needs "Authorization: Bearer <token>"
 };
 
 struct StreamConfig {
@@ -55,17 +66,17 @@ struct EngineConfig {
 
 struct LogConfig {
   std::string level = "info";
-  std::string format = "plain";  // "plain" or "json" (one JSON object per line)
-  bool console = true;           // also log to stderr
-  std::string file;              // empty: no log file
-  std::size_t max_size = 64 << 20;  // rotate the file at this size
-  int max_files = 5;                // rotated files kept besides the current one
+  std::string format = "plain";                // "plain" or "json" (one JSON object per line)
+  bool console = true;                         // also log to stderr
+  std::string file;                            // empty: no log file
+  std::size_t max_size = 64 << 20;             // rotate the file at this size
+  int max_files = 5;                           // rotated files kept besides the current one
   std::map<std::string, std::string> modules;  // module → level, overriding `level`
 };
 
 // The module loggers [log.modules] may name.
-inline constexpr std::array<std::string_view, 7> kLogModules{"app",    "engine", "ingest", "notify",
-                                                           "store", "stream", "web"};
+inline constexpr std::array<std::string_view, 7> kLogModules{"app",   "engine", "ingest", "notify",
+                                                             "store", "stream", "web"};
 
 struct SourceConfig {
   std::string name;
@@ -86,9 +97,21 @@ struct Config {
   std::vector<SourceConfig> sources;
 };
 
-// Parses and validates `path`, applying `overrides` ("section.key=value", the
-// value read as a TOML value, or as a string when it is not one). The error
-// lists every problem, one per line: "file:line:col: key: reason".
-Result<Config> load_config(const std::string& path, const std::vector<std::string>& overrides);
+// Parses and validates `path`, applying first the environment overrides,
+// then `overrides` ("section.key=value", the value read as a TOML value, or as
+// a string when it is not one). `environment` holds "NAME=value" entries;
+// BELLWETHER_SECTION__KEY=value means section.key=value ("__" separates
+// table names, names are lower-cased; variables without "__" are ignored).
+// The error lists every problem, one per line: "file:line:col: key: reason",
+// "--set key: reason" or "env BELLWETHER_SECTION__KEY: section.key: reason".
+Result<Config> load_config(const std::string& path, const std::vector<std::string>& overrides,
+                           const std::vector<std::string>& environment = {});
+
+// Every configured secret with its key path ("web.metrics_token"), for
+// redacted reports.
+std::vector<std::pair<std::string, const Secret*>> configured_secrets(const Config& config);
+
+// The entries of a process environment (`environ`) that are config overrides.
+std::vector<std::string> config_environment(char** environ_entries);
 
 }  // namespace bw

@@ -5,7 +5,12 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <cctype>
+#include <cstdlib>
+#include <fstream>
 #include <limits>
+#include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -20,12 +25,18 @@ class Problems {
  public:
   explicit Problems(std::string file) : file_(std::move(file)) {}
 
-  // Keys set with --set: their problems are reported against the option.
-  void mark_overridden(std::string key) { overridden_.insert(std::move(key)); }
+  // Keys set with --set (origin "") or an environment variable (origin: its
+  // name): their problems are reported against the override, not the file.
+  void mark_overridden(std::string key, std::string origin) {
+    overridden_[std::move(key)] = std::move(origin);
+  }
 
   void add(const toml::source_region& where, const std::string& key, const std::string& reason) {
     std::ostringstream line;
-    if (where.begin.line == 0 || is_overridden(key)) {
+    const std::string* origin = override_origin(key);
+    if (origin && !origin->empty()) {
+      line << "env " << *origin << ": " << key << ": " << reason;
+    } else if (where.begin.line == 0 || origin) {
       line << "--set " << key << ": " << reason;  // a value from the command line
     } else {
       line << file_ << ':' << where.begin.line << ':' << where.begin.column << ": " << key << ": "
@@ -34,15 +45,15 @@ class Problems {
     lines_.push_back(line.str());
   }
   bool empty() const { return lines_.empty(); }
-  // The key itself, or a table around it, was set with --set.
-  bool is_overridden(const std::string& key) const {
-    for (const std::string& set : overridden_) {
+  // The origin of the override that set the key itself or a table around it.
+  const std::string* override_origin(const std::string& key) const {
+    for (const auto& [set, origin] : overridden_) {
       if (key == set || (key.size() > set.size() && key.compare(0, set.size(), set) == 0 &&
                          (key[set.size()] == '.' || key[set.size()] == '['))) {
-        return true;
+        return &origin;
       }
     }
-    return false;
+    return nullptr;
   }
   std::string joined() const {
     std::string out;
@@ -53,7 +64,7 @@ class Problems {
  private:
   std::string file_;
   std::vector<std::string> lines_;
-  std::set<std::string> overridden_;
+  std::map<std::string, std::string> overridden_;  // key path → origin
 };
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {
@@ -69,6 +80,20 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
     }
   }
   return row[b.size()];
+}
+
+// The first line of a small file (a trailing newline is not part of a secret).
+Result<std::string> read_secret_file(const std::string& path) {
+  constexpr std::size_t kMaxSecretBytes = 64 * 1024;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Error{"cannot read \"" + path + "\""};
+  std::string value(kMaxSecretBytes + 1, '\0');
+  in.read(value.data(), static_cast<std::streamsize>(value.size()));
+  value.resize(static_cast<std::size_t>(in.gcount()));
+  if (value.size() > kMaxSecretBytes) return Error{"\"" + path + "\" is larger than 64 KiB"};
+  while (!value.empty() && (value.back() == '\n' || value.back() == '\r')) value.pop_back();
+  if (value.empty()) return Error{"\"" + path + "\" is empty"};
+  return value;
 }
 
 // Reads the keys of one table; what it was not asked about is unknown.
@@ -112,6 +137,40 @@ class TableReader {
       out = *value;
     } else {
       fail(*node, key, "expected true or false");
+    }
+  }
+
+  // A secret from `<key>_env` (a variable's name) or `<key>_file` (a path);
+  // the key itself is refused so secrets never sit in the file.
+  void secret(std::string_view key, Secret& out) {
+    const std::string name(key);
+    if (const toml::node* inline_value = get(key)) {
+      return fail(*inline_value, key,
+                  "secrets are not accepted inline: use " + name +
+                      "_env (an environment "
+                      "variable's name) or " +
+                      name + "_file (a file's path)");
+    }
+    std::string variable, file;
+    string(name + "_env", variable);
+    string(name + "_file", file);
+    const toml::node* env_node = table_.get(name + "_env");
+    const toml::node* file_node = table_.get(name + "_file");
+    if (env_node && file_node) {
+      return fail(*file_node, name + "_file",
+                  "set only one of " + name + "_env and " + name + "_file");
+    }
+    if (env_node && env_node->is_string()) {
+      const char* value = variable.empty() ? nullptr : std::getenv(variable.c_str());
+      if (!value || !*value) {
+        return fail(*env_node, name + "_env",
+                    "environment variable \"" + variable + "\" is not set or empty");
+      }
+      out = Secret{value, "env " + variable};
+    } else if (file_node && file_node->is_string()) {
+      Result<std::string> value = read_secret_file(file);
+      if (!value) return fail(*file_node, name + "_file", value.error());
+      out = Secret{*value, "file " + file};
     }
   }
 
@@ -259,6 +318,7 @@ void read_web(const toml::table& table, WebConfig& web, Problems& problems) {
   r.integer("threads", web.threads, 1, 1024);
   r.size("max_body_bytes", web.max_body_bytes, 1024);
   r.string("ui_dir", web.ui_dir);
+  r.secret("metrics_token", web.metrics_token);
   r.reject_unknown();
 }
 
@@ -296,8 +356,8 @@ void read_engine(const toml::table& table, EngineConfig& engine, Problems& probl
   r.reject_unknown();
 }
 
-constexpr std::initializer_list<std::string_view> kLogLevels{"trace", "debug", "info",
-                                                             "warn",  "error", "off"};
+const std::initializer_list<std::string_view> kLogLevels{"trace", "debug", "info",
+                                                         "warn",  "error", "off"};
 
 void read_log_modules(const toml::table& table, LogConfig& log, Problems& problems) {
   TableReader r(table, "log.modules", problems);
@@ -359,14 +419,16 @@ void read_sources(const toml::node& node, std::vector<SourceConfig>& sources, Pr
 }
 
 // Applies "a.b=value" to the parsed document; errors go to `problems`.
-void apply_override(toml::table& root, const std::string& assignment, Problems& problems) {
+// `origin`: "" for --set, else the environment variable's name.
+void apply_override(toml::table& root, const std::string& assignment, Problems& problems,
+                    const std::string& origin = "") {
   auto eq = assignment.find('=');
   if (eq == std::string::npos || eq == 0) {
     return problems.add({}, assignment, "expected section.key=value");
   }
   std::string path = assignment.substr(0, eq);
   std::string value = assignment.substr(eq + 1);
-  problems.mark_overridden(path);
+  problems.mark_overridden(path, origin);
   toml::table* table = &root;
   std::string_view rest = path;
   while (true) {
@@ -390,9 +452,50 @@ void apply_override(toml::table& root, const std::string& assignment, Problems& 
   }
 }
 
+constexpr std::string_view kEnvPrefix = "BELLWETHER_";
+
+// "BELLWETHER_WEB__MAX_BODY_BYTES=2MiB" → {"BELLWETHER_WEB__MAX_BODY_BYTES",
+// "web.max_body_bytes=2MiB"}; nullopt for variables that are not overrides.
+std::optional<std::pair<std::string, std::string>> env_assignment(std::string_view entry) {
+  if (entry.substr(0, kEnvPrefix.size()) != kEnvPrefix) return std::nullopt;
+  const auto eq = entry.find('=');
+  if (eq == std::string_view::npos) return std::nullopt;
+  const std::string name(entry.substr(0, eq));
+  const std::string_view key = entry.substr(kEnvPrefix.size(), eq - kEnvPrefix.size());
+  if (key.find("__") == std::string_view::npos) return std::nullopt;  // e.g. BELLWETHER_BIN
+  std::string path;
+  for (std::size_t i = 0; i < key.size(); ++i) {
+    if (key.compare(i, 2, "__") == 0) {
+      path += '.';
+      ++i;
+    } else {
+      path += static_cast<char>(std::tolower(static_cast<unsigned char>(key[i])));
+    }
+  }
+  return std::pair{name, path + "=" + std::string(entry.substr(eq + 1))};
+}
+
 }  // namespace
 
-Result<Config> load_config(const std::string& path, const std::vector<std::string>& overrides) {
+std::vector<std::pair<std::string, const Secret*>> configured_secrets(const Config& config) {
+  std::vector<std::pair<std::string, const Secret*>> out;
+  if (config.web.metrics_token.configured()) {
+    out.emplace_back("web.metrics_token", &config.web.metrics_token);
+  }
+  return out;
+}
+
+std::vector<std::string> config_environment(char** environ_entries) {
+  std::vector<std::string> out;
+  for (char** entry = environ_entries; entry && *entry; ++entry) {
+    if (env_assignment(*entry)) out.emplace_back(*entry);
+  }
+  std::sort(out.begin(), out.end());  // a stable order for error messages
+  return out;
+}
+
+Result<Config> load_config(const std::string& path, const std::vector<std::string>& overrides,
+                           const std::vector<std::string>& environment) {
   Problems problems(path);
   toml::table root;
   try {
@@ -402,6 +505,11 @@ Result<Config> load_config(const std::string& path, const std::vector<std::strin
     const auto& where = error.source().begin;
     line << path << ':' << where.line << ':' << where.column << ": " << error.description();
     return Error{line.str()};
+  }
+  for (const std::string& entry : environment) {
+    if (auto assignment = env_assignment(entry)) {
+      apply_override(root, assignment->second, problems, assignment->first);
+    }
   }
   for (const std::string& assignment : overrides) apply_override(root, assignment, problems);
 

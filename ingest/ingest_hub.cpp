@@ -3,12 +3,16 @@
 namespace bw {
 
 IngestHub::IngestHub(EngineQueue& queue, std::chrono::milliseconds full_queue_timeout)
-    : queue_(queue), full_queue_timeout_(full_queue_timeout) {}
+    : queue_(queue), full_queue_timeout_ms_(full_queue_timeout.count()) {}
 
 IngestHub::~IngestHub() = default;
 
 void IngestHub::add_observer(Observer observer) {
   observers_.push_back(std::move(observer));
+}
+
+void IngestHub::set_full_queue_timeout(std::chrono::milliseconds timeout) {
+  full_queue_timeout_ms_.store(timeout.count(), std::memory_order_relaxed);
 }
 
 void IngestHub::register_source(const std::string& name) {
@@ -32,7 +36,8 @@ IngestHub::AtomicCounters& IngestHub::counters_for(std::string_view source) {
 }
 
 bool IngestHub::publish(const Quote& quote, std::string_view source) {
-  const PushOutcome outcome = queue_.push(quote, full_queue_timeout_);
+  const PushOutcome outcome = queue_.push(
+      quote, std::chrono::milliseconds(full_queue_timeout_ms_.load(std::memory_order_relaxed)));
   AtomicCounters& counters = counters_for(source);
   if (outcome == PushOutcome::refused) {
     counters.rejected_full.fetch_add(1, std::memory_order_relaxed);

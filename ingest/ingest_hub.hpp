@@ -45,6 +45,8 @@ class IngestHub : public QuoteSink {
 
   void add_observer(Observer observer);
   void register_source(const std::string& name);
+  // Hot reload of engine.full_queue_timeout; safe while publishing.
+  void set_full_queue_timeout(std::chrono::milliseconds timeout);
   bool publish(const Quote& quote, std::string_view source) override;
 
   // Sources that published at least once, or were registered.
@@ -63,7 +65,7 @@ class IngestHub : public QuoteSink {
   AtomicCounters& counters_for(std::string_view source);
 
   EngineQueue& queue_;
-  const std::chrono::milliseconds full_queue_timeout_;
+  std::atomic<std::chrono::milliseconds::rep> full_queue_timeout_ms_;
   std::vector<Observer> observers_;  // constant after the first publish
   CounterMap registered_;            // constant after the first publish
   mutable std::mutex late_mutex_;

@@ -1,6 +1,5 @@
 #include "ingest/simulated_feed.hpp"
 
-
 #include <algorithm>
 #include <stdexcept>
 
@@ -43,8 +42,9 @@ SimulatedFeed::~SimulatedFeed() {
 }
 
 void SimulatedFeed::start() {
-  module_logger("ingest")->info("source {}: simulated feed, {} tickers, seed {}, every {} ms", options_.name,
-               market_.ticker_count(), options_.seed, options_.interval.count());
+  module_logger("ingest")->info("source {}: simulated feed, {} tickers, seed {}, every {} ms",
+                                options_.name, market_.ticker_count(), options_.seed,
+                                options_.interval.count());
   thread_ = std::thread([this] { run(); });
 }
 
@@ -70,7 +70,8 @@ void SimulatedFeed::run() {
       Result<Quote> quote = validate_quote(candidate, now);
       // The generator only makes valid quotes; a failure here is a bug worth seeing.
       if (!quote) {
-        module_logger("ingest")->error("source {}: generated an invalid quote: {}", options_.name, quote.error());
+        module_logger("ingest")->error("source {}: generated an invalid quote: {}", options_.name,
+                                       quote.error());
         continue;
       }
       sink_.publish(*quote, options_.name);

@@ -38,8 +38,8 @@ Histogram::Snapshot Histogram::snapshot() const {
 }
 
 std::vector<double> latency_buckets_seconds() {
-  return {0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005,
-          0.01,    0.025,    0.05,    0.1,    0.25,    0.5,    1,     2.5,    5,     10};
+  return {0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01,
+          0.025,   0.05,     0.1,     0.25,   0.5,     1,      2.5,   5,      10};
 }
 
 std::vector<double> size_buckets(double max) {
@@ -116,8 +116,8 @@ struct MetricsRegistry::Family {
   std::string name;
   std::string help;
   MetricType type;
-  using Owned = std::variant<std::unique_ptr<Counter>, std::unique_ptr<Gauge>,
-                             std::unique_ptr<Histogram>>;
+  using Owned =
+      std::variant<std::unique_ptr<Counter>, std::unique_ptr<Gauge>, std::unique_ptr<Histogram>>;
   std::vector<std::pair<Labels, Owned>> series;
   std::vector<std::function<Samples()>> collectors;
 
@@ -174,8 +174,7 @@ MetricsRegistry::Family& MetricsRegistry::family(const std::string& name, const 
   return *families_.back();
 }
 
-Counter& MetricsRegistry::counter(const std::string& name, const std::string& help,
-                                  Labels labels) {
+Counter& MetricsRegistry::counter(const std::string& name, const std::string& help, Labels labels) {
   std::lock_guard lock(mutex_);
   Family& f = family(name, help, MetricType::counter);
   if (Counter* existing = f.find<Counter>(labels)) return *existing;

@@ -1,6 +1,5 @@
 #include "notify/notifier.hpp"
 
-
 #include <chrono>
 
 #include "log/module_logger.hpp"
@@ -108,11 +107,11 @@ void Notifier::commit_and_deliver(std::vector<Fire>& batch) {
       record_commit(std::chrono::steady_clock::now() - started, stored.size());
       break;
     } catch (const std::exception& error) {
-      module_logger("notify")->error("notify: commit of {} notifications failed (attempt {}): {}", fresh.size(),
-                    attempt + 1, error.what());
+      module_logger("notify")->error("notify: commit of {} notifications failed (attempt {}): {}",
+                                     fresh.size(), attempt + 1, error.what());
       if (stopping_requested() && attempt >= 10) {
-        module_logger("notify")->critical("notify: giving up on {} fires at shutdown; their alerts stay armed",
-                         fresh.size());
+        module_logger("notify")->critical(
+            "notify: giving up on {} fires at shutdown; their alerts stay armed", fresh.size());
         break;
       }
       std::this_thread::sleep_for(

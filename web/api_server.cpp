@@ -73,12 +73,15 @@ class ApiServer::Impl {
   }
 
   void enable_ops(OpsContext& ops) {
-    get("/metrics", [&ops](const httplib::Request&, httplib::Response& res) {
-      write(res, get_metrics(ops));
+    get("/metrics", [&ops](const httplib::Request& req, httplib::Response& res) {
+      write(res, get_metrics(ops, req.get_header_value("Authorization")));
     });
     get("/readyz", [&ops](const httplib::Request&, httplib::Response& res) {
       write(res, get_readiness(ops));
     });
+    post("/api/v1/admin/reload", authed([&ops](const httplib::Request&, const User& u) {
+           return post_reload(u, ops.reload);
+         }));
     http_counters_ = std::make_unique<HttpRequestCounters>(ops.metrics);
     for (const auto& [method, pattern] : route_table_) http_counters_->add_route(method, pattern);
     server_.set_logger([this](const httplib::Request& req, const httplib::Response& res) {
@@ -94,11 +97,11 @@ class ApiServer::Impl {
                                    httplib::Server::Handler handler) {
     const std::size_t index = route_table_.size();
     route_table_.emplace_back(method, pattern);
-    return [index, handler = std::move(handler)](const httplib::Request& req,
-                                                 httplib::Response& res) {
-      t_route_index = index;
-      handler(req, res);
-    };
+    return
+        [index, handler = std::move(handler)](const httplib::Request& req, httplib::Response& res) {
+          t_route_index = index;
+          handler(req, res);
+        };
   }
   void get(const std::string& pattern, httplib::Server::Handler handler) {
     server_.Get(pattern, tracked("GET", pattern, std::move(handler)));
@@ -169,38 +172,33 @@ class ApiServer::Impl {
     get("/api/v1/info", [this](const httplib::Request&, httplib::Response& res) {
       write(res, get_info(context_));
     });
-    get("/api/v1/me",
-                authed([](const httplib::Request&, const User& u) { return get_me(u); }));
+    get("/api/v1/me", authed([](const httplib::Request&, const User& u) { return get_me(u); }));
     post("/api/v1/alerts",
-                 authed([this](const httplib::Request& req,
-                               const User& u) { return create_alert(context_, u, req.body); },
-                        true));
+         authed([this](const httplib::Request& req,
+                       const User& u) { return create_alert(context_, u, req.body); },
+                true));
     get("/api/v1/alerts", authed([this](const httplib::Request&, const User& u) {
-                  return list_alerts(context_, u);
-                }));
-    get(R"(/api/v1/alerts/([^/]+))",
-                authed([this](const httplib::Request& req, const User& u) {
-                  return get_alert(context_, u, req.matches[1].str());
-                }));
-    del(R"(/api/v1/alerts/([^/]+))",
-                   authed([this](const httplib::Request& req, const User& u) {
-                     return delete_alert(context_, u, req.matches[1].str());
-                   }));
+          return list_alerts(context_, u);
+        }));
+    get(R"(/api/v1/alerts/([^/]+))", authed([this](const httplib::Request& req, const User& u) {
+          return get_alert(context_, u, req.matches[1].str());
+        }));
+    del(R"(/api/v1/alerts/([^/]+))", authed([this](const httplib::Request& req, const User& u) {
+          return delete_alert(context_, u, req.matches[1].str());
+        }));
     post("/api/v1/quotes",
-                 authed([this](const httplib::Request& req,
-                               const User& u) { return push_quotes(context_, u, req.body); },
-                        true));
-    get("/api/v1/quotes", authed([this](const httplib::Request&, const User&) {
-                  return list_quotes(context_);
-                }));
-    get(R"(/api/v1/quotes/([^/]+))",
-                authed([this](const httplib::Request& req, const User&) {
-                  return get_quote(context_, req.matches[1].str());
-                }));
+         authed([this](const httplib::Request& req,
+                       const User& u) { return push_quotes(context_, u, req.body); },
+                true));
+    get("/api/v1/quotes",
+        authed([this](const httplib::Request&, const User&) { return list_quotes(context_); }));
+    get(R"(/api/v1/quotes/([^/]+))", authed([this](const httplib::Request& req, const User&) {
+          return get_quote(context_, req.matches[1].str());
+        }));
     get("/api/v1/notifications", authed([this](const httplib::Request& req, const User& u) {
-                  const std::string limit = req.get_param_value("limit");
-                  return list_notifications(context_, u, req.has_param("limit") ? &limit : nullptr);
-                }));
+          const std::string limit = req.get_param_value("limit");
+          return list_notifications(context_, u, req.has_param("limit") ? &limit : nullptr);
+        }));
     ui_routes();
   }
 

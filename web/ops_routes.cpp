@@ -5,11 +5,29 @@
 namespace bw {
 
 namespace {
+
 constexpr const char* kHttpRequestsName = "bellwether_http_requests_total";
 constexpr const char* kHttpRequestsHelp = "HTTP requests answered, by route, method and status.";
 }  // namespace
 
-ApiResponse get_metrics(const OpsContext& ops) {
+// Compares without an early exit, so the time taken does not reveal how much
+// of a guessed token was right.
+static bool same_secret(std::string_view a, std::string_view b) {
+  unsigned char difference = a.size() == b.size() ? 0 : 1;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    difference |= static_cast<unsigned char>(a[i] ^ (i < b.size() ? b[i] : 0));
+  }
+  return difference == 0;
+}
+
+ApiResponse get_metrics(const OpsContext& ops, std::string_view authorization) {
+  if (!ops.metrics_token.empty()) {
+    constexpr std::string_view kBearer = "Bearer ";
+    if (authorization.substr(0, kBearer.size()) != kBearer ||
+        !same_secret(authorization.substr(kBearer.size()), ops.metrics_token)) {
+      return problem(401, "Authorization: /metrics needs the configured metrics bearer token");
+    }
+  }
   return ApiResponse{200, kPrometheusContentType, ops.metrics.render(), {}};
 }
 
@@ -41,11 +59,10 @@ HttpRequestCounters::HttpRequestCounters(MetricsRegistry& registry) : registry_(
 std::size_t HttpRequestCounters::add_route(const std::string& method, const std::string& route) {
   Route entry{method, route_label(route), {}};
   for (std::size_t i = 0; i < kCommonStatuses.size(); ++i) {
-    entry.by_status[i] =
-        &registry_.counter(kHttpRequestsName, kHttpRequestsHelp,
-                           {{"route", entry.label},
-                            {"method", method},
-                            {"status", std::to_string(kCommonStatuses[i])}});
+    entry.by_status[i] = &registry_.counter(kHttpRequestsName, kHttpRequestsHelp,
+                                            {{"route", entry.label},
+                                             {"method", method},
+                                             {"status", std::to_string(kCommonStatuses[i])}});
   }
   routes_.push_back(std::move(entry));
   return routes_.size() - 1;
@@ -58,8 +75,9 @@ void HttpRequestCounters::count(std::size_t route_index, const std::string& meth
       if (kCommonStatuses[i] == status) return route.by_status[i]->inc();
     }
     registry_
-        .counter(kHttpRequestsName, kHttpRequestsHelp,
-                 {{"route", route.label}, {"method", route.method}, {"status", std::to_string(status)}})
+        .counter(
+            kHttpRequestsName, kHttpRequestsHelp,
+            {{"route", route.label}, {"method", route.method}, {"status", std::to_string(status)}})
         .inc();
     return;
   }

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "metrics/metrics.hpp"
+#include "web/admin_routes.hpp"
 #include "web/problem.hpp"
 
 namespace bw {
@@ -26,9 +27,12 @@ struct Readiness {
 struct OpsContext {
   MetricsRegistry& metrics;
   std::function<Readiness()> readiness;
+  std::string metrics_token;  // non-empty: /metrics needs "Authorization: Bearer <it>"
+  ReloadFunction reload;      // POST /api/v1/admin/reload
 };
 
-ApiResponse get_metrics(const OpsContext& ops);
+// `authorization`: the request's Authorization header ("" when absent).
+ApiResponse get_metrics(const OpsContext& ops, std::string_view authorization);
 ApiResponse get_readiness(const OpsContext& ops);
 
 // bellwether_http_requests_total{route,method,status}: counters for the

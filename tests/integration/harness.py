@@ -144,17 +144,21 @@ class BellwetherServer:
         self.web_port = free_port()
         self.stream_port = free_port()
         self.config = os.path.join(data_dir, "bellwether.toml")
+        self.write_config(sources, extra_config)
+        self.process = None
+        self.first_output = ""
+
+    def write_config(self, sources="sources = []\n", extra_config=""):
+        """(Re)writes the config file: these ports and data directory, plus the given TOML."""
         with open(self.config, "w") as f:
             f.write(
                 sources +
                 f"[web]\nlisten = \"127.0.0.1:{self.web_port}\"\nmax_body_bytes = \"64KiB\"\n"
                 f"[stream]\nlisten = \"127.0.0.1:{self.stream_port}\"\nheartbeat = \"300ms\"\n"
                 "quote_interval = \"50ms\"\n"
-                f"[storage]\npath = \"{data_dir}/bellwether.db\"\n"
+                f"[storage]\npath = \"{self.data_dir}/bellwether.db\"\n"
                 "[engine]\nprice_flush_interval = \"20ms\"\n" + extra_config
             )
-        self.process = None
-        self.first_output = ""
 
     # --- process control ---------------------------------------------------
     def cli(self, *args, check=True):

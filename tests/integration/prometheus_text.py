@@ -28,6 +28,13 @@ def _parse_value(text, line_no):
 
 def _parse_labels(text, pos, line_no):
     """Parses '{a="b",c="d"}' starting at text[pos] == '{'; returns (labels, end)."""
+    try:
+        return _parse_label_body(text, pos, line_no)
+    except IndexError:
+        raise ParseError(f"line {line_no}: unterminated labels")
+
+
+def _parse_label_body(text, pos, line_no):
     labels = {}
     pos += 1
     while True:

@@ -30,7 +30,7 @@ class ShutdownTest(unittest.TestCase):
 
             def push_rising_prices():
                 price = 99.5
-                while not stop_pushing.is_set() and price < 200:
+                while not stop_pushing.is_set():
                     price += 1
                     try:
                         status, _ = server.api("POST", "/api/v1/quotes",

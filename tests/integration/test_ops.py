@@ -1,5 +1,6 @@
 """Operations surface of the real binary: /metrics parsed as the Prometheus
 text format and checked against what the test did, and /readyz."""
+import os
 import unittest
 
 import prometheus_text
@@ -75,6 +76,29 @@ class MetricsTest(unittest.TestCase):
                     "# TYPE h histogram\nh_bucket{le=\"1\"} 2\nh_sum 1\nh_count 2\n"]:  # no +Inf
             with self.assertRaises(prometheus_text.ParseError, msg=bad):
                 prometheus_text.parse(bad)
+
+
+class MetricsTokenTest(unittest.TestCase):
+    def test_a_configured_token_guards_metrics_and_is_shown_redacted(self):
+        os.environ["BW_IT_METRICS_TOKEN"] = "it-metrics-secret"
+        self.addCleanup(os.environ.pop, "BW_IT_METRICS_TOKEN", None)
+        server = BellwetherServer()
+        with open(server.config) as f:
+            text = f.read()
+        with open(server.config, "w") as f:
+            f.write(text.replace("[web]\n", '[web]\nmetrics_token_env = "BW_IT_METRICS_TOKEN"\n'))
+        with server:
+            self.assertEqual(server.request("GET", "/metrics")[0], 401)
+            self.assertEqual(server.request("GET", "/metrics", token="wrong")[0], 401)
+            status, _, text = server.request("GET", "/metrics", token="it-metrics-secret")
+            self.assertEqual(status, 200)
+            prometheus_text.parse(text)
+            check = server.cli("config", "check", server.config)
+            self.assertIn("web.metrics_token = <redacted, from env BW_IT_METRICS_TOKEN>", check.stdout)
+            self.assertNotIn("it-metrics-secret", check.stdout + check.stderr)
+            log = server.read_log()
+            self.assertIn("<redacted, from env BW_IT_METRICS_TOKEN>", log)
+            self.assertNotIn("it-metrics-secret", log)
 
 
 class ReadinessTest(unittest.TestCase):

@@ -9,11 +9,12 @@
 using namespace bw;
 using namespace std::chrono_literals;
 
-TEST_CASE("durations are read in ms, s, m and h", "[config]") {
+TEST_CASE("durations are read in ms, s, m, h and d", "[config]") {
   CHECK(*parse_duration("250ms") == 250ms);
   CHECK(*parse_duration("30s") == 30s);
   CHECK(*parse_duration("5m") == 5min);
   CHECK(*parse_duration("1h") == 1h);
+  CHECK(*parse_duration("90d") == 90 * 24h);
   CHECK(*parse_duration("0s") == 0ms);
 }
 
@@ -30,7 +31,7 @@ TEST_CASE("a duration without a unit is an error that names the units", "[config
 }
 
 TEST_CASE("a duration with an unknown unit is an error that names the unit", "[config]") {
-  for (const char* text : {"5x", "5sec", "5 s", "5S", "5d"}) {
+  for (const char* text : {"5x", "5sec", "5 s", "5S", "5D", "5w"}) {
     Result<std::chrono::milliseconds> d = parse_duration(text);
     INFO(text);
     REQUIRE_FALSE(d.ok());

@@ -57,8 +57,9 @@ TEST_CASE("a histogram renders cumulative buckets, +Inf, sum and count", "[metri
 TEST_CASE("collected values are read at render time", "[metrics]") {
   MetricsRegistry registry;
   int depth = 1;
-  registry.collect("bw_depth", "Depth.", MetricType::gauge,
-                   [&] { return Samples{{{{"queue", "engine"}}, static_cast<double>(depth)}}; });
+  registry.collect("bw_depth", "Depth.", MetricType::gauge, [&] {
+    return Samples{{{{"queue", "engine"}}, static_cast<double>(depth)}};
+  });
   depth = 42;
   CHECK(registry.render().find("bw_depth{queue=\"engine\"} 42\n") != std::string::npos);
 }

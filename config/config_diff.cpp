@@ -1,0 +1,71 @@
+#include "config/config_diff.hpp"
+
+#include <tuple>
+
+namespace bw {
+
+bool same_source(const SourceConfig& a, const SourceConfig& b) {
+  return std::tie(a.name, a.type, a.seed, a.interval, a.time_scale, a.symbols) ==
+         std::tie(b.name, b.type, b.seed, b.interval, b.time_scale, b.symbols);
+}
+
+namespace {
+
+bool same(const ListenAddress& a, const ListenAddress& b) {
+  return a.host == b.host && a.port == b.port;
+}
+bool same(const Secret& a, const Secret& b) {
+  return a.value == b.value && a.origin == b.origin;
+}
+bool same(const std::vector<SourceConfig>& a, const std::vector<SourceConfig>& b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (!same_source(a[i], b[i])) return false;
+  }
+  return true;
+}
+template <typename T>
+bool same(const T& a, const T& b) {
+  return a == b;
+}
+
+}  // namespace
+
+std::vector<std::string> changed_keys(const Config& before, const Config& after) {
+  std::vector<std::string> keys;
+  auto check = [&keys](const char* key, const auto& a, const auto& b) {
+    if (!same(a, b)) keys.emplace_back(key);
+  };
+  check("web.listen", before.web.listen, after.web.listen);
+  check("web.threads", before.web.threads, after.web.threads);
+  check("web.max_body_bytes", before.web.max_body_bytes, after.web.max_body_bytes);
+  check("web.ui_dir", before.web.ui_dir, after.web.ui_dir);
+  check("web.metrics_token", before.web.metrics_token, after.web.metrics_token);
+  check("stream.listen", before.stream.listen, after.stream.listen);
+  check("stream.io_threads", before.stream.io_threads, after.stream.io_threads);
+  check("stream.heartbeat", before.stream.heartbeat, after.stream.heartbeat);
+  check("stream.quote_interval", before.stream.quote_interval, after.stream.quote_interval);
+  check("stream.max_client_buffer", before.stream.max_client_buffer_bytes,
+        after.stream.max_client_buffer_bytes);
+  check("stream.max_clients", before.stream.max_clients, after.stream.max_clients);
+  check("storage.path", before.storage.path, after.storage.path);
+  check("storage.notification_retention", before.storage.notification_retention,
+        after.storage.notification_retention);
+  check("storage.prune_interval", before.storage.prune_interval, after.storage.prune_interval);
+  check("engine.queue_capacity", before.engine.queue_capacity, after.engine.queue_capacity);
+  check("engine.full_queue_timeout", before.engine.full_queue_timeout,
+        after.engine.full_queue_timeout);
+  check("engine.price_flush_interval", before.engine.price_flush_interval,
+        after.engine.price_flush_interval);
+  check("log.level", before.log.level, after.log.level);
+  check("log.format", before.log.format, after.log.format);
+  check("log.console", before.log.console, after.log.console);
+  check("log.file", before.log.file, after.log.file);
+  check("log.max_size", before.log.max_size, after.log.max_size);
+  check("log.max_files", before.log.max_files, after.log.max_files);
+  check("log.modules", before.log.modules, after.log.modules);
+  check("sources", before.sources, after.sources);
+  return keys;
+}
+
+}  // namespace bw
