@@ -1,7 +1,10 @@
 """Operations surface of the real binary: /metrics parsed as the Prometheus
 text format and checked against what the test did, and /readyz."""
 import os
+import subprocess
 import unittest
+
+import harness
 
 import prometheus_text
 from harness import BellwetherServer
@@ -99,6 +102,30 @@ class MetricsTokenTest(unittest.TestCase):
             log = server.read_log()
             self.assertIn("<redacted, from env BW_IT_METRICS_TOKEN>", log)
             self.assertNotIn("it-metrics-secret", log)
+
+
+class ExampleConfigsTest(unittest.TestCase):
+    def test_every_example_config_passes_config_check_with_secrets_redacted(self):
+        examples = os.path.join(os.path.dirname(__file__), "../../config/examples")
+        env = dict(os.environ, BELLWETHER_METRICS_TOKEN="example-secret-value")
+        files = sorted(f for f in os.listdir(examples) if f.endswith(".toml"))
+        self.assertIn("production.toml", files)
+        for name in files:
+            result = subprocess.run([harness.BIN, "config", "check", os.path.join(examples, name)],
+                                    capture_output=True, text=True, env=env, timeout=60)
+            self.assertEqual(result.returncode, 0, name + ": " + result.stderr)
+            self.assertNotIn("example-secret-value", result.stdout + result.stderr)
+            if name == "production.toml":
+                self.assertIn("web.metrics_token = <redacted, from env BELLWETHER_METRICS_TOKEN>",
+                              result.stdout)
+
+    def test_an_environment_override_is_applied_and_reported_by_name(self):
+        shipped = os.path.join(os.path.dirname(__file__), "../../config/bellwether.toml")
+        env = dict(os.environ, BELLWETHER_WEB__THREADS="many")
+        result = subprocess.run([harness.BIN, "config", "check", shipped], capture_output=True,
+                                text=True, env=env, timeout=60)
+        self.assertEqual(result.returncode, 1)
+        self.assertIn("env BELLWETHER_WEB__THREADS: web.threads: expected an integer", result.stderr)
 
 
 class ReadinessTest(unittest.TestCase):
