@@ -52,7 +52,6 @@ std::unique_ptr<SimulatedFeed> make_feed(const SourceConfig& source, QuoteSink& 
   return std::make_unique<SimulatedFeed>(options, sink, clock);
 }
 
-
 constexpr const char* kShuttingDown = "the server is shutting down";
 
 std::string joined(const std::vector<std::string>& keys) {
@@ -93,6 +92,8 @@ Server::~Server() {
 }
 
 void Server::start() {
+  // A reload request arriving while the server starts waits until it is up.
+  std::lock_guard lock(reload_mutex_);
   Parts& p = *parts_;
   init_crypto();
   const std::string data_dir = data_directory(config_.storage.path);

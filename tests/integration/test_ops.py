@@ -1,5 +1,6 @@
 """Operations surface of the real binary: /metrics parsed as the Prometheus
 text format and checked against what the test did, and /readyz."""
+import json
 import os
 import subprocess
 import unittest
@@ -126,6 +127,37 @@ class ExampleConfigsTest(unittest.TestCase):
                                 text=True, env=env, timeout=60)
         self.assertEqual(result.returncode, 1)
         self.assertIn("env BELLWETHER_WEB__THREADS: web.threads: expected an integer", result.stderr)
+
+
+class LogsTest(unittest.TestCase):
+    def test_json_lines_to_a_rotated_file_with_per_module_levels(self):
+        server = BellwetherServer()
+        self.addCleanup(server.__exit__, None, None, None)
+        log_file = os.path.join(server.data_dir, "logs", "bellwether.log")
+        log_config = (f'[log]\nformat = "json"\nconsole = false\nfile = "{log_file}"\n'
+                      'max_size = "64KiB"\nmax_files = 2\n[log.modules]\nstore = "warn"\n')
+        server.write_config(extra_config=log_config)
+        server.start()
+        ops = server.create_user("ops", admin=True)
+        # A refused reload logs a message with quotes and a newline: it must
+        # still be one valid JSON line.
+        server.write_config(extra_config=log_config + 'stroe = "debug"\n')
+        self.assertEqual(server.api("POST", "/api/v1/admin/reload", token=ops)[0], 422)
+        server.stop()
+        with open(log_file) as f:
+            records = [json.loads(line) for line in f]
+        for record in records:
+            self.assertEqual(set(record), {"ts", "level", "module", "thread", "msg"})
+        modules = {r["module"] for r in records}
+        self.assertIn("app", modules)
+        self.assertIn("web", modules)
+        self.assertNotIn("store", modules)  # "store: opened ..." is info; store logs at warn
+        refused = [r["msg"] for r in records if r["level"] == "error"]
+        self.assertEqual(len(refused), 1, refused)
+        self.assertIn('\n', refused[0])
+        self.assertIn('(did you mean "store"?)', refused[0])
+        self.assertEqual(records[-1]["msg"], "stopped")
+        self.assertEqual(server.read_log(), "")  # console = false: nothing on stderr
 
 
 class ReadinessTest(unittest.TestCase):
