@@ -262,8 +262,8 @@ void read_web(const toml::table& table, WebConfig& web, Problems& problems) {
 
 void read_auth(const toml::table& table, AuthConfig& auth, Problems& problems) {
   TableReader r(table, "auth", problems);
-  r.duration("session_idle_timeout", auth.session_idle_timeout, std::chrono::seconds(10));
-  r.duration("session_max_age", auth.session_max_age, std::chrono::seconds(10));
+  r.duration("session_idle_timeout", auth.session_idle_timeout, std::chrono::seconds(1));
+  r.duration("session_max_age", auth.session_max_age, std::chrono::seconds(1));
   r.boolean("secure_cookie", auth.secure_cookie);
   r.integer("min_password_length", auth.min_password_length, 8, 128);
   r.integer("max_failures_per_account", auth.max_failures_per_account, 1, 1000);
