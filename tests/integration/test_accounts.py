@@ -383,11 +383,12 @@ class ExpiryTest(unittest.TestCase):
             self.assertEqual(browser.api("GET", "/api/v1/me")[0], 401)
 
     def test_bad_auth_config_is_reported_with_its_location(self):
-        server = BellwetherServer(extra_config="[auth]\nsession_idle_timeout = \"2h\"\nmin_password_length = 3\n")
+        server = BellwetherServer(extra_config="[auth]\nsession_idle_timeout = \"13h\"\nmin_password_length = 3\n")
         try:
             result = subprocess.run([BIN, "config", "check", server.config], capture_output=True, text=True,
                                     timeout=60)
             self.assertNotEqual(result.returncode, 0)
+            self.assertIn("bellwether.toml:14:", result.stdout + result.stderr)
             self.assertIn("auth.session_idle_timeout: must not be longer than session_max_age", result.stderr + result.stdout)
             self.assertIn("auth.min_password_length: must be between 8 and 128", result.stderr + result.stdout)
         finally:
