@@ -98,13 +98,15 @@ describe('trader dashboard', () => {
     assert.equal(info.status, 200);
     assert.equal(info.body.stream_port, server.streamPort, 'info.stream_port is the [stream] listen port');
 
+    // The page first asks whether a session cookie is still valid: no.
+    expectedFailures.push({ path: '/api/v1/session', status: 401 });
     await page.goto(server.baseUrl + '/');
     await page.getByTestId('signin-view').waitFor();
     assert.equal(await page.getByTestId('dashboard-view').isVisible(), false);
 
     expectedFailures.push({ path: '/api/v1/me', status: 401 });
     await page.getByLabel('API token').fill('not-a-real-token');
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in with token' }).click();
     const error = page.getByTestId('signin-error');
     await error.waitFor();
     assert.match(await textOf(error), /not accepted/i);
@@ -299,7 +301,7 @@ describe('trader dashboard', () => {
 
   test('bob sees none of alice\'s alerts or notifications', STEP, async () => {
     await page.getByLabel('API token').fill(server.tokens.bob);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in with token' }).click();
     await page.getByTestId('dashboard-view').waitFor();
     assert.equal(await textOf(page.getByTestId('user-name')), 'bob');
     await eventually(async () => assert.equal(await page.getByTestId('stream-status').getAttribute('data-state'), 'open'));
@@ -346,6 +348,67 @@ describe('trader dashboard', () => {
     await server.pushQuotes([{ symbol: 'TEST', price: 152.5, volume: 100 }]);
     const testRow = page.locator('[data-testid="price-row"][data-symbol="TEST"]');
     await eventually(async () => assert.equal(await textOf(testRow.getByTestId('price-value')), '152.50'));
+    assert.deepEqual(consoleErrors, []);
+  });
+
+  test('carol signs in with a password, must set her own, and signs out', { timeout: 60_000 }, async () => {
+    const made = await server.api('POST', '/api/v1/users', {
+      token: server.tokens.ops, body: { name: 'carol', password: 'carol-initial-pw' },
+    });
+    assert.equal(made.status, 201, JSON.stringify(made.body));
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByTestId('signin-view').waitFor();
+
+    expectedFailures.push({ path: '/api/v1/session', status: 401 });
+    await page.getByLabel('User name').fill('carol');
+    await page.getByLabel('Password', { exact: true }).fill('wrong-password');
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    const error = page.getByTestId('password-signin-error');
+    await eventually(async () => assert.equal(await textOf(error), 'Wrong user name or password.'));
+
+    await page.getByLabel('Password', { exact: true }).fill('carol-initial-pw');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('password-view').waitFor();
+    assert.equal(await page.getByTestId('current-password').isVisible(), false, 'the password just typed is reused');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'set-password.png') });
+
+    expectedFailures.push({ path: '/api/v1/me/password', status: 400 });
+    await page.getByTestId('new-password').fill('short');
+    await page.getByTestId('confirm-password').fill('short');
+    await page.getByRole('button', { name: 'Set password' }).click();
+    await eventually(async () => assert.match(await textOf(page.getByTestId('password-error')), /new_password: must be at least 10/));
+
+    await page.getByTestId('new-password').fill('carol-own-password');
+    await page.getByTestId('confirm-password').fill('carol-own-password');
+    await page.getByRole('button', { name: 'Set password' }).click();
+    await page.getByTestId('dashboard-view').waitFor();
+    assert.equal(await textOf(page.getByTestId('user-name')), 'carol');
+    assert.equal(await page.evaluate(() => document.cookie), '', 'the session cookie is HttpOnly');
+    assert.equal(await page.evaluate(() => localStorage.getItem('bellwether.token')), null);
+    // The stream authenticates with the session cookie.
+    await eventually(async () => assert.equal(await page.getByTestId('stream-status').getAttribute('data-state'), 'open'));
+    await server.pushQuotes([{ symbol: 'CRL', price: 12.5, volume: 10 }]);
+    const row = page.locator('[data-testid="price-row"][data-symbol="CRL"]');
+    await eventually(async () => assert.equal(await textOf(row.getByTestId('price-value')), '12.50'));
+
+    // A cookie write carries the CSRF token: create an alert from the form.
+    await page.getByLabel('Symbol').fill('CRL');
+    await page.getByLabel('Condition').selectOption('above');
+    await page.getByLabel('Price', { exact: true }).fill('20');
+    await page.getByRole('button', { name: 'Create alert' }).click();
+    await page.getByTestId('alert-row').filter({ hasText: 'CRL' }).waitFor();
+
+    // A reload keeps the session.
+    await page.reload();
+    await page.getByTestId('dashboard-view').waitFor();
+    assert.equal(await textOf(page.getByTestId('user-name')), 'carol');
+    await page.getByTestId('alert-row').filter({ hasText: 'CRL' }).waitFor();
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByTestId('signin-view').waitFor();
+    await page.reload();
+    await page.getByTestId('signin-view').waitFor();
+    assert.equal(await page.getByTestId('dashboard-view').isVisible(), false);
     assert.deepEqual(consoleErrors, []);
   });
 });
