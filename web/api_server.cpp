@@ -319,6 +319,12 @@ class ApiServer::Impl {
       write(res, problem(404, "no such file " + path));
     };
     server_.Get("/", serve);
+    // The OpenAPI document ships with the dashboard files (web/ui/openapi.json).
+    server_.Get("/api/v1/openapi.json", [serve](const httplib::Request& req, httplib::Response& res) {
+      httplib::Request asset = req;
+      asset.path = "/openapi.json";
+      serve(asset, res);
+    });
     server_.Get(R"(/([A-Za-z0-9_-]+\.(html|js|css|svg|png|ico)))", serve);
   }
 
@@ -331,7 +337,8 @@ class ApiServer::Impl {
     for (const auto& [suffix, mime] :
          {std::pair{".html", "text/html; charset=utf-8"},
           std::pair{".js", "text/javascript; charset=utf-8"},
-          std::pair{".css", "text/css; charset=utf-8"}, std::pair{".svg", "image/svg+xml"}}) {
+          std::pair{".css", "text/css; charset=utf-8"}, std::pair{".svg", "image/svg+xml"},
+          std::pair{".json", "application/json"}}) {
       if (path.ends_with(suffix)) type = mime;
     }
     res.set_header("Cache-Control", "no-cache");
