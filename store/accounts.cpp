@@ -80,7 +80,8 @@ std::optional<std::string> Accounts::password_hash(UserId id) {
 bool Accounts::set_password(UserId id, const std::string& password_hash,
                             bool must_change_password) {
   return db_.write([&](sql::Connection& c) {
-    sql::Statement s(c, "UPDATE users SET password_hash = ?, must_change_password = ? WHERE id = ?");
+    sql::Statement s(c,
+                     "UPDATE users SET password_hash = ?, must_change_password = ? WHERE id = ?");
     s.bind(1, password_hash).bind(2, std::int64_t{must_change_password}).bind(3, id).run();
     return c.changes() > 0;
   });
@@ -105,7 +106,8 @@ bool Accounts::delete_user(UserId id) {
 
 std::int64_t Accounts::count_other_enabled_admins(UserId except) {
   return db_.read([&](sql::Connection& c) {
-    sql::Statement s(c, "SELECT COUNT(*) FROM users WHERE is_admin = 1 AND disabled = 0 AND id != ?");
+    sql::Statement s(c,
+                     "SELECT COUNT(*) FROM users WHERE is_admin = 1 AND disabled = 0 AND id != ?");
     s.bind(1, except);
     s.step();
     return s.integer(0);
@@ -125,7 +127,8 @@ std::int64_t Accounts::add_token(UserId user, const std::string& token_hash,
 
 std::vector<TokenInfo> Accounts::list_tokens(UserId user) {
   return db_.read([&](sql::Connection& c) {
-    sql::Statement s(c, "SELECT id, label, created_at FROM api_tokens WHERE user_id = ? ORDER BY id");
+    sql::Statement s(c,
+                     "SELECT id, label, created_at FROM api_tokens WHERE user_id = ? ORDER BY id");
     s.bind(1, user);
     std::vector<TokenInfo> tokens;
     while (s.step()) tokens.push_back({s.integer(0), s.text(1), s.integer(2)});

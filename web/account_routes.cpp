@@ -129,10 +129,9 @@ ApiResponse create_token(ApiContext& context, const User& user, std::string_view
   const TimestampMs now = context.clock.now_ms();
   const std::int64_t id = context.accounts.add_token(user.id, hash_token(token), text, now);
   ApiResponse response = json_response(
-      201, dump_json({{"id", id},
-                      {"label", text},
-                      {"created_at", format_rfc3339(now)},
-                      {"token", token}}));
+      201,
+      dump_json(
+          {{"id", id}, {"label", text}, {"created_at", format_rfc3339(now)}, {"token", token}}));
   response.headers.emplace_back("Location", "/api/v1/tokens/" + std::to_string(id));
   response.headers.emplace_back("Cache-Control", "no-store");
   return response;

@@ -69,11 +69,10 @@ ApiResponse get_info(const ApiContext& context) {
 }
 
 ApiResponse get_me(const User& user) {
-  return json_response(200,
-                       dump_json({{"id", user.id},
-                                  {"name", user.name},
-                                  {"admin", user.admin},
-                                  {"must_change_password", user.must_change_password}}));
+  return json_response(200, dump_json({{"id", user.id},
+                                       {"name", user.name},
+                                       {"admin", user.admin},
+                                       {"must_change_password", user.must_change_password}}));
 }
 
 ApiResponse create_alert(ApiContext& context, const User& user, std::string_view body) {

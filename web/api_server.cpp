@@ -11,8 +11,8 @@
 
 #include "web/account_routes.hpp"
 #include "web/api_routes.hpp"
-#include "web/login_limiter.hpp"
 #include "web/credentials.hpp"
+#include "web/login_limiter.hpp"
 #include "web/ui_assets.hpp"
 
 namespace bw {
@@ -122,11 +122,9 @@ class ApiServer::Impl {
 
   // Existing (user-only) handlers keep their shape; see signed_in().
   httplib::Server::Handler authed(Handler handler, bool has_body = false) {
-    return signed_in(
-        [handler](const httplib::Request& req, const Caller& caller) {
-          return handler(req, caller.user);
-        },
-        {has_body, false});
+    return signed_in([handler](const httplib::Request& req,
+                               const Caller& caller) { return handler(req, caller.user); },
+                     {has_body, false});
   }
 
   // Wraps a handler: authentication (bearer token, or session cookie plus
@@ -165,9 +163,8 @@ class ApiServer::Impl {
                      "missing credentials: a bearer token (Authorization: Bearer <token>) or a "
                      "session cookie (POST /api/v1/session)");
     }
-    std::optional<SessionLogin> login = resolve_session(auth_.sessions, context_.accounts,
-                                                        options_.auth, *cookie,
-                                                        context_.clock.now_ms());
+    std::optional<SessionLogin> login = resolve_session(
+        auth_.sessions, context_.accounts, options_.auth, *cookie, context_.clock.now_ms());
     if (!login) {
       ApiResponse expired = problem(401, "session expired or signed out; sign in again");
       expired.headers.emplace_back("Set-Cookie", session_clear_cookie(options_.auth));
@@ -211,12 +208,11 @@ class ApiServer::Impl {
                    signed_in([this](const httplib::Request&,
                                     const Caller& c) { return delete_session(auth_, c); },
                              open_gate));
-    server_.Post("/api/v1/me/password",
-                 signed_in(
-                     [this](const httplib::Request& req, const Caller& c) {
-                       return change_password(context_, auth_, c, req.body);
-                     },
-                     {true, true}));
+    server_.Post("/api/v1/me/password", signed_in(
+                                            [this](const httplib::Request& req, const Caller& c) {
+                                              return change_password(context_, auth_, c, req.body);
+                                            },
+                                            {true, true}));
   }
 
   void account_routes() {
@@ -267,9 +263,9 @@ class ApiServer::Impl {
     server_.Get("/api/v1/info", [this](const httplib::Request&, httplib::Response& res) {
       write(res, get_info(context_));
     });
-    server_.Get("/api/v1/me", signed_in([](const httplib::Request&,
-                                           const Caller& c) { return get_me(c.user); },
-                                        {false, true}));
+    server_.Get("/api/v1/me",
+                signed_in([](const httplib::Request&, const Caller& c) { return get_me(c.user); },
+                          {false, true}));
     session_routes();
     account_routes();
     server_.Post("/api/v1/alerts",
@@ -320,11 +316,12 @@ class ApiServer::Impl {
     };
     server_.Get("/", serve);
     // The OpenAPI document ships with the dashboard files (web/ui/openapi.json).
-    server_.Get("/api/v1/openapi.json", [serve](const httplib::Request& req, httplib::Response& res) {
-      httplib::Request asset = req;
-      asset.path = "/openapi.json";
-      serve(asset, res);
-    });
+    server_.Get("/api/v1/openapi.json",
+                [serve](const httplib::Request& req, httplib::Response& res) {
+                  httplib::Request asset = req;
+                  asset.path = "/openapi.json";
+                  serve(asset, res);
+                });
     server_.Get(R"(/([A-Za-z0-9_-]+\.(html|js|css|svg|png|ico)))", serve);
   }
 

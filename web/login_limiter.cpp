@@ -41,9 +41,9 @@ void LoginLimiter::make_room(std::int64_t now_ms) {
     it = it->second.empty() ? failures_.erase(it) : std::next(it);
   }
   if (failures_.size() < max_keys_) return;
-  auto oldest = std::min_element(failures_.begin(), failures_.end(), [](const auto& a, const auto& b) {
-    return a.second.back() < b.second.back();
-  });
+  auto oldest = std::min_element(
+      failures_.begin(), failures_.end(),
+      [](const auto& a, const auto& b) { return a.second.back() < b.second.back(); });
   failures_.erase(oldest);
 }
 

@@ -24,10 +24,12 @@ Result<std::pair<std::string, std::string>> decode_credentials(std::string_view 
   if (!parsed) return Error{parsed.error()};
   if (!parsed->is_object()) return Error{"body: must be a JSON object"};
   const json& b = *parsed;
-  if (!b.contains("username") || !b["username"].is_string() || b["username"].get_ref<const std::string&>().empty()) {
+  if (!b.contains("username") || !b["username"].is_string() ||
+      b["username"].get_ref<const std::string&>().empty()) {
     return Error{"username: must be a non-empty string"};
   }
-  if (!b.contains("password") || !b["password"].is_string() || b["password"].get_ref<const std::string&>().empty()) {
+  if (!b.contains("password") || !b["password"].is_string() ||
+      b["password"].get_ref<const std::string&>().empty()) {
     return Error{"password: must be a non-empty string"};
   }
   const std::string& username = b["username"].get_ref<const std::string&>();
@@ -40,8 +42,8 @@ Result<std::pair<std::string, std::string>> decode_credentials(std::string_view 
 }
 
 ApiResponse too_many_attempts(std::int64_t wait_seconds) {
-  ApiResponse r = problem(429, "too many failed sign-in attempts; try again in " +
-                                   std::to_string(wait_seconds) + " s");
+  ApiResponse r = problem(
+      429, "too many failed sign-in attempts; try again in " + std::to_string(wait_seconds) + " s");
   r.headers.emplace_back("Retry-After", std::to_string(wait_seconds));
   return r;
 }
@@ -76,7 +78,8 @@ ApiResponse create_session(ApiContext& context, AuthServices& auth, std::string_
   const std::string address_key = "addr:" + client_address;
   std::optional<std::int64_t> wait =
       auth.limiter.blocked_for(account_key, auth.options.max_failures_per_account, now);
-  if (!wait) wait = auth.limiter.blocked_for(address_key, auth.options.max_failures_per_address, now);
+  if (!wait)
+    wait = auth.limiter.blocked_for(address_key, auth.options.max_failures_per_address, now);
   if (wait) return too_many_attempts(*wait);
 
   std::optional<User> user = context.accounts.find_user(username);
@@ -91,7 +94,8 @@ ApiResponse create_session(ApiContext& context, AuthServices& auth, std::string_
 
   // A fresh id at every sign-in: an id planted before sign-in is worth nothing.
   if (previous_session_id) {
-    if (auto old = auth.sessions.find(hash_token(*previous_session_id))) auth.sessions.remove(old->id);
+    if (auto old = auth.sessions.find(hash_token(*previous_session_id)))
+      auth.sessions.remove(old->id);
   }
   auth.sessions.purge_expired(now - auth.options.session_idle_timeout.count(),
                               now - auth.options.session_max_age.count());

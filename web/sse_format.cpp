@@ -117,10 +117,11 @@ std::string format_sse_stream_header(std::string_view credentialed_origin) {
   // No Content-Length and no chunking: the body is close-delimited, which is
   // what EventSource expects of a stream. X-Accel-Buffering stops nginx from
   // holding events back when it proxies us.
-  const std::string cors = credentialed_origin.empty()
-                               ? std::string("Access-Control-Allow-Origin: *\r\n")
-                               : "Access-Control-Allow-Origin: " + std::string(credentialed_origin) +
-                                     "\r\nAccess-Control-Allow-Credentials: true\r\nVary: Origin\r\n";
+  const std::string cors =
+      credentialed_origin.empty()
+          ? std::string("Access-Control-Allow-Origin: *\r\n")
+          : "Access-Control-Allow-Origin: " + std::string(credentialed_origin) +
+                "\r\nAccess-Control-Allow-Credentials: true\r\nVary: Origin\r\n";
   return "HTTP/1.1 200 OK\r\n"
          "Content-Type: text/event-stream\r\n"
          "Cache-Control: no-cache\r\n" +

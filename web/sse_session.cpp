@@ -183,8 +183,8 @@ class Session final : public SseSession, public std::enable_shared_from_this<Ses
       token = std::string(*bearer);
     } else if (target.access_token && !target.access_token->empty()) {
       token = *target.access_token;
-    } else if (const auto session = parse_cookie(to_std(request[http::field::cookie]),
-                                                 kSessionCookie)) {
+    } else if (const auto session =
+                   parse_cookie(to_std(request[http::field::cookie]), kSessionCookie)) {
       token = std::string(*session);  // the dashboard's sign-in session
       // The dashboard (another port of this host) reads the stream with
       // credentials, which CORS allows only for a named origin.

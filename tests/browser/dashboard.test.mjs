@@ -66,6 +66,19 @@ describe('trader dashboard', () => {
         '--disable-component-update', '--disable-sync', '--no-first-run'],
     });
     context = await browser.newContext({ viewport: DESKTOP, colorScheme: 'light', locale: 'en-US', timezoneId: 'UTC' });
+    // Browser notifications: allowed up front (headless Chromium never asks),
+    // and recorded so the test can see what the page showed.
+    await context.grantPermissions(['notifications'], { origin: server.baseUrl });
+    await context.addInitScript(() => {
+      const Native = window.Notification;
+      window.__shownNotifications = [];
+      window.Notification = class extends Native {
+        constructor(title, options) {
+          window.__shownNotifications.push({ title, body: options && options.body });
+          super(title, options);
+        }
+      };
+    });
     page = await context.newPage();
     page.setDefaultTimeout(10_000);
     page.on('console', (message) => {
@@ -207,6 +220,13 @@ describe('trader dashboard', () => {
     await item.waitFor();
     assert.equal(await page.getByTestId('notification-item').count(), 1);
     assert.equal(await page.getByTestId('notifications-empty').isVisible(), false);
+    // The system notification (permission granted) carries the same message.
+    await eventually(async () => {
+      const shown = await page.evaluate(() => window.__shownNotifications);
+      assert.deepEqual(shown.map((n) => n.body), [expected]);
+      assert.equal(shown[0].title, 'TEST · 150.25');
+    });
+    assert.equal(await page.getByTestId('notify-permission').isVisible(), false, 'no need to ask again');
 
     const row = page.getByTestId('alert-row').filter({ hasText: 'TEST breakout' });
     await eventually(async () => assert.equal(await row.getAttribute('data-state'), 'triggered'));
@@ -360,7 +380,7 @@ describe('trader dashboard', () => {
     await page.getByTestId('signin-view').waitFor();
 
     expectedFailures.push({ path: '/api/v1/session', status: 401 });
-    await page.getByLabel('User name').fill('carol');
+    await page.getByLabel('User name', { exact: true }).fill('carol');
     await page.getByLabel('Password', { exact: true }).fill('wrong-password');
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     const error = page.getByTestId('password-signin-error');
@@ -398,6 +418,23 @@ describe('trader dashboard', () => {
     await page.getByRole('button', { name: 'Create alert' }).click();
     await page.getByTestId('alert-row').filter({ hasText: 'CRL' }).waitFor();
 
+    // Carol's own API token: shown once, listed, revoked.
+    assert.equal(await page.getByTestId('users-card').isVisible(), false, 'no users page for non-admins');
+    await page.getByLabel('New token label').fill('carol script');
+    await page.getByRole('button', { name: 'Create token' }).click();
+    const secret = page.getByTestId('token-secret-value');
+    await secret.waitFor();
+    const token = await secret.inputValue();
+    assert.match(token, /^bw_/);
+    const me = await server.api('GET', '/api/v1/me', { token });
+    assert.equal(me.body.name, 'carol');
+    const tokenRow = page.getByTestId('token-row').filter({ hasText: 'carol script' });
+    await tokenRow.waitFor();
+    await page.screenshot({ path: path.join(ARTIFACTS, 'tokens.png'), fullPage: true });
+    await tokenRow.getByRole('button', { name: 'Revoke token carol script' }).click();
+    await tokenRow.waitFor({ state: 'detached' });
+    assert.equal((await server.api('GET', '/api/v1/me', { token })).status, 401);
+
     // A reload keeps the session.
     await page.reload();
     await page.getByTestId('dashboard-view').waitFor();
@@ -409,6 +446,41 @@ describe('trader dashboard', () => {
     await page.reload();
     await page.getByTestId('signin-view').waitFor();
     assert.equal(await page.getByTestId('dashboard-view').isVisible(), false);
+    assert.deepEqual(consoleErrors, []);
+  });
+
+  test('an admin creates, disables and deletes a user on the users page', STEP, async () => {
+    await page.getByLabel('API token').fill(server.tokens.ops);
+    await page.getByRole('button', { name: 'Sign in with token' }).click();
+    await page.getByTestId('dashboard-view').waitFor();
+    const card = page.getByTestId('users-card');
+    await card.waitFor();
+    await page.getByTestId('user-row').filter({ hasText: 'alice' }).waitFor();
+
+    await page.getByLabel('New user name').fill('dave');
+    await page.getByRole('button', { name: 'Create user' }).click();
+    const secret = page.getByTestId('user-secret-value');
+    await secret.waitFor();
+    const password = await secret.inputValue();
+    assert.ok(password.length >= 16, 'a generated one-time password is shown');
+    const row = page.getByTestId('user-row').filter({ hasText: 'dave' });
+    await eventually(async () => assert.match(await textOf(row), /must change password/));
+
+    await row.getByRole('button', { name: 'Disable dave' }).click();
+    await eventually(async () => assert.match(await textOf(row), /disabled/));
+    const listed = await server.api('GET', '/api/v1/users', { token: server.tokens.ops });
+    assert.equal(listed.body.items.find((u) => u.name === 'dave').disabled, true);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'admin-users.png'), fullPage: true });
+
+    await row.getByRole('button', { name: 'Delete dave' }).click();
+    await row.getByRole('button', { name: 'Delete dave' }).click();   // confirm
+    await row.waitFor({ state: 'detached' });
+    const after = await server.api('GET', '/api/v1/users', { token: server.tokens.ops });
+    assert.equal(after.body.items.some((u) => u.name === 'dave'), false);
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByTestId('signin-view').waitFor();
+    assert.equal(await card.isVisible(), false);
     assert.deepEqual(consoleErrors, []);
   });
 });

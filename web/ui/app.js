@@ -248,6 +248,7 @@
     await Promise.all([loadAlerts(), loadNotifications(), loadQuotes()]);
     if (state.csrf !== csrf || !signedIn()) return false;   // signed out meanwhile
     connectStream();
+    announceSession(user);
     $('alert-symbol').focus();
     return true;
   }
@@ -288,7 +289,15 @@
     signOut();
   }
 
+  // account.js (tokens, password, admin users) follows the signed-in user
+  // through these events; it calls the API through the same api() (CSRF and all).
+  function announceSession(user) {
+    window.bellwetherSession = user ? { user, api: (method, path, options = {}) => api(method, path, { ...options, token: state.token }) } : null;
+    window.dispatchEvent(new CustomEvent(user ? 'bellwether:signed-in' : 'bellwether:signed-out'));
+  }
+
   function signOut(message) {
+    announceSession(null);
     state.streamGeneration += 1;
     closeStream();
     localStorage.removeItem(TOKEN_KEY);
@@ -604,7 +613,26 @@
     if (!rememberNotification(item, true)) return;
     renderNotifications(Number(item.id));
     showToast(item);
+    showBrowserNotification(item);
     refreshAlertsSoon();
+  }
+
+  // A system notification too, once the user allowed it (asked for on a click:
+  // browsers ignore permission requests that no gesture started).
+  function showBrowserNotification(item) {
+    if (!('Notification' in window) || Notification.permission !== 'granted') return;
+    try {
+      new Notification(`${item.symbol || 'Alert'} · ${formatPrice(item.price)}`, {
+        body: String(item.message || ''), tag: `bellwether-${item.id}`,
+      });
+    } catch {
+      // Some browsers allow notifications only from a service worker: the toast is enough.
+    }
+  }
+
+  function renderNotificationPermission() {
+    const button = $('notify-permission');
+    button.hidden = !('Notification' in window) || Notification.permission !== 'default';
   }
 
   function showToast(item) {
@@ -782,6 +810,10 @@
       }
     });
     $('sign-out').addEventListener('click', () => signOutFromServer());
+    $('notify-permission').addEventListener('click', async () => {
+      try { await Notification.requestPermission(); } catch { /* unsupported: keep the toasts */ }
+      renderNotificationPermission();
+    });
     $('alert-form').addEventListener('submit', submitAlert);
     $('alert-symbol').addEventListener('input', (event) => {
       const input = event.target;
@@ -800,6 +832,7 @@
 
   async function start() {
     wireEvents();
+    renderNotificationPermission();
     renderPricesMeta();
     renderAlerts();
     renderNotifications();

@@ -69,12 +69,13 @@ TEST_CASE("bad [auth] values are reported with their location", "[config]") {
   const std::string& error = config.error();
   CHECK_THAT(error, Catch::Contains(":2:17: auth.secure_cookie: expected true or false"));
   CHECK_THAT(error, Catch::Contains(":3:23: auth.min_password_length: must be between 8 and 128"));
-  CHECK_THAT(error, Catch::Contains(
-                        "auth.session_idle_timeout: must not be longer than session_max_age"));
+  CHECK_THAT(error,
+             Catch::Contains("auth.session_idle_timeout: must not be longer than session_max_age"));
   CHECK_THAT(error, Catch::Contains("unknown key (did you mean \"max_failures_per_account\"?)"));
 }
 
-TEST_CASE("a max age shorter than the default idle timeout is reported on the max age", "[config]") {
+TEST_CASE("a max age shorter than the default idle timeout is reported on the max age",
+          "[config]") {
   Result<Config> config = load_auth("session_max_age = \"10m\"\n");
   REQUIRE_FALSE(config.ok());
   CHECK_THAT(config.error(), Catch::Contains("auth.session_max_age: must not be shorter"));

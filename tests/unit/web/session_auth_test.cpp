@@ -79,7 +79,8 @@ TEST_CASE("the limiter blocks a key at its limit until the oldest failure leaves
   for (int i = 0; i < 3; ++i) limiter.record_failure("user:alice", 1'000 * i);
   CHECK_FALSE(limiter.blocked_for("user:alice", 4, 2'000));
   CHECK(limiter.blocked_for("user:alice", 3, 2'000) == std::optional<std::int64_t>(58));
-  CHECK(limiter.blocked_for("user:alice", 3, 59'500) == std::optional<std::int64_t>(1));  // rounded up
+  CHECK(limiter.blocked_for("user:alice", 3, 59'500) ==
+        std::optional<std::int64_t>(1));                      // rounded up
   CHECK_FALSE(limiter.blocked_for("user:alice", 3, 60'000));  // the first failure expired
   CHECK_FALSE(limiter.blocked_for("user:bob", 1, 2'000));
   limiter.clear("user:alice");
