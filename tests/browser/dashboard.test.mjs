@@ -411,6 +411,15 @@ describe('trader dashboard', () => {
     const row = page.locator('[data-testid="price-row"][data-symbol="CRL"]');
     await eventually(async () => assert.equal(await textOf(row.getByTestId('price-value')), '12.50'));
 
+    // The watchlist narrows the prices table to its symbols.
+    const testPrice = page.locator('[data-testid="price-row"][data-symbol="TEST"]');
+    assert.equal(await testPrice.isVisible(), true);
+    await page.getByLabel('Watch ticker').fill('crl');
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    await page.getByTestId('watchlist-item').filter({ hasText: 'CRL' }).waitFor();
+    await testPrice.waitFor({ state: 'hidden' });
+    assert.equal(await row.isVisible(), true);
+
     // A cookie write carries the CSRF token: create an alert from the form.
     await page.getByLabel('Symbol').fill('CRL');
     await page.getByLabel('Condition').selectOption('above');
@@ -440,6 +449,11 @@ describe('trader dashboard', () => {
     await page.getByTestId('dashboard-view').waitFor();
     assert.equal(await textOf(page.getByTestId('user-name')), 'carol');
     await page.getByTestId('alert-row').filter({ hasText: 'CRL' }).waitFor();
+    // The watchlist is kept for carol across the reload; removing its last symbol shows every row.
+    await page.getByTestId('watchlist-item').filter({ hasText: 'CRL' }).waitFor();
+    await page.getByRole('button', { name: 'Remove CRL from the watchlist' }).click();
+    await page.locator('[data-testid="price-row"][data-symbol="TEST"]').waitFor({ state: 'visible' });
+    assert.equal(await page.getByTestId('watchlist-item').count(), 0);
 
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByTestId('signin-view').waitFor();
