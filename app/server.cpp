@@ -19,9 +19,11 @@
 #include "store/database.hpp"
 #include "store/notification_repository.hpp"
 #include "store/price_repository.hpp"
+#include "store/sessions.hpp"
 #include "web/api_server.hpp"
 #include "web/credentials.hpp"
 #include "web/json_codec.hpp"
+#include "web/session_auth.hpp"
 #include "web/sse_server.hpp"
 
 namespace bw {
@@ -39,6 +41,16 @@ class SseNotificationSink : public NotificationSink {
  private:
   SseServer& sse_;
 };
+
+AuthOptions auth_options(const AuthConfig& c) {
+  return AuthOptions{c.session_idle_timeout,
+                     c.session_max_age,
+                     c.secure_cookie,
+                     static_cast<std::size_t>(c.min_password_length),
+                     c.max_failures_per_account,
+                     c.max_failures_per_address,
+                     c.failure_window};
+}
 
 std::string data_directory(const std::string& db_path) {
   std::filesystem::path parent = std::filesystem::path(db_path).parent_path();
@@ -67,6 +79,7 @@ struct Server::Parts {
   SystemClock clock;
   std::unique_ptr<Database> db;
   std::unique_ptr<Accounts> accounts;
+  std::unique_ptr<Sessions> sessions;
   std::unique_ptr<AlertRepository> alerts;
   std::unique_ptr<NotificationRepository> notifications;
   std::unique_ptr<PriceRepository> prices;
@@ -101,6 +114,7 @@ void Server::start() {
   p.db = Database::open(config_.storage.path, static_cast<std::size_t>(config_.web.threads) + 2);
   module_logger("store")->info("store: opened {}", config_.storage.path);
   p.accounts = std::make_unique<Accounts>(*p.db);
+  p.sessions = std::make_unique<Sessions>(*p.db);
   p.alerts = std::make_unique<AlertRepository>(*p.db);
   p.notifications = std::make_unique<NotificationRepository>(*p.db);
   p.prices = std::make_unique<PriceRepository>(*p.db);
@@ -124,13 +138,22 @@ void Server::start() {
   sse_options.max_client_buffer_bytes = config_.stream.max_client_buffer_bytes;
   sse_options.max_clients = config_.stream.max_clients;
   Accounts& accounts = *p.accounts;
+  Sessions& sessions = *p.sessions;
+  const AuthOptions auth = auth_options(config_.auth);
+  const Clock& clock = p.clock;
   NotificationRepository& notifications = *p.notifications;
   p.sse = std::make_unique<SseServer>(
       sse_options,
-      [&accounts](std::string_view token) -> std::optional<std::int64_t> {
-        std::optional<User> user = accounts.user_for_token(hash_token(token));
-        if (!user) return std::nullopt;
-        return user->id;
+      // The credential is an API token, or the session id from the bw_session cookie.
+      [&accounts, &sessions, auth, &clock](std::string_view token) -> std::optional<std::int64_t> {
+        if (std::optional<User> user = accounts.user_for_token(hash_token(token))) {
+          if (user->must_change_password) return std::nullopt;
+          return user->id;
+        }
+        std::optional<SessionLogin> login =
+            resolve_session(sessions, accounts, auth, token, clock.now_ms());
+        if (!login || login->user.must_change_password) return std::nullopt;
+        return login->user.id;
       },
       [&notifications](std::int64_t user, std::int64_t after, std::size_t limit) {
         std::vector<StoredEvent> events;
@@ -161,11 +184,12 @@ void Server::start() {
   p.hub->add_observer(
       [&sse](const Quote& q) { sse.publish_quote(q.symbol, dump_json(encode_quote(q))); });
 
-  p.api_context = std::make_unique<ApiContext>(ApiContext{*p.accounts, *p.alerts, *p.notifications,
-                                                          p.last_quotes, *p.hub, *p.engine, p.clock,
-                                                          stream_port, PROJECT_VERSION});
+  p.api_context = std::make_unique<ApiContext>(
+      ApiContext{*p.accounts, *p.alerts, *p.notifications, p.last_quotes, *p.hub, *p.engine,
+                 p.clock, stream_port, PROJECT_VERSION, p.sessions.get()});
   ApiServerOptions api_options{config_.web.listen.host, config_.web.listen.port,
-                               config_.web.threads, config_.web.max_body_bytes, config_.web.ui_dir};
+                               config_.web.threads,     config_.web.max_body_bytes,
+                               config_.web.ui_dir,      auth};
   p.api = std::make_unique<ApiServer>(api_options, *p.api_context);
   p.api->enable_ops(*p.ops);
   const std::uint16_t web_port = p.api->start();

@@ -51,6 +51,16 @@ struct StreamConfig {
   std::size_t max_clients = 10000;
 };
 
+struct AuthConfig {
+  std::chrono::milliseconds session_idle_timeout{std::chrono::minutes(30)};
+  std::chrono::milliseconds session_max_age{std::chrono::hours(12)};
+  bool secure_cookie = false;
+  int min_password_length = 10;
+  int max_failures_per_account = 5;
+  int max_failures_per_address = 20;
+  std::chrono::milliseconds failure_window{std::chrono::minutes(15)};
+};
+
 struct StorageConfig {
   std::string path = "data/bellwether.db";
   // Notifications older than this are deleted in the background; 0: kept forever.
@@ -91,6 +101,7 @@ struct Config {
   std::string file;
   WebConfig web;
   StreamConfig stream;
+  AuthConfig auth;
   StorageConfig storage;
   EngineConfig engine;
   LogConfig log;

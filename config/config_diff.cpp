@@ -64,6 +64,17 @@ std::vector<std::string> changed_keys(const Config& before, const Config& after)
   check("log.max_size", before.log.max_size, after.log.max_size);
   check("log.max_files", before.log.max_files, after.log.max_files);
   check("log.modules", before.log.modules, after.log.modules);
+  check("auth.session_idle_timeout", before.auth.session_idle_timeout,
+        after.auth.session_idle_timeout);
+  check("auth.session_max_age", before.auth.session_max_age, after.auth.session_max_age);
+  check("auth.secure_cookie", before.auth.secure_cookie, after.auth.secure_cookie);
+  check("auth.min_password_length", before.auth.min_password_length,
+        after.auth.min_password_length);
+  check("auth.max_failures_per_account", before.auth.max_failures_per_account,
+        after.auth.max_failures_per_account);
+  check("auth.max_failures_per_address", before.auth.max_failures_per_address,
+        after.auth.max_failures_per_address);
+  check("auth.failure_window", before.auth.failure_window, after.auth.failure_window);
   check("sources", before.sources, after.sources);
   return keys;
 }

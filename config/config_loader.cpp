@@ -322,6 +322,26 @@ void read_web(const toml::table& table, WebConfig& web, Problems& problems) {
   r.reject_unknown();
 }
 
+void read_auth(const toml::table& table, AuthConfig& auth, Problems& problems) {
+  TableReader r(table, "auth", problems);
+  r.duration("session_idle_timeout", auth.session_idle_timeout, std::chrono::seconds(1));
+  r.duration("session_max_age", auth.session_max_age, std::chrono::seconds(1));
+  r.boolean("secure_cookie", auth.secure_cookie);
+  r.integer("min_password_length", auth.min_password_length, 8, 128);
+  r.integer("max_failures_per_account", auth.max_failures_per_account, 1, 1000);
+  r.integer("max_failures_per_address", auth.max_failures_per_address, 1, 100000);
+  r.duration("failure_window", auth.failure_window, std::chrono::seconds(1));
+  if (auth.session_idle_timeout > auth.session_max_age) {
+    if (const toml::node* node = table.get("session_idle_timeout")) {
+      r.fail(*node, "session_idle_timeout", "must not be longer than session_max_age");
+    } else if (const toml::node* max_age = table.get("session_max_age")) {
+      r.fail(*max_age, "session_max_age",
+             "must not be shorter than session_idle_timeout (default 30m)");
+    }
+  }
+  r.reject_unknown();
+}
+
 void read_stream(const toml::table& table, StreamConfig& stream, Problems& problems) {
   TableReader r(table, "stream", problems);
   r.listen("listen", stream.listen);
@@ -519,6 +539,7 @@ Result<Config> load_config(const std::string& path, const std::vector<std::strin
   if (const toml::table* t = sub_table(top, "web", problems)) read_web(*t, config.web, problems);
   if (const toml::table* t = sub_table(top, "stream", problems))
     read_stream(*t, config.stream, problems);
+  if (const toml::table* t = sub_table(top, "auth", problems)) read_auth(*t, config.auth, problems);
   if (const toml::table* t = sub_table(top, "storage", problems))
     read_storage(*t, config.storage, problems);
   if (const toml::table* t = sub_table(top, "engine", problems))

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "rules/condition.hpp"
 #include "rules/result.hpp"
@@ -35,6 +36,12 @@ struct NewUser {
   bool must_change_password = false;
 };
 
+struct TokenInfo {
+  std::int64_t id = 0;
+  std::string label;
+  TimestampMs created_at = 0;
+};
+
 class Accounts {
  public:
   explicit Accounts(Database& db) : db_(db) {}
@@ -45,10 +52,25 @@ class Accounts {
   std::optional<User> find_user(UserId id);
   std::int64_t count_users();
 
-  void add_token(UserId user, const std::string& token_hash, const std::string& label,
-                 TimestampMs now);
+  std::vector<User> list_users();
+  // The stored Argon2id string; nullopt when the user has no password (or no such user).
+  std::optional<std::string> password_hash(UserId id);
+  // False when there is no such user.
+  bool set_password(UserId id, const std::string& password_hash, bool must_change_password);
+  bool set_disabled(UserId id, bool disabled);
+  // Deletes the user with their tokens, sessions, alerts and notifications.
+  bool delete_user(UserId id);
+  // Enabled admins other than `except` (to keep at least one admin).
+  std::int64_t count_other_enabled_admins(UserId except);
+
+  // Returns the new token's id.
+  std::int64_t add_token(UserId user, const std::string& token_hash, const std::string& label,
+                         TimestampMs now);
   // The enabled user owning the token, if any.
   std::optional<User> user_for_token(const std::string& token_hash);
+  std::vector<TokenInfo> list_tokens(UserId user);
+  // False when the token does not exist or belongs to someone else.
+  bool revoke_token(UserId user, std::int64_t token_id);
 
  private:
   Database& db_;

@@ -8,7 +8,7 @@ namespace bw {
 namespace {
 
 // Append only: never edit a migration that has shipped.
-constexpr std::array<std::string_view, 1> kMigrations = {
+constexpr std::array<std::string_view, 2> kMigrations = {
     R"sql(
 CREATE TABLE users (
   id INTEGER PRIMARY KEY,
@@ -57,6 +57,19 @@ CREATE TABLE last_prices (
   price INTEGER NOT NULL,
   ts INTEGER NOT NULL
 ) WITHOUT ROWID;
+)sql",
+    // 2: browser sign-in sessions (issue 6). The session id is stored only as
+    // its SHA-256, like API tokens; the CSRF token is not a credential alone.
+    R"sql(
+CREATE TABLE sessions (
+  id INTEGER PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  session_hash TEXT NOT NULL UNIQUE,
+  csrf_token TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  last_seen_at INTEGER NOT NULL
+);
+CREATE INDEX sessions_user ON sessions(user_id);
 )sql",
 };
 

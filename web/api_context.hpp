@@ -14,6 +14,7 @@
 #include "store/accounts.hpp"
 #include "store/alert_repository.hpp"
 #include "store/notification_repository.hpp"
+#include "store/sessions.hpp"
 
 namespace bw {
 
@@ -34,6 +35,7 @@ struct ApiContext {
   const Clock& clock;
   std::uint16_t stream_port = 0;
   std::string version;
+  Sessions* sessions = nullptr;  // required by ApiServer (cookie sign-in)
 };
 
 }  // namespace bw

@@ -58,6 +58,10 @@ ApiResponse not_found_alert(std::string_view id) {
 
 }  // namespace
 
+Result<json> parse_json_body(std::string_view body) {
+  return parse_body(body);
+}
+
 ApiResponse get_info(const ApiContext& context) {
   return json_response(200, dump_json({{"name", "bellwether"},
                                        {"version", context.version},
@@ -65,8 +69,10 @@ ApiResponse get_info(const ApiContext& context) {
 }
 
 ApiResponse get_me(const User& user) {
-  return json_response(200,
-                       dump_json({{"id", user.id}, {"name", user.name}, {"admin", user.admin}}));
+  return json_response(200, dump_json({{"id", user.id},
+                                       {"name", user.name},
+                                       {"admin", user.admin},
+                                       {"must_change_password", user.must_change_password}}));
 }
 
 ApiResponse create_alert(ApiContext& context, const User& user, std::string_view body) {

@@ -6,10 +6,13 @@
 #include <sstream>
 #include <stdexcept>
 #include <thread>
+#include <variant>
 
 #include "log/module_logger.hpp"
+#include "web/account_routes.hpp"
 #include "web/api_routes.hpp"
 #include "web/credentials.hpp"
+#include "web/login_limiter.hpp"
 #include "web/ops_routes.hpp"
 #include "web/ui_assets.hpp"
 
@@ -38,6 +41,21 @@ std::optional<std::string> bearer_token(const httplib::Request& req) {
   return header.substr(kPrefix.size());
 }
 
+Sessions& require_sessions(ApiContext& context) {
+  if (!context.sessions) throw std::invalid_argument("web: ApiContext.sessions is required");
+  return *context.sessions;
+}
+
+bool is_write(const std::string& method) {
+  return method != "GET" && method != "HEAD" && method != "OPTIONS";
+}
+
+// How a route is guarded beyond "signed in".
+struct RouteRules {
+  bool has_body = false;
+  bool before_password_change = false;  // reachable while must_change_password
+};
+
 bool is_json_content_type(const std::string& content_type) {
   if (content_type.empty()) return true;  // curl -d without -H: be forgiving
   std::string base = content_type.substr(0, content_type.find(';'));
@@ -50,7 +68,10 @@ bool is_json_content_type(const std::string& content_type) {
 class ApiServer::Impl {
  public:
   Impl(ApiServerOptions options, ApiContext& context)
-      : options_(std::move(options)), context_(context) {
+      : options_(std::move(options)),
+        context_(context),
+        limiter_(options_.auth.failure_window),
+        auth_{require_sessions(context), limiter_, options_.auth} {
     configure();
     routes();
   }
@@ -112,8 +133,12 @@ class ApiServer::Impl {
   void del(const std::string& pattern, httplib::Server::Handler handler) {
     server_.Delete(pattern, tracked("DELETE", pattern, std::move(handler)));
   }
+  void patch(const std::string& pattern, httplib::Server::Handler handler) {
+    server_.Patch(pattern, tracked("PATCH", pattern, std::move(handler)));
+  }
 
   using Handler = std::function<ApiResponse(const httplib::Request&, const User&)>;
+  using CallerHandler = std::function<ApiResponse(const httplib::Request&, const Caller&)>;
 
   void configure() {
     const int threads = options_.threads;
@@ -143,26 +168,140 @@ class ApiServer::Impl {
         });
   }
 
-  // Wraps a handler: authentication, content type, store failures.
+  // Existing (user-only) handlers keep their shape; see signed_in().
   httplib::Server::Handler authed(Handler handler, bool has_body = false) {
-    return [this, handler, has_body](const httplib::Request& req, httplib::Response& res) {
+    return signed_in([handler](const httplib::Request& req,
+                               const Caller& caller) { return handler(req, caller.user); },
+                     {has_body, false});
+  }
+
+  // Wraps a handler: authentication (bearer token, or session cookie plus
+  // X-CSRF-Token on writes), the password-change gate, content type, and
+  // store failures.
+  httplib::Server::Handler signed_in(CallerHandler handler, RouteRules rules) {
+    return [this, handler, rules](const httplib::Request& req, httplib::Response& res) {
       try {
-        std::optional<std::string> token = bearer_token(req);
-        if (!token)
-          return write(res, problem(401, "missing bearer token (Authorization: Bearer <token>)"));
-        std::optional<User> user = context_.accounts.user_for_token(hash_token(*token));
-        if (!user) return write(res, problem(401, "invalid or revoked token"));
-        if (has_body && !is_json_content_type(req.get_header_value("Content-Type"))) {
+        std::variant<Caller, ApiResponse> who = authenticate(req);
+        if (auto* refused = std::get_if<ApiResponse>(&who)) return write(res, *refused);
+        const Caller& caller = std::get<Caller>(who);
+        if (caller.user.must_change_password && !rules.before_password_change) {
+          return write(res, problem(403,
+                                    "password change required: set a new password with POST "
+                                    "/api/v1/me/password before using the API"));
+        }
+        if (rules.has_body && !is_json_content_type(req.get_header_value("Content-Type"))) {
           return write(res, problem(415, "Content-Type: must be application/json"));
         }
-        write(res, handler(req, *user));
+        write(res, handler(req, caller));
       } catch (const std::exception& error) {
-        module_logger("web")->error("web: {} {} failed: {}", req.method, req.path, error.what());
-        ApiResponse unavailable = problem(503, "storage unavailable, try again");
-        unavailable.headers.emplace_back("Retry-After", "1");
-        write(res, unavailable);
+        write(res, store_failure(req, error));
       }
     };
+  }
+
+  std::variant<Caller, ApiResponse> authenticate(const httplib::Request& req) {
+    if (std::optional<std::string> token = bearer_token(req)) {
+      std::optional<User> user = context_.accounts.user_for_token(hash_token(*token));
+      if (!user) return problem(401, "invalid or revoked token");
+      return Caller{std::move(*user), std::nullopt};
+    }
+    std::optional<std::string> cookie = session_cookie(req.get_header_value("Cookie"));
+    if (!cookie) {
+      return problem(401,
+                     "missing credentials: a bearer token (Authorization: Bearer <token>) or a "
+                     "session cookie (POST /api/v1/session)");
+    }
+    std::optional<SessionLogin> login = resolve_session(
+        auth_.sessions, context_.accounts, options_.auth, *cookie, context_.clock.now_ms());
+    if (!login) {
+      ApiResponse expired = problem(401, "session expired or signed out; sign in again");
+      expired.headers.emplace_back("Set-Cookie", session_clear_cookie(options_.auth));
+      return expired;
+    }
+    if (is_write(req.method) &&
+        !secrets_equal(req.get_header_value(std::string(kCsrfHeader).c_str()),
+                       login->session.csrf_token)) {
+      return problem(403,
+                     "X-CSRF-Token: missing or wrong; cookie-authenticated writes must send the "
+                     "csrf_token from GET /api/v1/session");
+    }
+    return Caller{std::move(login->user), std::move(login->session)};
+  }
+
+  static ApiResponse store_failure(const httplib::Request& req, const std::exception& error) {
+    module_logger("web")->error("web: {} {} failed: {}", req.method, req.path, error.what());
+    ApiResponse unavailable = problem(503, "storage unavailable, try again");
+    unavailable.headers.emplace_back("Retry-After", "1");
+    return unavailable;
+  }
+
+  void session_routes() {
+    post("/api/v1/session", [this](const httplib::Request& req, httplib::Response& res) {
+      try {
+        if (!is_json_content_type(req.get_header_value("Content-Type"))) {
+          return write(res, problem(415, "Content-Type: must be application/json"));
+        }
+        write(res, create_session(context_, auth_, req.body, req.remote_addr,
+                                  session_cookie(req.get_header_value("Cookie"))));
+      } catch (const std::exception& error) {
+        write(res, store_failure(req, error));
+      }
+    });
+    const RouteRules open_gate{false, true};
+    get("/api/v1/session",
+                signed_in([this](const httplib::Request&,
+                                 const Caller& c) { return get_session(auth_, c); },
+                          open_gate));
+    del("/api/v1/session",
+                   signed_in([this](const httplib::Request&,
+                                    const Caller& c) { return delete_session(auth_, c); },
+                             open_gate));
+    post("/api/v1/me/password", signed_in(
+                                            [this](const httplib::Request& req, const Caller& c) {
+                                              return change_password(context_, auth_, c, req.body);
+                                            },
+                                            {true, true}));
+  }
+
+  void account_routes() {
+    get("/api/v1/tokens", authed([this](const httplib::Request&, const User& u) {
+                  return list_tokens(context_, u);
+                }));
+    post("/api/v1/tokens",
+                 authed([this](const httplib::Request& req,
+                               const User& u) { return create_token(context_, u, req.body); },
+                        true));
+    del(R"(/api/v1/tokens/([^/]+))",
+                   authed([this](const httplib::Request& req, const User& u) {
+                     return revoke_token(context_, u, req.matches[1].str());
+                   }));
+    get("/api/v1/users", authed([this](const httplib::Request&, const User& u) {
+                  return list_users(context_, u);
+                }));
+    post("/api/v1/users",
+                 authed([this](const httplib::Request& req,
+                               const User& u) { return create_user(context_, auth_, u, req.body); },
+                        true));
+    get(R"(/api/v1/users/([^/]+))",
+                authed([this](const httplib::Request& req, const User& u) {
+                  return get_user(context_, u, req.matches[1].str());
+                }));
+    patch(R"(/api/v1/users/([^/]+))",
+                  authed(
+                      [this](const httplib::Request& req, const User& u) {
+                        return update_user(context_, auth_, u, req.matches[1].str(), req.body);
+                      },
+                      true));
+    del(R"(/api/v1/users/([^/]+))",
+                   authed([this](const httplib::Request& req, const User& u) {
+                     return delete_user(context_, u, req.matches[1].str());
+                   }));
+    post(R"(/api/v1/users/([^/]+)/password)",
+                 authed(
+                     [this](const httplib::Request& req, const User& u) {
+                       return reset_password(context_, auth_, u, req.matches[1].str(), req.body);
+                     },
+                     true));
   }
 
   void routes() {
@@ -172,33 +311,41 @@ class ApiServer::Impl {
     get("/api/v1/info", [this](const httplib::Request&, httplib::Response& res) {
       write(res, get_info(context_));
     });
-    get("/api/v1/me", authed([](const httplib::Request&, const User& u) { return get_me(u); }));
+    get("/api/v1/me",
+                signed_in([](const httplib::Request&, const Caller& c) { return get_me(c.user); },
+                          {false, true}));
+    session_routes();
+    account_routes();
     post("/api/v1/alerts",
-         authed([this](const httplib::Request& req,
-                       const User& u) { return create_alert(context_, u, req.body); },
-                true));
+                 authed([this](const httplib::Request& req,
+                               const User& u) { return create_alert(context_, u, req.body); },
+                        true));
     get("/api/v1/alerts", authed([this](const httplib::Request&, const User& u) {
-          return list_alerts(context_, u);
-        }));
-    get(R"(/api/v1/alerts/([^/]+))", authed([this](const httplib::Request& req, const User& u) {
-          return get_alert(context_, u, req.matches[1].str());
-        }));
-    del(R"(/api/v1/alerts/([^/]+))", authed([this](const httplib::Request& req, const User& u) {
-          return delete_alert(context_, u, req.matches[1].str());
-        }));
+                  return list_alerts(context_, u);
+                }));
+    get(R"(/api/v1/alerts/([^/]+))",
+                authed([this](const httplib::Request& req, const User& u) {
+                  return get_alert(context_, u, req.matches[1].str());
+                }));
+    del(R"(/api/v1/alerts/([^/]+))",
+                   authed([this](const httplib::Request& req, const User& u) {
+                     return delete_alert(context_, u, req.matches[1].str());
+                   }));
     post("/api/v1/quotes",
-         authed([this](const httplib::Request& req,
-                       const User& u) { return push_quotes(context_, u, req.body); },
-                true));
-    get("/api/v1/quotes",
-        authed([this](const httplib::Request&, const User&) { return list_quotes(context_); }));
-    get(R"(/api/v1/quotes/([^/]+))", authed([this](const httplib::Request& req, const User&) {
-          return get_quote(context_, req.matches[1].str());
-        }));
+                 authed([this](const httplib::Request& req,
+                               const User& u) { return push_quotes(context_, u, req.body); },
+                        true));
+    get("/api/v1/quotes", authed([this](const httplib::Request&, const User&) {
+                  return list_quotes(context_);
+                }));
+    get(R"(/api/v1/quotes/([^/]+))",
+                authed([this](const httplib::Request& req, const User&) {
+                  return get_quote(context_, req.matches[1].str());
+                }));
     get("/api/v1/notifications", authed([this](const httplib::Request& req, const User& u) {
-          const std::string limit = req.get_param_value("limit");
-          return list_notifications(context_, u, req.has_param("limit") ? &limit : nullptr);
-        }));
+                  const std::string limit = req.get_param_value("limit");
+                  return list_notifications(context_, u, req.has_param("limit") ? &limit : nullptr);
+                }));
     ui_routes();
   }
 
@@ -216,6 +363,13 @@ class ApiServer::Impl {
       write(res, problem(404, "no such file " + path));
     };
     get("/", serve);
+    // The OpenAPI document ships with the dashboard files (web/ui/openapi.json).
+    get("/api/v1/openapi.json",
+                [serve](const httplib::Request& req, httplib::Response& res) {
+                  httplib::Request asset = req;
+                  asset.path = "/openapi.json";
+                  serve(asset, res);
+                });
     get(R"(/([A-Za-z0-9_-]+\.(html|js|css|svg|png|ico)))", serve);
   }
 
@@ -228,7 +382,8 @@ class ApiServer::Impl {
     for (const auto& [suffix, mime] :
          {std::pair{".html", "text/html; charset=utf-8"},
           std::pair{".js", "text/javascript; charset=utf-8"},
-          std::pair{".css", "text/css; charset=utf-8"}, std::pair{".svg", "image/svg+xml"}}) {
+          std::pair{".css", "text/css; charset=utf-8"}, std::pair{".svg", "image/svg+xml"},
+          std::pair{".json", "application/json"}}) {
       if (path.ends_with(suffix)) type = mime;
     }
     res.set_header("Cache-Control", "no-cache");
@@ -237,6 +392,8 @@ class ApiServer::Impl {
 
   ApiServerOptions options_;
   ApiContext& context_;
+  LoginLimiter limiter_;
+  AuthServices auth_;
   httplib::Server server_;
   std::thread thread_;
   std::vector<std::pair<std::string, std::string>> route_table_;  // method, pattern

@@ -1,5 +1,7 @@
 // ApiServer: the REST API and the dashboard on cpp-httplib (`[web] listen`).
-// Authenticates bearer tokens, enforces the body limit, routes to the
+// Authenticates bearer tokens and session cookies (CSRF on cookie writes;
+// users who must change their password reach only the password and session
+// endpoints), enforces the body limit, routes to the
 // handlers in api_routes.hpp, and serves web/ui/ (embedded, or from
 // `ui_dir` on disk while developing).
 //
@@ -17,6 +19,7 @@
 #include <string>
 
 #include "web/api_context.hpp"
+#include "web/session_auth.hpp"
 
 namespace bw {
 
@@ -28,6 +31,7 @@ struct ApiServerOptions {
   int threads = 8;
   std::size_t max_body_bytes = 1 << 20;
   std::string ui_dir;  // empty: embedded assets
+  AuthOptions auth;    // sessions, passwords, sign-in limits
 };
 
 class ApiServer {

@@ -27,6 +27,10 @@ std::string generate_token() {
   return "bw_" + random_urlsafe(32);
 }
 
+std::string generate_secret(std::string_view prefix) {
+  return std::string(prefix) + random_urlsafe(32);
+}
+
 std::string hash_token(std::string_view token) {
   unsigned char digest[crypto_hash_sha256_BYTES];
   crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(token.data()), token.size());

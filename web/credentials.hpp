@@ -16,6 +16,8 @@ namespace bw {
 // Initialises libsodium; throws std::runtime_error if it cannot.
 void init_crypto();
 std::string generate_token();
+// `prefix` + 43 url-safe characters (256 random bits): session ids, CSRF tokens.
+std::string generate_secret(std::string_view prefix);
 // Hex SHA-256: tokens carry 256 random bits, so a fast hash is enough.
 std::string hash_token(std::string_view token);
 // A random password of `length` url-safe characters.

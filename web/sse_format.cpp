@@ -113,16 +113,40 @@ std::string format_sse_retry(std::chrono::milliseconds delay) {
   return "retry: " + std::to_string(ms) + "\n\n";
 }
 
-std::string format_sse_stream_header() {
+std::string format_sse_stream_header(std::string_view credentialed_origin) {
   // No Content-Length and no chunking: the body is close-delimited, which is
   // what EventSource expects of a stream. X-Accel-Buffering stops nginx from
   // holding events back when it proxies us.
+  const std::string cors =
+      credentialed_origin.empty()
+          ? std::string("Access-Control-Allow-Origin: *\r\n")
+          : "Access-Control-Allow-Origin: " + std::string(credentialed_origin) +
+                "\r\nAccess-Control-Allow-Credentials: true\r\nVary: Origin\r\n";
   return "HTTP/1.1 200 OK\r\n"
          "Content-Type: text/event-stream\r\n"
-         "Cache-Control: no-cache\r\n"
-         "Access-Control-Allow-Origin: *\r\n"
+         "Cache-Control: no-cache\r\n" +
+         cors +
          "X-Accel-Buffering: no\r\n"
          "\r\n";
+}
+
+namespace {
+// "host:port" or "[v6]:port" without the port.
+std::string_view strip_port(std::string_view authority) {
+  if (!authority.empty() && authority.front() == '[') {
+    const std::size_t close = authority.find(']');
+    return close == std::string_view::npos ? authority : authority.substr(0, close + 1);
+  }
+  return authority.substr(0, authority.find(':'));
+}
+}  // namespace
+
+bool origin_matches_host(std::string_view origin, std::string_view host) {
+  const std::size_t scheme_end = origin.find("://");
+  if (scheme_end == std::string_view::npos) return false;
+  const std::string_view origin_host = strip_port(origin.substr(scheme_end + 3));
+  const std::string_view request_host = strip_port(trim_spaces(host));
+  return !origin_host.empty() && iequals(origin_host, request_host);
 }
 
 std::string format_http_error_response(unsigned status, std::string_view code,
@@ -202,6 +226,19 @@ SseRequestTarget parse_sse_request_target(std::string_view target) {
     }
   }
   return result;
+}
+
+std::optional<std::string_view> parse_cookie(std::string_view header, std::string_view name) {
+  while (!header.empty()) {
+    const std::size_t end = header.find(';');
+    const std::string_view pair = trim_spaces(header.substr(0, end));
+    header = end == std::string_view::npos ? std::string_view{} : header.substr(end + 1);
+    const std::size_t eq = pair.find('=');
+    if (eq == std::string_view::npos || trim_spaces(pair.substr(0, eq)) != name) continue;
+    const std::string_view value = trim_spaces(pair.substr(eq + 1));
+    if (!value.empty()) return value;
+  }
+  return std::nullopt;
 }
 
 std::optional<std::string_view> parse_bearer_token(std::string_view authorization) {

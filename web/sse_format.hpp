@@ -36,7 +36,13 @@ namespace bw {
 // The status line and headers that open an event stream: 200,
 // `text/event-stream`, `Cache-Control: no-cache`, `Access-Control-Allow-Origin: *`.
 // The body (events) follows and ends when the server closes the connection.
-[[nodiscard]] std::string format_sse_stream_header();
+// With a `credentialed_origin` (a cookie-authenticated browser on the same
+// host), CORS names that origin and allows credentials instead of "*".
+[[nodiscard]] std::string format_sse_stream_header(std::string_view credentialed_origin = {});
+
+// True when an Origin header ("http://host:port") names the same host as a
+// Host header ("host:port"), whatever the ports.
+[[nodiscard]] bool origin_matches_host(std::string_view origin, std::string_view host);
 
 // A complete error response that closes the connection: `status` (4xx/5xx)
 // with its standard reason phrase, a JSON body `{"error":"<code>","message":"<message>"}`,
@@ -67,6 +73,12 @@ struct SseRequestTarget {
 // The token of an `Authorization: Bearer <token>` header value (scheme is
 // case-insensitive, surrounding spaces ignored); empty when it is not one.
 [[nodiscard]] std::optional<std::string_view> parse_bearer_token(std::string_view authorization);
+
+// The value of cookie `name` in a Cookie header ("a=1; bw_session=xyz");
+// empty when absent or empty. The dashboard's session cookie is kSessionCookie.
+inline constexpr std::string_view kSessionCookie = "bw_session";
+[[nodiscard]] std::optional<std::string_view> parse_cookie(std::string_view cookie_header,
+                                                           std::string_view name);
 
 // A Last-Event-ID value as a notification id: decimal digits only (surrounding
 // spaces ignored), fits in int64. Anything else is not one of ours: empty.

@@ -183,6 +183,15 @@ class Session final : public SseSession, public std::enable_shared_from_this<Ses
       token = std::string(*bearer);
     } else if (target.access_token && !target.access_token->empty()) {
       token = *target.access_token;
+    } else if (const auto session =
+                   parse_cookie(to_std(request[http::field::cookie]), kSessionCookie)) {
+      token = std::string(*session);  // the dashboard's sign-in session
+      // The dashboard (another port of this host) reads the stream with
+      // credentials, which CORS allows only for a named origin.
+      const std::string origin(to_std(request[http::field::origin]));
+      if (origin_matches_host(origin, to_std(request[http::field::host]))) {
+        credentialed_origin_ = origin;
+      }
     }
     if (!token) return send_unauthorized();
 
@@ -279,7 +288,7 @@ class Session final : public SseSession, public std::enable_shared_from_this<Ses
 
     phase_ = Phase::streaming;
     user_id_ = outcome.user_id;
-    enqueue(std::make_shared<const std::string>(format_sse_stream_header()));
+    enqueue(std::make_shared<const std::string>(format_sse_stream_header(credentialed_origin_)));
     enqueue(std::make_shared<const std::string>(format_sse_retry(retry_hint_)));
     do_watch_for_close();
     arm_heartbeat();
@@ -530,6 +539,7 @@ class Session final : public SseSession, public std::enable_shared_from_this<Ses
 
   Phase phase_ = Phase::reading_request;
   bool reject_busy_ = false;
+  std::string credentialed_origin_;  // CORS origin of a cookie-authenticated browser
   std::int64_t user_id_ = 0;
   std::optional<std::int64_t>
       last_sent_id_;  // highest notification id queued or known to the client

@@ -66,6 +66,19 @@ describe('trader dashboard', () => {
         '--disable-component-update', '--disable-sync', '--no-first-run'],
     });
     context = await browser.newContext({ viewport: DESKTOP, colorScheme: 'light', locale: 'en-US', timezoneId: 'UTC' });
+    // Browser notifications: allowed up front (headless Chromium never asks),
+    // and recorded so the test can see what the page showed.
+    await context.grantPermissions(['notifications'], { origin: server.baseUrl });
+    await context.addInitScript(() => {
+      const Native = window.Notification;
+      window.__shownNotifications = [];
+      window.Notification = class extends Native {
+        constructor(title, options) {
+          window.__shownNotifications.push({ title, body: options && options.body });
+          super(title, options);
+        }
+      };
+    });
     page = await context.newPage();
     page.setDefaultTimeout(10_000);
     page.on('console', (message) => {
@@ -98,13 +111,15 @@ describe('trader dashboard', () => {
     assert.equal(info.status, 200);
     assert.equal(info.body.stream_port, server.streamPort, 'info.stream_port is the [stream] listen port');
 
+    // The page first asks whether a session cookie is still valid: no.
+    expectedFailures.push({ path: '/api/v1/session', status: 401 });
     await page.goto(server.baseUrl + '/');
     await page.getByTestId('signin-view').waitFor();
     assert.equal(await page.getByTestId('dashboard-view').isVisible(), false);
 
     expectedFailures.push({ path: '/api/v1/me', status: 401 });
     await page.getByLabel('API token').fill('not-a-real-token');
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in with token' }).click();
     const error = page.getByTestId('signin-error');
     await error.waitFor();
     assert.match(await textOf(error), /not accepted/i);
@@ -205,6 +220,13 @@ describe('trader dashboard', () => {
     await item.waitFor();
     assert.equal(await page.getByTestId('notification-item').count(), 1);
     assert.equal(await page.getByTestId('notifications-empty').isVisible(), false);
+    // The system notification (permission granted) carries the same message.
+    await eventually(async () => {
+      const shown = await page.evaluate(() => window.__shownNotifications);
+      assert.deepEqual(shown.map((n) => n.body), [expected]);
+      assert.equal(shown[0].title, 'TEST · 150.25');
+    });
+    assert.equal(await page.getByTestId('notify-permission').isVisible(), false, 'no need to ask again');
 
     const row = page.getByTestId('alert-row').filter({ hasText: 'TEST breakout' });
     await eventually(async () => assert.equal(await row.getAttribute('data-state'), 'triggered'));
@@ -299,7 +321,7 @@ describe('trader dashboard', () => {
 
   test('bob sees none of alice\'s alerts or notifications', STEP, async () => {
     await page.getByLabel('API token').fill(server.tokens.bob);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in with token' }).click();
     await page.getByTestId('dashboard-view').waitFor();
     assert.equal(await textOf(page.getByTestId('user-name')), 'bob');
     await eventually(async () => assert.equal(await page.getByTestId('stream-status').getAttribute('data-state'), 'open'));
@@ -346,6 +368,133 @@ describe('trader dashboard', () => {
     await server.pushQuotes([{ symbol: 'TEST', price: 152.5, volume: 100 }]);
     const testRow = page.locator('[data-testid="price-row"][data-symbol="TEST"]');
     await eventually(async () => assert.equal(await textOf(testRow.getByTestId('price-value')), '152.50'));
+    assert.deepEqual(consoleErrors, []);
+  });
+
+  test('carol signs in with a password, must set her own, and signs out', { timeout: 60_000 }, async () => {
+    const made = await server.api('POST', '/api/v1/users', {
+      token: server.tokens.ops, body: { name: 'carol', password: 'carol-initial-pw' },
+    });
+    assert.equal(made.status, 201, JSON.stringify(made.body));
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByTestId('signin-view').waitFor();
+
+    expectedFailures.push({ path: '/api/v1/session', status: 401 });
+    await page.getByLabel('User name', { exact: true }).fill('carol');
+    await page.getByLabel('Password', { exact: true }).fill('wrong-password');
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    const error = page.getByTestId('password-signin-error');
+    await eventually(async () => assert.equal(await textOf(error), 'Wrong user name or password.'));
+
+    await page.getByLabel('Password', { exact: true }).fill('carol-initial-pw');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('password-view').waitFor();
+    assert.equal(await page.getByTestId('current-password').isVisible(), false, 'the password just typed is reused');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'set-password.png') });
+
+    expectedFailures.push({ path: '/api/v1/me/password', status: 400 });
+    await page.getByTestId('new-password').fill('short');
+    await page.getByTestId('confirm-password').fill('short');
+    await page.getByRole('button', { name: 'Set password' }).click();
+    await eventually(async () => assert.match(await textOf(page.getByTestId('password-error')), /new_password: must be at least 10/));
+
+    await page.getByTestId('new-password').fill('carol-own-password');
+    await page.getByTestId('confirm-password').fill('carol-own-password');
+    await page.getByRole('button', { name: 'Set password' }).click();
+    await page.getByTestId('dashboard-view').waitFor();
+    assert.equal(await textOf(page.getByTestId('user-name')), 'carol');
+    assert.equal(await page.evaluate(() => document.cookie), '', 'the session cookie is HttpOnly');
+    assert.equal(await page.evaluate(() => localStorage.getItem('bellwether.token')), null);
+    // The stream authenticates with the session cookie.
+    await eventually(async () => assert.equal(await page.getByTestId('stream-status').getAttribute('data-state'), 'open'));
+    await server.pushQuotes([{ symbol: 'CRL', price: 12.5, volume: 10 }]);
+    const row = page.locator('[data-testid="price-row"][data-symbol="CRL"]');
+    await eventually(async () => assert.equal(await textOf(row.getByTestId('price-value')), '12.50'));
+
+    // The watchlist narrows the prices table to its symbols.
+    const testPrice = page.locator('[data-testid="price-row"][data-symbol="TEST"]');
+    assert.equal(await testPrice.isVisible(), true);
+    await page.getByLabel('Watch ticker').fill('crl');
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    await page.getByTestId('watchlist-item').filter({ hasText: 'CRL' }).waitFor();
+    await testPrice.waitFor({ state: 'hidden' });
+    assert.equal(await row.isVisible(), true);
+
+    // A cookie write carries the CSRF token: create an alert from the form.
+    await page.getByLabel('Symbol').fill('CRL');
+    await page.getByLabel('Condition').selectOption('above');
+    await page.getByLabel('Price', { exact: true }).fill('20');
+    await page.getByRole('button', { name: 'Create alert' }).click();
+    await page.getByTestId('alert-row').filter({ hasText: 'CRL' }).waitFor();
+
+    // Carol's own API token: shown once, listed, revoked.
+    assert.equal(await page.getByTestId('users-card').isVisible(), false, 'no users page for non-admins');
+    await page.getByLabel('New token label').fill('carol script');
+    await page.getByRole('button', { name: 'Create token' }).click();
+    const secret = page.getByTestId('token-secret-value');
+    await secret.waitFor();
+    const token = await secret.inputValue();
+    assert.match(token, /^bw_/);
+    const me = await server.api('GET', '/api/v1/me', { token });
+    assert.equal(me.body.name, 'carol');
+    const tokenRow = page.getByTestId('token-row').filter({ hasText: 'carol script' });
+    await tokenRow.waitFor();
+    await page.screenshot({ path: path.join(ARTIFACTS, 'tokens.png'), fullPage: true });
+    await tokenRow.getByRole('button', { name: 'Revoke token carol script' }).click();
+    await tokenRow.waitFor({ state: 'detached' });
+    assert.equal((await server.api('GET', '/api/v1/me', { token })).status, 401);
+
+    // A reload keeps the session.
+    await page.reload();
+    await page.getByTestId('dashboard-view').waitFor();
+    assert.equal(await textOf(page.getByTestId('user-name')), 'carol');
+    await page.getByTestId('alert-row').filter({ hasText: 'CRL' }).waitFor();
+    // The watchlist is kept for carol across the reload; removing its last symbol shows every row.
+    await page.getByTestId('watchlist-item').filter({ hasText: 'CRL' }).waitFor();
+    await page.getByRole('button', { name: 'Remove CRL from the watchlist' }).click();
+    await page.locator('[data-testid="price-row"][data-symbol="TEST"]').waitFor({ state: 'visible' });
+    assert.equal(await page.getByTestId('watchlist-item').count(), 0);
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByTestId('signin-view').waitFor();
+    await page.reload();
+    await page.getByTestId('signin-view').waitFor();
+    assert.equal(await page.getByTestId('dashboard-view').isVisible(), false);
+    assert.deepEqual(consoleErrors, []);
+  });
+
+  test('an admin creates, disables and deletes a user on the users page', STEP, async () => {
+    await page.getByLabel('API token').fill(server.tokens.ops);
+    await page.getByRole('button', { name: 'Sign in with token' }).click();
+    await page.getByTestId('dashboard-view').waitFor();
+    const card = page.getByTestId('users-card');
+    await card.waitFor();
+    await page.getByTestId('user-row').filter({ hasText: 'alice' }).waitFor();
+
+    await page.getByLabel('New user name').fill('dave');
+    await page.getByRole('button', { name: 'Create user' }).click();
+    const secret = page.getByTestId('user-secret-value');
+    await secret.waitFor();
+    const password = await secret.inputValue();
+    assert.ok(password.length >= 16, 'a generated one-time password is shown');
+    const row = page.getByTestId('user-row').filter({ hasText: 'dave' });
+    await eventually(async () => assert.match(await textOf(row), /must change password/));
+
+    await row.getByRole('button', { name: 'Disable dave' }).click();
+    await eventually(async () => assert.match(await textOf(row), /disabled/));
+    const listed = await server.api('GET', '/api/v1/users', { token: server.tokens.ops });
+    assert.equal(listed.body.items.find((u) => u.name === 'dave').disabled, true);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'admin-users.png'), fullPage: true });
+
+    await row.getByRole('button', { name: 'Delete dave' }).click();
+    await row.getByRole('button', { name: 'Delete dave' }).click();   // confirm
+    await row.waitFor({ state: 'detached' });
+    const after = await server.api('GET', '/api/v1/users', { token: server.tokens.ops });
+    assert.equal(after.body.items.some((u) => u.name === 'dave'), false);
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByTestId('signin-view').waitFor();
+    assert.equal(await card.isVisible(), false);
     assert.deepEqual(consoleErrors, []);
   });
 });

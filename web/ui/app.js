@@ -1,4 +1,5 @@
-// Bellwether trader dashboard: sign in with an API token, watch live prices,
+// Bellwether trader dashboard: sign in with a user name and password (a session
+// cookie plus a CSRF token for writes) or an API token, watch live prices,
 // manage price alerts and see notifications as they fire.
 //
 // Plain browser JavaScript, no framework and no build step. Talks to the REST API
@@ -101,6 +102,8 @@
   async function api(method, path, { token, body } = {}) {
     const headers = { Accept: 'application/json' };
     if (token) headers.Authorization = `Bearer ${token}`;
+    // Cookie-authenticated writes must echo the session's CSRF token.
+    else if (state.csrf && method !== 'GET') headers['X-CSRF-Token'] = state.csrf;
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     let response;
     try {
@@ -129,7 +132,9 @@
   // State
 
   const state = {
-    token: null,
+    token: null,                // API token sign-in (Authorization: Bearer)
+    csrf: null,                 // password sign-in: the session's CSRF token (the cookie is HttpOnly)
+    pendingPassword: null,      // password the signed-in user must replace before anything else
     user: null,
     streamPort: null,
     stream: null,               // EventSource
@@ -150,20 +155,102 @@
   // ---------------------------------------------------------------------------
   // Sign-in and sign-out
 
-  function showView(signedIn) {
-    $('signin-view').hidden = signedIn;
-    $('dashboard-view').hidden = !signedIn;
-    $('session').hidden = !signedIn;
-    if (!signedIn) $('connection-banner').hidden = true;
+  const signedIn = () => Boolean(state.token || state.csrf);
+
+  function showView(view) {
+    $('signin-view').hidden = view !== 'signin';
+    $('password-view').hidden = view !== 'password';
+    $('dashboard-view').hidden = view !== 'dashboard';
+    $('session').hidden = view === 'signin';
+    if (view !== 'dashboard') $('connection-banner').hidden = true;
   }
 
-  function showSignIn(message) {
-    showView(false);
-    const error = $('signin-error');
+  function showSignIn(message, { tokenForm = false } = {}) {
+    showView('signin');
+    const error = $(tokenForm ? 'signin-error' : 'password-signin-error');
+    $(tokenForm ? 'password-signin-error' : 'signin-error').hidden = true;
     error.textContent = message || '';
     error.hidden = !message;
-    $('token-input').setAttribute('aria-invalid', message ? 'true' : 'false');
-    $('token-input').focus();
+    $('token-input').setAttribute('aria-invalid', tokenForm && message ? 'true' : 'false');
+    $('password-input').setAttribute('aria-invalid', !tokenForm && message ? 'true' : 'false');
+    $(tokenForm ? 'token-input' : 'username-input').focus();
+  }
+
+  // Password sign-in: POST /api/v1/session sets the HttpOnly cookie; the
+  // response carries the CSRF token for writes.
+  async function signInWithPassword(username, password) {
+    let session;
+    try {
+      session = await api('POST', '/api/v1/session', { body: { username, password } });
+    } catch (err) {
+      showSignIn(err.status === 401 ? 'Wrong user name or password.' : (err.detail || err.message));
+      return false;
+    }
+    $('password-input').value = '';
+    return enterSession(session, password);
+  }
+
+  // A session from sign-in or from GET /api/v1/session (page reload).
+  async function enterSession(session, password) {
+    state.csrf = session.csrf_token;
+    if (session.user.must_change_password) {
+      state.user = session.user;
+      state.pendingPassword = password || null;
+      showUser(session.user);
+      showPasswordChange();
+      return true;
+    }
+    return enterDashboard(session.user);
+  }
+
+  function showUser(user) {
+    $('user-name').textContent = user && user.name ? user.name : '';
+    $('user-name').classList.toggle('is-admin', Boolean(user && user.admin));
+    $('user-name').title = user && user.admin ? 'Administrator' : '';
+  }
+
+  function showPasswordChange(message) {
+    showView('password');
+    $('current-password-field').hidden = Boolean(state.pendingPassword);
+    const error = $('password-error');
+    error.textContent = message || '';
+    error.hidden = !message;
+    $(state.pendingPassword ? 'new-password' : 'current-password').focus();
+  }
+
+  async function submitPasswordChange(event) {
+    event.preventDefault();
+    const current = state.pendingPassword || $('current-password').value;
+    const next = $('new-password').value;
+    if (next !== $('confirm-password').value) {
+      showPasswordChange('The two new passwords differ.');
+      return;
+    }
+    try {
+      await api('POST', '/api/v1/me/password', {
+        token: state.token, body: { current_password: current, new_password: next },
+      });
+    } catch (err) {
+      if (handleAuthFailure(err)) return;
+      showPasswordChange(err.detail || err.message);
+      return;
+    }
+    state.pendingPassword = null;
+    for (const id of ['current-password', 'new-password', 'confirm-password']) $(id).value = '';
+    await enterDashboard({ ...state.user, must_change_password: false });
+  }
+
+  async function enterDashboard(user) {
+    const csrf = state.csrf;
+    state.user = user;
+    showUser(user);
+    showView('dashboard');
+    await Promise.all([loadAlerts(), loadNotifications(), loadQuotes()]);
+    if (state.csrf !== csrf || !signedIn()) return false;   // signed out meanwhile
+    connectStream();
+    announceSession(user);
+    $('alert-symbol').focus();
+    return true;
   }
 
   async function signIn(token, { fromStorage = false } = {}) {
@@ -174,33 +261,49 @@
       if (err.status === 401 || err.status === 403) {
         if (fromStorage) localStorage.removeItem(TOKEN_KEY);
         showSignIn(fromStorage ? 'Your saved token is no longer valid. Please sign in again.'
-                               : 'That token was not accepted. Check it and try again.');
+                               : 'That token was not accepted. Check it and try again.', { tokenForm: true });
       } else {
-        showSignIn(err.message);
+        showSignIn(err.message, { tokenForm: true });
       }
       return false;
     }
     state.token = token;
     state.user = user;
     localStorage.setItem(TOKEN_KEY, token);
-    $('user-name').textContent = user && user.name ? user.name : '';
-    $('user-name').classList.toggle('is-admin', Boolean(user && user.admin));
-    $('user-name').title = user && user.admin ? 'Administrator' : '';
     $('token-input').value = '';
     $('signin-error').hidden = true;
-    showView(true);
-    await Promise.all([loadAlerts(), loadNotifications(), loadQuotes()]);
-    if (state.token !== token) return false;   // signed out meanwhile (a 401 while loading)
-    connectStream();
-    $('alert-symbol').focus();
-    return true;
+    if (user && user.must_change_password) {
+      showUser(user);
+      showPasswordChange();
+      return true;
+    }
+    const ok = await enterDashboard(user);
+    return ok && state.token === token;   // false when signed out meanwhile (a 401 while loading)
+  }
+
+  // Ends the server session too when there is one (the button); a 401 needs no call.
+  async function signOutFromServer() {
+    if (state.csrf) {
+      try { await api('DELETE', '/api/v1/session'); } catch { /* already gone: sign out locally anyway */ }
+    }
+    signOut();
+  }
+
+  // account.js (tokens, password, admin users) follows the signed-in user
+  // through these events; it calls the API through the same api() (CSRF and all).
+  function announceSession(user) {
+    window.bellwetherSession = user ? { user, api: (method, path, options = {}) => api(method, path, { ...options, token: state.token }) } : null;
+    window.dispatchEvent(new CustomEvent(user ? 'bellwether:signed-in' : 'bellwether:signed-out'));
   }
 
   function signOut(message) {
+    announceSession(null);
     state.streamGeneration += 1;
     closeStream();
     localStorage.removeItem(TOKEN_KEY);
     state.token = null;
+    state.csrf = null;
+    state.pendingPassword = null;
     state.user = null;
     state.alerts = [];
     state.notifications = [];
@@ -510,7 +613,26 @@
     if (!rememberNotification(item, true)) return;
     renderNotifications(Number(item.id));
     showToast(item);
+    showBrowserNotification(item);
     refreshAlertsSoon();
+  }
+
+  // A system notification too, once the user allowed it (asked for on a click:
+  // browsers ignore permission requests that no gesture started).
+  function showBrowserNotification(item) {
+    if (!('Notification' in window) || Notification.permission !== 'granted') return;
+    try {
+      new Notification(`${item.symbol || 'Alert'} · ${formatPrice(item.price)}`, {
+        body: String(item.message || ''), tag: `bellwether-${item.id}`,
+      });
+    } catch {
+      // Some browsers allow notifications only from a service worker: the toast is enough.
+    }
+  }
+
+  function renderNotificationPermission() {
+    const button = $('notify-permission');
+    button.hidden = !('Notification' in window) || Notification.permission !== 'default';
   }
 
   function showToast(item) {
@@ -541,7 +663,8 @@
   function streamUrl() {
     // location.hostname keeps the brackets of an IPv6 literal, so this stays a valid URL.
     const url = new URL(`${location.protocol}//${location.hostname}:${state.streamPort}/api/v1/events`);
-    url.searchParams.set('access_token', state.token);
+    // Password sign-in: the HttpOnly session cookie travels with the request.
+    if (state.token) url.searchParams.set('access_token', state.token);
     // The server replays notifications with a larger id, so the ones that fired
     // between the REST load and this connection are not lost (0 when there were
     // none yet). Skipped if the load failed: 0 would replay the whole history.
@@ -556,7 +679,7 @@
     status.querySelector('.stream-status-text').textContent =
       name === 'open' ? 'Live' : name === 'down' ? 'Offline' : 'Connecting';
     // The banner is for a stream that failed, not for the first connection attempt.
-    $('connection-banner').hidden = name !== 'down' || !state.token;
+    $('connection-banner').hidden = name !== 'down' || !signedIn();
   }
 
   function closeStream() {
@@ -570,12 +693,12 @@
 
   function connectStream() {
     closeStream();
-    if (!state.token || !state.streamPort) {
+    if (!signedIn() || !state.streamPort) {
       setStreamState('down');
       return;
     }
     const generation = state.streamGeneration;
-    const source = new EventSource(streamUrl());
+    const source = new EventSource(streamUrl(), { withCredentials: !state.token });
     state.stream = source;
     setStreamState('connecting');
     const current = () => generation === state.streamGeneration && state.stream === source;
@@ -652,11 +775,29 @@
   }
 
   function wireEvents() {
+    $('password-signin-form').addEventListener('submit', async (event) => {
+      event.preventDefault();
+      const username = $('username-input').value.trim();
+      const password = $('password-input').value;
+      if (!username || !password) {
+        showSignIn('Enter your user name and password.');
+        return;
+      }
+      const button = $('password-signin-submit');
+      button.disabled = true;
+      try {
+        if (!state.streamPort) await loadInfo();
+        await signInWithPassword(username, password);
+      } finally {
+        button.disabled = false;
+      }
+    });
+    $('password-form').addEventListener('submit', submitPasswordChange);
     $('signin-form').addEventListener('submit', async (event) => {
       event.preventDefault();
       const token = $('token-input').value.trim();
       if (!token) {
-        showSignIn('Enter your API token.');
+        showSignIn('Enter your API token.', { tokenForm: true });
         return;
       }
       const button = $('signin-submit');
@@ -668,7 +809,11 @@
         button.disabled = false;
       }
     });
-    $('sign-out').addEventListener('click', () => signOut());
+    $('sign-out').addEventListener('click', () => signOutFromServer());
+    $('notify-permission').addEventListener('click', async () => {
+      try { await Notification.requestPermission(); } catch { /* unsupported: keep the toasts */ }
+      renderNotificationPermission();
+    });
     $('alert-form').addEventListener('submit', submitAlert);
     $('alert-symbol').addEventListener('input', (event) => {
       const input = event.target;
@@ -687,12 +832,20 @@
 
   async function start() {
     wireEvents();
+    renderNotificationPermission();
     renderPricesMeta();
     renderAlerts();
     renderNotifications();
     await loadInfo();
     const saved = localStorage.getItem(TOKEN_KEY);
-    if (saved) await signIn(saved, { fromStorage: true });
+    if (saved) {
+      await signIn(saved, { fromStorage: true });
+      return;
+    }
+    // A reload keeps a password sign-in: the cookie is still there.
+    let session = null;
+    try { session = await api('GET', '/api/v1/session'); } catch { session = null; }
+    if (session) await enterSession(session);
     else showSignIn();
   }
 

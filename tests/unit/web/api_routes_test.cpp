@@ -325,8 +325,10 @@ TEST_CASE("get_info and get_me describe the server and the caller", "[web]") {
   Api api;
   CHECK(body_of(get_info(api.context)) ==
         json{{"name", "bellwether"}, {"version", "1.2.3"}, {"stream_port", 8081}});
-  CHECK(body_of(get_me(api.admin)) ==
-        json{{"id", api.admin.id}, {"name", "admin"}, {"admin", true}});
+  CHECK(body_of(get_me(api.admin)) == json{{"id", api.admin.id},
+                                           {"name", "admin"},
+                                           {"admin", true},
+                                           {"must_change_password", false}});
 }
 
 TEST_CASE("a store failure surfaces as SqliteError before anything is armed", "[web]") {
