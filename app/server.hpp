@@ -28,6 +28,7 @@ class Server {
 
  private:
   struct Parts;
+  void start_delivery();
   Config config_;
   std::unique_ptr<Parts> parts_;
 };

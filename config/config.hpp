@@ -47,6 +47,21 @@ struct EngineConfig {
   std::chrono::milliseconds price_flush_interval{200};
 };
 
+// Webhook delivery ([delivery]); see config/bellwether.toml.
+struct DeliveryConfig {
+  // Waits before attempts 2, 3, ...; Standard Webhooks' schedule by default.
+  std::vector<std::chrono::milliseconds> retry_schedule{
+      std::chrono::seconds(5), std::chrono::minutes(5), std::chrono::minutes(30),
+      std::chrono::hours(2),   std::chrono::hours(5),   std::chrono::hours(10),
+      std::chrono::hours(14),  std::chrono::hours(20),  std::chrono::hours(24)};
+  double retry_jitter = 0.2;
+  std::chrono::milliseconds timeout{10000};
+  std::chrono::milliseconds connect_timeout{5000};
+  std::size_t max_in_flight = 256;
+  std::size_t max_connections_per_host = 32;
+  std::vector<std::string> allowed_private_addresses;
+};
+
 struct LogConfig {
   std::string level = "info";
 };
@@ -66,6 +81,7 @@ struct Config {
   StreamConfig stream;
   StorageConfig storage;
   EngineConfig engine;
+  DeliveryConfig delivery;
   LogConfig log;
   std::vector<SourceConfig> sources;
 };

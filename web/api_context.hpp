@@ -17,6 +17,8 @@
 
 namespace bw {
 
+struct DeliveryContext;  // web/channel_routes.hpp
+
 class AlertEngine {
  public:
   virtual ~AlertEngine() = default;
@@ -34,6 +36,7 @@ struct ApiContext {
   const Clock& clock;
   std::uint16_t stream_port = 0;
   std::string version;
+  DeliveryContext* delivery = nullptr;  // channels and the outbox
 };
 
 }  // namespace bw

@@ -12,6 +12,9 @@
 #include <string>
 #include <string_view>
 
+#include <nlohmann/json.hpp>
+
+#include "rules/result.hpp"
 #include "web/api_context.hpp"
 #include "web/problem.hpp"
 
@@ -19,6 +22,10 @@ namespace bw {
 
 inline constexpr std::size_t kMaxNotificationPage = 500;
 inline constexpr int kMaxJsonDepth = 32;
+
+// A JSON request body, refused when empty, invalid or nested deeper than
+// kMaxJsonDepth (the error names "body").
+Result<nlohmann::json> parse_body(std::string_view body);
 
 ApiResponse get_info(const ApiContext& context);
 ApiResponse get_me(const User& user);

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "web/api_routes.hpp"
+#include "web/channel_routes.hpp"
 #include "web/credentials.hpp"
 #include "web/ui_assets.hpp"
 
@@ -159,7 +160,30 @@ class ApiServer::Impl {
                   const std::string limit = req.get_param_value("limit");
                   return list_notifications(context_, u, req.has_param("limit") ? &limit : nullptr);
                 }));
+    if (context_.delivery) delivery_routes(*context_.delivery);
     ui_routes();
+  }
+
+  void delivery_routes(DeliveryContext& d) {
+    using Req = const httplib::Request&;
+    server_.Post("/api/v1/channels",
+                 authed([&d](Req req, const User& u) { return create_channel(d, u, req.body); },
+                        true));
+    server_.Get("/api/v1/channels",
+                authed([&d](Req, const User& u) { return list_channels(d, u); }));
+    server_.Get(R"(/api/v1/channels/([^/]+))", authed([&d](Req req, const User& u) {
+                  return get_channel(d, u, req.matches[1].str());
+                }));
+    server_.Delete(R"(/api/v1/channels/([^/]+))", authed([&d](Req req, const User& u) {
+                     return delete_channel(d, u, req.matches[1].str());
+                   }));
+    server_.Get(R"(/api/v1/notifications/([^/]+)/deliveries)",
+                authed([&d](Req req, const User& u) {
+                  return list_deliveries(d, u, req.matches[1].str());
+                }));
+    server_.Post(R"(/api/v1/deliveries/([^/]+)/retry)", authed([&d](Req req, const User& u) {
+                   return retry_delivery(d, u, req.matches[1].str());
+                 }));
   }
 
   void ui_routes() {

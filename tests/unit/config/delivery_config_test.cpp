@@ -1,0 +1,70 @@
+// Specification of the [delivery] section of bellwether.toml.
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <fstream>
+
+#include "config/config.hpp"
+#include "tests/support/temp_database.hpp"
+
+using namespace bw;
+using namespace std::chrono_literals;
+
+namespace {
+
+Result<Config> load_delivery(const std::string& text) {
+  bw::testing::TempDirectory directory("bw-config");
+  const std::string path = directory.file("bellwether.toml");
+  std::ofstream(path) << "[delivery]\n" << text;
+  return load_config(path, {});
+}
+
+}  // namespace
+
+TEST_CASE("the shipped config documents the default delivery settings", "[config]") {
+  Result<Config> shipped =
+      load_config(std::string(BW_PROJECT_SOURCE_DIR) + "/config/bellwether.toml", {});
+  REQUIRE(shipped.ok());
+  Result<Config> defaults = load_config("", {});
+  REQUIRE(defaults.ok());
+  CHECK(shipped->delivery.retry_schedule == defaults->delivery.retry_schedule);
+  CHECK(shipped->delivery.retry_schedule.size() == 9);
+  CHECK(shipped->delivery.retry_schedule.back() == 24h);
+  CHECK(shipped->delivery.retry_jitter == 0.2);
+  CHECK(shipped->delivery.timeout == 10s);
+  CHECK(shipped->delivery.allowed_private_addresses.empty());
+}
+
+TEST_CASE("every delivery key is read with its type", "[config]") {
+  Result<Config> config = load_delivery(
+      "retry_schedule = [\"1s\", \"2m\"]\nretry_jitter = 0.0\ntimeout = \"3s\"\n"
+      "connect_timeout = \"1s\"\nmax_in_flight = 8\nmax_connections_per_host = 2\n"
+      "allowed_private_addresses = [\"127.0.0.1\", \"::1\"]\n");
+  INFO((config ? "" : config.error()));
+  REQUIRE(config.ok());
+  CHECK(config->delivery.retry_schedule == std::vector<std::chrono::milliseconds>{1s, 2min});
+  CHECK(config->delivery.retry_jitter == 0.0);
+  CHECK(config->delivery.timeout == 3s);
+  CHECK(config->delivery.connect_timeout == 1s);
+  CHECK(config->delivery.max_in_flight == 8);
+  CHECK(config->delivery.max_connections_per_host == 2);
+  CHECK(config->delivery.allowed_private_addresses ==
+        std::vector<std::string>{"127.0.0.1", "::1"});
+}
+
+TEST_CASE("bad delivery values are named with file, line and column", "[config]") {
+  auto error = [](const std::string& text) {
+    Result<Config> config = load_delivery(text);
+    REQUIRE_FALSE(config.ok());
+    return config.error();
+  };
+  CHECK(error("retry_schedule = [\"5s\", 3]\n").find("bellwether.toml:2:") != std::string::npos);
+  CHECK(error("retry_schedule = [\"5s\", 3]\n").find("delivery.retry_schedule") !=
+        std::string::npos);
+  CHECK(error("retry_schedule = [\"10ms\"]\n").find("at least 100ms") != std::string::npos);
+  CHECK(error("retry_jitter = 1.5\n").find("delivery.retry_jitter") != std::string::npos);
+  CHECK(error("max_in_flight = 0\n").find("delivery.max_in_flight") != std::string::npos);
+  CHECK(error("allowed_private_addresses = [\"localhost\"]\n").find("not a numeric") !=
+        std::string::npos);
+  CHECK(error("retries = 3\n").find("delivery.retries: unknown key") != std::string::npos);
+}
