@@ -80,6 +80,8 @@ class WebhookTest(unittest.TestCase):
         self.assertEqual(str(rows[0]["id"]), request["id"])
         self.assertEqual(payload["data"]["delivery_id"], rows[0]["id"])
         self.assertEqual(rows[0]["attempts"], 1)
+        self.assertNotIn(ch["secret"], self.server.read_log(), "secrets never reach the log")
+        self.assertNotIn(ch["secret"][len("whsec_"):], self.server.read_log())
 
     def test_failures_retry_then_die_and_the_stream_is_told_then_a_manual_retry_delivers(self):
         ch = self.channel(self.alice, "flaky")
@@ -172,6 +174,8 @@ class WebhookTest(unittest.TestCase):
             self.assertEqual(str(payload["data"]["delivery_id"]), request["id"])
             seen.setdefault(payload["data"]["notification"]["id"], set()).add(request["id"])
         self.assertEqual(sorted(seen), sorted(notifications), "every notification reached the receiver")
+        # The copies that were in flight at the kill were sent again after the restart.
+        self.assertGreater(len(self.receiver.requests("crash")), count)
         for n in notifications:
             [row] = self.deliveries(n)
             self.assertEqual(seen[n], {str(row["id"])}, "every copy carries the delivery's id")
