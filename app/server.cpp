@@ -15,8 +15,8 @@
 #include "store/accounts.hpp"
 #include "store/alert_repository.hpp"
 #include "store/channel_repository.hpp"
-#include "store/delivery_repository.hpp"
 #include "store/database.hpp"
+#include "store/delivery_repository.hpp"
 #include "store/notification_repository.hpp"
 #include "store/price_repository.hpp"
 #include "web/api_server.hpp"
@@ -138,10 +138,9 @@ void Server::start() {
   p.hub->add_observer(
       [&sse](const Quote& q) { sse.publish_quote(q.symbol, dump_json(encode_quote(q))); });
 
-  p.api_context = std::make_unique<ApiContext>(ApiContext{*p.accounts, *p.alerts, *p.notifications,
-                                                          p.last_quotes, *p.hub, *p.engine, p.clock,
-                                                          stream_port, PROJECT_VERSION,
-                                                          p.delivery_context.get()});
+  p.api_context = std::make_unique<ApiContext>(
+      ApiContext{*p.accounts, *p.alerts, *p.notifications, p.last_quotes, *p.hub, *p.engine,
+                 p.clock, stream_port, PROJECT_VERSION, p.delivery_context.get()});
   ApiServerOptions api_options{config_.web.listen.host, config_.web.listen.port,
                                config_.web.threads, config_.web.max_body_bytes, config_.web.ui_dir};
   p.api = std::make_unique<ApiServer>(api_options, *p.api_context);

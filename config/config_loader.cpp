@@ -4,10 +4,10 @@
 // collected, not just the first.
 #include <toml++/toml.h>
 
+#include <arpa/inet.h>
 #include <algorithm>
 #include <limits>
 #include <set>
-#include <arpa/inet.h>
 
 #include <sstream>
 

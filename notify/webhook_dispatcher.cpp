@@ -283,7 +283,8 @@ class WebhookDispatcher::Loop {
       return;
     }
     for (const AttemptOutcome& o : outcomes_) {
-      if (o.status == DeliveryStatus::retrying) next_poll_at_ = std::min(next_poll_at_, o.next_attempt_at);
+      if (o.status == DeliveryStatus::retrying)
+        next_poll_at_ = std::min(next_poll_at_, o.next_attempt_at);
     }
     outcomes_.clear();
     for (const Delivery& d : finished) {

@@ -33,11 +33,11 @@ namespace bw {
 
 struct WebhookDispatcherOptions {
   RetrySchedule schedule = RetrySchedule::standard_webhooks();
-  std::chrono::milliseconds timeout{10000};          // whole attempt
+  std::chrono::milliseconds timeout{10000};  // whole attempt
   std::chrono::milliseconds connect_timeout{5000};
-  std::size_t max_in_flight = 256;                   // concurrent transfers
+  std::size_t max_in_flight = 256;  // concurrent transfers
   std::size_t max_connections_per_host = 32;
-  std::chrono::milliseconds poll_interval{1000};     // look for due retries at least this often
+  std::chrono::milliseconds poll_interval{1000};  // look for due retries at least this often
   TargetPolicy targets;
   std::string user_agent = "bellwether-webhooks";
 };

@@ -85,7 +85,8 @@ Status check_webhook_url(std::string_view url, const TargetPolicy& policy) {
   }
   CurlText scheme, host, user;
   curl_url_get(parsed.get(), CURLUPART_SCHEME, &scheme.text, 0);
-  if (!scheme.text || (std::strcmp(scheme.text, "http") != 0 && std::strcmp(scheme.text, "https"))) {
+  if (!scheme.text ||
+      (std::strcmp(scheme.text, "http") != 0 && std::strcmp(scheme.text, "https"))) {
     return Error{"url: scheme must be http or https"};
   }
   if (curl_url_get(parsed.get(), CURLUPART_USER, &user.text, 0) == CURLUE_OK && user.text) {

@@ -99,8 +99,8 @@ void ChannelRepository::link_alert(AlertId alert, const std::vector<ChannelId>& 
     sql::Transaction transaction(c);
     sql::Statement clear(c, "DELETE FROM alert_channels WHERE alert_id = ?");
     clear.bind(1, alert).run();
-    sql::Statement link(c,
-                        "INSERT OR IGNORE INTO alert_channels (alert_id, channel_id) VALUES (?, ?)");
+    sql::Statement link(
+        c, "INSERT OR IGNORE INTO alert_channels (alert_id, channel_id) VALUES (?, ?)");
     for (ChannelId id : ids) {
       link.reset();
       link.bind(1, alert).bind(2, id).run();

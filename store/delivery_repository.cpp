@@ -36,18 +36,24 @@ std::vector<Delivery> collect(sql::Statement& s) {
 
 std::string_view delivery_status_name(DeliveryStatus status) {
   switch (status) {
-    case DeliveryStatus::pending: return "pending";
-    case DeliveryStatus::delivered: return "delivered";
-    case DeliveryStatus::retrying: return "retrying";
-    case DeliveryStatus::failed: return "failed";
-    case DeliveryStatus::dead: return "dead";
+    case DeliveryStatus::pending:
+      return "pending";
+    case DeliveryStatus::delivered:
+      return "delivered";
+    case DeliveryStatus::retrying:
+      return "retrying";
+    case DeliveryStatus::failed:
+      return "failed";
+    case DeliveryStatus::dead:
+      return "dead";
   }
   return "pending";
 }
 
 std::optional<DeliveryStatus> parse_delivery_status(std::string_view text) {
-  for (DeliveryStatus s : {DeliveryStatus::pending, DeliveryStatus::delivered,
-                           DeliveryStatus::retrying, DeliveryStatus::failed, DeliveryStatus::dead}) {
+  for (DeliveryStatus s :
+       {DeliveryStatus::pending, DeliveryStatus::delivered, DeliveryStatus::retrying,
+        DeliveryStatus::failed, DeliveryStatus::dead}) {
     if (delivery_status_name(s) == text) return s;
   }
   return std::nullopt;
@@ -57,13 +63,12 @@ std::vector<DueDelivery> DeliveryRepository::claim_due(TimestampMs now, std::siz
                                                        const std::set<DeliveryId>& in_flight) {
   return db_.read([&](sql::Connection& c) {
     // Over-fetch by the in-flight count so skipping them still fills `limit`.
-    sql::Statement s(
-        c, std::string(kDeliveryColumns) +
-               "JOIN channels ch ON ch.id = d.channel_id "
-               "JOIN notifications n ON n.id = d.notification_id "
-               "LEFT JOIN alerts a ON a.id = n.alert_id "
-               "WHERE d.status IN ('pending', 'retrying') AND d.next_attempt_at <= ? "
-               "AND ch.enabled = 1 ORDER BY d.next_attempt_at, d.id LIMIT ?");
+    sql::Statement s(c, std::string(kDeliveryColumns) +
+                            "JOIN channels ch ON ch.id = d.channel_id "
+                            "JOIN notifications n ON n.id = d.notification_id "
+                            "LEFT JOIN alerts a ON a.id = n.alert_id "
+                            "WHERE d.status IN ('pending', 'retrying') AND d.next_attempt_at <= ? "
+                            "AND ch.enabled = 1 ORDER BY d.next_attempt_at, d.id LIMIT ?");
     // Columns after the delivery's 12: channel, notification, alert.
     sql::Statement detail(
         c,
@@ -86,10 +91,9 @@ std::vector<DueDelivery> DeliveryRepository::claim_due(TimestampMs now, std::siz
       item.channel.target = detail.text(1);
       item.channel.secret = detail.text(2);
       item.notification.id = d.notification_id;
-      item.notification.content =
-          NewNotification{detail.integer(3), d.user_id,          detail.text(4),
-                          Price::from_units(detail.integer(5)), detail.text(6),
-                          detail.integer(7)};
+      item.notification.content = NewNotification{
+          detail.integer(3), d.user_id,        detail.text(4), Price::from_units(detail.integer(5)),
+          detail.text(6),    detail.integer(7)};
       if (!detail.is_null(8)) {
         item.alert = AlertSummary{detail.integer(8), detail.text(9), detail.text(10),
                                   detail.integer(11), true};

@@ -69,9 +69,9 @@ struct AttemptOutcome {
   DeliveryId id = 0;
   DeliveryStatus status = DeliveryStatus::retrying;  // delivered, retrying, failed or dead
   std::optional<std::int64_t> status_code;
-  std::string error;                   // empty on success
-  TimestampMs next_attempt_at = 0;     // for retrying
-  bool disable_channel = false;        // the endpoint answered 410 Gone
+  std::string error;                // empty on success
+  TimestampMs next_attempt_at = 0;  // for retrying
+  bool disable_channel = false;     // the endpoint answered 410 Gone
 };
 
 class DeliveryRepository {

@@ -35,12 +35,13 @@ std::vector<StoredNotification> NotificationRepository::record_fires(
                           "message, created_at) VALUES (?, ?, ?, ?, ?, ?)");
     // The outbox: one delivery per enabled channel of the alert, in this same
     // transaction, so a committed notification always has its deliveries.
-    sql::Statement outbox(c,
-                          "INSERT INTO deliveries (notification_id, channel_id, user_id, status, "
-                          "attempts, next_attempt_at, created_at, updated_at) "
-                          "SELECT ?, ac.channel_id, ?, 'pending', 0, ?, ?, ? FROM alert_channels ac "
-                          "JOIN channels ch ON ch.id = ac.channel_id "
-                          "WHERE ac.alert_id = ? AND ch.enabled = 1");
+    sql::Statement outbox(
+        c,
+        "INSERT INTO deliveries (notification_id, channel_id, user_id, status, "
+        "attempts, next_attempt_at, created_at, updated_at) "
+        "SELECT ?, ac.channel_id, ?, 'pending', 0, ?, ?, ? FROM alert_channels ac "
+        "JOIN channels ch ON ch.id = ac.channel_id "
+        "WHERE ac.alert_id = ? AND ch.enabled = 1");
     for (const NewNotification& fire : fires) {
       mark.reset();
       mark.bind(1, fire.created_at)

@@ -166,9 +166,9 @@ class ApiServer::Impl {
 
   void delivery_routes(DeliveryContext& d) {
     using Req = const httplib::Request&;
-    server_.Post("/api/v1/channels",
-                 authed([&d](Req req, const User& u) { return create_channel(d, u, req.body); },
-                        true));
+    server_.Post(
+        "/api/v1/channels",
+        authed([&d](Req req, const User& u) { return create_channel(d, u, req.body); }, true));
     server_.Get("/api/v1/channels",
                 authed([&d](Req, const User& u) { return list_channels(d, u); }));
     server_.Get(R"(/api/v1/channels/([^/]+))", authed([&d](Req req, const User& u) {
@@ -177,8 +177,7 @@ class ApiServer::Impl {
     server_.Delete(R"(/api/v1/channels/([^/]+))", authed([&d](Req req, const User& u) {
                      return delete_channel(d, u, req.matches[1].str());
                    }));
-    server_.Get(R"(/api/v1/notifications/([^/]+)/deliveries)",
-                authed([&d](Req req, const User& u) {
+    server_.Get(R"(/api/v1/notifications/([^/]+)/deliveries)", authed([&d](Req req, const User& u) {
                   return list_deliveries(d, u, req.matches[1].str());
                 }));
     server_.Post(R"(/api/v1/deliveries/([^/]+)/retry)", authed([&d](Req req, const User& u) {

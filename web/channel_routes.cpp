@@ -84,7 +84,8 @@ ApiResponse create_channel(DeliveryContext& context, const User& user, std::stri
 
 ApiResponse list_channels(DeliveryContext& context, const User& user) {
   json items = json::array();
-  for (const Channel& c : context.channels.list_for_user(user.id)) items.push_back(encode_channel(c));
+  for (const Channel& c : context.channels.list_for_user(user.id))
+    items.push_back(encode_channel(c));
   return json_response(200, dump_json({{"items", std::move(items)}}));
 }
 

@@ -1,8 +1,7 @@
 // REST handlers for delivery channels and the outbox (docs/API.md):
-//   POST   /api/v1/channels                       {"type":"webhook","url":…} → 201, secret shown once
-//   GET    /api/v1/channels                       the caller's channels (no secrets)
-//   GET    /api/v1/channels/{id}
-//   DELETE /api/v1/channels/{id}                  also removes its deliveries
+//   POST   /api/v1/channels                       {"type":"webhook","url":…} → 201, secret shown
+//   once GET    /api/v1/channels                       the caller's channels (no secrets) GET
+//   /api/v1/channels/{id} DELETE /api/v1/channels/{id}                  also removes its deliveries
 //   GET    /api/v1/notifications/{id}/deliveries  one row per channel, with attempts
 //   POST   /api/v1/deliveries/{id}/retry          due now → 202
 // Plain functions (request in, response out), like api_routes. A channel or

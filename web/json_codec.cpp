@@ -74,7 +74,9 @@ Result<TriggerMode> decode_trigger(const json& value) {
 
 Result<AlertDraft> decode_alert(const json& body) {
   if (!body.is_object()) return Error{"body: must be a JSON object"};
-  if (Status s = reject_unknown_fields(body, {"symbol", "condition", "trigger", "name", "channels"}, ""); !s) {
+  if (Status s =
+          reject_unknown_fields(body, {"symbol", "condition", "trigger", "name", "channels"}, "");
+      !s) {
     return Error{s.error()};
   }
   AlertDraft draft;

@@ -48,8 +48,7 @@ TEST_CASE("every delivery key is read with its type", "[config]") {
   CHECK(config->delivery.connect_timeout == 1s);
   CHECK(config->delivery.max_in_flight == 8);
   CHECK(config->delivery.max_connections_per_host == 2);
-  CHECK(config->delivery.allowed_private_addresses ==
-        std::vector<std::string>{"127.0.0.1", "::1"});
+  CHECK(config->delivery.allowed_private_addresses == std::vector<std::string>{"127.0.0.1", "::1"});
 }
 
 TEST_CASE("bad delivery values are named with file, line and column", "[config]") {

@@ -1,7 +1,7 @@
 // Specification of bw::RetrySchedule and the webhook URL policy.
 #include <arpa/inet.h>
-#include <catch2/catch.hpp>
 #include <netinet/in.h>
+#include <catch2/catch.hpp>
 
 #include "notify/retry_schedule.hpp"
 #include "notify/webhook_target.hpp"

@@ -103,11 +103,11 @@ struct Fixture {
     options.timeout = 5s;
     options.poll_interval = 20ms;
     options.targets.allowed_private_addresses = std::move(allowed);
-    return std::make_unique<WebhookDispatcher>(
-        outbox, clock, options, [this](UserId u, const std::string& json) {
-          std::lock_guard lock(events_mutex);
-          events.emplace_back(u, json);
-        });
+    return std::make_unique<WebhookDispatcher>(outbox, clock, options,
+                                               [this](UserId u, const std::string& json) {
+                                                 std::lock_guard lock(events_mutex);
+                                                 events.emplace_back(u, json);
+                                               });
   }
 
   Delivery only_delivery(NotificationId n) {
@@ -140,8 +140,8 @@ TEST_CASE("a delivery is POSTed signed and marked delivered", "[notify]") {
   REQUIRE(got.size() == 1);
   const Delivery d = f.only_delivery(n);
   CHECK(got[0].id == std::to_string(d.id));
-  CHECK(got[0].signature == sign_webhook(c.secret, got[0].id, std::stoll(got[0].timestamp),
-                                         got[0].body));
+  CHECK(got[0].signature ==
+        sign_webhook(c.secret, got[0].id, std::stoll(got[0].timestamp), got[0].body));
   CHECK(got[0].body.find("\"alert.triggered\"") != std::string::npos);
   CHECK(got[0].body.find("\"notification\":{") != std::string::npos);
   CHECK(d.attempts == 1);
