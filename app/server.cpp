@@ -171,14 +171,20 @@ void Server::start_delivery() {
   options.max_connections_per_host = config.max_connections_per_host;
   options.targets = TargetPolicy{config.allowed_private_addresses};
   options.user_agent = std::string("bellwether/") + PROJECT_VERSION;
+  const EmailConfig& email = config_.email;
+  options.smtp = SmtpOptions{email.smtp_url, email.from, email.username, email.password,
+                             email.starttls == "off"   ? SmtpOptions::Tls::off
+                             : email.starttls == "try" ? SmtpOptions::Tls::try_
+                                                       : SmtpOptions::Tls::required};
   SseServer& sse = *p.sse;
   p.webhooks = std::make_unique<WebhookDispatcher>(
       *p.deliveries, p.clock, options,
       [&sse](UserId user, const std::string& json) { sse.publish_event(user, "delivery", json); });
   p.webhooks->start();
   WebhookDispatcher& webhooks = *p.webhooks;
-  p.delivery_context = std::make_unique<DeliveryContext>(DeliveryContext{
-      *p.channels, *p.deliveries, p.clock, options.targets, [&webhooks] { webhooks.wake(); }});
+  p.delivery_context = std::make_unique<DeliveryContext>(
+      DeliveryContext{*p.channels, *p.deliveries, p.clock, options.targets,
+                      [&webhooks] { webhooks.wake(); }, !email.smtp_url.empty()});
 }
 
 void Server::stop() {

@@ -62,6 +62,15 @@ struct DeliveryConfig {
   std::vector<std::string> allowed_private_addresses;
 };
 
+// Email transport ([email]); email channels are refused while smtp_url is empty.
+struct EmailConfig {
+  std::string smtp_url;  // smtp://host:587 (STARTTLS per `starttls`) or smtps://host:465
+  std::string from;      // "Bellwether <alerts@example.com>"
+  std::string username;  // AUTH when not empty
+  std::string password;  // never logged
+  std::string starttls = "required";  // required, try or off (smtp:// only)
+};
+
 struct LogConfig {
   std::string level = "info";
 };
@@ -82,6 +91,7 @@ struct Config {
   StorageConfig storage;
   EngineConfig engine;
   DeliveryConfig delivery;
+  EmailConfig email;
   LogConfig log;
   std::vector<SourceConfig> sources;
 };

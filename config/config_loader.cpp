@@ -324,6 +324,27 @@ void read_delivery(const toml::table& table, DeliveryConfig& delivery, Problems&
   r.reject_unknown();
 }
 
+void read_email(const toml::table& table, EmailConfig& email, Problems& problems) {
+  TableReader r(table, "email", problems);
+  r.string("smtp_url", email.smtp_url);
+  r.string("from", email.from);
+  r.string("username", email.username);
+  r.string("password", email.password);
+  r.one_of("starttls", email.starttls, {"required", "try", "off"});
+  if (!email.smtp_url.empty() && !email.smtp_url.starts_with("smtp://") &&
+      !email.smtp_url.starts_with("smtps://")) {
+    r.fail(*table.get("smtp_url"), "smtp_url", "must start with smtp:// or smtps://");
+  }
+  if (!email.smtp_url.empty() && email.from.find('@') == std::string::npos) {
+    r.require("from");
+    if (table.contains("from")) {
+      r.fail(*table.get("from"), "from",
+             "must be an address such as \"Bellwether <alerts@example.com>\"");
+    }
+  }
+  r.reject_unknown();
+}
+
 void read_log(const toml::table& table, LogConfig& log, Problems& problems) {
   TableReader r(table, "log", problems);
   r.one_of("level", log.level, {"trace", "debug", "info", "warn", "error", "off"});
@@ -424,6 +445,8 @@ Result<Config> load_config(const std::string& path, const std::vector<std::strin
     read_engine(*t, config.engine, problems);
   if (const toml::table* t = sub_table(top, "delivery", problems))
     read_delivery(*t, config.delivery, problems);
+  if (const toml::table* t = sub_table(top, "email", problems))
+    read_email(*t, config.email, problems);
   if (const toml::table* t = sub_table(top, "log", problems)) read_log(*t, config.log, problems);
   if (const toml::node* sources = top.get("sources"))
     read_sources(*sources, config.sources, problems);

@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 #include <sys/socket.h>
 
+#include <cstring>
 #include <ctime>
 #include <map>
 #include <mutex>
@@ -12,6 +13,7 @@
 #include <set>
 #include <vector>
 
+#include "notify/email_message.hpp"
 #include "notify/webhook_signature.hpp"
 
 namespace bw {
@@ -140,8 +142,10 @@ class WebhookDispatcher::Loop {
  private:
   struct Transfer {
     CURL* easy = nullptr;
-    curl_slist* headers = nullptr;
+    curl_slist* headers = nullptr;  // HTTP headers, or SMTP recipients
     std::string body;
+    std::size_t sent = 0;  // bytes of `body` read by an SMTP upload
+    bool email = false;
     Delivery delivery;
     bool blocked_address = false;
     const TargetPolicy* policy = nullptr;
@@ -183,7 +187,16 @@ class WebhookDispatcher::Loop {
     for (DueDelivery& item : due) begin(item, now);
   }
 
+  static std::size_t read_body(char* buffer, std::size_t size, std::size_t count, void* user) {
+    auto* t = static_cast<Transfer*>(user);
+    const std::size_t n = std::min(size * count, t->body.size() - t->sent);
+    std::memcpy(buffer, t->body.data() + t->sent, n);
+    t->sent += n;
+    return n;
+  }
+
   void begin(const DueDelivery& due, TimestampMs now) {
+    if (due.channel.type == ChannelType::email) return begin_email(due, now);
     auto transfer = std::make_unique<Transfer>();
     transfer->delivery = due.delivery;
     transfer->policy = &options_.targets;
@@ -219,6 +232,48 @@ class WebhookDispatcher::Loop {
     transfers_.emplace(easy, std::move(transfer));
   }
 
+  void begin_email(const DueDelivery& due, TimestampMs now) {
+    const SmtpOptions& smtp = options_.smtp;
+    auto transfer = std::make_unique<Transfer>();
+    transfer->delivery = due.delivery;
+    transfer->email = true;
+    if (smtp.url.empty()) {
+      Transfer& t = *transfer;
+      std::snprintf(t.error, sizeof t.error, "no email transport configured ([email] smtp_url)");
+      outcomes_.push_back(decide(t, CURLE_SEND_ERROR, 0));
+      return;
+    }
+    transfer->body = build_email_message(due, smtp.from, now);
+    transfer->headers = curl_slist_append(nullptr, ("<" + due.channel.target + ">").c_str());
+    const std::string sender = "<" + envelope_address(smtp.from) + ">";
+    CURL* easy = curl_easy_init();
+    transfer->easy = easy;
+    curl_easy_setopt(easy, CURLOPT_URL, smtp.url.c_str());
+    curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
+    curl_easy_setopt(easy, CURLOPT_MAIL_FROM, sender.c_str());
+    curl_easy_setopt(easy, CURLOPT_MAIL_RCPT, transfer->headers);
+    curl_easy_setopt(easy, CURLOPT_UPLOAD, 1L);
+    curl_easy_setopt(easy, CURLOPT_READFUNCTION, &Loop::read_body);
+    curl_easy_setopt(easy, CURLOPT_READDATA, transfer.get());
+    curl_easy_setopt(easy, CURLOPT_INFILESIZE, static_cast<long>(transfer->body.size()));
+    curl_easy_setopt(easy, CURLOPT_USE_SSL,
+                     smtp.starttls == SmtpOptions::Tls::required ? CURLUSESSL_ALL
+                     : smtp.starttls == SmtpOptions::Tls::try_   ? CURLUSESSL_TRY
+                                                                 : CURLUSESSL_NONE);
+    if (!smtp.username.empty()) {
+      curl_easy_setopt(easy, CURLOPT_USERNAME, smtp.username.c_str());
+      curl_easy_setopt(easy, CURLOPT_PASSWORD, smtp.password.c_str());
+    }
+    curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.timeout.count()));
+    curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS,
+                     static_cast<long>(options_.connect_timeout.count()));
+    curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, transfer->error);
+    curl_easy_setopt(easy, CURLOPT_PRIVATE, transfer.get());
+    curl_multi_add_handle(multi_, easy);
+    transfers_.emplace(easy, std::move(transfer));
+  }
+
   void collect_finished() {
     int queued = 0;
     while (CURLMsg* message = curl_multi_info_read(multi_, &queued)) {
@@ -243,11 +298,15 @@ class WebhookDispatcher::Loop {
     o.id = t.delivery.id;
     const TimestampMs now = clock_.now_ms();
     if (result == CURLE_OK) o.status_code = code;
-    if (result == CURLE_OK && code >= 200 && code < 300) {
+    if (t.email && result == CURLE_OK) {  // the SMTP server accepted the message
       o.status = DeliveryStatus::delivered;
       return o;
     }
-    if (result == CURLE_OK && code == 410) {
+    if (!t.email && result == CURLE_OK && code >= 200 && code < 300) {
+      o.status = DeliveryStatus::delivered;
+      return o;
+    }
+    if (!t.email && result == CURLE_OK && code == 410) {
       o.status = DeliveryStatus::failed;
       o.error = "HTTP 410 Gone: endpoint disabled";
       o.disable_channel = true;

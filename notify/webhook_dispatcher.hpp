@@ -1,4 +1,6 @@
-// WebhookDispatcher: sends the outbox's webhook deliveries. One thread drives
+// WebhookDispatcher: sends the outbox's deliveries: webhooks, and emails
+// through the admin's SMTP transport (same retries and dead letters; an
+// email attempt succeeds when the server accepts the message). One thread drives
 // a libcurl multi handle, so many transfers run at once and share keep-alive
 // connections. Each attempt is a signed Standard Webhooks POST; its outcome is
 // written back to the outbox (batched, one transaction per loop turn):
@@ -31,6 +33,15 @@
 
 namespace bw {
 
+// The admin's SMTP transport for email channels; empty url: email disabled.
+struct SmtpOptions {
+  std::string url;       // smtp://host:port or smtps://host:port
+  std::string from;      // From header; its <address> is the envelope sender
+  std::string username;  // AUTH when not empty
+  std::string password;  // never logged
+  enum class Tls { required, try_, off } starttls = Tls::required;
+};
+
 struct WebhookDispatcherOptions {
   RetrySchedule schedule = RetrySchedule::standard_webhooks();
   std::chrono::milliseconds timeout{10000};  // whole attempt
@@ -40,6 +51,7 @@ struct WebhookDispatcherOptions {
   std::chrono::milliseconds poll_interval{1000};  // look for due retries at least this often
   TargetPolicy targets;
   std::string user_agent = "bellwether-webhooks";
+  SmtpOptions smtp;  // email channels go out through this transport
 };
 
 // (user id, JSON of the delivery) for a delivery that became dead or failed.

@@ -3,6 +3,7 @@
 #include <charconv>
 #include <nlohmann/json.hpp>
 
+#include "notify/email_message.hpp"
 #include "notify/webhook_dispatcher.hpp"
 #include "notify/webhook_signature.hpp"
 #include "web/api_routes.hpp"
@@ -52,30 +53,33 @@ ApiResponse create_channel(DeliveryContext& context, const User& user, std::stri
   if (!parsed.is_object()) return problem(400, "body: must be a JSON object");
   Result<std::string> type = string_field(parsed, "type");
   if (!type) return problem(400, type.error());
-  if (*type == "email") {
-    return problem(400, "type: email channels are not available on this server yet; use webhook");
+  const bool email = *type == "email";
+  if (!email && *type != "webhook") return problem(400, "type: must be \"webhook\" or \"email\"");
+  if (email && !context.email_enabled) {
+    return problem(400, "type: email channels need an SMTP transport; ask an admin to set [email]");
   }
-  if (*type != "webhook") return problem(400, "type: must be \"webhook\"");
+  const char* target_field = email ? "address" : "url";
   for (const auto& item : parsed.items()) {
-    if (item.key() != "type" && item.key() != "url") {
+    if (item.key() != "type" && item.key() != target_field) {
       return problem(400, item.key() + ": unknown field");
     }
   }
-  Result<std::string> url = string_field(parsed, "url");
-  if (!url) return problem(400, url.error());
-  if (Status ok = check_webhook_url(*url, context.targets); !ok) return problem(400, ok.error());
+  Result<std::string> target = string_field(parsed, target_field);
+  if (!target) return problem(400, target.error());
+  Status valid = email ? check_email_address(*target) : check_webhook_url(*target, context.targets);
+  if (!valid) return problem(400, valid.error());
   if (context.channels.list_for_user(user.id).size() >= kMaxChannelsPerUser) {
     return problem(409, "channels: at most " + std::to_string(kMaxChannelsPerUser) +
                             " channels per user; delete one first");
   }
   Channel channel;
   channel.user_id = user.id;
-  channel.type = ChannelType::webhook;
-  channel.target = *url;
-  channel.secret = generate_webhook_secret();
+  channel.type = email ? ChannelType::email : ChannelType::webhook;
+  channel.target = *target;
+  if (!email) channel.secret = generate_webhook_secret();
   Channel saved = context.channels.insert(channel, context.clock.now_ms());
   json out = encode_channel(saved);
-  out["secret"] = saved.secret;  // the only time the secret is shown
+  if (!email) out["secret"] = saved.secret;  // the only time the secret is shown
   ApiResponse response = json_response(201, dump_json(out));
   response.headers.emplace_back("Location", "/api/v1/channels/" + std::to_string(saved.id));
   response.headers.emplace_back("Cache-Control", "no-store");

@@ -30,6 +30,7 @@ struct DeliveryContext {
   const Clock& clock;
   TargetPolicy targets;
   std::function<void()> wake_dispatcher;  // after a manual retry
+  bool email_enabled = false;             // [email] smtp_url is set
 };
 
 ApiResponse create_channel(DeliveryContext& context, const User& user, std::string_view body);

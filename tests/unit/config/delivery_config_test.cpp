@@ -67,3 +67,34 @@ TEST_CASE("bad delivery values are named with file, line and column", "[config]"
         std::string::npos);
   CHECK(error("retries = 3\n").find("delivery.retries: unknown key") != std::string::npos);
 }
+
+TEST_CASE("the [email] transport is read and checked", "[config]") {
+  bw::testing::TempDirectory directory("bw-config");
+  const std::string path = directory.file("bellwether.toml");
+  auto load = [&](const std::string& text) {
+    std::ofstream(path) << "[email]\n" << text;
+    return load_config(path, {});
+  };
+  Result<Config> config = load(
+      "smtp_url = \"smtps://mail.example.com:465\"\nfrom = \"BW <a@example.com>\"\n"
+      "username = \"u\"\npassword = \"p\"\nstarttls = \"try\"\n");
+  INFO((config ? "" : config.error()));
+  REQUIRE(config.ok());
+  CHECK(config->email.smtp_url == "smtps://mail.example.com:465");
+  CHECK(config->email.from == "BW <a@example.com>");
+  CHECK(config->email.starttls == "try");
+  Result<Config> defaults = load_config("", {});
+  REQUIRE(defaults.ok());
+  CHECK(defaults->email.smtp_url.empty());
+  CHECK(defaults->email.starttls == "required");
+
+  Result<Config> bad_url = load("smtp_url = \"http://x\"\nfrom = \"a@example.com\"\n");
+  REQUIRE_FALSE(bad_url.ok());
+  CHECK(bad_url.error().find("email.smtp_url: must start with smtp://") != std::string::npos);
+  Result<Config> no_from = load("smtp_url = \"smtp://x:25\"\n");
+  REQUIRE_FALSE(no_from.ok());
+  CHECK(no_from.error().find("email.from: is required") != std::string::npos);
+  Result<Config> bad_tls = load("starttls = \"maybe\"\n");
+  REQUIRE_FALSE(bad_tls.ok());
+  CHECK(bad_tls.error().find("email.starttls") != std::string::npos);
+}
