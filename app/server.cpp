@@ -176,15 +176,21 @@ void Server::start_delivery() {
                              email.starttls == "off"   ? SmtpOptions::Tls::off
                              : email.starttls == "try" ? SmtpOptions::Tls::try_
                                                        : SmtpOptions::Tls::required};
+  options.email_api = EmailApiOptions{email.api_url,
+                                      email.api_format == "sendgrid"   ? EmailApiFormat::sendgrid
+                                      : email.api_format == "mailgun"  ? EmailApiFormat::mailgun
+                                      : email.api_format == "postmark" ? EmailApiFormat::postmark
+                                                                       : EmailApiFormat::json,
+                                      email.api_key, email.from};
   SseServer& sse = *p.sse;
   p.webhooks = std::make_unique<WebhookDispatcher>(
       *p.deliveries, p.clock, options,
       [&sse](UserId user, const std::string& json) { sse.publish_event(user, "delivery", json); });
   p.webhooks->start();
   WebhookDispatcher& webhooks = *p.webhooks;
-  p.delivery_context = std::make_unique<DeliveryContext>(
-      DeliveryContext{*p.channels, *p.deliveries, p.clock, options.targets,
-                      [&webhooks] { webhooks.wake(); }, !email.smtp_url.empty()});
+  p.delivery_context = std::make_unique<DeliveryContext>(DeliveryContext{
+      *p.channels, *p.deliveries, p.clock, options.targets, [&webhooks] { webhooks.wake(); },
+      !email.smtp_url.empty() || !email.api_url.empty()});
 }
 
 void Server::stop() {

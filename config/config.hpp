@@ -69,6 +69,10 @@ struct EmailConfig {
   std::string username;  // AUTH when not empty
   std::string password;  // never logged
   std::string starttls = "required";  // required, try or off (smtp:// only)
+  // Or an email API (when smtp_url is empty): json, sendgrid, mailgun, postmark.
+  std::string api_url;
+  std::string api_format = "json";
+  std::string api_key;  // never logged
 };
 
 struct LogConfig {

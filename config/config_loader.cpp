@@ -331,11 +331,22 @@ void read_email(const toml::table& table, EmailConfig& email, Problems& problems
   r.string("username", email.username);
   r.string("password", email.password);
   r.one_of("starttls", email.starttls, {"required", "try", "off"});
+  r.string("api_url", email.api_url);
+  r.one_of("api_format", email.api_format, {"json", "sendgrid", "mailgun", "postmark"});
+  r.string("api_key", email.api_key);
+  if (!email.smtp_url.empty() && !email.api_url.empty()) {
+    r.fail(*table.get("api_url"), "api_url", "set either smtp_url or api_url, not both");
+  }
+  if (!email.api_url.empty() && !email.api_url.starts_with("https://") &&
+      !email.api_url.starts_with("http://")) {
+    r.fail(*table.get("api_url"), "api_url", "must start with https:// or http://");
+  }
   if (!email.smtp_url.empty() && !email.smtp_url.starts_with("smtp://") &&
       !email.smtp_url.starts_with("smtps://")) {
     r.fail(*table.get("smtp_url"), "smtp_url", "must start with smtp:// or smtps://");
   }
-  if (!email.smtp_url.empty() && email.from.find('@') == std::string::npos) {
+  if ((!email.smtp_url.empty() || !email.api_url.empty()) &&
+      email.from.find('@') == std::string::npos) {
     r.require("from");
     if (table.contains("from")) {
       r.fail(*table.get("from"), "from",

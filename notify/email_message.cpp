@@ -1,6 +1,9 @@
 #include "notify/email_message.hpp"
 
+#include <cctype>
+#include <cstdio>
 #include <ctime>
+#include <nlohmann/json.hpp>
 
 #include "notify/webhook_signature.hpp"
 
@@ -121,37 +124,118 @@ std::string html_escape(std::string_view text) {
   return out;
 }
 
-std::string build_email_message(const DueDelivery& due, std::string_view from, TimestampMs now) {
+EmailContent email_content(const DueDelivery& due, std::string_view from) {
   const NewNotification& n = due.notification.content;
-  const std::string id = std::to_string(due.delivery.id);
-  const std::string boundary = "bw-" + id + "-" + std::to_string(now);
   const std::string name = due.alert.exists && !due.alert.name.empty() ? due.alert.name : n.symbol;
-  const std::string subject = "[Bellwether] " + n.message;
-  const std::string text = n.message + "\r\n\r\nAlert: " + name + " (#" +
-                           std::to_string(n.alert_id) + ")\r\nNotification #" +
-                           std::to_string(due.notification.id) + "\r\n";
-  const std::string html = "<!DOCTYPE html><html><body><p><strong>" + html_escape(n.message) +
-                           "</strong></p><p>Alert: " + html_escape(name) + " (#" +
-                           std::to_string(n.alert_id) + ")<br>Notification #" +
-                           std::to_string(due.notification.id) + "</p></body></html>\r\n";
+  EmailContent c;
+  c.subject = "[Bellwether] " + n.message;
+  c.text = n.message + "\r\n\r\nAlert: " + name + " (#" + std::to_string(n.alert_id) +
+           ")\r\nNotification #" + std::to_string(due.notification.id) + "\r\n";
+  c.html = "<!DOCTYPE html><html><body><p><strong>" + html_escape(n.message) +
+           "</strong></p><p>Alert: " + html_escape(name) + " (#" + std::to_string(n.alert_id) +
+           ")<br>Notification #" + std::to_string(due.notification.id) + "</p></body></html>\r\n";
+  c.message_id = "<delivery-" + std::to_string(due.delivery.id) + "@" +
+                 domain_of(envelope_address(from)) + ">";
+  return c;
+}
+
+std::string build_email_message(const DueDelivery& due, std::string_view from, TimestampMs now) {
+  const EmailContent c = email_content(due, from);
+  const std::string boundary = "bw-" + std::to_string(due.delivery.id) + "-" + std::to_string(now);
   std::string m;
   m += "Date: " + rfc5322_date(now) + "\r\n";
   m += "From: " + std::string(from) + "\r\n";
   m += "To: " + due.channel.target + "\r\n";
-  m += "Subject: " + encoded_header(subject) + "\r\n";
-  m += "Message-ID: <delivery-" + id + "@" + domain_of(envelope_address(from)) + ">\r\n";
+  m += "Subject: " + encoded_header(c.subject) + "\r\n";
+  m += "Message-ID: " + c.message_id + "\r\n";
   m += "MIME-Version: 1.0\r\n";
   m += "Content-Type: multipart/alternative; boundary=\"" + boundary + "\"\r\n\r\n";
   m += "--" + boundary +
        "\r\nContent-Type: text/plain; charset=utf-8\r\n"
        "Content-Transfer-Encoding: base64\r\n\r\n" +
-       base64_lines(text);
+       base64_lines(c.text);
   m += "--" + boundary +
        "\r\nContent-Type: text/html; charset=utf-8\r\n"
        "Content-Transfer-Encoding: base64\r\n\r\n" +
-       base64_lines(html);
+       base64_lines(c.html);
   m += "--" + boundary + "--\r\n";
   return m;
+}
+
+EmailApiRequest email_api_request(EmailApiFormat format, const DueDelivery& due,
+                                  std::string_view from, std::string_view key) {
+  using nlohmann::json;
+  const EmailContent c = email_content(due, from);
+  const std::string sender = envelope_address(from);
+  const std::string to = due.channel.target;
+  const std::string token(key);
+  EmailApiRequest r;
+  r.content_type = "application/json";
+  const auto dump = [](const json& j) {
+    return j.dump(-1, ' ', false, json::error_handler_t::replace);
+  };
+  switch (format) {
+    case EmailApiFormat::json:
+      r.body = dump({{"from", std::string(from)},
+                     {"to", to},
+                     {"subject", c.subject},
+                     {"text", c.text},
+                     {"html", c.html},
+                     {"message_id", c.message_id}});
+      r.headers.push_back("Authorization: Bearer " + token);
+      break;
+    case EmailApiFormat::sendgrid: {
+      json sender_json = {{"email", sender}};
+      const auto open = from.find('<');
+      if (open != std::string_view::npos && open > 0) {
+        std::string name(from.substr(0, open));
+        while (!name.empty() && name.back() == ' ') name.pop_back();
+        if (!name.empty()) sender_json["name"] = name;
+      }
+      r.body = dump({{"personalizations", json::array({{{"to", json::array({{{"email", to}}})}}})},
+                     {"from", sender_json},
+                     {"subject", c.subject},
+                     {"content", json::array({{{"type", "text/plain"}, {"value", c.text}},
+                                              {{"type", "text/html"}, {"value", c.html}}})}});
+      r.headers.push_back("Authorization: Bearer " + token);
+      break;
+    }
+    case EmailApiFormat::mailgun: {
+      r.content_type = "application/x-www-form-urlencoded";
+      const auto field = [](std::string_view name, std::string_view value) {
+        std::string out(name);
+        out += '=';
+        for (unsigned char ch : value) {
+          if (std::isalnum(ch) || ch == '-' || ch == '_' || ch == '.' || ch == '~') {
+            out += static_cast<char>(ch);
+          } else {
+            char hex[4];
+            std::snprintf(hex, sizeof hex, "%%%02X", ch);
+            out += hex;
+          }
+        }
+        return out;
+      };
+      r.body = field("from", from) + "&" + field("to", to) + "&" + field("subject", c.subject) +
+               "&" + field("text", c.text) + "&" + field("html", c.html) + "&" +
+               field("h:Message-Id", c.message_id);
+      r.basic_auth = "api:" + token;
+      break;
+    }
+    case EmailApiFormat::postmark:
+      r.body =
+          dump({{"From", std::string(from)},
+                {"To", to},
+                {"Subject", c.subject},
+                {"TextBody", c.text},
+                {"HtmlBody", c.html},
+                {"MessageStream", "outbound"},
+                {"Headers", json::array({{{"Name", "Message-ID"}, {"Value", c.message_id}}})}});
+      r.headers.push_back("Accept: application/json");
+      r.headers.push_back("X-Postmark-Server-Token: " + token);
+      break;
+  }
+  return r;
 }
 
 }  // namespace bw

@@ -12,6 +12,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "rules/result.hpp"
 #include "store/delivery_repository.hpp"
@@ -27,6 +28,29 @@ Status check_email_address(std::string_view address);
 // The address inside "Name <addr>", or the text itself.
 std::string envelope_address(std::string_view from);
 std::string html_escape(std::string_view text);
+// The parts every transport sends.
+struct EmailContent {
+  std::string subject;     // raw UTF-8 (encoded only in the RFC 5322 header)
+  std::string text;        // CRLF line ends
+  std::string html;        // every interpolated value HTML-escaped
+  std::string message_id;  // "<delivery-42@example.com>", the same on every attempt
+};
+EmailContent email_content(const DueDelivery& due, std::string_view from);
 std::string build_email_message(const DueDelivery& due, std::string_view from, TimestampMs now);
+
+// Email-API transports: one HTTP request per delivery.
+enum class EmailApiFormat { json, sendgrid, mailgun, postmark };
+struct EmailApiRequest {
+  std::string content_type;
+  std::string body;
+  std::vector<std::string> headers;  // "Name: value", incl. the API key's header
+  std::string basic_auth;            // "user:password" for Mailgun, else empty
+};
+// `key` is the admin's API key (never logged). Formats: json (generic:
+// {"from","to","subject","text","html","message_id"} with a Bearer key),
+// sendgrid (v3 mail/send), mailgun (form fields, basic auth api:key),
+// postmark (/email with X-Postmark-Server-Token).
+EmailApiRequest email_api_request(EmailApiFormat format, const DueDelivery& due,
+                                  std::string_view from, std::string_view key);
 
 }  // namespace bw

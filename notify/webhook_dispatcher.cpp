@@ -144,8 +144,10 @@ class WebhookDispatcher::Loop {
     CURL* easy = nullptr;
     curl_slist* headers = nullptr;  // HTTP headers, or SMTP recipients
     std::string body;
-    std::size_t sent = 0;  // bytes of `body` read by an SMTP upload
-    bool email = false;
+    std::size_t sent = 0;    // bytes of `body` read by an SMTP upload
+    std::string basic_auth;  // Mailgun's api:key
+    bool email = false;      // SMTP
+    bool email_api = false;  // an email-API HTTP request
     Delivery delivery;
     bool blocked_address = false;
     const TargetPolicy* policy = nullptr;
@@ -237,6 +239,7 @@ class WebhookDispatcher::Loop {
     auto transfer = std::make_unique<Transfer>();
     transfer->delivery = due.delivery;
     transfer->email = true;
+    if (smtp.url.empty() && !options_.email_api.url.empty()) return begin_email_api(due, now);
     if (smtp.url.empty()) {
       Transfer& t = *transfer;
       std::snprintf(t.error, sizeof t.error, "no email transport configured ([email] smtp_url)");
@@ -274,6 +277,42 @@ class WebhookDispatcher::Loop {
     transfers_.emplace(easy, std::move(transfer));
   }
 
+  void begin_email_api(const DueDelivery& due, TimestampMs) {
+    const EmailApiOptions& api = options_.email_api;
+    auto transfer = std::make_unique<Transfer>();
+    transfer->delivery = due.delivery;
+    transfer->email_api = true;
+    EmailApiRequest request = email_api_request(api.format, due, api.from, api.key);
+    transfer->body = std::move(request.body);
+    transfer->basic_auth = std::move(request.basic_auth);
+    request.headers.push_back("Content-Type: " + request.content_type);
+    for (const std::string& header : request.headers) {
+      transfer->headers = curl_slist_append(transfer->headers, header.c_str());
+    }
+    CURL* easy = curl_easy_init();
+    transfer->easy = easy;
+    curl_easy_setopt(easy, CURLOPT_URL, api.url.c_str());
+    curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(easy, CURLOPT_POST, 1L);
+    curl_easy_setopt(easy, CURLOPT_POSTFIELDS, transfer->body.c_str());
+    curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE, static_cast<long>(transfer->body.size()));
+    curl_easy_setopt(easy, CURLOPT_HTTPHEADER, transfer->headers);
+    if (!transfer->basic_auth.empty()) {
+      curl_easy_setopt(easy, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
+      curl_easy_setopt(easy, CURLOPT_USERPWD, transfer->basic_auth.c_str());
+    }
+    curl_easy_setopt(easy, CURLOPT_USERAGENT, options_.user_agent.c_str());
+    curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.timeout.count()));
+    curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS,
+                     static_cast<long>(options_.connect_timeout.count()));
+    curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, discard_body);
+    curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, transfer->error);
+    curl_easy_setopt(easy, CURLOPT_PRIVATE, transfer.get());
+    curl_multi_add_handle(multi_, easy);
+    transfers_.emplace(easy, std::move(transfer));
+  }
+
   void collect_finished() {
     int queued = 0;
     while (CURLMsg* message = curl_multi_info_read(multi_, &queued)) {
@@ -302,11 +341,11 @@ class WebhookDispatcher::Loop {
       o.status = DeliveryStatus::delivered;
       return o;
     }
-    if (!t.email && result == CURLE_OK && code >= 200 && code < 300) {
+    if (!t.email && result == CURLE_OK && code >= 200 && code < 300) {  // webhook or email API
       o.status = DeliveryStatus::delivered;
       return o;
     }
-    if (!t.email && result == CURLE_OK && code == 410) {
+    if (!t.email && !t.email_api && result == CURLE_OK && code == 410) {
       o.status = DeliveryStatus::failed;
       o.error = "HTTP 410 Gone: endpoint disabled";
       o.disable_channel = true;

@@ -25,6 +25,7 @@
 #include <string>
 #include <thread>
 
+#include "notify/email_message.hpp"
 #include "notify/notification_sink.hpp"
 #include "notify/retry_schedule.hpp"
 #include "notify/webhook_target.hpp"
@@ -42,6 +43,14 @@ struct SmtpOptions {
   enum class Tls { required, try_, off } starttls = Tls::required;
 };
 
+// The admin's email-API transport (used when SmtpOptions::url is empty).
+struct EmailApiOptions {
+  std::string url;  // e.g. https://api.sendgrid.com/v3/mail/send; empty: none
+  EmailApiFormat format = EmailApiFormat::json;
+  std::string key;   // never logged
+  std::string from;  // From address, as for SMTP
+};
+
 struct WebhookDispatcherOptions {
   RetrySchedule schedule = RetrySchedule::standard_webhooks();
   std::chrono::milliseconds timeout{10000};  // whole attempt
@@ -51,7 +60,8 @@ struct WebhookDispatcherOptions {
   std::chrono::milliseconds poll_interval{1000};  // look for due retries at least this often
   TargetPolicy targets;
   std::string user_agent = "bellwether-webhooks";
-  SmtpOptions smtp;  // email channels go out through this transport
+  SmtpOptions smtp;           // email channels go out through this transport,
+  EmailApiOptions email_api;  // or this one when smtp.url is empty
 };
 
 // (user id, JSON of the delivery) for a delivery that became dead or failed.

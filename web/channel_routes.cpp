@@ -56,7 +56,8 @@ ApiResponse create_channel(DeliveryContext& context, const User& user, std::stri
   const bool email = *type == "email";
   if (!email && *type != "webhook") return problem(400, "type: must be \"webhook\" or \"email\"");
   if (email && !context.email_enabled) {
-    return problem(400, "type: email channels need an SMTP transport; ask an admin to set [email]");
+    return problem(400,
+                   "type: email channels need an email transport; ask an admin to set [email]");
   }
   const char* target_field = email ? "address" : "url";
   for (const auto& item : parsed.items()) {

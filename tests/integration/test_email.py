@@ -18,6 +18,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 
 from harness import BellwetherServer, free_port
+from webhook_receiver import WebhookReceiver
 
 USER, PASSWORD = "bw-mailer", "s3cret-pw-123"
 
@@ -112,6 +113,42 @@ class EmailTest(unittest.TestCase):
             self.assertTrue(body["detail"].startswith("type:"), body)
         finally:
             other.__exit__(None, None, None)
+
+
+class EmailApiTest(unittest.TestCase):
+    """The generic JSON email-API transport, against a local HTTP receiver."""
+
+    def setUp(self):
+        self.receiver = WebhookReceiver().__enter__()
+        self.server = BellwetherServer(extra_config=(
+            "[delivery]\nretry_schedule = [\"300ms\"]\nretry_jitter = 0.0\n"
+            f"[email]\napi_url = \"{self.receiver.url('send')}\"\napi_format = \"json\"\n"
+            "api_key = \"key-abc-123456\"\nfrom = \"Bellwether <alerts@bw.example>\"\n")).start()
+        self.ops = self.server.create_user("ops", admin=True)
+        self.alice = self.server.create_user("alice")
+
+    def tearDown(self):
+        self.server.__exit__(None, None, None)
+        self.receiver.__exit__(None, None, None)
+
+    def test_an_email_goes_out_through_the_api_and_a_failure_is_retried(self):
+        self.receiver.behave("send", [503])
+        status, ch = self.server.api("POST", "/api/v1/channels",
+                                     {"type": "email", "address": "trader@example.com"}, token=self.alice)
+        self.assertEqual(status, 201, ch)
+        status, alert = self.server.api("POST", "/api/v1/alerts", {
+            "symbol": "TEST", "condition": {"type": "crossing_up", "price": 150}, "channels": [ch["id"]]},
+            token=self.alice)
+        self.assertEqual(status, 201, alert)
+        self.server.push(self.ops, 149, 151)
+        self.receiver.wait_for(lambda r: len(r.requests("send")) == 2, what="an attempt and its retry")
+        first, second = self.receiver.requests("send")
+        self.assertEqual(second["headers"]["authorization"], "Bearer key-abc-123456")
+        body = json.loads(second["body"])
+        self.assertEqual(body["to"], "trader@example.com")
+        self.assertIn("TEST crossed above 150.00", body["subject"])
+        self.assertEqual(json.loads(first["body"])["message_id"], body["message_id"])
+        self.assertNotIn("key-abc-123456", self.server.read_log())
 
 
 if __name__ == "__main__":

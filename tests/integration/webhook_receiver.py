@@ -53,6 +53,7 @@ class WebhookReceiver:
                                                          self.headers.get("webhook-timestamp", ""), body,
                                                          self.headers.get("webhook-signature", "")),
                         "answered": answer,
+                        "headers": {k.lower(): v for k, v in self.headers.items()},
                     }
                     receiver.log.append(entry)
                 if answer == "hang":

@@ -94,6 +94,19 @@ TEST_CASE("the [email] transport is read and checked", "[config]") {
   Result<Config> no_from = load("smtp_url = \"smtp://x:25\"\n");
   REQUIRE_FALSE(no_from.ok());
   CHECK(no_from.error().find("email.from: is required") != std::string::npos);
+  Result<Config> both = load(
+      "smtp_url = \"smtp://x:25\"\napi_url = \"https://api.example.com/send\"\n"
+      "from = \"a@example.com\"\n");
+  REQUIRE_FALSE(both.ok());
+  CHECK(both.error().find("email.api_url: set either smtp_url or api_url") != std::string::npos);
+  Result<Config> api = load(
+      "api_url = \"https://api.postmarkapp.com/email\"\napi_format = \"postmark\"\n"
+      "api_key = \"k\"\nfrom = \"a@example.com\"\n");
+  REQUIRE(api.ok());
+  CHECK(api->email.api_format == "postmark");
+  Result<Config> bad_format = load("api_format = \"ses\"\n");
+  REQUIRE_FALSE(bad_format.ok());
+  CHECK(bad_format.error().find("email.api_format: must be one of") != std::string::npos);
   Result<Config> bad_tls = load("starttls = \"maybe\"\n");
   REQUIRE_FALSE(bad_tls.ok());
   CHECK(bad_tls.error().find("email.starttls") != std::string::npos);

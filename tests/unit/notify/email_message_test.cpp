@@ -1,6 +1,9 @@
 // Specification of email channels' address check and RFC 5322 messages.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
 #include "notify/email_message.hpp"
 #include "notify/webhook_signature.hpp"
 
@@ -81,4 +84,46 @@ TEST_CASE("a non-ASCII subject is RFC 2047 encoded", "[notify]") {
   due.notification.content.message = "Zürich crossed";
   const std::string m = build_email_message(due, "alerts@bw.example", 0);
   CHECK(m.find("Subject: =?UTF-8?B?") != std::string::npos);
+}
+
+TEST_CASE("the generic JSON email API carries every part and a bearer key", "[notify]") {
+  EmailApiRequest r = email_api_request(EmailApiFormat::json, sample(), "BW <a@bw.example>", "k1");
+  CHECK(r.content_type == "application/json");
+  CHECK(r.headers == std::vector<std::string>{"Authorization: Bearer k1"});
+  auto body = nlohmann::json::parse(r.body);
+  CHECK(body["to"] == "trader@example.com");
+  CHECK(body["from"] == "BW <a@bw.example>");
+  CHECK(body["message_id"] == "<delivery-42@bw.example>");
+  CHECK(body["html"].get<std::string>().find("&lt;breakout&gt;") != std::string::npos);
+}
+
+TEST_CASE("SendGrid v3 requests follow mail/send's shape", "[notify]") {
+  EmailApiRequest r =
+      email_api_request(EmailApiFormat::sendgrid, sample(), "BW Alerts <a@bw.example>", "SG.x");
+  auto body = nlohmann::json::parse(r.body);
+  CHECK(body["personalizations"][0]["to"][0]["email"] == "trader@example.com");
+  CHECK(body["from"] == nlohmann::json{{"email", "a@bw.example"}, {"name", "BW Alerts"}});
+  CHECK(body["content"][0]["type"] == "text/plain");
+  CHECK(body["content"][1]["type"] == "text/html");
+  CHECK(r.headers == std::vector<std::string>{"Authorization: Bearer SG.x"});
+}
+
+TEST_CASE("Mailgun requests are form-encoded with basic auth", "[notify]") {
+  EmailApiRequest r = email_api_request(EmailApiFormat::mailgun, sample(), "a@bw.example", "key-1");
+  CHECK(r.content_type == "application/x-www-form-urlencoded");
+  CHECK(r.basic_auth == "api:key-1");
+  CHECK(r.body.rfind("from=a%40bw.example&to=trader%40example.com&subject=", 0) == 0);
+  CHECK(r.body.find("&h%3AMessage-Id=%3Cdelivery-42%40bw.example%3E") == std::string::npos);
+  CHECK(r.body.find("&h:Message-Id=%3Cdelivery-42%40bw.example%3E") != std::string::npos);
+  CHECK(r.headers.empty());
+}
+
+TEST_CASE("Postmark requests carry the server token header", "[notify]") {
+  EmailApiRequest r = email_api_request(EmailApiFormat::postmark, sample(), "a@bw.example", "pm");
+  auto body = nlohmann::json::parse(r.body);
+  CHECK(body["To"] == "trader@example.com");
+  CHECK(body["TextBody"].get<std::string>().find("AAPL crossed") != std::string::npos);
+  CHECK(body["Headers"][0]["Value"] == "<delivery-42@bw.example>");
+  CHECK(std::find(r.headers.begin(), r.headers.end(), "X-Postmark-Server-Token: pm") !=
+        r.headers.end());
 }
