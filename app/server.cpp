@@ -14,13 +14,17 @@
 #include "ingest/simulated_feed.hpp"
 #include "log/module_logger.hpp"
 #include "notify/notifier.hpp"
+#include "notify/webhook_dispatcher.hpp"
 #include "store/accounts.hpp"
 #include "store/alert_repository.hpp"
+#include "store/channel_repository.hpp"
 #include "store/database.hpp"
+#include "store/delivery_repository.hpp"
 #include "store/notification_repository.hpp"
 #include "store/price_repository.hpp"
 #include "store/sessions.hpp"
 #include "web/api_server.hpp"
+#include "web/channel_routes.hpp"
 #include "web/credentials.hpp"
 #include "web/json_codec.hpp"
 #include "web/session_auth.hpp"
@@ -87,6 +91,10 @@ struct Server::Parts {
   std::unique_ptr<EngineQueue> queue;
   std::unique_ptr<SseServer> sse;
   std::unique_ptr<SseNotificationSink> sse_sink;
+  std::unique_ptr<ChannelRepository> channels;
+  std::unique_ptr<DeliveryRepository> deliveries;
+  std::unique_ptr<WebhookDispatcher> webhooks;
+  std::unique_ptr<DeliveryContext> delivery_context;
   std::unique_ptr<Notifier> notifier;
   std::unique_ptr<EngineWorker> engine;
   std::unique_ptr<IngestHub> hub;
@@ -167,8 +175,10 @@ void Server::start() {
                                 stream_port);
 
   p.sse_sink = std::make_unique<SseNotificationSink>(*p.sse);
-  p.notifier = std::make_unique<Notifier>(*p.notifications, p.clock,
-                                          std::vector<NotificationSink*>{p.sse_sink.get()});
+  start_delivery();
+  p.notifier = std::make_unique<Notifier>(
+      *p.notifications, p.clock,
+      std::vector<NotificationSink*>{p.sse_sink.get(), p.webhooks.get()});
 
   p.engine = std::make_unique<EngineWorker>(*p.queue, *p.notifier, *p.prices,
                                             config_.engine.price_flush_interval);
@@ -186,7 +196,8 @@ void Server::start() {
 
   p.api_context = std::make_unique<ApiContext>(
       ApiContext{*p.accounts, *p.alerts, *p.notifications, p.last_quotes, *p.hub, *p.engine,
-                 p.clock, stream_port, PROJECT_VERSION, p.sessions.get()});
+                 p.clock, stream_port, PROJECT_VERSION, p.sessions.get(),
+                 p.delivery_context.get()});
   ApiServerOptions api_options{config_.web.listen.host, config_.web.listen.port,
                                config_.web.threads,     config_.web.max_body_bytes,
                                config_.web.ui_dir,      auth};
@@ -340,6 +351,43 @@ void Server::swap_sources(Parts& p, const std::vector<SourceConfig>& sources,
   p.observability->set_sources(std::move(names));
 }
 
+// The outbox and its webhook dispatcher; the dispatcher's first turn resumes
+// every delivery left pending by the previous run.
+void Server::start_delivery() {
+  Parts& p = *parts_;
+  const DeliveryConfig& config = config_.delivery;
+  p.channels = std::make_unique<ChannelRepository>(*p.db);
+  p.deliveries = std::make_unique<DeliveryRepository>(*p.db);
+  WebhookDispatcherOptions options;
+  options.schedule = RetrySchedule{config.retry_schedule, config.retry_jitter};
+  options.timeout = config.timeout;
+  options.connect_timeout = config.connect_timeout;
+  options.max_in_flight = config.max_in_flight;
+  options.max_connections_per_host = config.max_connections_per_host;
+  options.targets = TargetPolicy{config.allowed_private_addresses};
+  options.user_agent = std::string("bellwether/") + PROJECT_VERSION;
+  const EmailConfig& email = config_.email;
+  options.smtp = SmtpOptions{email.smtp_url, email.from, email.username, email.password.value,
+                             email.starttls == "off"   ? SmtpOptions::Tls::off
+                             : email.starttls == "try" ? SmtpOptions::Tls::try_
+                                                       : SmtpOptions::Tls::required};
+  options.email_api = EmailApiOptions{email.api_url,
+                                      email.api_format == "sendgrid"   ? EmailApiFormat::sendgrid
+                                      : email.api_format == "mailgun"  ? EmailApiFormat::mailgun
+                                      : email.api_format == "postmark" ? EmailApiFormat::postmark
+                                                                       : EmailApiFormat::json,
+                                      email.api_key.value, email.from};
+  SseServer& sse = *p.sse;
+  p.webhooks = std::make_unique<WebhookDispatcher>(
+      *p.deliveries, p.clock, options,
+      [&sse](UserId user, const std::string& json) { sse.publish_event(user, "delivery", json); });
+  p.webhooks->start();
+  WebhookDispatcher& webhooks = *p.webhooks;
+  p.delivery_context = std::make_unique<DeliveryContext>(DeliveryContext{
+      *p.channels, *p.deliveries, p.clock, options.targets, [&webhooks] { webhooks.wake(); },
+      !email.smtp_url.empty() || !email.api_url.empty()});
+}
+
 void Server::stop() {
   {
     std::lock_guard lock(reload_mutex_);
@@ -353,6 +401,8 @@ void Server::stop() {
   module_logger("app")->info("shutting down: draining the engine");
   if (p.engine) p.engine->stop();
   if (p.notifier) p.notifier->stop();
+  // Transfers still in flight stay pending in the outbox and resume at start.
+  if (p.webhooks) p.webhooks->stop();
   if (p.sse) p.sse->stop();
   if (p.pruner) p.pruner->stop();
   parts_.reset();

@@ -51,6 +51,7 @@ class Server {
  private:
   struct Parts;
   void observe(Parts& parts);
+  void start_delivery();
   void start_sources(Parts& parts);
   ReloadOutcome reload_outcome();
   Result<ReloadReport> apply(const Config& next);

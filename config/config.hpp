@@ -74,6 +74,34 @@ struct EngineConfig {
   std::chrono::milliseconds price_flush_interval{200};
 };
 
+// Webhook delivery ([delivery]); see config/bellwether.toml.
+struct DeliveryConfig {
+  // Waits before attempts 2, 3, ...; Standard Webhooks' schedule by default.
+  std::vector<std::chrono::milliseconds> retry_schedule{
+      std::chrono::seconds(5), std::chrono::minutes(5), std::chrono::minutes(30),
+      std::chrono::hours(2),   std::chrono::hours(5),   std::chrono::hours(10),
+      std::chrono::hours(14),  std::chrono::hours(20),  std::chrono::hours(24)};
+  double retry_jitter = 0.2;
+  std::chrono::milliseconds timeout{10000};
+  std::chrono::milliseconds connect_timeout{5000};
+  std::size_t max_in_flight = 256;
+  std::size_t max_connections_per_host = 32;
+  std::vector<std::string> allowed_private_addresses;
+};
+
+// Email transport ([email]); email channels are refused while smtp_url is empty.
+struct EmailConfig {
+  std::string smtp_url;  // smtp://host:587 (STARTTLS per `starttls`) or smtps://host:465
+  std::string from;      // "Bellwether <alerts@example.com>"
+  std::string username;  // AUTH when not empty
+  Secret password;       // from password_env / password_file only; never logged
+  std::string starttls = "required";  // required, try or off (smtp:// only)
+  // Or an email API (when smtp_url is empty): json, sendgrid, mailgun, postmark.
+  std::string api_url;
+  std::string api_format = "json";
+  Secret api_key;  // from api_key_env / api_key_file only; never logged
+};
+
 struct LogConfig {
   std::string level = "info";
   std::string format = "plain";                // "plain" or "json" (one JSON object per line)
@@ -104,6 +132,8 @@ struct Config {
   AuthConfig auth;
   StorageConfig storage;
   EngineConfig engine;
+  DeliveryConfig delivery;
+  EmailConfig email;
   LogConfig log;
   std::vector<SourceConfig> sources;
 };

@@ -4,6 +4,7 @@
 // collected, not just the first.
 #include <toml++/toml.h>
 
+#include <arpa/inet.h>
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
@@ -12,6 +13,7 @@
 #include <map>
 #include <optional>
 #include <set>
+
 #include <sstream>
 
 #include "config/config.hpp"
@@ -252,6 +254,30 @@ class TableReader {
     }
   }
 
+  // An array of duration strings, each at least `min`, at most `max_items`.
+  void durations(std::string_view key, std::vector<std::chrono::milliseconds>& out,
+                 std::chrono::milliseconds min, std::size_t max_items) {
+    const toml::node* node = get(key);
+    if (!node) return;
+    const toml::array* array = node->as_array();
+    if (!array) return fail(*node, key, "expected an array of durations such as [\"5s\", \"5m\"]");
+    if (array->size() > max_items) {
+      return fail(*node, key, "at most " + std::to_string(max_items) + " entries");
+    }
+    std::vector<std::chrono::milliseconds> parsed_all;
+    for (const toml::node& item : *array) {
+      auto text = item.value<std::string>();
+      if (!text) return fail(item, key, "expected a duration string such as \"30s\"");
+      Result<std::chrono::milliseconds> parsed = parse_duration(*text);
+      if (!parsed) return fail(item, key, parsed.error());
+      if (*parsed < min) {
+        return fail(item, key, "must be at least " + std::to_string(min.count()) + "ms");
+      }
+      parsed_all.push_back(*parsed);
+    }
+    out = std::move(parsed_all);
+  }
+
   void one_of(std::string_view key, std::string& out,
               std::initializer_list<std::string_view> options) {
     const toml::node* node = get(key);
@@ -385,6 +411,58 @@ void read_log_modules(const toml::table& table, LogConfig& log, Problems& proble
     std::string level;
     r.one_of(module, level, kLogLevels);
     if (!level.empty()) log.modules[std::string(module)] = level;
+  }
+  r.reject_unknown();
+}
+
+void read_delivery(const toml::table& table, DeliveryConfig& delivery, Problems& problems) {
+  TableReader r(table, "delivery", problems);
+  r.durations("retry_schedule", delivery.retry_schedule, std::chrono::milliseconds(100), 30);
+  r.number("retry_jitter", delivery.retry_jitter, 0.0, 0.9);
+  r.duration("timeout", delivery.timeout, std::chrono::milliseconds(100));
+  r.duration("connect_timeout", delivery.connect_timeout, std::chrono::milliseconds(100));
+  r.integer("max_in_flight", delivery.max_in_flight, 1, 10000);
+  r.integer("max_connections_per_host", delivery.max_connections_per_host, 1, 10000);
+  r.strings("allowed_private_addresses", delivery.allowed_private_addresses);
+  for (const std::string& address : delivery.allowed_private_addresses) {
+    unsigned char bytes[16];
+    if (inet_pton(AF_INET, address.c_str(), bytes) != 1 &&
+        inet_pton(AF_INET6, address.c_str(), bytes) != 1) {
+      r.fail(*table.get("allowed_private_addresses"), "allowed_private_addresses",
+             "\"" + address + "\" is not a numeric IPv4 or IPv6 address");
+    }
+  }
+  r.reject_unknown();
+}
+
+void read_email(const toml::table& table, EmailConfig& email, Problems& problems) {
+  TableReader r(table, "email", problems);
+  r.string("smtp_url", email.smtp_url);
+  r.string("from", email.from);
+  r.string("username", email.username);
+  r.secret("password", email.password);
+  r.one_of("starttls", email.starttls, {"required", "try", "off"});
+  r.string("api_url", email.api_url);
+  r.one_of("api_format", email.api_format, {"json", "sendgrid", "mailgun", "postmark"});
+  r.secret("api_key", email.api_key);
+  if (!email.smtp_url.empty() && !email.api_url.empty()) {
+    r.fail(*table.get("api_url"), "api_url", "set either smtp_url or api_url, not both");
+  }
+  if (!email.api_url.empty() && !email.api_url.starts_with("https://") &&
+      !email.api_url.starts_with("http://")) {
+    r.fail(*table.get("api_url"), "api_url", "must start with https:// or http://");
+  }
+  if (!email.smtp_url.empty() && !email.smtp_url.starts_with("smtp://") &&
+      !email.smtp_url.starts_with("smtps://")) {
+    r.fail(*table.get("smtp_url"), "smtp_url", "must start with smtp:// or smtps://");
+  }
+  if ((!email.smtp_url.empty() || !email.api_url.empty()) &&
+      email.from.find('@') == std::string::npos) {
+    r.require("from");
+    if (table.contains("from")) {
+      r.fail(*table.get("from"), "from",
+             "must be an address such as \"Bellwether <alerts@example.com>\"");
+    }
   }
   r.reject_unknown();
 }
@@ -544,6 +622,10 @@ Result<Config> load_config(const std::string& path, const std::vector<std::strin
     read_storage(*t, config.storage, problems);
   if (const toml::table* t = sub_table(top, "engine", problems))
     read_engine(*t, config.engine, problems);
+  if (const toml::table* t = sub_table(top, "delivery", problems))
+    read_delivery(*t, config.delivery, problems);
+  if (const toml::table* t = sub_table(top, "email", problems))
+    read_email(*t, config.email, problems);
   if (const toml::table* t = sub_table(top, "log", problems)) read_log(*t, config.log, problems);
   if (const toml::node* sources = top.get("sources"))
     read_sources(*sources, config.sources, problems);

@@ -1,5 +1,8 @@
 #include "notify/notifier.hpp"
 
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
 #include <chrono>
 
 #include "log/module_logger.hpp"
@@ -8,8 +11,13 @@
 namespace bw {
 
 Notifier::Notifier(NotificationRepository& repository, const Clock& clock,
-                   std::vector<NotificationSink*> sinks, std::size_t max_pending)
-    : repository_(repository), clock_(clock), sinks_(std::move(sinks)), max_pending_(max_pending) {}
+                   std::vector<NotificationSink*> sinks, std::size_t max_pending,
+                   std::size_t max_batch)
+    : repository_(repository),
+      clock_(clock),
+      sinks_(std::move(sinks)),
+      max_pending_(max_pending),
+      max_batch_(std::max<std::size_t>(max_batch, 1)) {}
 
 Notifier::~Notifier() {
   stop();
@@ -71,9 +79,10 @@ void Notifier::run() {
       processed_cv_.notify_all();
       return;
     }
+    const auto take = static_cast<std::ptrdiff_t>(std::min(pending_.size(), max_batch_));
     batch.assign(std::make_move_iterator(pending_.begin()),
-                 std::make_move_iterator(pending_.end()));
-    pending_.clear();
+                 std::make_move_iterator(pending_.begin() + take));
+    pending_.erase(pending_.begin(), pending_.begin() + take);
     room_.notify_all();
     lock.unlock();
     commit_and_deliver(batch);

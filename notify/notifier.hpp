@@ -9,7 +9,10 @@
 //   notifier.stop();          // drains what was submitted, then joins
 //
 // Bound: at most `max_pending` fires wait; beyond that submit() waits for
-// room (back-pressure on the engine rather than loss).
+// room (back-pressure on the engine rather than loss). One transaction takes
+// at most `max_batch` fires, so a burst becomes several short commits (each a
+// few ms) rather than one long one that holds the writer and delays the first
+// notification of the burst.
 // Thread-safe: submit() from any thread; start/stop from the owner.
 #pragma once
 
@@ -38,7 +41,8 @@ struct NotifierMetrics {
 class Notifier {
  public:
   Notifier(NotificationRepository& repository, const Clock& clock,
-           std::vector<NotificationSink*> sinks, std::size_t max_pending = 100000);
+           std::vector<NotificationSink*> sinks, std::size_t max_pending = 100000,
+           std::size_t max_batch = 512);
   ~Notifier();
   Notifier(const Notifier&) = delete;
   Notifier& operator=(const Notifier&) = delete;
@@ -66,6 +70,7 @@ class Notifier {
   const std::vector<NotificationSink*> sinks_;
   const std::size_t max_pending_;
   NotifierMetrics metrics_;  // constant after start
+  const std::size_t max_batch_;
   std::thread thread_;
   mutable std::mutex mutex_;
   std::condition_variable ready_;

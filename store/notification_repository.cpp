@@ -33,6 +33,15 @@ std::vector<StoredNotification> NotificationRepository::record_fires(
     sql::Statement insert(c,
                           "INSERT INTO notifications (alert_id, user_id, symbol, price, "
                           "message, created_at) VALUES (?, ?, ?, ?, ?, ?)");
+    // The outbox: one delivery per enabled channel of the alert, in this same
+    // transaction, so a committed notification always has its deliveries.
+    sql::Statement outbox(
+        c,
+        "INSERT INTO deliveries (notification_id, channel_id, user_id, status, "
+        "attempts, next_attempt_at, created_at, updated_at) "
+        "SELECT ?, ac.channel_id, ?, 'pending', 0, ?, ?, ? FROM alert_channels ac "
+        "JOIN channels ch ON ch.id = ac.channel_id "
+        "WHERE ac.alert_id = ? AND ch.enabled = 1");
     for (const NewNotification& fire : fires) {
       mark.reset();
       mark.bind(1, fire.created_at)
@@ -49,7 +58,16 @@ std::vector<StoredNotification> NotificationRepository::record_fires(
           .bind(5, fire.message)
           .bind(6, fire.created_at)
           .run();
-      stored.push_back(StoredNotification{c.last_insert_id(), fire});
+      const NotificationId id = c.last_insert_id();
+      outbox.reset();
+      outbox.bind(1, id)
+          .bind(2, fire.user_id)
+          .bind(3, fire.created_at)
+          .bind(4, fire.created_at)
+          .bind(5, fire.created_at)
+          .bind(6, fire.alert_id)
+          .run();
+      stored.push_back(StoredNotification{id, fire});
     }
     transaction.commit();
     return stored;

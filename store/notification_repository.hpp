@@ -1,5 +1,6 @@
 // NotificationRepository: the durable record of fired alerts. record_fires()
-// is the commit point: the alert's new state and its notification are written
+// is the commit point: the alert's new state, its notification and one outbox
+// row per channel of the alert (DeliveryRepository) are written
 // in one transaction, for a whole batch of fires at once (group commit), and
 // only what it returns may be sent to anyone.
 //

@@ -8,7 +8,7 @@ namespace bw {
 namespace {
 
 // Append only: never edit a migration that has shipped.
-constexpr std::array<std::string_view, 2> kMigrations = {
+constexpr auto kMigrations = std::to_array<std::string_view>({
     R"sql(
 CREATE TABLE users (
   id INTEGER PRIMARY KEY,
@@ -71,7 +71,45 @@ CREATE TABLE sessions (
 );
 CREATE INDEX sessions_user ON sessions(user_id);
 )sql",
-};
+    // 3: delivery channels and the outbox (one delivery row per notification
+    // per channel, written in the notification's transaction).
+    R"sql(
+CREATE TABLE channels (
+  id INTEGER PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  type TEXT NOT NULL,
+  target TEXT NOT NULL,
+  secret TEXT NOT NULL DEFAULT '',
+  enabled INTEGER NOT NULL DEFAULT 1,
+  disabled_reason TEXT,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX channels_user ON channels(user_id, id);
+CREATE TABLE alert_channels (
+  alert_id INTEGER NOT NULL REFERENCES alerts(id) ON DELETE CASCADE,
+  channel_id INTEGER NOT NULL REFERENCES channels(id) ON DELETE CASCADE,
+  PRIMARY KEY (alert_id, channel_id)
+) WITHOUT ROWID;
+CREATE INDEX alert_channels_channel ON alert_channels(channel_id);
+CREATE TABLE deliveries (
+  id INTEGER PRIMARY KEY,
+  notification_id INTEGER NOT NULL REFERENCES notifications(id) ON DELETE CASCADE,
+  channel_id INTEGER NOT NULL REFERENCES channels(id) ON DELETE CASCADE,
+  user_id INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL,
+  last_error TEXT,
+  last_status_code INTEGER,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  delivered_at INTEGER
+);
+CREATE INDEX deliveries_due ON deliveries(next_attempt_at) WHERE status IN ('pending', 'retrying');
+CREATE INDEX deliveries_notification ON deliveries(notification_id);
+CREATE INDEX deliveries_channel ON deliveries(channel_id);
+)sql",
+});
 
 int current_version(sql::Connection& connection) {
   sql::Statement statement(connection, "PRAGMA user_version");

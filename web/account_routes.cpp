@@ -21,7 +21,7 @@ std::optional<std::int64_t> parse_id(std::string_view text) {
 }
 
 Result<json> parse_object(std::string_view body) {
-  Result<json> parsed = parse_json_body(body);
+  Result<json> parsed = parse_body(body);
   if (!parsed) return parsed;
   if (!parsed->is_object()) return Error{"body: must be a JSON object"};
   return parsed;

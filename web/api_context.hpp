@@ -18,6 +18,8 @@
 
 namespace bw {
 
+struct DeliveryContext;  // web/channel_routes.hpp
+
 class AlertEngine {
  public:
   virtual ~AlertEngine() = default;
@@ -36,6 +38,7 @@ struct ApiContext {
   std::uint16_t stream_port = 0;
   std::string version;
   Sessions* sessions = nullptr;  // required by ApiServer (cookie sign-in)
+  DeliveryContext* delivery = nullptr;  // channels and the outbox
 };
 
 }  // namespace bw

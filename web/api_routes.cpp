@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include "web/channel_routes.hpp"
 #include "web/json_codec.hpp"
 
 namespace bw {
@@ -35,16 +36,6 @@ bool nesting_within(std::string_view text, int limit) {
   return true;
 }
 
-Result<json> parse_body(std::string_view body) {
-  if (body.empty()) return Error{"body: is empty; expected JSON"};
-  if (!nesting_within(body, kMaxJsonDepth)) return Error{"body: JSON nested too deeply"};
-  try {
-    return json::parse(body);
-  } catch (const json::parse_error& error) {
-    return Error{std::string("body: invalid JSON (") + error.what() + ")"};
-  }
-}
-
 std::optional<std::int64_t> parse_id(std::string_view text) {
   std::int64_t id = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
@@ -56,10 +47,24 @@ ApiResponse not_found_alert(std::string_view id) {
   return problem(404, "alert " + std::string(id) + " not found");
 }
 
+// An alert's JSON with the ids of the channels it notifies.
+json with_channels(ApiContext& context, const Alert& alert) {
+  json out = encode_alert(alert);
+  out["channels"] = context.delivery ? context.delivery->channels.for_alert(alert.id)
+                                     : std::vector<std::int64_t>{};
+  return out;
+}
+
 }  // namespace
 
-Result<json> parse_json_body(std::string_view body) {
-  return parse_body(body);
+Result<json> parse_body(std::string_view body) {
+  if (body.empty()) return Error{"body: is empty; expected JSON"};
+  if (!nesting_within(body, kMaxJsonDepth)) return Error{"body: JSON nested too deeply"};
+  try {
+    return json::parse(body);
+  } catch (const json::parse_error& error) {
+    return Error{std::string("body: invalid JSON (") + error.what() + ")"};
+  }
 }
 
 ApiResponse get_info(const ApiContext& context) {
@@ -80,6 +85,12 @@ ApiResponse create_alert(ApiContext& context, const User& user, std::string_view
   if (!parsed) return problem(400, parsed.error());
   Result<AlertDraft> draft = decode_alert(*parsed);
   if (!draft) return problem(400, draft.error());
+  if (!draft->channels.empty()) {
+    if (!context.delivery) return problem(400, "channels: delivery channels are not enabled");
+    if (Status ok = check_alert_channels(*context.delivery, user, draft->channels); !ok) {
+      return problem(400, ok.error());
+    }
+  }
   Alert alert;
   alert.user_id = user.id;
   alert.symbol = draft->symbol;
@@ -88,8 +99,10 @@ ApiResponse create_alert(ApiContext& context, const User& user, std::string_view
   alert.trigger = draft->trigger;
   alert.state = AlertState::armed;
   Alert saved = context.alerts.insert(alert, context.clock.now_ms());
+  // Linked before the alert is armed, so its first fire already has them.
+  if (context.delivery) context.delivery->channels.link_alert(saved.id, draft->channels);
   context.engine.arm(saved);
-  ApiResponse response = json_response(201, dump_json(encode_alert(saved)));
+  ApiResponse response = json_response(201, dump_json(with_channels(context, saved)));
   response.headers.emplace_back("Location", "/api/v1/alerts/" + std::to_string(saved.id));
   return response;
 }
@@ -97,7 +110,7 @@ ApiResponse create_alert(ApiContext& context, const User& user, std::string_view
 ApiResponse list_alerts(ApiContext& context, const User& user) {
   json items = json::array();
   for (const Alert& alert : context.alerts.list_for_user(user.id))
-    items.push_back(encode_alert(alert));
+    items.push_back(with_channels(context, alert));
   return json_response(200, dump_json({{"items", std::move(items)}}));
 }
 
@@ -106,7 +119,7 @@ ApiResponse get_alert(ApiContext& context, const User& user, std::string_view id
   if (!alert_id) return not_found_alert(id);
   std::optional<Alert> alert = context.alerts.find(user.id, *alert_id);
   if (!alert) return not_found_alert(id);
-  return json_response(200, dump_json(encode_alert(*alert)));
+  return json_response(200, dump_json(with_channels(context, *alert)));
 }
 
 ApiResponse delete_alert(ApiContext& context, const User& user, std::string_view id) {

@@ -23,8 +23,9 @@ namespace bw {
 inline constexpr std::size_t kMaxNotificationPage = 500;
 inline constexpr int kMaxJsonDepth = 32;
 
-// A request body as JSON, refusing empty bodies and nesting past kMaxJsonDepth.
-Result<nlohmann::json> parse_json_body(std::string_view body);
+// A JSON request body, refused when empty, invalid or nested deeper than
+// kMaxJsonDepth (the error names "body").
+Result<nlohmann::json> parse_body(std::string_view body);
 
 ApiResponse get_info(const ApiContext& context);
 ApiResponse get_me(const User& user);

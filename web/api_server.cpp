@@ -11,6 +11,7 @@
 #include "log/module_logger.hpp"
 #include "web/account_routes.hpp"
 #include "web/api_routes.hpp"
+#include "web/channel_routes.hpp"
 #include "web/credentials.hpp"
 #include "web/login_limiter.hpp"
 #include "web/ops_routes.hpp"
@@ -346,7 +347,29 @@ class ApiServer::Impl {
                   const std::string limit = req.get_param_value("limit");
                   return list_notifications(context_, u, req.has_param("limit") ? &limit : nullptr);
                 }));
+    if (context_.delivery) delivery_routes(*context_.delivery);
     ui_routes();
+  }
+
+  void delivery_routes(DeliveryContext& d) {
+    using Req = const httplib::Request&;
+    post(
+        "/api/v1/channels",
+        authed([&d](Req req, const User& u) { return create_channel(d, u, req.body); }, true));
+    get("/api/v1/channels",
+                authed([&d](Req, const User& u) { return list_channels(d, u); }));
+    get(R"(/api/v1/channels/([^/]+))", authed([&d](Req req, const User& u) {
+                  return get_channel(d, u, req.matches[1].str());
+                }));
+    del(R"(/api/v1/channels/([^/]+))", authed([&d](Req req, const User& u) {
+                     return delete_channel(d, u, req.matches[1].str());
+                   }));
+    get(R"(/api/v1/notifications/([^/]+)/deliveries)", authed([&d](Req req, const User& u) {
+                  return list_deliveries(d, u, req.matches[1].str());
+                }));
+    post(R"(/api/v1/deliveries/([^/]+)/retry)", authed([&d](Req req, const User& u) {
+                   return retry_delivery(d, u, req.matches[1].str());
+                 }));
   }
 
   void ui_routes() {

@@ -74,7 +74,9 @@ Result<TriggerMode> decode_trigger(const json& value) {
 
 Result<AlertDraft> decode_alert(const json& body) {
   if (!body.is_object()) return Error{"body: must be a JSON object"};
-  if (Status s = reject_unknown_fields(body, {"symbol", "condition", "trigger", "name"}, ""); !s) {
+  if (Status s =
+          reject_unknown_fields(body, {"symbol", "condition", "trigger", "name", "channels"}, "");
+      !s) {
     return Error{s.error()};
   }
   AlertDraft draft;
@@ -101,6 +103,16 @@ Result<AlertDraft> decode_alert(const json& body) {
     draft.name = name->get<std::string>();
     if (draft.name.size() > kMaxAlertNameLength)
       return Error{"name: must be at most 100 characters"};
+  }
+  if (auto channels = body.find("channels"); channels != body.end() && !channels->is_null()) {
+    if (!channels->is_array()) return Error{"channels: must be an array of channel ids"};
+    for (std::size_t i = 0; i < channels->size(); ++i) {
+      const json& id = (*channels)[i];
+      if (!id.is_number_integer() || id.get<std::int64_t>() <= 0) {
+        return Error{"channels[" + std::to_string(i) + "]: must be a channel id"};
+      }
+      draft.channels.push_back(id.get<std::int64_t>());
+    }
   }
   return draft;
 }

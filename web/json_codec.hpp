@@ -28,6 +28,7 @@ struct AlertDraft {
   std::string name;
   Condition condition;
   TriggerMode trigger = TriggerMode::once;
+  std::vector<std::int64_t> channels;  // channel ids; ownership is checked by the caller
 };
 
 Result<AlertDraft> decode_alert(const nlohmann::json& body);

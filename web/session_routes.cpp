@@ -20,7 +20,7 @@ bool verify_or_burn(const std::optional<std::string>& stored, std::string_view p
 }
 
 Result<std::pair<std::string, std::string>> decode_credentials(std::string_view body) {
-  Result<json> parsed = parse_json_body(body);
+  Result<json> parsed = parse_body(body);
   if (!parsed) return Error{parsed.error()};
   if (!parsed->is_object()) return Error{"body: must be a JSON object"};
   const json& b = *parsed;

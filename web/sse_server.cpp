@@ -146,6 +146,22 @@ class SseServer::Impl final : public SseSessionHost {
     for (const auto& session : targets) session->deliver_notification(id, bytes);
   }
 
+  void publish_event(std::int64_t user_id, std::string_view event, const std::string& json) {
+    const auto bytes =
+        std::make_shared<const std::string>(format_sse_event(event, std::nullopt, json));
+    std::vector<std::shared_ptr<SseSession>> targets;
+    {
+      std::lock_guard lock(mutex_);
+      if (stopping_) return;
+      const auto it = streams_by_user_.find(user_id);
+      if (it == streams_by_user_.end()) return;
+      for (const StreamRef& ref : it->second) {
+        if (auto session = ref.session.lock()) targets.push_back(std::move(session));
+      }
+    }
+    for (const auto& session : targets) session->deliver_event(bytes);
+  }
+
   void publish_quote(const std::string& symbol, std::string json) {
     if (stopping_) return;
     auto bytes = std::make_shared<const std::string>(format_sse_event("quote", std::nullopt, json));
@@ -380,6 +396,11 @@ void SseServer::stop() {
 
 void SseServer::publish_notification(std::int64_t user_id, std::int64_t id, std::string json) {
   impl_->publish_notification(user_id, id, std::move(json));
+}
+
+void SseServer::publish_event(std::int64_t user_id, std::string_view event,
+                              const std::string& json) {
+  impl_->publish_event(user_id, event, json);
 }
 
 void SseServer::publish_quote(const std::string& symbol, std::string json) {

@@ -18,6 +18,8 @@
 //     notifications with id > N (oldest first), then live ones; a live
 //     notification whose id is <= the last id sent is skipped (no duplicates).
 //   - notifications: `event: notification\nid: <id>\ndata: <json>\n\n`
+//   - `event: delivery\ndata: <delivery json>\n\n` (no id, not replayed) when a
+//     webhook delivery of the user becomes dead or failed (publish_event).
 //   - quotes: `event: quote\ndata: <json>\n\n`, at most one per symbol per
 //     `quote_interval` per client: a slow client gets the latest price, never a backlog.
 //   - heartbeat: `: heartbeat\n\n` every `heartbeat_interval` (skipped while
@@ -81,6 +83,9 @@ class SseServer {
   void stop();
 
   void publish_notification(std::int64_t user_id, std::int64_t id, std::string json);
+  // An id-less event (`event: <event>\ndata: <json>`) to the user's live
+  // streams, e.g. `delivery` when a webhook delivery is dead; not replayed.
+  void publish_event(std::int64_t user_id, std::string_view event, const std::string& json);
   void publish_quote(const std::string& symbol, std::string json);
   // Open event streams (authenticated clients), across all users.
   std::size_t client_count() const;

@@ -113,6 +113,12 @@ class Session final : public SseSession, public std::enable_shared_from_this<Ses
     });
   }
 
+  void deliver_event(EventBytes event) override {
+    net::post(executor_, [self = shared_from_this(), event = std::move(event)]() mutable {
+      self->on_event(std::move(event));
+    });
+  }
+
   void deliver_quotes(std::shared_ptr<const SseQuoteBatch> batch) override {
     net::post(executor_,
               [self = shared_from_this(), batch = std::move(batch)] { self->on_quotes(*batch); });
@@ -350,6 +356,13 @@ class Session final : public SseSession, public std::enable_shared_from_this<Ses
       return;
     }
     if (!enqueue_live(id, std::move(bytes))) return;
+    if (queued_bytes_ > max_buffer_bytes_) return close_now(Close::abortive);
+    do_write();
+  }
+
+  void on_event(EventBytes bytes) {
+    if (phase_ != Phase::streaming || replaying_) return;  // see deliver_event
+    enqueue(std::move(bytes));
     if (queued_bytes_ > max_buffer_bytes_) return close_now(Close::abortive);
     do_write();
   }

@@ -79,6 +79,11 @@ class SseSession {
   // SSE bytes. Sent in order, skipped when `id` <= the last id sent; held back
   // until the request is authenticated and any replay is done.
   virtual void deliver_notification(std::int64_t id, std::shared_ptr<const std::string> event) = 0;
+  // A live event without an id (e.g. `event: delivery`): written in order
+  // with notifications once the stream is open; dropped if the stream is not
+  // streaming live yet (it has no id, so nothing could replay it: such events
+  // only announce state that the REST API also shows).
+  virtual void deliver_event(std::shared_ptr<const std::string> event) = 0;
   // Merges a tick of quotes into the pending set: only the latest per symbol
   // is written.
   virtual void deliver_quotes(std::shared_ptr<const SseQuoteBatch> batch) = 0;

@@ -264,3 +264,24 @@ TEST_CASE("wait_until_processed returns after stop even for a ticket never reach
   notifier.wait_until_processed(1000);  // must not block: the notifier has exited
   CHECK(notifier.committed_count() == 0);
 }
+
+TEST_CASE("a burst larger than max_batch is committed in several transactions", "[notify]") {
+  Store store;
+  std::vector<Fire> fires;
+  for (int i = 0; i < 7; ++i) fires.push_back(Store::fire_of(store.armed()));
+  // The notifier delivers a batch before it commits the next one, so when the
+  // first notification arrives the fourth must not be stored yet.
+  std::atomic<int> later_already_committed{-1};
+  RecordingNotificationSink sink([&](const StoredNotification& n) {
+    if (n.id == 1) later_already_committed = store.committed(4) ? 1 : 0;
+  });
+  Notifier notifier(store.notifications, store.clock, {&sink}, /*max_pending=*/100,
+                    /*max_batch=*/3);
+  const std::uint64_t ticket = notifier.submit(fires);
+  notifier.start();
+  notifier.wait_until_processed(ticket);
+  notifier.stop();
+  CHECK(notifier.committed_count() == 7);
+  CHECK(sink.delivered().size() == 7);
+  CHECK(later_already_committed == 0);
+}

@@ -1,0 +1,446 @@
+#include "notify/webhook_dispatcher.hpp"
+
+#include <curl/curl.h>
+#include <spdlog/spdlog.h>
+#include <sys/socket.h>
+
+#include <cstring>
+#include <ctime>
+#include <map>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <set>
+#include <vector>
+
+#include "notify/email_message.hpp"
+#include "notify/webhook_signature.hpp"
+
+namespace bw {
+
+namespace {
+
+using nlohmann::json;
+
+std::string rfc3339(TimestampMs ms) {
+  const std::time_t seconds = static_cast<std::time_t>(ms / 1000);
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char text[64];
+  std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900,
+                utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec,
+                static_cast<int>(ms % 1000));
+  return text;
+}
+
+std::string dump(const json& value) {
+  return value.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+std::size_t discard_body(char*, std::size_t size, std::size_t count, void*) {
+  return size * count;  // the receiver's answer body is not needed, only its status
+}
+
+void init_curl_once() {
+  static std::once_flag once;
+  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+}  // namespace
+
+std::string webhook_payload(const DueDelivery& due) {
+  const NewNotification& n = due.notification.content;
+  json alert = {{"id", due.alert.id}, {"symbol", n.symbol}};
+  if (due.alert.exists) {
+    alert["name"] = due.alert.name;
+    alert["condition"] = {{"type", due.alert.condition_type},
+                          {"price", Price::from_units(due.alert.threshold_units).to_double()}};
+  } else {
+    alert["deleted"] = true;
+  }
+  return dump({{"type", "alert.triggered"},
+               {"timestamp", rfc3339(n.created_at)},
+               {"data",
+                {{"delivery_id", due.delivery.id},
+                 {"notification",
+                  {{"id", due.notification.id},
+                   {"alert_id", n.alert_id},
+                   {"symbol", n.symbol},
+                   {"price", n.price.to_double()},
+                   {"message", n.message},
+                   {"created_at", rfc3339(n.created_at)}}},
+                 {"alert", std::move(alert)}}}});
+}
+
+std::string delivery_json(const Delivery& d) {
+  json out = {{"id", d.id},
+              {"notification_id", d.notification_id},
+              {"channel_id", d.channel_id},
+              {"status", delivery_status_name(d.status)},
+              {"attempts", d.attempts},
+              {"next_attempt_at", nullptr},
+              {"last_error", d.last_error.empty() ? json(nullptr) : json(d.last_error)},
+              {"last_status_code", d.last_status_code ? json(*d.last_status_code) : json(nullptr)},
+              {"created_at", rfc3339(d.created_at)},
+              {"updated_at", rfc3339(d.updated_at)},
+              {"delivered_at", d.delivered_at ? json(rfc3339(*d.delivered_at)) : json(nullptr)}};
+  if (d.status == DeliveryStatus::pending || d.status == DeliveryStatus::retrying) {
+    out["next_attempt_at"] = rfc3339(d.next_attempt_at);
+  }
+  return dump(out);
+}
+
+// The dispatcher's state, owned by its thread except where noted.
+class WebhookDispatcher::Loop {
+ public:
+  Loop(DeliveryRepository& outbox, const Clock& clock, WebhookDispatcherOptions options,
+       DeliveryEventSink on_event, std::atomic<std::uint64_t>& attempts_made)
+      : outbox_(outbox),
+        clock_(clock),
+        options_(std::move(options)),
+        on_event_(std::move(on_event)),
+        attempts_made_(attempts_made),
+        random_(std::random_device{}()) {
+    init_curl_once();
+    multi_ = curl_multi_init();
+    if (!multi_) throw std::runtime_error("delivery: curl_multi_init failed");
+    curl_multi_setopt(multi_, CURLMOPT_MAX_HOST_CONNECTIONS,
+                      static_cast<long>(options_.max_connections_per_host));
+    curl_multi_setopt(multi_, CURLMOPT_MAXCONNECTS, static_cast<long>(options_.max_in_flight));
+  }
+
+  ~Loop() {
+    for (auto& [easy, transfer] : transfers_) {
+      curl_multi_remove_handle(multi_, easy);
+      cleanup(*transfer);
+    }
+    curl_multi_cleanup(multi_);
+  }
+
+  // Any thread.
+  void wake() {
+    if (!wake_requested_.exchange(true)) curl_multi_wakeup(multi_);
+  }
+  void request_stop() {
+    stopping_.store(true);
+    curl_multi_wakeup(multi_);
+  }
+
+  void run() {
+    while (!stopping_.load()) {
+      const TimestampMs now = clock_.now_ms();
+      if (wake_requested_.exchange(false) || now >= next_poll_at_) start_due(now);
+      int running = 0;
+      curl_multi_perform(multi_, &running);
+      collect_finished();
+      flush_outcomes();
+      const TimestampMs wait = std::clamp<TimestampMs>(next_poll_at_ - clock_.now_ms(), 0, 1000);
+      curl_multi_poll(multi_, nullptr, 0, static_cast<int>(wait), nullptr);
+    }
+  }
+
+ private:
+  struct Transfer {
+    CURL* easy = nullptr;
+    curl_slist* headers = nullptr;  // HTTP headers, or SMTP recipients
+    std::string body;
+    std::size_t sent = 0;    // bytes of `body` read by an SMTP upload
+    std::string basic_auth;  // Mailgun's api:key
+    bool email = false;      // SMTP
+    bool email_api = false;  // an email-API HTTP request
+    Delivery delivery;
+    bool blocked_address = false;
+    const TargetPolicy* policy = nullptr;
+    char error[CURL_ERROR_SIZE] = {};
+  };
+
+  // Refuses connections to addresses the policy does not allow (checked on
+  // the resolved address, so DNS cannot redirect us to a private host).
+  static curl_socket_t open_socket(void* user, curlsocktype, curl_sockaddr* address) {
+    auto* transfer = static_cast<Transfer*>(user);
+    if (!transfer->policy->allows(&address->addr)) {
+      transfer->blocked_address = true;
+      return CURL_SOCKET_BAD;
+    }
+    return socket(address->family, address->socktype, address->protocol);
+  }
+
+  void start_due(TimestampMs now) {
+    if (transfers_.size() >= options_.max_in_flight) {
+      next_poll_at_ = now + options_.poll_interval.count();  // a freed slot wakes us sooner
+      return;
+    }
+    std::set<DeliveryId> in_flight;
+    for (const auto& [easy, t] : transfers_) in_flight.insert(t->delivery.id);
+    for (const AttemptOutcome& o : outcomes_) in_flight.insert(o.id);
+    std::vector<DueDelivery> due;
+    try {
+      const std::size_t room = options_.max_in_flight - transfers_.size();
+      due = outbox_.claim_due(now, room, in_flight);
+      // More may be due right away if the page was full; else sleep until the
+      // next scheduled retry (bounded by poll_interval).
+      std::optional<TimestampMs> next = due.size() == room ? now : outbox_.next_due();
+      next_poll_at_ = std::min(now + options_.poll_interval.count(), next.value_or(INT64_MAX));
+    } catch (const std::exception& error) {
+      spdlog::error("delivery: reading the outbox failed: {}", error.what());
+      next_poll_at_ = now + options_.poll_interval.count();
+      return;
+    }
+    for (DueDelivery& item : due) begin(item, now);
+  }
+
+  static std::size_t read_body(char* buffer, std::size_t size, std::size_t count, void* user) {
+    auto* t = static_cast<Transfer*>(user);
+    const std::size_t n = std::min(size * count, t->body.size() - t->sent);
+    std::memcpy(buffer, t->body.data() + t->sent, n);
+    t->sent += n;
+    return n;
+  }
+
+  void begin(const DueDelivery& due, TimestampMs now) {
+    if (due.channel.type == ChannelType::email) return begin_email(due, now);
+    auto transfer = std::make_unique<Transfer>();
+    transfer->delivery = due.delivery;
+    transfer->policy = &options_.targets;
+    transfer->body = webhook_payload(due);
+    const std::string id = std::to_string(due.delivery.id);
+    const std::int64_t timestamp = now / 1000;
+    const std::string signature = sign_webhook(due.channel.secret, id, timestamp, transfer->body);
+    for (const std::string& header :
+         {std::string("Content-Type: application/json"), "webhook-id: " + id,
+          "webhook-timestamp: " + std::to_string(timestamp), "webhook-signature: " + signature}) {
+      transfer->headers = curl_slist_append(transfer->headers, header.c_str());
+    }
+    CURL* easy = curl_easy_init();
+    transfer->easy = easy;
+    curl_easy_setopt(easy, CURLOPT_URL, due.channel.target.c_str());
+    curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(easy, CURLOPT_POST, 1L);
+    curl_easy_setopt(easy, CURLOPT_POSTFIELDS, transfer->body.c_str());
+    curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE, static_cast<long>(transfer->body.size()));
+    curl_easy_setopt(easy, CURLOPT_HTTPHEADER, transfer->headers);
+    curl_easy_setopt(easy, CURLOPT_USERAGENT, options_.user_agent.c_str());
+    curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.timeout.count()));
+    curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS,
+                     static_cast<long>(options_.connect_timeout.count()));
+    curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 0L);  // a redirect is an answer, not a hop
+    curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, discard_body);
+    curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, transfer->error);
+    curl_easy_setopt(easy, CURLOPT_OPENSOCKETFUNCTION, &Loop::open_socket);
+    curl_easy_setopt(easy, CURLOPT_OPENSOCKETDATA, transfer.get());
+    curl_easy_setopt(easy, CURLOPT_PRIVATE, transfer.get());
+    curl_multi_add_handle(multi_, easy);
+    transfers_.emplace(easy, std::move(transfer));
+  }
+
+  void begin_email(const DueDelivery& due, TimestampMs now) {
+    const SmtpOptions& smtp = options_.smtp;
+    auto transfer = std::make_unique<Transfer>();
+    transfer->delivery = due.delivery;
+    transfer->email = true;
+    if (smtp.url.empty() && !options_.email_api.url.empty()) return begin_email_api(due, now);
+    if (smtp.url.empty()) {
+      Transfer& t = *transfer;
+      std::snprintf(t.error, sizeof t.error, "no email transport configured ([email] smtp_url)");
+      outcomes_.push_back(decide(t, CURLE_SEND_ERROR, 0));
+      return;
+    }
+    transfer->body = build_email_message(due, smtp.from, now);
+    transfer->headers = curl_slist_append(nullptr, ("<" + due.channel.target + ">").c_str());
+    const std::string sender = "<" + envelope_address(smtp.from) + ">";
+    CURL* easy = curl_easy_init();
+    transfer->easy = easy;
+    curl_easy_setopt(easy, CURLOPT_URL, smtp.url.c_str());
+    curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
+    curl_easy_setopt(easy, CURLOPT_MAIL_FROM, sender.c_str());
+    curl_easy_setopt(easy, CURLOPT_MAIL_RCPT, transfer->headers);
+    curl_easy_setopt(easy, CURLOPT_UPLOAD, 1L);
+    curl_easy_setopt(easy, CURLOPT_READFUNCTION, &Loop::read_body);
+    curl_easy_setopt(easy, CURLOPT_READDATA, transfer.get());
+    curl_easy_setopt(easy, CURLOPT_INFILESIZE, static_cast<long>(transfer->body.size()));
+    curl_easy_setopt(easy, CURLOPT_USE_SSL,
+                     smtp.starttls == SmtpOptions::Tls::required ? CURLUSESSL_ALL
+                     : smtp.starttls == SmtpOptions::Tls::try_   ? CURLUSESSL_TRY
+                                                                 : CURLUSESSL_NONE);
+    if (!smtp.username.empty()) {
+      curl_easy_setopt(easy, CURLOPT_USERNAME, smtp.username.c_str());
+      curl_easy_setopt(easy, CURLOPT_PASSWORD, smtp.password.c_str());
+    }
+    curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.timeout.count()));
+    curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS,
+                     static_cast<long>(options_.connect_timeout.count()));
+    curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, transfer->error);
+    curl_easy_setopt(easy, CURLOPT_PRIVATE, transfer.get());
+    curl_multi_add_handle(multi_, easy);
+    transfers_.emplace(easy, std::move(transfer));
+  }
+
+  void begin_email_api(const DueDelivery& due, TimestampMs) {
+    const EmailApiOptions& api = options_.email_api;
+    auto transfer = std::make_unique<Transfer>();
+    transfer->delivery = due.delivery;
+    transfer->email_api = true;
+    EmailApiRequest request = email_api_request(api.format, due, api.from, api.key);
+    transfer->body = std::move(request.body);
+    transfer->basic_auth = std::move(request.basic_auth);
+    request.headers.push_back("Content-Type: " + request.content_type);
+    for (const std::string& header : request.headers) {
+      transfer->headers = curl_slist_append(transfer->headers, header.c_str());
+    }
+    CURL* easy = curl_easy_init();
+    transfer->easy = easy;
+    curl_easy_setopt(easy, CURLOPT_URL, api.url.c_str());
+    curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(easy, CURLOPT_POST, 1L);
+    curl_easy_setopt(easy, CURLOPT_POSTFIELDS, transfer->body.c_str());
+    curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE, static_cast<long>(transfer->body.size()));
+    curl_easy_setopt(easy, CURLOPT_HTTPHEADER, transfer->headers);
+    if (!transfer->basic_auth.empty()) {
+      curl_easy_setopt(easy, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
+      curl_easy_setopt(easy, CURLOPT_USERPWD, transfer->basic_auth.c_str());
+    }
+    curl_easy_setopt(easy, CURLOPT_USERAGENT, options_.user_agent.c_str());
+    curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.timeout.count()));
+    curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS,
+                     static_cast<long>(options_.connect_timeout.count()));
+    curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, discard_body);
+    curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, transfer->error);
+    curl_easy_setopt(easy, CURLOPT_PRIVATE, transfer.get());
+    curl_multi_add_handle(multi_, easy);
+    transfers_.emplace(easy, std::move(transfer));
+  }
+
+  void collect_finished() {
+    int queued = 0;
+    while (CURLMsg* message = curl_multi_info_read(multi_, &queued)) {
+      if (message->msg != CURLMSG_DONE) continue;
+      CURL* easy = message->easy_handle;
+      const CURLcode result = message->data.result;
+      auto it = transfers_.find(easy);
+      if (it == transfers_.end()) continue;
+      Transfer& transfer = *it->second;
+      long code = 0;
+      curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &code);
+      outcomes_.push_back(decide(transfer, result, code));
+      ++attempts_made_;
+      curl_multi_remove_handle(multi_, easy);
+      cleanup(transfer);
+      transfers_.erase(it);
+    }
+  }
+
+  AttemptOutcome decide(const Transfer& t, CURLcode result, long code) {
+    AttemptOutcome o;
+    o.id = t.delivery.id;
+    const TimestampMs now = clock_.now_ms();
+    if (result == CURLE_OK) o.status_code = code;
+    if (t.email && result == CURLE_OK) {  // the SMTP server accepted the message
+      o.status = DeliveryStatus::delivered;
+      return o;
+    }
+    if (!t.email && result == CURLE_OK && code >= 200 && code < 300) {  // webhook or email API
+      o.status = DeliveryStatus::delivered;
+      return o;
+    }
+    if (!t.email && !t.email_api && result == CURLE_OK && code == 410) {
+      o.status = DeliveryStatus::failed;
+      o.error = "HTTP 410 Gone: endpoint disabled";
+      o.disable_channel = true;
+      return o;
+    }
+    if (result == CURLE_OK) {
+      o.error = "HTTP " + std::to_string(code);
+    } else if (t.blocked_address) {
+      o.error = "refused: the URL resolves to a private or loopback address";
+    } else {
+      o.error = t.error[0] ? std::string(t.error) : std::string(curl_easy_strerror(result));
+    }
+    const int attempts = t.delivery.attempts + 1;
+    std::optional<std::chrono::milliseconds> wait =
+        options_.schedule.delay_after(attempts, std::uniform_real_distribution<double>()(random_));
+    if (!wait) {
+      o.status = DeliveryStatus::dead;
+      return o;
+    }
+    o.status = DeliveryStatus::retrying;
+    o.next_attempt_at = now + wait->count();
+    return o;
+  }
+
+  void flush_outcomes() {
+    if (outcomes_.empty()) return;
+    std::vector<Delivery> finished;
+    try {
+      finished = outbox_.record_attempts(outcomes_, clock_.now_ms());
+    } catch (const std::exception& error) {
+      // Kept and written on the next turn; their ids stay out of claims meanwhile.
+      spdlog::error("delivery: recording {} attempts failed: {}", outcomes_.size(), error.what());
+      return;
+    }
+    for (const AttemptOutcome& o : outcomes_) {
+      if (o.status == DeliveryStatus::retrying)
+        next_poll_at_ = std::min(next_poll_at_, o.next_attempt_at);
+    }
+    outcomes_.clear();
+    for (const Delivery& d : finished) {
+      spdlog::warn("delivery: {} to channel {} is {} after {} attempts: {}", d.id, d.channel_id,
+                   delivery_status_name(d.status), d.attempts, d.last_error);
+      if (on_event_) on_event_(d.user_id, delivery_json(d));
+    }
+    // A slot freed: there may be more due work.
+    wake_requested_.store(true);
+  }
+
+  static void cleanup(Transfer& t) {
+    curl_easy_cleanup(t.easy);
+    curl_slist_free_all(t.headers);
+    t.easy = nullptr;
+    t.headers = nullptr;
+  }
+
+  DeliveryRepository& outbox_;
+  const Clock& clock_;
+  const WebhookDispatcherOptions options_;
+  const DeliveryEventSink on_event_;
+  std::atomic<std::uint64_t>& attempts_made_;
+  CURLM* multi_ = nullptr;
+  std::atomic<bool> wake_requested_{true};  // the first turn resumes the outbox
+  std::atomic<bool> stopping_{false};
+  // Owned by the dispatcher thread.
+  std::map<CURL*, std::unique_ptr<Transfer>> transfers_;
+  std::vector<AttemptOutcome> outcomes_;
+  TimestampMs next_poll_at_ = 0;
+  std::mt19937_64 random_;
+};
+
+WebhookDispatcher::WebhookDispatcher(DeliveryRepository& outbox, const Clock& clock,
+                                     WebhookDispatcherOptions options, DeliveryEventSink on_event)
+    : loop_(std::make_unique<Loop>(outbox, clock, std::move(options), std::move(on_event),
+                                   attempts_made_)) {}
+
+WebhookDispatcher::~WebhookDispatcher() {
+  stop();
+}
+
+void WebhookDispatcher::start() {
+  thread_ = std::thread([this] { loop_->run(); });
+}
+
+void WebhookDispatcher::stop() {
+  loop_->request_stop();
+  if (thread_.joinable()) thread_.join();
+}
+
+void WebhookDispatcher::deliver(const StoredNotification&) {
+  // The outbox rows were committed with the notification; the loop reads them.
+  wake();
+}
+
+void WebhookDispatcher::wake() {
+  loop_->wake();
+}
+
+}  // namespace bw

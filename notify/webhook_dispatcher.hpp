@@ -1,0 +1,99 @@
+// WebhookDispatcher: sends the outbox's deliveries: webhooks, and emails
+// through the admin's SMTP transport (same retries and dead letters; an
+// email attempt succeeds when the server accepts the message). One thread drives
+// a libcurl multi handle, so many transfers run at once and share keep-alive
+// connections. Each attempt is a signed Standard Webhooks POST; its outcome is
+// written back to the outbox (batched, one transaction per loop turn):
+// 2xx delivered; 410 disables the channel (its open deliveries fail); any
+// other answer, a timeout or a connection error retries on the schedule, and
+// after the last attempt the delivery is dead. Dead and failed deliveries are
+// reported through `on_event` (the server forwards them to the user's stream).
+//
+//   WebhookDispatcher dispatcher(outbox, clock, options, on_event);
+//   dispatcher.start();          // also resumes every pending delivery
+//   dispatcher.deliver(n);       // NotificationSink: a commit happened, look now
+//   dispatcher.stop();           // abandons in-flight transfers: they stay
+//                                // pending and are sent again after restart
+//
+// Thread-safe: deliver()/wake() from any thread; start/stop from the owner.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "notify/email_message.hpp"
+#include "notify/notification_sink.hpp"
+#include "notify/retry_schedule.hpp"
+#include "notify/webhook_target.hpp"
+#include "rules/clock.hpp"
+#include "store/delivery_repository.hpp"
+
+namespace bw {
+
+// The admin's SMTP transport for email channels; empty url: email disabled.
+struct SmtpOptions {
+  std::string url;       // smtp://host:port or smtps://host:port
+  std::string from;      // From header; its <address> is the envelope sender
+  std::string username;  // AUTH when not empty
+  std::string password;  // never logged
+  enum class Tls { required, try_, off } starttls = Tls::required;
+};
+
+// The admin's email-API transport (used when SmtpOptions::url is empty).
+struct EmailApiOptions {
+  std::string url;  // e.g. https://api.sendgrid.com/v3/mail/send; empty: none
+  EmailApiFormat format = EmailApiFormat::json;
+  std::string key;   // never logged
+  std::string from;  // From address, as for SMTP
+};
+
+struct WebhookDispatcherOptions {
+  RetrySchedule schedule = RetrySchedule::standard_webhooks();
+  std::chrono::milliseconds timeout{10000};  // whole attempt
+  std::chrono::milliseconds connect_timeout{5000};
+  std::size_t max_in_flight = 256;  // concurrent transfers
+  std::size_t max_connections_per_host = 32;
+  std::chrono::milliseconds poll_interval{1000};  // look for due retries at least this often
+  TargetPolicy targets;
+  std::string user_agent = "bellwether-webhooks";
+  SmtpOptions smtp;           // email channels go out through this transport,
+  EmailApiOptions email_api;  // or this one when smtp.url is empty
+};
+
+// (user id, JSON of the delivery) for a delivery that became dead or failed.
+using DeliveryEventSink = std::function<void(UserId user, const std::string& json)>;
+
+class WebhookDispatcher : public NotificationSink {
+ public:
+  WebhookDispatcher(DeliveryRepository& outbox, const Clock& clock,
+                    WebhookDispatcherOptions options, DeliveryEventSink on_event);
+  ~WebhookDispatcher() override;
+  WebhookDispatcher(const WebhookDispatcher&) = delete;
+  WebhookDispatcher& operator=(const WebhookDispatcher&) = delete;
+
+  void start();
+  void stop();
+  void deliver(const StoredNotification& notification) override;
+  // Look for due deliveries now (after a commit or a manual retry).
+  void wake();
+
+  std::uint64_t attempts_made() const { return attempts_made_.load(); }
+
+ private:
+  class Loop;
+  std::unique_ptr<Loop> loop_;
+  std::thread thread_;
+  std::atomic<std::uint64_t> attempts_made_{0};
+};
+
+// The JSON body of a webhook: {"type":"alert.triggered","timestamp":…,
+// "data":{"delivery_id","notification":{…},"alert":{…}}}.
+std::string webhook_payload(const DueDelivery& due);
+// The JSON of a delivery as the API and the stream show it.
+std::string delivery_json(const Delivery& delivery);
+
+}  // namespace bw

@@ -1,0 +1,108 @@
+// DeliveryRepository: the outbox. One row per notification per channel,
+// created by NotificationRepository::record_fires in the notification's own
+// transaction; the dispatcher reads the due rows, sends them, and records each
+// attempt's outcome here. A row's id is the delivery id every attempt carries
+// (the webhook-id header), so a receiver can de-duplicate.
+//
+//   DeliveryRepository outbox(db);
+//   for (DueDelivery& d : outbox.claim_due(now, 100, in_flight)) send(d);
+//   outbox.record_attempts({{id, DeliveryStatus::delivered, 200, "", 0}}, now);
+//
+// Status: pending (not yet tried) → delivered | retrying (failed, will retry
+// at next_attempt_at) → dead (schedule exhausted) | failed (its channel was
+// disabled). Nothing in the database marks a row "in flight": a crash leaves
+// it pending or retrying, so a restart sends it again (at-least-once).
+// Thread-safe (through Database).
+#pragma once
+
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "rules/result.hpp"
+#include "store/channel_repository.hpp"
+#include "store/notification_repository.hpp"
+
+namespace bw {
+
+using DeliveryId = std::int64_t;
+
+enum class DeliveryStatus { pending, delivered, retrying, failed, dead };
+std::string_view delivery_status_name(DeliveryStatus status);
+std::optional<DeliveryStatus> parse_delivery_status(std::string_view text);
+
+struct Delivery {
+  DeliveryId id = 0;
+  NotificationId notification_id = 0;
+  ChannelId channel_id = 0;
+  UserId user_id = 0;
+  DeliveryStatus status = DeliveryStatus::pending;
+  int attempts = 0;
+  TimestampMs next_attempt_at = 0;
+  std::string last_error;
+  std::optional<std::int64_t> last_status_code;
+  TimestampMs created_at = 0;
+  TimestampMs updated_at = 0;
+  std::optional<TimestampMs> delivered_at;
+};
+
+// The alert as it is now (it may have been deleted since it fired).
+struct AlertSummary {
+  AlertId id = 0;
+  std::string name;
+  std::string condition_type;
+  std::int64_t threshold_units = 0;
+  bool exists = false;
+};
+
+// Everything needed to send one delivery.
+struct DueDelivery {
+  Delivery delivery;
+  Channel channel;
+  StoredNotification notification;
+  AlertSummary alert;
+};
+
+// The outcome of one attempt, decided by the dispatcher.
+struct AttemptOutcome {
+  DeliveryId id = 0;
+  DeliveryStatus status = DeliveryStatus::retrying;  // delivered, retrying, failed or dead
+  std::optional<std::int64_t> status_code;
+  std::string error;                // empty on success
+  TimestampMs next_attempt_at = 0;  // for retrying
+  bool disable_channel = false;     // the endpoint answered 410 Gone
+};
+
+class DeliveryRepository {
+ public:
+  explicit DeliveryRepository(Database& db) : db_(db) {}
+
+  // Up to `limit` pending or retrying deliveries due at `now`, oldest due
+  // first, skipping `in_flight` ids and channels that are disabled.
+  std::vector<DueDelivery> claim_due(TimestampMs now, std::size_t limit,
+                                     const std::set<DeliveryId>& in_flight);
+  // The earliest next_attempt_at of any pending or retrying delivery.
+  std::optional<TimestampMs> next_due();
+  // Records a batch of attempt outcomes in one transaction. A 410 disables
+  // the channel and fails its other open deliveries. Returns the deliveries
+  // that became dead or failed (for telling their owners).
+  std::vector<Delivery> record_attempts(const std::vector<AttemptOutcome>& outcomes,
+                                        TimestampMs now);
+
+  std::optional<Delivery> find(UserId user, DeliveryId id);
+  // The user's deliveries of one notification; nullopt if the notification
+  // is not theirs.
+  std::optional<std::vector<Delivery>> list_for_notification(UserId user,
+                                                             NotificationId notification);
+  // Makes a failed, dead or retrying delivery due now (re-enabling nothing).
+  // Error text when it cannot: "not found", or a reason it is not retryable.
+  Result<Delivery> retry_now(UserId user, DeliveryId id, TimestampMs now);
+  // Deliveries by status, for tests and the benchmark.
+  std::int64_t count(DeliveryStatus status);
+
+ private:
+  Database& db_;
+};
+
+}  // namespace bw

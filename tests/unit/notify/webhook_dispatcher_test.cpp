@@ -1,0 +1,212 @@
+// Specification of bw::WebhookDispatcher against a real HTTP receiver on
+// 127.0.0.1 (cpp-httplib): signed Standard Webhooks requests, retries on the
+// schedule, dead letters, 410 disabling the channel, and the address policy.
+#include <httplib.h>
+
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <mutex>
+#include <thread>
+
+#include "notify/webhook_dispatcher.hpp"
+#include "notify/webhook_signature.hpp"
+#include "store/accounts.hpp"
+#include "store/alert_repository.hpp"
+#include "tests/support/manual_clock.hpp"
+#include "tests/support/temp_database.hpp"
+
+using namespace bw;
+using namespace std::chrono_literals;
+
+namespace {
+
+struct Received {
+  std::string id, timestamp, signature, body;
+};
+
+// An HTTP receiver that answers with the queued statuses (then 200).
+class Receiver {
+ public:
+  Receiver() {
+    server_.Post("/hook", [this](const httplib::Request& req, httplib::Response& res) {
+      std::lock_guard lock(mutex_);
+      received_.push_back({req.get_header_value("webhook-id"),
+                           req.get_header_value("webhook-timestamp"),
+                           req.get_header_value("webhook-signature"), req.body});
+      res.status = answers_.empty() ? 200 : answers_.front();
+      if (!answers_.empty()) answers_.erase(answers_.begin());
+    });
+    port_ = server_.bind_to_any_port("127.0.0.1");
+    thread_ = std::thread([this] { server_.listen_after_bind(); });
+  }
+  ~Receiver() {
+    server_.stop();
+    thread_.join();
+  }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/hook"; }
+  void answer(std::vector<int> statuses) {
+    std::lock_guard lock(mutex_);
+    answers_ = std::move(statuses);
+  }
+  std::vector<Received> received() {
+    std::lock_guard lock(mutex_);
+    return received_;
+  }
+
+ private:
+  httplib::Server server_;
+  int port_ = 0;
+  std::thread thread_;
+  std::mutex mutex_;
+  std::vector<int> answers_;
+  std::vector<Received> received_;
+};
+
+struct Fixture {
+  testing::TempDatabase temp;
+  Accounts accounts{temp.db()};
+  AlertRepository alerts{temp.db()};
+  NotificationRepository notifications{temp.db()};
+  ChannelRepository channels{temp.db()};
+  DeliveryRepository outbox{temp.db()};
+  testing::ManualClock clock;
+  UserId user = accounts.create_user({"alice", false, std::nullopt, false}, 0)->id;
+  std::mutex events_mutex;
+  std::vector<std::pair<UserId, std::string>> events;
+
+  Channel channel(const std::string& url) {
+    Channel c;
+    c.user_id = user;
+    c.target = url;
+    c.secret = generate_webhook_secret();
+    return channels.insert(c, clock.now_ms());
+  }
+
+  NotificationId fire(ChannelId channel_id) {
+    Alert alert;
+    alert.user_id = user;
+    alert.symbol = "AAPL";
+    alert.name = "apple";
+    alert.condition = Condition{ConditionType::above, *Price::parse("150")};
+    alert = alerts.insert(alert, clock.now_ms());
+    channels.link_alert(alert.id, {channel_id});
+    auto stored = notifications.record_fires(
+        {{alert.id, user, "AAPL", *Price::parse("151"), "AAPL above 150", clock.now_ms()}});
+    REQUIRE(stored.size() == 1);
+    return stored[0].id;
+  }
+
+  std::unique_ptr<WebhookDispatcher> dispatcher(RetrySchedule schedule,
+                                                std::vector<std::string> allowed = {"127.0.0.1"}) {
+    WebhookDispatcherOptions options;
+    options.schedule = std::move(schedule);
+    options.timeout = 5s;
+    options.poll_interval = 20ms;
+    options.targets.allowed_private_addresses = std::move(allowed);
+    return std::make_unique<WebhookDispatcher>(outbox, clock, options,
+                                               [this](UserId u, const std::string& json) {
+                                                 std::lock_guard lock(events_mutex);
+                                                 events.emplace_back(u, json);
+                                               });
+  }
+
+  Delivery only_delivery(NotificationId n) {
+    auto list = outbox.list_for_notification(user, n);
+    REQUIRE(list);
+    REQUIRE(list->size() == 1);
+    return list->front();
+  }
+
+  // Polls until `done` (the dispatcher works on its own thread); fails after 10 s.
+  template <typename F>
+  void eventually(F done) {
+    for (int i = 0; i < 1000 && !done(); ++i) std::this_thread::sleep_for(10ms);
+    REQUIRE(done());
+  }
+};
+
+}  // namespace
+
+TEST_CASE("a delivery is POSTed signed and marked delivered", "[notify]") {
+  Fixture f;
+  Receiver receiver;
+  Channel c = f.channel(receiver.url());
+  NotificationId n = f.fire(c.id);
+  auto dispatcher = f.dispatcher(RetrySchedule{{1s}, 0});
+  dispatcher->start();
+  f.eventually([&] { return f.only_delivery(n).status == DeliveryStatus::delivered; });
+
+  auto got = receiver.received();
+  REQUIRE(got.size() == 1);
+  const Delivery d = f.only_delivery(n);
+  CHECK(got[0].id == std::to_string(d.id));
+  CHECK(got[0].signature ==
+        sign_webhook(c.secret, got[0].id, std::stoll(got[0].timestamp), got[0].body));
+  CHECK(got[0].body.find("\"alert.triggered\"") != std::string::npos);
+  CHECK(got[0].body.find("\"notification\":{") != std::string::npos);
+  CHECK(d.attempts == 1);
+}
+
+TEST_CASE("a failed attempt is retried with the same delivery id", "[notify]") {
+  Fixture f;
+  Receiver receiver;
+  receiver.answer({500, 503});
+  NotificationId n = f.fire(f.channel(receiver.url()).id);
+  auto dispatcher = f.dispatcher(RetrySchedule{{1s, 1s, 1s}, 0});
+  dispatcher->start();
+  f.eventually([&] { return f.only_delivery(n).attempts == 1; });
+  CHECK(f.only_delivery(n).status == DeliveryStatus::retrying);
+  CHECK(f.only_delivery(n).last_error == "HTTP 500");
+  for (int attempt = 2; attempt <= 3; ++attempt) {
+    f.clock.advance(1s);
+    dispatcher->wake();
+    f.eventually([&] { return f.only_delivery(n).attempts == attempt; });
+  }
+  CHECK(f.only_delivery(n).status == DeliveryStatus::delivered);
+  auto got = receiver.received();
+  REQUIRE(got.size() == 3);
+  CHECK(got[0].id == got[1].id);
+  CHECK(got[1].id == got[2].id);
+}
+
+TEST_CASE("after the last attempt the delivery is dead and its owner is told", "[notify]") {
+  Fixture f;
+  Receiver receiver;
+  receiver.answer({500, 500});
+  NotificationId n = f.fire(f.channel(receiver.url()).id);
+  auto dispatcher = f.dispatcher(RetrySchedule{{1s}, 0});
+  dispatcher->start();
+  f.eventually([&] { return f.only_delivery(n).attempts == 1; });
+  f.clock.advance(1s);
+  dispatcher->wake();
+  f.eventually([&] { return f.only_delivery(n).status == DeliveryStatus::dead; });
+  f.eventually([&] {
+    std::lock_guard lock(f.events_mutex);
+    return f.events.size() == 1;
+  });
+  CHECK(f.events[0].first == f.user);
+  CHECK(f.events[0].second.find("\"status\":\"dead\"") != std::string::npos);
+}
+
+TEST_CASE("410 Gone disables the channel", "[notify]") {
+  Fixture f;
+  Receiver receiver;
+  receiver.answer({410});
+  Channel c = f.channel(receiver.url());
+  NotificationId n = f.fire(c.id);
+  auto dispatcher = f.dispatcher(RetrySchedule{{1s}, 0});
+  dispatcher->start();
+  f.eventually([&] { return f.only_delivery(n).status == DeliveryStatus::failed; });
+  CHECK_FALSE(f.channels.find(f.user, c.id)->enabled);
+}
+
+TEST_CASE("a target on a private address is refused at connect time", "[notify]") {
+  Fixture f;
+  Receiver receiver;
+  NotificationId n = f.fire(f.channel(receiver.url()).id);
+  auto dispatcher = f.dispatcher(RetrySchedule{{1s}, 0}, {});
+  dispatcher->start();
+  f.eventually([&] { return f.only_delivery(n).attempts == 1; });
+  CHECK(f.only_delivery(n).last_error.find("private") != std::string::npos);
+  CHECK(receiver.received().empty());
+}

@@ -1,0 +1,180 @@
+// Specification of the outbox (bw::DeliveryRepository, with ChannelRepository
+// and NotificationRepository::record_fires): deliveries are born with their
+// notification, claimed when due, and move through their states by attempts.
+#include <catch2/catch.hpp>
+
+#include "store/channel_repository.hpp"
+#include "store/delivery_repository.hpp"
+#include "tests/unit/store/store_fixtures.hpp"
+
+using namespace bw;
+using bw::testing::kNow;
+using bw::testing::TwoUsers;
+
+namespace {
+
+struct Outbox : TwoUsers {
+  ChannelRepository channels{temp.db()};
+  DeliveryRepository deliveries{temp.db()};
+
+  ChannelId webhook(UserId user, std::string url = "https://example.com/hook") {
+    Channel c;
+    c.user_id = user;
+    c.type = ChannelType::webhook;
+    c.target = std::move(url);
+    c.secret = "whsec_c2VjcmV0";
+    return channels.insert(c, kNow).id;
+  }
+
+  // A fired alert of `user` that notifies `ids`; returns the notification id.
+  NotificationId fire(UserId user, const std::vector<ChannelId>& ids) {
+    Alert alert = armed(user);
+    channels.link_alert(alert.id, ids);
+    auto stored = notifications.record_fires({fire_of(alert)});
+    REQUIRE(stored.size() == 1);
+    return stored[0].id;
+  }
+
+  std::vector<DueDelivery> due(TimestampMs at, std::size_t limit = 100) {
+    return deliveries.claim_due(at, limit, {});
+  }
+};
+
+AttemptOutcome outcome(DeliveryId id, DeliveryStatus status, std::string error = "",
+                       TimestampMs next = 0) {
+  AttemptOutcome o;
+  o.id = id;
+  o.status = status;
+  o.error = std::move(error);
+  o.next_attempt_at = next;
+  return o;
+}
+
+}  // namespace
+
+TEST_CASE("record_fires creates one pending delivery per channel of the alert", "[store]") {
+  Outbox box;
+  ChannelId a = box.webhook(box.alice);
+  ChannelId b = box.webhook(box.alice, "https://example.org/other");
+  NotificationId n = box.fire(box.alice, {a, b});
+
+  auto list = box.deliveries.list_for_notification(box.alice, n);
+  REQUIRE(list);
+  REQUIRE(list->size() == 2);
+  CHECK((*list)[0].channel_id == a);
+  CHECK((*list)[1].channel_id == b);
+  for (const Delivery& d : *list) {
+    CHECK(d.status == DeliveryStatus::pending);
+    CHECK(d.attempts == 0);
+  }
+}
+
+TEST_CASE("an alert without channels gets a notification and no delivery", "[store]") {
+  Outbox box;
+  NotificationId n = box.fire(box.alice, {});
+  auto list = box.deliveries.list_for_notification(box.alice, n);
+  REQUIRE(list);
+  CHECK(list->empty());
+  CHECK(box.due(kNow + 10000).empty());
+}
+
+TEST_CASE("claim_due returns due deliveries with channel, notification and alert", "[store]") {
+  Outbox box;
+  ChannelId a = box.webhook(box.alice);
+  NotificationId n = box.fire(box.alice, {a});
+
+  auto due = box.due(kNow + 1000);
+  REQUIRE(due.size() == 1);
+  CHECK(due[0].notification.id == n);
+  CHECK(due[0].channel.target == "https://example.com/hook");
+  CHECK(due[0].channel.secret == "whsec_c2VjcmV0");
+  CHECK(due[0].alert.exists);
+  CHECK(due[0].notification.content.symbol == "AAPL");
+  // Not due before its time, and in-flight ids are skipped.
+  CHECK(box.due(kNow + 999).empty());
+  CHECK(box.deliveries.claim_due(kNow + 1000, 10, {due[0].delivery.id}).empty());
+}
+
+TEST_CASE("a failed attempt schedules a retry and keeps the delivery id", "[store]") {
+  Outbox box;
+  box.fire(box.alice, {box.webhook(box.alice)});
+  DeliveryId id = box.due(kNow + 1000).at(0).delivery.id;
+
+  auto finished = box.deliveries.record_attempts(
+      {outcome(id, DeliveryStatus::retrying, "HTTP 500", kNow + 6000)}, kNow + 1000);
+  CHECK(finished.empty());
+  CHECK(box.due(kNow + 5999).empty());
+  auto again = box.due(kNow + 6000);
+  REQUIRE(again.size() == 1);
+  CHECK(again[0].delivery.id == id);
+  CHECK(again[0].delivery.attempts == 1);
+  CHECK(again[0].delivery.status == DeliveryStatus::retrying);
+  CHECK(again[0].delivery.last_error == "HTTP 500");
+}
+
+TEST_CASE("a delivered delivery is never claimed again", "[store]") {
+  Outbox box;
+  box.fire(box.alice, {box.webhook(box.alice)});
+  DeliveryId id = box.due(kNow + 1000).at(0).delivery.id;
+  (void)box.deliveries.record_attempts({outcome(id, DeliveryStatus::delivered)}, kNow + 1100);
+  CHECK(box.due(kNow + 100000).empty());
+  auto d = box.deliveries.find(box.alice, id);
+  REQUIRE(d);
+  CHECK(d->status == DeliveryStatus::delivered);
+  CHECK(d->delivered_at == kNow + 1100);
+  CHECK(box.deliveries.count(DeliveryStatus::delivered) == 1);
+}
+
+TEST_CASE("a dead delivery is reported and can be retried by its owner only", "[store]") {
+  Outbox box;
+  box.fire(box.alice, {box.webhook(box.alice)});
+  DeliveryId id = box.due(kNow + 1000).at(0).delivery.id;
+  auto finished =
+      box.deliveries.record_attempts({outcome(id, DeliveryStatus::dead, "HTTP 503")}, kNow + 2000);
+  REQUIRE(finished.size() == 1);
+  CHECK(finished[0].status == DeliveryStatus::dead);
+  CHECK(finished[0].user_id == box.alice);
+  CHECK(box.due(kNow + 100000).empty());
+
+  CHECK_FALSE(box.deliveries.retry_now(box.bob, id, kNow + 3000));
+  auto retried = box.deliveries.retry_now(box.alice, id, kNow + 3000);
+  REQUIRE(retried);
+  CHECK(retried->status == DeliveryStatus::retrying);
+  CHECK(box.due(kNow + 3000).size() == 1);
+}
+
+TEST_CASE("410 disables the channel and fails its other open deliveries", "[store]") {
+  Outbox box;
+  ChannelId a = box.webhook(box.alice);
+  box.fire(box.alice, {a});
+  box.fire(box.alice, {a});
+  auto due = box.due(kNow + 1000);
+  REQUIRE(due.size() == 2);
+  AttemptOutcome gone = outcome(due[0].delivery.id, DeliveryStatus::failed, "HTTP 410 Gone");
+  gone.disable_channel = true;
+  auto finished = box.deliveries.record_attempts({gone}, kNow + 1000);
+  REQUIRE(finished.size() == 1);
+  CHECK_FALSE(box.channels.find(box.alice, a)->enabled);
+  CHECK(box.due(kNow + 100000).empty());
+  CHECK(box.deliveries.find(box.alice, due[1].delivery.id)->status == DeliveryStatus::failed);
+  // Retrying into a disabled channel is refused with a reason.
+  auto retry = box.deliveries.retry_now(box.alice, due[1].delivery.id, kNow + 2000);
+  REQUIRE_FALSE(retry);
+  CHECK(retry.error().find("disabled") != std::string::npos);
+  // A fire after the channel is disabled creates no delivery for it.
+  NotificationId later = box.fire(box.alice, {a});
+  CHECK(box.deliveries.list_for_notification(box.alice, later)->empty());
+}
+
+TEST_CASE("users see only their own channels and deliveries", "[store]") {
+  Outbox box;
+  ChannelId a = box.webhook(box.alice);
+  NotificationId n = box.fire(box.alice, {a});
+  CHECK_FALSE(box.channels.find(box.bob, a));
+  CHECK(box.channels.not_owned(box.bob, {a}) == std::vector<ChannelId>{a});
+  CHECK(box.channels.not_owned(box.alice, {a}).empty());
+  CHECK_FALSE(box.deliveries.list_for_notification(box.bob, n));
+  CHECK_FALSE(box.channels.remove(box.bob, a));
+  CHECK(box.channels.remove(box.alice, a));
+  CHECK(box.deliveries.list_for_notification(box.alice, n)->empty());
+}
