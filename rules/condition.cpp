@@ -33,10 +33,6 @@ constexpr std::array<std::pair<ConditionType, std::string_view>, 5> kConditionNa
     {ConditionType::crossing_down, "crossing_down"},
 }};
 
-constexpr std::array<std::pair<TriggerMode, std::string_view>, 1> kTriggerNames{{
-    {TriggerMode::once, "once"},
-}};
-
 constexpr std::array<std::pair<AlertState, std::string_view>, 4> kStateNames{{
     {AlertState::armed, "armed"},
     {AlertState::triggered, "triggered"},
@@ -51,12 +47,6 @@ std::string_view condition_type_name(ConditionType type) {
 }
 std::optional<ConditionType> parse_condition_type(std::string_view name) {
   return find_by_name(kConditionNames, name);
-}
-std::string_view trigger_mode_name(TriggerMode mode) {
-  return name_of(kTriggerNames, mode);
-}
-std::optional<TriggerMode> parse_trigger_mode(std::string_view name) {
-  return find_by_name(kTriggerNames, name);
 }
 std::string_view alert_state_name(AlertState state) {
   return name_of(kStateNames, state);

@@ -24,6 +24,7 @@
 #include "rules/price.hpp"
 #include "rules/quote.hpp"
 #include "rules/symbol.hpp"
+#include "rules/trigger_policy.hpp"
 
 namespace bw {
 
@@ -31,12 +32,11 @@ enum class ConditionType { above, below, crossing, crossing_up, crossing_down };
 
 struct Condition {
   ConditionType type = ConditionType::above;
-  Price price;
+  Price price;  // the line; the lower edge of a channel
+  Price upper;  // the upper edge of a channel; zero for the other types
 
   bool operator==(const Condition&) const = default;
 };
-
-enum class TriggerMode { once };
 
 enum class AlertState { armed, triggered, paused, expired };
 
@@ -49,10 +49,17 @@ struct Alert {
   Symbol symbol;
   std::string name;
   Condition condition;
-  TriggerMode trigger = TriggerMode::once;
+  TriggerPolicy trigger;
   AlertState state = AlertState::armed;
   TimestampMs created_at = 0;
+  // Event time of the newest fire (the cooldown and once-per-window gate).
   std::optional<TimestampMs> last_fired_at;
+  // Never fires on a quote with ts >= expires_at; the store marks it `expired`.
+  std::optional<TimestampMs> expires_at;
+  // Set by a fire of an alert with a rearm band; cleared when the price comes back.
+  RearmWait rearm_wait = RearmWait::none;
+  // Bumped by every edit, so a fire of an older version is never recorded.
+  std::int64_t revision = 0;
 };
 
 // Which way the price went when an alert fired.
@@ -60,8 +67,6 @@ enum class Direction { up, down };
 
 std::string_view condition_type_name(ConditionType type);
 std::optional<ConditionType> parse_condition_type(std::string_view name);
-std::string_view trigger_mode_name(TriggerMode mode);
-std::optional<TriggerMode> parse_trigger_mode(std::string_view name);
 std::string_view alert_state_name(AlertState state);
 std::optional<AlertState> parse_alert_state(std::string_view name);
 

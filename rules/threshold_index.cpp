@@ -53,8 +53,27 @@ void ThresholdIndex::erase(AlertId id, const Condition& condition) {
   down_lines_.erase(entry);
 }
 
+void ThresholdIndex::insert_rearm(AlertId id, Price level, RearmWait wait) {
+  if (wait == RearmWait::below) rearm_below_.insert({level, id});
+  if (wait == RearmWait::above) rearm_above_.insert({level, id});
+}
+
+void ThresholdIndex::erase_rearm(AlertId id, Price level, RearmWait wait) {
+  if (wait == RearmWait::below) rearm_below_.erase({level, id});
+  if (wait == RearmWait::above) rearm_above_.erase({level, id});
+}
+
 bool ThresholdIndex::empty() const {
-  return above_.empty() && below_.empty() && up_lines_.empty() && down_lines_.empty();
+  return above_.empty() && below_.empty() && up_lines_.empty() && down_lines_.empty() &&
+         rearm_below_.empty() && rearm_above_.empty();
+}
+
+void ThresholdIndex::collect_rearms(const Quote& quote, std::vector<AlertId>& rearmed) const {
+  // below: low <= level, i.e. level >= low.   above: high >= level.
+  for (auto it = rearm_below_.lower_bound({quote.low, kMinId}); it != rearm_below_.end(); ++it)
+    rearmed.push_back(it->second);
+  const auto end = rearm_above_.lower_bound({Price::from_units(quote.high.units() + 1), kMinId});
+  for (auto it = rearm_above_.begin(); it != end; ++it) rearmed.push_back(it->second);
 }
 
 void ThresholdIndex::collect(std::optional<Price> previous, const Quote& quote,

@@ -7,7 +7,8 @@
 //
 // The firing rules are those documented in condition.hpp. A `crossing` alert
 // sits on both line sets and may be reported twice for one quote; the caller
-// de-duplicates. Not thread-safe: owned by one engine shard.
+// de-duplicates. Alerts waiting to re-arm (trigger_policy.hpp) sit on two more
+// sets, keyed by the level the price must reach. Not thread-safe: owned by one engine shard.
 #pragma once
 
 #include <optional>
@@ -29,11 +30,16 @@ class ThresholdIndex {
  public:
   void insert(AlertId id, const Condition& condition);
   void erase(AlertId id, const Condition& condition);
+  // A fired alert waiting for low <= level (below) or high >= level (above).
+  void insert_rearm(AlertId id, Price level, RearmWait wait);
+  void erase_rearm(AlertId id, Price level, RearmWait wait);
   bool empty() const;
 
   // Appends every alert that the move from `previous` through `quote` fires.
   void collect(std::optional<Price> previous, const Quote& quote,
                std::vector<ThresholdHit>& hits) const;
+  // Appends the waiting alerts that `quote` re-arms.
+  void collect_rearms(const Quote& quote, std::vector<AlertId>& rearmed) const;
 
  private:
   using Entry = std::pair<Price, AlertId>;
@@ -43,6 +49,8 @@ class ThresholdIndex {
   Entries below_;       // fires when low < T
   Entries up_lines_;    // fires when min(previous, low) < T <= high
   Entries down_lines_;  // fires when low <= T < max(previous, high)
+  Entries rearm_below_;  // re-arms when low <= level
+  Entries rearm_above_;  // re-arms when high >= level
 };
 
 }  // namespace bw

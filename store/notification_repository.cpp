@@ -28,17 +28,21 @@ std::vector<StoredNotification> NotificationRepository::record_fires(
     std::vector<StoredNotification> stored;
     sql::Transaction transaction(c);
     sql::Statement mark(c,
-                        "UPDATE alerts SET state = 'triggered', last_fired_at = ?, "
-                        "updated_at = ? WHERE id = ? AND user_id = ? AND state = 'armed'");
+                        "UPDATE alerts SET state = ?, last_fired_at = ?, rearm_wait = ?, "
+                        "updated_at = ? WHERE id = ? AND user_id = ? AND revision = ? "
+                        "AND state = 'armed'");
     sql::Statement insert(c,
                           "INSERT INTO notifications (alert_id, user_id, symbol, price, "
                           "message, created_at) VALUES (?, ?, ?, ?, ?, ?)");
     for (const NewNotification& fire : fires) {
       mark.reset();
-      mark.bind(1, fire.created_at)
-          .bind(2, fire.created_at)
-          .bind(3, fire.alert_id)
-          .bind(4, fire.user_id)
+      mark.bind(1, alert_state_name(fire.state_after))
+          .bind(2, fire.fired_at.value_or(fire.created_at))
+          .bind(3, rearm_wait_name(fire.rearm_wait))
+          .bind(4, fire.created_at)
+          .bind(5, fire.alert_id)
+          .bind(6, fire.user_id)
+          .bind(7, fire.revision)
           .run();
       if (c.changes() != 1) continue;
       insert.reset();

@@ -35,6 +35,8 @@ bool nesting_within(std::string_view text, int limit) {
   return true;
 }
 
+}  // namespace
+
 Result<json> parse_body(std::string_view body) {
   if (body.empty()) return Error{"body: is empty; expected JSON"};
   if (!nesting_within(body, kMaxJsonDepth)) return Error{"body: JSON nested too deeply"};
@@ -56,7 +58,9 @@ ApiResponse not_found_alert(std::string_view id) {
   return problem(404, "alert " + std::string(id) + " not found");
 }
 
-}  // namespace
+void sweep_expired_alerts(ApiContext& context) {
+  for (AlertId id : context.alerts.expire_due(context.clock.now_ms())) context.engine.disarm(id);
+}
 
 ApiResponse get_info(const ApiContext& context) {
   return json_response(200, dump_json({{"name", "bellwether"},
@@ -80,7 +84,10 @@ ApiResponse create_alert(ApiContext& context, const User& user, std::string_view
   alert.name = draft->name;
   alert.condition = draft->condition;
   alert.trigger = draft->trigger;
+  alert.expires_at = draft->expires_at;
   alert.state = AlertState::armed;
+  if (alert.expires_at && *alert.expires_at <= context.clock.now_ms())
+    return problem(400, "expires_at: must be in the future");
   Alert saved = context.alerts.insert(alert, context.clock.now_ms());
   context.engine.arm(saved);
   ApiResponse response = json_response(201, dump_json(encode_alert(saved)));
@@ -89,6 +96,7 @@ ApiResponse create_alert(ApiContext& context, const User& user, std::string_view
 }
 
 ApiResponse list_alerts(ApiContext& context, const User& user) {
+  sweep_expired_alerts(context);
   json items = json::array();
   for (const Alert& alert : context.alerts.list_for_user(user.id))
     items.push_back(encode_alert(alert));
@@ -98,6 +106,7 @@ ApiResponse list_alerts(ApiContext& context, const User& user) {
 ApiResponse get_alert(ApiContext& context, const User& user, std::string_view id) {
   std::optional<std::int64_t> alert_id = parse_id(id);
   if (!alert_id) return not_found_alert(id);
+  sweep_expired_alerts(context);
   std::optional<Alert> alert = context.alerts.find(user.id, *alert_id);
   if (!alert) return not_found_alert(id);
   return json_response(200, dump_json(encode_alert(*alert)));

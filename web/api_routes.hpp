@@ -12,6 +12,9 @@
 #include <string>
 #include <string_view>
 
+#include <nlohmann/json.hpp>
+#include <optional>
+
 #include "web/api_context.hpp"
 #include "web/problem.hpp"
 
@@ -19,6 +22,13 @@ namespace bw {
 
 inline constexpr std::size_t kMaxNotificationPage = 500;
 inline constexpr int kMaxJsonDepth = 32;
+
+// Shared by the route files: body parsing (size/depth checked), ids, 404s, and
+// marking alerts past expires_at `expired` (and disarming them).
+Result<nlohmann::json> parse_body(std::string_view body);
+std::optional<std::int64_t> parse_id(std::string_view text);
+ApiResponse not_found_alert(std::string_view id);
+void sweep_expired_alerts(ApiContext& context);
 
 ApiResponse get_info(const ApiContext& context);
 ApiResponse get_me(const User& user);

@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "web/alert_edit_routes.hpp"
 #include "web/api_routes.hpp"
 #include "web/credentials.hpp"
 #include "web/ui_assets.hpp"
@@ -144,6 +145,16 @@ class ApiServer::Impl {
                    authed([this](const httplib::Request& req, const User& u) {
                      return delete_alert(context_, u, req.matches[1].str());
                    }));
+    server_.Patch(R"(/api/v1/alerts/([^/]+))",
+                  authed([this](const httplib::Request& req, const User& u) {
+                    return patch_alert(context_, u, req.matches[1].str(), req.body);
+                  }, true));
+    server_.Post(R"(/api/v1/alerts/([^/]+)/(pause|resume))",
+                 authed([this](const httplib::Request& req, const User& u) {
+                   const std::string id = req.matches[1].str();
+                   return req.matches[2].str() == "pause" ? pause_alert(context_, u, id)
+                                                          : resume_alert(context_, u, id);
+                 }));
     server_.Post("/api/v1/quotes",
                  authed([this](const httplib::Request& req,
                                const User& u) { return push_quotes(context_, u, req.body); },

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <set>
 
+#include "web/alert_policy_codec.hpp"
 #include "web/time_text.hpp"
 
 namespace bw {
@@ -18,6 +19,8 @@ Status reject_unknown_fields(const json& object, const std::set<std::string>& kn
   }
   return {};
 }
+
+}  // namespace
 
 // A price as a JSON number, or a decimal string for exactness ("150.10").
 Result<Price> decode_price(const json& value, const std::string& field) {
@@ -58,23 +61,11 @@ Result<Condition> decode_condition(const json& value) {
   return Condition{*type, *price};
 }
 
-Result<TriggerMode> decode_trigger(const json& value) {
-  if (!value.is_object()) return Error{"trigger: must be an object like {\"mode\":\"once\"}"};
-  if (Status s = reject_unknown_fields(value, {"mode"}, "trigger."); !s) return Error{s.error()};
-  auto mode = value.find("mode");
-  if (mode == value.end()) return Error{"trigger.mode: is required"};
-  if (!mode->is_string()) return Error{"trigger.mode: must be a string"};
-  std::optional<TriggerMode> parsed = parse_trigger_mode(mode->get<std::string>());
-  if (!parsed)
-    return Error{"trigger.mode: unknown mode \"" + mode->get<std::string>() + "\" (expected once)"};
-  return *parsed;
-}
-
-}  // namespace
-
 Result<AlertDraft> decode_alert(const json& body) {
   if (!body.is_object()) return Error{"body: must be a JSON object"};
-  if (Status s = reject_unknown_fields(body, {"symbol", "condition", "trigger", "name"}, ""); !s) {
+  if (Status s = reject_unknown_fields(
+          body, {"symbol", "condition", "trigger", "name", "expires_at"}, "");
+      !s) {
     return Error{s.error()};
   }
   AlertDraft draft;
@@ -92,9 +83,14 @@ Result<AlertDraft> decode_alert(const json& body) {
   draft.condition = *decoded;
 
   if (auto trigger = body.find("trigger"); trigger != body.end()) {
-    Result<TriggerMode> mode = decode_trigger(*trigger);
-    if (!mode) return Error{mode.error()};
-    draft.trigger = *mode;
+    Result<TriggerPolicy> policy = decode_trigger_policy(*trigger);
+    if (!policy) return Error{policy.error()};
+    draft.trigger = *policy;
+  }
+  if (auto expires = body.find("expires_at"); expires != body.end()) {
+    Result<std::optional<TimestampMs>> decoded = decode_expires_at(*expires);
+    if (!decoded) return Error{decoded.error()};
+    draft.expires_at = *decoded;
   }
   if (auto name = body.find("name"); name != body.end() && !name->is_null()) {
     if (!name->is_string()) return Error{"name: must be a string"};
@@ -144,8 +140,10 @@ json encode_alert(const Alert& alert) {
       {"condition",
        {{"type", condition_type_name(alert.condition.type)},
         {"price", alert.condition.price.to_double()}}},
-      {"trigger", {{"mode", trigger_mode_name(alert.trigger)}}},
+      {"trigger", encode_trigger_policy(alert.trigger)},
       {"state", alert_state_name(alert.state)},
+      {"expires_at", alert.expires_at ? json(format_rfc3339(*alert.expires_at)) : json(nullptr)},
+      {"rearm_wait", rearm_wait_name(alert.rearm_wait)},
       {"created_at", format_rfc3339(alert.created_at)},
       {"last_fired_at",
        alert.last_fired_at ? json(format_rfc3339(*alert.last_fired_at)) : json(nullptr)},

@@ -27,10 +27,15 @@ struct AlertDraft {
   Symbol symbol;
   std::string name;
   Condition condition;
-  TriggerMode trigger = TriggerMode::once;
+  TriggerPolicy trigger;
+  std::optional<TimestampMs> expires_at;
 };
 
 Result<AlertDraft> decode_alert(const nlohmann::json& body);
+// A condition object ({"type":"above","price":150}); errors name "condition.<field>".
+Result<Condition> decode_condition(const nlohmann::json& value);
+// A positive price: a JSON number, or a decimal string for exactness ("150.10").
+Result<Price> decode_price(const nlohmann::json& value, const std::string& field);
 // One pushed quote: {"symbol","price","volume"?,"ts"?}; ts RFC 3339 or Unix ms.
 Result<RawQuote> decode_quote(const nlohmann::json& item);
 

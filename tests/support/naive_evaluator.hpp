@@ -1,7 +1,9 @@
 // NaiveEvaluator: a deliberately simple reference for bw::Engine, used by the
 // differential tests. For each quote it loops over every armed alert of the
 // symbol and applies the rule of docs/RULES.md with plain comparisons; no
-// index, no ranges, no de-duplication tricks.
+// index, no ranges, no de-duplication tricks. Trigger policies the same way:
+// every waiting alert is checked for its re-arm level, then the condition,
+// then the expiry and the time gate, spelled out here rather than shared.
 //
 //   bw::testing::NaiveEvaluator naive;
 //   naive.add(alert);
@@ -30,7 +32,10 @@ class NaiveEvaluator {
   bool add(const Alert& alert) {
     if (alert.state != AlertState::armed) return false;
     remove(alert.id);
-    alerts_[alert.symbol][alert.id] = alert;
+    Alert copy = alert;
+    if (copy.trigger.mode == TriggerMode::once || copy.trigger.rearm.kind == RearmKind::none)
+      copy.rearm_wait = RearmWait::none;
+    alerts_[alert.symbol][alert.id] = copy;
     symbol_of_[alert.id] = alert.symbol;
     return true;
   }
@@ -58,16 +63,73 @@ class NaiveEvaluator {
     // No previous price: the bar starts at its own open, so a single trade
     // never crosses.
     const Price previous = last_price(quote.symbol).value_or(quote.open);
-    std::vector<AlertId> fired;
-    for (const auto& [id, alert] : alerts_[quote.symbol]) {
+    std::vector<AlertId> gone;
+    for (auto& [id, alert] : alerts_[quote.symbol]) {
+      rearm_if_back(alert, quote);
+      if (alert.rearm_wait != RearmWait::none) continue;
       std::optional<Direction> direction = judge(alert.condition, previous, quote);
       if (!direction) continue;
-      fires.push_back(Fire{id, alert.user_id, alert.symbol, alert.condition, *direction,
-                           reported_price(alert.condition, *direction, quote), quote.ts_ms});
-      fired.push_back(id);
+      if (alert.expires_at && quote.ts_ms >= *alert.expires_at) {
+        gone.push_back(id);
+        continue;
+      }
+      if (!gate_open(alert.trigger, alert.last_fired_at, quote.ts_ms)) continue;
+      Fire fire{id,         alert.user_id, alert.symbol, alert.condition, *direction,
+                reported_price(alert.condition, *direction, quote), quote.ts_ms};
+      fire.revision = alert.revision;
+      alert.last_fired_at = quote.ts_ms;
+      if (alert.trigger.mode == TriggerMode::once) {
+        gone.push_back(id);
+      } else {
+        fire.state_after = AlertState::armed;
+        if (alert.trigger.rearm.kind != RearmKind::none)
+          alert.rearm_wait = *direction == Direction::up ? RearmWait::below : RearmWait::above;
+        fire.rearm_wait = alert.rearm_wait;
+      }
+      fires.push_back(fire);
     }
-    for (AlertId id : fired) remove(id);  // trigger mode `once`
+    for (AlertId id : gone) remove(id);
     last_[quote.symbol] = quote.price;
+  }
+
+  // Ids of armed alerts waiting to re-arm (for comparing with the engine).
+  std::optional<Alert> find(AlertId id) const {
+    auto it = symbol_of_.find(id);
+    if (it == symbol_of_.end()) return std::nullopt;
+    return alerts_.at(it->second).at(id);
+  }
+
+  // The band: the amount, or floor(line * percent / 100) in 1e-8 units.
+  static std::int64_t band_units(const RearmBand& band, Price line) {
+    if (band.kind == RearmKind::amount) return band.value.units();
+    if (band.kind == RearmKind::percent) {
+      const long double exact = static_cast<long double>(line.units()) * band.value.units();
+      // Exact for the magnitudes the tests use (products below 2^64).
+      return static_cast<std::int64_t>(exact / (100.0L * Price::kScale));
+    }
+    return 0;
+  }
+
+  static void rearm_if_back(Alert& alert, const Quote& quote) {
+    const std::int64_t band = band_units(alert.trigger.rearm, alert.condition.price);
+    const std::int64_t line = alert.condition.price.units();
+    if (alert.rearm_wait == RearmWait::below && quote.low.units() <= line - band)
+      alert.rearm_wait = RearmWait::none;
+    if (alert.rearm_wait == RearmWait::above && quote.high.units() >= line + band)
+      alert.rearm_wait = RearmWait::none;
+  }
+
+  static bool gate_open(const TriggerPolicy& policy, std::optional<TimestampMs> last,
+                        TimestampMs ts) {
+    if (!last || policy.mode == TriggerMode::once) return true;
+    if (policy.mode == TriggerMode::every_time) return ts - *last >= policy.interval_ms;
+    // once_per: a later epoch-aligned window (floor division, negative ts too).
+    auto window = [&](TimestampMs t) {
+      TimestampMs w = t / policy.interval_ms;
+      if (t % policy.interval_ms < 0) --w;
+      return w;
+    };
+    return window(ts) > window(*last);
   }
 
   // The documented rule, with P the previous price and the quote's L and H.

@@ -47,7 +47,7 @@ TEST_CASE("a minimal alert decodes with the symbol normalised and trigger once",
   CHECK(draft->symbol == "AAPL");
   CHECK(draft->condition.type == ConditionType::crossing_up);
   CHECK(draft->condition.price == px("150"));
-  CHECK(draft->trigger == TriggerMode::once);
+  CHECK(draft->trigger.mode == TriggerMode::once);
   CHECK(draft->name.empty());
 }
 
@@ -162,17 +162,19 @@ TEST_CASE("unknown fields are rejected by name at every level", "[web]") {
   CHECK(alert_error(body) == "condition.when: unknown field");
 
   body = alert_body();
-  body["trigger"] = {{"mode", "once"}, {"cooldown", 5}};
-  CHECK(alert_error(body) == "trigger.cooldown: unknown field");
+  body["trigger"] = {{"mode", "once"}, {"colour", 5}};
+  CHECK(alert_error(body) == "trigger.colour: unknown field");
 }
 
-TEST_CASE("the trigger mode is once or an error naming trigger.mode", "[web]") {
+TEST_CASE("the trigger mode is once, once_per or every_time, or an error naming trigger.mode",
+          "[web]") {
   json body = alert_body();
   body["trigger"] = {{"mode", "once"}};
   CHECK(decode_alert(body).ok());
 
   body["trigger"] = {{"mode", "always"}};
-  CHECK(alert_error(body) == "trigger.mode: unknown mode \"always\" (expected once)");
+  CHECK(alert_error(body) ==
+        "trigger.mode: unknown mode \"always\" (expected once, once_per or every_time)");
   body["trigger"] = {{"mode", 1}};
   CHECK(alert_error(body) == "trigger.mode: must be a string");
   body["trigger"] = json::object();
@@ -244,7 +246,8 @@ TEST_CASE("an encoded alert has the documented shape", "[web]") {
 
   json out = encode_alert(alert);
   CHECK(keys(out) == std::set<std::string>{"id", "symbol", "name", "condition", "trigger", "state",
-                                           "created_at", "last_fired_at"});
+                                           "created_at", "last_fired_at", "expires_at",
+                                           "rearm_wait"});
   CHECK(out["id"] == 7);
   CHECK(out["symbol"] == "AAPL");
   CHECK(out["name"] == "n");
