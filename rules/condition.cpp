@@ -25,12 +25,16 @@ std::string_view name_of(const std::array<std::pair<Enum, std::string_view>, N>&
   return "unknown";
 }
 
-constexpr std::array<std::pair<ConditionType, std::string_view>, 5> kConditionNames{{
+constexpr std::array<std::pair<ConditionType, std::string_view>, 9> kConditionNames{{
     {ConditionType::above, "above"},
     {ConditionType::below, "below"},
     {ConditionType::crossing, "crossing"},
     {ConditionType::crossing_up, "crossing_up"},
     {ConditionType::crossing_down, "crossing_down"},
+    {ConditionType::entering_channel, "entering_channel"},
+    {ConditionType::exiting_channel, "exiting_channel"},
+    {ConditionType::inside_channel, "inside_channel"},
+    {ConditionType::outside_channel, "outside_channel"},
 }};
 
 constexpr std::array<std::pair<AlertState, std::string_view>, 4> kStateNames{{

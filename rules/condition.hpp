@@ -12,6 +12,13 @@
 //   crossing       fires when either crossing does
 // With no previous price, P is taken as the quote's own open, so a first single
 // trade never counts as a crossing.
+// Channels [lower, upper] (edges inside the channel), with A = lower, B = upper:
+//   inside_channel    fires when H >= A and L <= B (the bar touches the channel)
+//   outside_channel   fires when H > B (up) or L < A (down)
+//   entering_channel  fires when min(P, L) < A <= H (up) or L <= B < max(P, H) (down)
+//   exiting_channel   fires when min(P, L) <= B < H (up) or L < A <= max(P, H) (down)
+// A channel alert fires at most once per quote; when both edges qualify the
+// direction is up.
 //
 // Plain value types and pure functions; thread-safe.
 #pragma once
@@ -28,7 +35,23 @@
 
 namespace bw {
 
-enum class ConditionType { above, below, crossing, crossing_up, crossing_down };
+enum class ConditionType {
+  above,
+  below,
+  crossing,
+  crossing_up,
+  crossing_down,
+  entering_channel,
+  exiting_channel,
+  inside_channel,
+  outside_channel,
+};
+
+// True for the four channel types (they use `price` as lower and `upper`).
+constexpr bool is_channel(ConditionType type) {
+  return type == ConditionType::entering_channel || type == ConditionType::exiting_channel ||
+         type == ConditionType::inside_channel || type == ConditionType::outside_channel;
+}
 
 struct Condition {
   ConditionType type = ConditionType::above;

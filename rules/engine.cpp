@@ -1,6 +1,7 @@
 #include "rules/engine.hpp"
 
 #include <algorithm>
+#include <initializer_list>
 
 namespace bw {
 
@@ -19,15 +20,57 @@ Direction first_crossing(Price start, const Quote& quote, Price line, Direction 
 
 }  // namespace
 
+// The close when it meets the condition; otherwise the bar's extreme that did
+// (a merged spike). Each condition and direction judges against one line,
+// strictly (above/below, a channel's outside) or not (crossings, entering).
+Price reported_price(const Condition& condition, Direction direction, const Quote& quote) {
+  const Price close = quote.price;
+  if (condition.type == ConditionType::inside_channel) {
+    // The first of close, low, high, open that lies in the channel; a bar
+    // that spans the whole channel reports its close.
+    for (Price candidate : {close, quote.low, quote.high, quote.open}) {
+      if (condition.price <= candidate && candidate <= condition.upper) return candidate;
+    }
+    return close;
+  }
+  Price line = condition.price;
+  bool strict = false;
+  switch (condition.type) {
+    case ConditionType::above:
+    case ConditionType::below:
+      strict = true;
+      break;
+    case ConditionType::entering_channel:
+      line = direction == Direction::up ? condition.price : condition.upper;
+      break;
+    case ConditionType::exiting_channel:
+    case ConditionType::outside_channel:
+      line = direction == Direction::up ? condition.upper : condition.price;
+      strict = true;
+      break;
+    default:
+      break;
+  }
+  if (direction == Direction::up) {
+    const bool close_meets = strict ? close > line : close >= line;
+    return close_meets ? close : quote.high;
+  }
+  const bool close_meets = strict ? close < line : close <= line;
+  return close_meets ? close : quote.low;
+}
+
+bool uses_rearm(const Condition& condition, const TriggerPolicy& policy) {
+  return policy.repeating() && policy.rearm.enabled() && !is_channel(condition.type);
+}
+
 Status Engine::add(const Alert& alert) {
   if (alert.state != AlertState::armed) {
     return Error{"alert " + std::to_string(alert.id) + " is not armed"};
   }
   remove(alert.id);
   // A wait without a band (or for a `once` alert) means nothing: armed.
-  const RearmWait wait = alert.trigger.repeating() && alert.trigger.rearm.enabled()
-                             ? alert.rearm_wait
-                             : RearmWait::none;
+  const RearmWait wait =
+      uses_rearm(alert.condition, alert.trigger) ? alert.rearm_wait : RearmWait::none;
   alerts_.emplace(alert.id,
                   ArmedAlert{alert.user_id, alert.symbol, alert.condition, alert.trigger,
                              alert.expires_at, alert.last_fired_at, wait, alert.revision, 0});
@@ -130,7 +173,7 @@ void Engine::after_fire(SymbolBook& book, AlertId id, ArmedAlert& alert, Directi
     return;
   }
   fire.state_after = AlertState::armed;
-  if (alert.policy.rearm.enabled()) {
+  if (uses_rearm(alert.condition, alert.policy)) {
     alert.rearm_wait = direction == Direction::up ? RearmWait::below : RearmWait::above;
     book.index.erase(id, alert.condition);
     book.index.insert_rearm(
@@ -142,20 +185,10 @@ void Engine::after_fire(SymbolBook& book, AlertId id, ArmedAlert& alert, Directi
 
 Fire Engine::make_fire(AlertId id, const ArmedAlert& alert, Direction direction,
                        const Quote& quote) const {
-  // Report the close when it meets the condition; otherwise the bar's extreme
-  // that did (a merged spike).
-  const Price threshold = alert.condition.price;
-  const bool strict =
-      alert.condition.type == ConditionType::above || alert.condition.type == ConditionType::below;
-  Price price = quote.price;
-  if (direction == Direction::up) {
-    bool close_meets = strict ? quote.price > threshold : quote.price >= threshold;
-    if (!close_meets) price = quote.high;
-  } else {
-    bool close_meets = strict ? quote.price < threshold : quote.price <= threshold;
-    if (!close_meets) price = quote.low;
-  }
-  Fire fire{id, alert.user_id, alert.symbol, alert.condition, direction, price, quote.ts_ms};
+  Fire fire{id,        alert.user_id,
+            alert.symbol, alert.condition,
+            direction, reported_price(alert.condition, direction, quote),
+            quote.ts_ms};
   fire.revision = alert.revision;
   return fire;
 }

@@ -52,6 +52,11 @@ struct PolicyState {
   RearmWait rearm_wait = RearmWait::none;
 };
 
+// The price a fire reports (docs/RULES.md, "Fires").
+Price reported_price(const Condition& condition, Direction direction, const Quote& quote);
+// Whether the rearm band applies: repeating modes, not channel conditions.
+bool uses_rearm(const Condition& condition, const TriggerPolicy& policy);
+
 class Engine {
  public:
   // Arms `alert`; replaces an alert with the same id. Error if it is not armed.

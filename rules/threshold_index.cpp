@@ -21,10 +21,15 @@ void append_range(const std::set<std::pair<Price, AlertId>>& entries,
   }
 }
 
+Price shifted(Price price, std::int64_t units) {
+  return Price::from_units(price.units() + units);
+}
+
 }  // namespace
 
 void ThresholdIndex::insert(AlertId id, const Condition& condition) {
   Entry entry{condition.price, id};
+  const Entry upper{condition.upper, id};
   switch (condition.type) {
     case ConditionType::above:
       above_.insert(entry);
@@ -42,10 +47,37 @@ void ThresholdIndex::insert(AlertId id, const Condition& condition) {
       up_lines_.insert(entry);
       down_lines_.insert(entry);
       break;
+    // Channels reduce to lines: entering crosses into [lower, upper], exiting
+    // crosses out of it (the edges belong to the channel, hence the 1e-8 shifts).
+    case ConditionType::entering_channel:
+      up_lines_.insert(entry);
+      down_lines_.insert(upper);
+      break;
+    case ConditionType::exiting_channel:
+      up_lines_.insert({shifted(condition.upper, 1), id});
+      down_lines_.insert({shifted(condition.price, -1), id});
+      break;
+    case ConditionType::outside_channel:
+      above_.insert(upper);
+      below_.insert(entry);
+      break;
+    case ConditionType::inside_channel:
+      inside_.insert({condition.price, id, condition.upper});
+      break;
   }
 }
 
 void ThresholdIndex::erase(AlertId id, const Condition& condition) {
+  if (is_channel(condition.type)) {
+    above_.erase({condition.upper, id});
+    below_.erase({condition.price, id});
+    up_lines_.erase({condition.price, id});
+    up_lines_.erase({shifted(condition.upper, 1), id});
+    down_lines_.erase({condition.upper, id});
+    down_lines_.erase({shifted(condition.price, -1), id});
+    inside_.erase({condition.price, id, condition.upper});
+    return;
+  }
   Entry entry{condition.price, id};
   above_.erase(entry);
   below_.erase(entry);
@@ -65,7 +97,7 @@ void ThresholdIndex::erase_rearm(AlertId id, Price level, RearmWait wait) {
 
 bool ThresholdIndex::empty() const {
   return above_.empty() && below_.empty() && up_lines_.empty() && down_lines_.empty() &&
-         rearm_below_.empty() && rearm_above_.empty();
+         inside_.empty() && rearm_below_.empty() && rearm_above_.empty();
 }
 
 void ThresholdIndex::collect_rearms(const Quote& quote, std::vector<AlertId>& rearmed) const {
@@ -92,6 +124,11 @@ void ThresholdIndex::collect(std::optional<Price> previous, const Quote& quote,
   append_range(up_lines_, {Price::from_units(lowest.units() + 1), kMinId},
                {Price::from_units(quote.high.units() + 1), kMinId}, Direction::up, hits);
   append_range(down_lines_, {quote.low, kMinId}, {highest, kMinId}, Direction::down, hits);
+  // inside: lower <= high and upper >= low.
+  const auto end = inside_.lower_bound({Price::from_units(quote.high.units() + 1), kMinId, Price{}});
+  for (auto it = inside_.begin(); it != end; ++it) {
+    if (std::get<2>(*it) >= quote.low) hits.push_back({std::get<1>(*it), Direction::up});
+  }
 }
 
 }  // namespace bw

@@ -13,6 +13,7 @@
 
 #include <optional>
 #include <set>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -49,6 +50,10 @@ class ThresholdIndex {
   Entries below_;       // fires when low < T
   Entries up_lines_;    // fires when min(previous, low) < T <= high
   Entries down_lines_;  // fires when low <= T < max(previous, high)
+  // inside_channel: (lower, id, upper); fires when lower <= high and upper >= low.
+  // Scanned from the lowest lower edge up to the high (see docs/RULES.md,
+  // known limitations): channels wholly below the price are visited.
+  std::set<std::tuple<Price, AlertId, Price>> inside_;
   Entries rearm_below_;  // re-arms when low <= level
   Entries rearm_above_;  // re-arms when high >= level
 };

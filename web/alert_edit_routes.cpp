@@ -76,6 +76,8 @@ ApiResponse patch_alert(ApiContext& context, const User& user, std::string_view 
       // A new expiry in the future brings an expired alert back, armed.
       if (alert.state == AlertState::expired) alert.state = AlertState::armed;
     }
+    if (Status s = check_rearm_applies(alert.condition, alert.trigger); !s)
+      return std::optional<ApiResponse>(problem(400, s.error()));
     if (patch->rearms()) {
       if (std::optional<ApiResponse> refusal = expired_refusal(alert, now)) return refusal;
       rearm(alert);

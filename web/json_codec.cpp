@@ -41,24 +41,63 @@ Result<Price> decode_price(const json& value, const std::string& field) {
   return *price;
 }
 
+namespace {
+
+Result<Condition> decode_channel(const json& value, ConditionType type) {
+  if (Status s = reject_unknown_fields(value, {"type", "lower", "upper"}, "condition."); !s)
+    return Error{s.error()};
+  Condition condition{type, Price{}, Price{}};
+  for (const char* edge : {"lower", "upper"}) {
+    const std::string field = std::string("condition.") + edge;
+    auto it = value.find(edge);
+    if (it == value.end()) return Error{field + ": is required for " + value["type"].get<std::string>()};
+    Result<Price> price = decode_price(*it, field);
+    if (!price) return Error{price.error()};
+    (std::string_view(edge) == "lower" ? condition.price : condition.upper) = *price;
+  }
+  if (!(condition.price < condition.upper))
+    return Error{"condition.upper: must be greater than condition.lower"};
+  return condition;
+}
+
+}  // namespace
+
 Result<Condition> decode_condition(const json& value) {
   if (!value.is_object())
     return Error{"condition: must be an object like {\"type\":\"above\",\"price\":150}"};
-  if (Status s = reject_unknown_fields(value, {"type", "price"}, "condition."); !s)
-    return Error{s.error()};
   auto type_field = value.find("type");
   if (type_field == value.end()) return Error{"condition.type: is required"};
   if (!type_field->is_string()) return Error{"condition.type: must be a string"};
   std::optional<ConditionType> type = parse_condition_type(type_field->get<std::string>());
   if (!type) {
     return Error{"condition.type: unknown type \"" + type_field->get<std::string>() +
-                 "\" (expected above, below, crossing, crossing_up or crossing_down)"};
+                 "\" (expected above, below, crossing, crossing_up, crossing_down, "
+                 "entering_channel, exiting_channel, inside_channel or outside_channel)"};
   }
+  if (is_channel(*type)) return decode_channel(value, *type);
+  if (Status s = reject_unknown_fields(value, {"type", "price"}, "condition."); !s)
+    return Error{s.error()};
   auto price_field = value.find("price");
   if (price_field == value.end()) return Error{"condition.price: is required"};
   Result<Price> price = decode_price(*price_field, "condition.price");
   if (!price) return Error{price.error()};
   return Condition{*type, *price};
+}
+
+json encode_condition(const Condition& condition) {
+  if (is_channel(condition.type)) {
+    return json{{"type", condition_type_name(condition.type)},
+                {"lower", condition.price.to_double()},
+                {"upper", condition.upper.to_double()}};
+  }
+  return json{{"type", condition_type_name(condition.type)},
+              {"price", condition.price.to_double()}};
+}
+
+Status check_rearm_applies(const Condition& condition, const TriggerPolicy& trigger) {
+  if (trigger.rearm.enabled() && is_channel(condition.type))
+    return Error{"trigger.rearm: not supported with channel conditions"};
+  return {};
 }
 
 Result<AlertDraft> decode_alert(const json& body) {
@@ -87,6 +126,7 @@ Result<AlertDraft> decode_alert(const json& body) {
     if (!policy) return Error{policy.error()};
     draft.trigger = *policy;
   }
+  if (Status s = check_rearm_applies(draft.condition, draft.trigger); !s) return Error{s.error()};
   if (auto expires = body.find("expires_at"); expires != body.end()) {
     Result<std::optional<TimestampMs>> decoded = decode_expires_at(*expires);
     if (!decoded) return Error{decoded.error()};
@@ -137,9 +177,7 @@ json encode_alert(const Alert& alert) {
       {"id", alert.id},
       {"symbol", alert.symbol},
       {"name", alert.name},
-      {"condition",
-       {{"type", condition_type_name(alert.condition.type)},
-        {"price", alert.condition.price.to_double()}}},
+      {"condition", encode_condition(alert.condition)},
       {"trigger", encode_trigger_policy(alert.trigger)},
       {"state", alert_state_name(alert.state)},
       {"expires_at", alert.expires_at ? json(format_rfc3339(*alert.expires_at)) : json(nullptr)},

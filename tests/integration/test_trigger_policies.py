@@ -138,6 +138,20 @@ class TriggerPolicyTest(unittest.TestCase):
         status, body = self.server.api("POST", f"/api/v1/alerts/{alert['id']}/resume", token=self.alice)
         self.assertEqual(status, 409, body)
 
+    def test_an_entering_channel_alert_fires_and_survives_a_restart_as_stored(self):
+        status, alert = self.server.api("POST", "/api/v1/alerts", {
+            "symbol": "TEST", "condition": {"type": "entering_channel", "lower": 140, "upper": "150.5"}},
+            token=self.alice)
+        self.assertEqual(status, 201, alert)
+        self.server.stop()
+        self.server.start()
+        self.assertEqual(self.alert(alert["id"])["condition"],
+                         {"type": "entering_channel", "lower": 140.0, "upper": 150.5})
+        self.push_at(155, 0)
+        self.push_at(150.25, 1_000)
+        items = self.wait_notifications(1)
+        self.assertIn("TEST entered channel 140.00-150.50 at 150.25", items[0]["message"])
+
     def test_bad_edits_are_400s_that_name_the_field_and_change_nothing(self):
         alert = self.create({"mode": "once"})
         path = f"/api/v1/alerts/{alert['id']}"

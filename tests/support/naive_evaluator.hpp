@@ -33,7 +33,8 @@ class NaiveEvaluator {
     if (alert.state != AlertState::armed) return false;
     remove(alert.id);
     Alert copy = alert;
-    if (copy.trigger.mode == TriggerMode::once || copy.trigger.rearm.kind == RearmKind::none)
+    if (copy.trigger.mode == TriggerMode::once || copy.trigger.rearm.kind == RearmKind::none ||
+        is_channel(copy.condition.type))
       copy.rearm_wait = RearmWait::none;
     alerts_[alert.symbol][alert.id] = copy;
     symbol_of_[alert.id] = alert.symbol;
@@ -82,7 +83,7 @@ class NaiveEvaluator {
         gone.push_back(id);
       } else {
         fire.state_after = AlertState::armed;
-        if (alert.trigger.rearm.kind != RearmKind::none)
+        if (alert.trigger.rearm.kind != RearmKind::none && !is_channel(alert.condition.type))
           alert.rearm_wait = *direction == Direction::up ? RearmWait::below : RearmWait::above;
         fire.rearm_wait = alert.rearm_wait;
       }
@@ -164,17 +165,70 @@ class NaiveEvaluator {
         if (crosses_up) return Direction::up;
         if (crosses_down) return Direction::down;
         return std::nullopt;
+      default:
+        return judge_channel(condition, previous, quote);
     }
+    return std::nullopt;
+  }
+
+  // Channels [a, b]: edges belong to the channel. Up wins when both qualify.
+  static std::optional<Direction> judge_channel(const Condition& condition, Price previous,
+                                                const Quote& quote) {
+    const Price a = condition.price;
+    const Price b = condition.upper;
+    const Price low = quote.low;
+    const Price high = quote.high;
+    const Price lowest = std::min(previous, low);
+    const Price highest = std::max(previous, high);
+    bool up = false;
+    bool down = false;
+    switch (condition.type) {
+      case ConditionType::entering_channel:
+        up = lowest < a && a <= high;     // came up into the channel
+        down = low <= b && b < highest;   // came down into it
+        break;
+      case ConditionType::exiting_channel:
+        up = lowest <= b && b < high;     // left it upward
+        down = low < a && a <= highest;   // left it downward
+        break;
+      case ConditionType::inside_channel:
+        up = high >= a && low <= b;
+        break;
+      case ConditionType::outside_channel:
+        up = high > b;
+        down = low < a;
+        break;
+      default:
+        break;
+    }
+    if (up) return Direction::up;
+    if (down) return Direction::down;
     return std::nullopt;
   }
 
   // The close when the close itself meets the condition; otherwise the bar's
   // extreme in the fire's direction (a merged spike).
   static Price reported_price(const Condition& condition, Direction direction, const Quote& quote) {
-    const Price t = condition.price;
+    Price t = condition.price;
     const Price close = quote.price;
-    const bool strict =
+    bool strict =
         condition.type == ConditionType::above || condition.type == ConditionType::below;
+    if (condition.type == ConditionType::inside_channel) {
+      const Price a = condition.price;
+      const Price b = condition.upper;
+      if (a <= close && close <= b) return close;
+      if (a <= quote.low && quote.low <= b) return quote.low;
+      if (a <= quote.high && quote.high <= b) return quote.high;
+      if (a <= quote.open && quote.open <= b) return quote.open;
+      return close;
+    }
+    if (condition.type == ConditionType::entering_channel && direction == Direction::down)
+      t = condition.upper;
+    if (condition.type == ConditionType::exiting_channel ||
+        condition.type == ConditionType::outside_channel) {
+      strict = true;
+      if (direction == Direction::up) t = condition.upper;
+    }
     if (direction == Direction::up) {
       const bool close_meets = strict ? close > t : close >= t;
       return close_meets ? close : quote.high;

@@ -52,6 +52,7 @@ struct MarketConfig {
   double expiry_probability = 0.0;
   double reload_probability = 0.0;
   double back_in_time_probability = 0.0;
+  int condition_types = 5;  // 9 adds the channel conditions
 };
 
 std::string describe(const Fire& fire) {
@@ -177,12 +178,20 @@ class Market {
     alert.id = next_id_++;
     alert.user_id = static_cast<UserId>(pick(1'000));
     alert.symbol = book.symbol;
-    alert.condition.type = static_cast<ConditionType>(pick(5));
+    alert.condition.type = static_cast<ConditionType>(pick(config_.condition_types));
     // Inside the band, so the walk can always reach it again.
     const std::int64_t grid =
         std::clamp(book.grid + between(-config_.threshold_spread, config_.threshold_spread),
                    kMinGrid, kMaxGrid);
     alert.condition.price = price_near(grid);
+    if (is_channel(alert.condition.type)) {
+      // A narrow or wide channel; sometimes one unit wide (lower + 1e-8).
+      alert.condition.upper =
+          chance(0.05) ? Price::from_units(alert.condition.price.units() + 1)
+                       : price_near(std::min(grid + between(1, config_.threshold_spread), kMaxGrid + 8));
+      if (alert.condition.upper <= alert.condition.price)
+        alert.condition.upper = Price::from_units(alert.condition.price.units() + kGridUnits);
+    }
     alert.revision = static_cast<std::int64_t>(pick(3));
     if (chance(config_.repeating_probability)) {
       alert.trigger.mode = pick(2) ? TriggerMode::every_time : TriggerMode::once_per;
@@ -389,6 +398,32 @@ TEST_CASE("Engine and naive evaluator agree on expiries and out-of-order ticks",
   config.reload_probability = 0.01;
   config.restart_probability = 0.005;
   config.merge_probability = 0.2;
+  run_market(config);
+}
+
+TEST_CASE("Engine and naive evaluator agree on channel conditions", "[rules]") {
+  MarketConfig config;
+  config.seed = 0x5eed0021;
+  config.quotes = 300'000;
+  config.condition_types = 9;
+  config.merge_probability = 0.3;
+  config.off_grid_probability = 0.2;
+  config.restart_probability = 0.005;
+  run_market(config);
+}
+
+TEST_CASE("Engine and naive evaluator agree on channels with repeating policies and gaps",
+          "[rules]") {
+  MarketConfig config;
+  config.seed = 0x5eed0022;
+  config.quotes = 300'000;
+  config.condition_types = 9;
+  config.repeating_probability = 0.7;
+  config.expiry_probability = 0.1;
+  config.gap_probability = 0.1;
+  config.merge_probability = 0.3;
+  config.reload_probability = 0.01;
+  config.new_symbol_probability = 0.005;
   run_market(config);
 }
 

@@ -265,3 +265,90 @@ TEST_CASE("removing an alert that waits to re-arm clears it from the index", "[r
   engine.take_rearmed(rearmed);
   CHECK(rearmed.empty());
 }
+
+namespace {
+
+Alert channel_alert(AlertId id, ConditionType type, std::string_view lower, std::string_view upper) {
+  Alert alert;
+  alert.id = id;
+  alert.user_id = 1;
+  alert.symbol = "AAPL";
+  alert.condition = Condition{type, px(lower), px(upper)};
+  return alert;
+}
+
+std::optional<Fire> single(const std::vector<Fire>& fires) {
+  if (fires.size() != 1) return std::nullopt;
+  return fires[0];
+}
+
+}  // namespace
+
+TEST_CASE("Example: entering_channel fires on reaching an edge from outside, not from inside",
+          "[rules]") {
+  Engine engine;
+  REQUIRE(engine.add(channel_alert(1, ConditionType::entering_channel, "140", "150")).ok());
+  CHECK(trade(engine, "139", kOpen) == 0);
+  std::optional<Fire> in = single(feed(engine, Quote::trade("AAPL", px("140"), 1, kOpen + 1)));
+  REQUIRE(in);  // the lower edge belongs to the channel
+  CHECK(in->direction == Direction::up);
+  CHECK(in->price == px("140"));
+
+  Engine from_inside;
+  REQUIRE(from_inside.add(channel_alert(1, ConditionType::entering_channel, "140", "150")).ok());
+  CHECK(trade(from_inside, "145", kOpen) == 0);
+  CHECK(trade(from_inside, "149", kOpen + 1) == 0);
+  CHECK(trade(from_inside, "151", kOpen + 2) == 0);
+  std::optional<Fire> down =
+      single(feed(from_inside, Quote::trade("AAPL", px("150"), 1, kOpen + 3)));
+  REQUIRE(down);
+  CHECK(down->direction == Direction::down);
+}
+
+TEST_CASE("Example: exiting_channel fires only past an edge", "[rules]") {
+  Engine engine;
+  REQUIRE(engine.add(channel_alert(1, ConditionType::exiting_channel, "140", "150")).ok());
+  CHECK(trade(engine, "145", kOpen) == 0);
+  CHECK(trade(engine, "150", kOpen + 1) == 0);  // on the edge: still inside
+  std::optional<Fire> out = single(feed(engine, Quote::trade("AAPL", px("150.01"), 1, kOpen + 2)));
+  REQUIRE(out);
+  CHECK(out->direction == Direction::up);
+  CHECK(out->price == px("150.01"));
+}
+
+TEST_CASE("Example: inside_channel fires on a bar that touches the channel and reports a price in it",
+          "[rules]") {
+  Engine engine;
+  REQUIRE(engine.add(channel_alert(1, ConditionType::inside_channel, "140", "150")).ok());
+  CHECK(trade(engine, "151", kOpen) == 0);
+  Quote bar = Quote::trade("AAPL", px("152"), 1, kOpen + 1);
+  bar.merge(Quote::trade("AAPL", px("149.5"), 1, kOpen + 2));
+  bar.merge(Quote::trade("AAPL", px("153"), 1, kOpen + 3));
+  std::optional<Fire> fire = single(feed(engine, bar));
+  REQUIRE(fire);
+  CHECK(fire->price == px("149.5"));  // the close is outside; the low is inside
+}
+
+TEST_CASE("Example: outside_channel fires strictly past either edge", "[rules]") {
+  Engine engine;
+  REQUIRE(engine.add(channel_alert(1, ConditionType::outside_channel, "140", "150")).ok());
+  CHECK(trade(engine, "140", kOpen) == 0);
+  CHECK(trade(engine, "150", kOpen + 1) == 0);
+  std::optional<Fire> fire = single(feed(engine, Quote::trade("AAPL", px("139.99"), 1, kOpen + 2)));
+  REQUIRE(fire);
+  CHECK(fire->direction == Direction::down);
+}
+
+TEST_CASE("a channel alert that fires leaves every line of the index", "[rules]") {
+  Engine engine;
+  REQUIRE(engine.add(channel_alert(1, ConditionType::exiting_channel, "140", "150")).ok());
+  REQUIRE(engine.add(channel_alert(2, ConditionType::entering_channel, "140", "150")).ok());
+  REQUIRE(engine.add(channel_alert(3, ConditionType::outside_channel, "140", "150")).ok());
+  REQUIRE(engine.add(channel_alert(4, ConditionType::inside_channel, "140", "150")).ok());
+  CHECK(trade(engine, "145", kOpen) == 1);  // inside
+  CHECK(trade(engine, "155", kOpen + 1) == 2);  // exiting and outside
+  CHECK(trade(engine, "145", kOpen + 2) == 1);  // entering
+  CHECK(engine.alert_count() == 0);
+  CHECK(trade(engine, "135", kOpen + 3) == 0);
+  CHECK(trade(engine, "145", kOpen + 4) == 0);
+}

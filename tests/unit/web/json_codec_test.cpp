@@ -100,7 +100,8 @@ TEST_CASE("an unknown condition type names the type and the known ones", "[web]"
   body["condition"]["type"] = "sideways";
   CHECK(alert_error(body) ==
         "condition.type: unknown type \"sideways\" (expected above, below, crossing, "
-        "crossing_up or crossing_down)");
+        "crossing_up, crossing_down, entering_channel, exiting_channel, inside_channel or "
+        "outside_channel)");
   body["condition"]["type"] = 1;
   CHECK(alert_error(body) == "condition.type: must be a string");
   body["condition"].erase("type");
@@ -288,4 +289,29 @@ TEST_CASE("dump_json replaces invalid UTF-8 instead of throwing", "[web]") {
   CHECK_NOTHROW(text = dump_json(value));
   CHECK_THAT(text, Catch::Contains("bad "));
   CHECK(json::parse(text).is_object());
+}
+
+TEST_CASE("a channel condition has lower < upper and echoes them", "[web]") {
+  json body = alert_body();
+  body["condition"] = {{"type", "inside_channel"}, {"lower", 140}, {"upper", "150.5"}};
+  Result<AlertDraft> draft = decode_alert(body);
+  REQUIRE(draft.ok());
+  CHECK(draft->condition.price == px("140"));
+  CHECK(draft->condition.upper == px("150.5"));
+  Alert alert;
+  alert.condition = draft->condition;
+  CHECK(encode_alert(alert)["condition"] ==
+        json{{"type", "inside_channel"}, {"lower", 140.0}, {"upper", 150.5}});
+
+  body["condition"] = {{"type", "entering_channel"}, {"lower", 150}, {"upper", 150}};
+  CHECK(alert_error(body) == "condition.upper: must be greater than condition.lower");
+  body["condition"] = {{"type", "exiting_channel"}, {"upper", 150}};
+  CHECK(alert_error(body) == "condition.lower: is required for exiting_channel");
+  body["condition"] = {{"type", "outside_channel"}, {"lower", 140}, {"upper", 150}, {"price", 1}};
+  CHECK(alert_error(body) == "condition.price: unknown field");
+  body["condition"] = {{"type", "above"}, {"price", 150}, {"lower", 1}};
+  CHECK(alert_error(body) == "condition.lower: unknown field");
+  body["condition"] = {{"type", "outside_channel"}, {"lower", 140}, {"upper", 150}};
+  body["trigger"] = {{"mode", "every_time"}, {"rearm", {{"amount", 1}}}};
+  CHECK(alert_error(body) == "trigger.rearm: not supported with channel conditions");
 }
