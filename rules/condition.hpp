@@ -54,6 +54,10 @@ constexpr bool is_channel(ConditionType type) {
 }
 
 struct Condition {
+  constexpr Condition() = default;
+  constexpr Condition(ConditionType type_, Price price_, Price upper_ = Price{})
+      : type(type_), price(price_), upper(upper_) {}
+
   ConditionType type = ConditionType::above;
   Price price;  // the line; the lower edge of a channel
   Price upper;  // the upper edge of a channel; zero for the other types

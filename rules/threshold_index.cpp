@@ -8,17 +8,14 @@ namespace bw {
 namespace {
 
 constexpr AlertId kMinId = std::numeric_limits<AlertId>::min();
-constexpr AlertId kMaxId = std::numeric_limits<AlertId>::max();
 
-// Appends the ids of entries with from <= price < to (half-open, by Entry order).
-void append_range(const std::set<std::pair<Price, AlertId>>& entries,
-                  std::pair<Price, AlertId> from, std::pair<Price, AlertId> to, Direction direction,
-                  std::vector<ThresholdHit>& hits) {
-  if (!(from < to)) return;
-  auto end = entries.lower_bound(to);
-  for (auto it = entries.lower_bound(from); it != end; ++it) {
-    hits.push_back({it->second, direction});
-  }
+constexpr std::int64_t kLowest = std::numeric_limits<std::int64_t>::min();
+constexpr std::int64_t kHighest = std::numeric_limits<std::int64_t>::max();
+
+// Appends the ids of entries with from <= price units < to.
+void append_range(const SortedEntries& entries, std::int64_t from, std::int64_t to,
+                  Direction direction, std::vector<ThresholdHit>& hits) {
+  entries.for_range(from, to, [&](AlertId id) { hits.push_back({id, direction}); });
 }
 
 Price shifted(Price price, std::int64_t units) {
@@ -28,38 +25,37 @@ Price shifted(Price price, std::int64_t units) {
 }  // namespace
 
 void ThresholdIndex::insert(AlertId id, const Condition& condition) {
-  Entry entry{condition.price, id};
-  const Entry upper{condition.upper, id};
+  const Price line = condition.price;
   switch (condition.type) {
     case ConditionType::above:
-      above_.insert(entry);
+      above_.insert(line, id);
       break;
     case ConditionType::below:
-      below_.insert(entry);
+      below_.insert(line, id);
       break;
     case ConditionType::crossing_up:
-      up_lines_.insert(entry);
+      up_lines_.insert(line, id);
       break;
     case ConditionType::crossing_down:
-      down_lines_.insert(entry);
+      down_lines_.insert(line, id);
       break;
     case ConditionType::crossing:
-      up_lines_.insert(entry);
-      down_lines_.insert(entry);
+      up_lines_.insert(line, id);
+      down_lines_.insert(line, id);
       break;
     // Channels reduce to lines: entering crosses into [lower, upper], exiting
     // crosses out of it (the edges belong to the channel, hence the 1e-8 shifts).
     case ConditionType::entering_channel:
-      up_lines_.insert(entry);
-      down_lines_.insert(upper);
+      up_lines_.insert(line, id);
+      down_lines_.insert(condition.upper, id);
       break;
     case ConditionType::exiting_channel:
-      up_lines_.insert({shifted(condition.upper, 1), id});
-      down_lines_.insert({shifted(condition.price, -1), id});
+      up_lines_.insert(shifted(condition.upper, 1), id);
+      down_lines_.insert(shifted(condition.price, -1), id);
       break;
     case ConditionType::outside_channel:
-      above_.insert(upper);
-      below_.insert(entry);
+      above_.insert(condition.upper, id);
+      below_.insert(line, id);
       break;
     case ConditionType::inside_channel:
       inside_.insert({condition.price, id, condition.upper});
@@ -68,31 +64,50 @@ void ThresholdIndex::insert(AlertId id, const Condition& condition) {
 }
 
 void ThresholdIndex::erase(AlertId id, const Condition& condition) {
-  if (is_channel(condition.type)) {
-    above_.erase({condition.upper, id});
-    below_.erase({condition.price, id});
-    up_lines_.erase({condition.price, id});
-    up_lines_.erase({shifted(condition.upper, 1), id});
-    down_lines_.erase({condition.upper, id});
-    down_lines_.erase({shifted(condition.price, -1), id});
-    inside_.erase({condition.price, id, condition.upper});
-    return;
+  const Price line = condition.price;
+  switch (condition.type) {
+    case ConditionType::above:
+      above_.erase(line, id);
+      break;
+    case ConditionType::below:
+      below_.erase(line, id);
+      break;
+    case ConditionType::crossing_up:
+      up_lines_.erase(line, id);
+      break;
+    case ConditionType::crossing_down:
+      down_lines_.erase(line, id);
+      break;
+    case ConditionType::crossing:
+      up_lines_.erase(line, id);
+      down_lines_.erase(line, id);
+      break;
+    case ConditionType::entering_channel:
+      up_lines_.erase(line, id);
+      down_lines_.erase(condition.upper, id);
+      break;
+    case ConditionType::exiting_channel:
+      up_lines_.erase(shifted(condition.upper, 1), id);
+      down_lines_.erase(shifted(condition.price, -1), id);
+      break;
+    case ConditionType::outside_channel:
+      above_.erase(condition.upper, id);
+      below_.erase(line, id);
+      break;
+    case ConditionType::inside_channel:
+      inside_.erase({condition.price, id, condition.upper});
+      break;
   }
-  Entry entry{condition.price, id};
-  above_.erase(entry);
-  below_.erase(entry);
-  up_lines_.erase(entry);
-  down_lines_.erase(entry);
 }
 
 void ThresholdIndex::insert_rearm(AlertId id, Price level, RearmWait wait) {
-  if (wait == RearmWait::below) rearm_below_.insert({level, id});
-  if (wait == RearmWait::above) rearm_above_.insert({level, id});
+  if (wait == RearmWait::below) rearm_below_.insert(level, id);
+  if (wait == RearmWait::above) rearm_above_.insert(level, id);
 }
 
 void ThresholdIndex::erase_rearm(AlertId id, Price level, RearmWait wait) {
-  if (wait == RearmWait::below) rearm_below_.erase({level, id});
-  if (wait == RearmWait::above) rearm_above_.erase({level, id});
+  if (wait == RearmWait::below) rearm_below_.erase(level, id);
+  if (wait == RearmWait::above) rearm_above_.erase(level, id);
 }
 
 bool ThresholdIndex::empty() const {
@@ -102,10 +117,9 @@ bool ThresholdIndex::empty() const {
 
 void ThresholdIndex::collect_rearms(const Quote& quote, std::vector<AlertId>& rearmed) const {
   // below: low <= level, i.e. level >= low.   above: high >= level.
-  for (auto it = rearm_below_.lower_bound({quote.low, kMinId}); it != rearm_below_.end(); ++it)
-    rearmed.push_back(it->second);
-  const auto end = rearm_above_.lower_bound({Price::from_units(quote.high.units() + 1), kMinId});
-  for (auto it = rearm_above_.begin(); it != end; ++it) rearmed.push_back(it->second);
+  const auto add = [&rearmed](AlertId id) { rearmed.push_back(id); };
+  rearm_below_.for_range(quote.low.units(), kHighest, add);
+  rearm_above_.for_range(kLowest, quote.high.units() + 1, add);
 }
 
 void ThresholdIndex::collect(std::optional<Price> previous, const Quote& quote,
@@ -115,15 +129,11 @@ void ThresholdIndex::collect(std::optional<Price> previous, const Quote& quote,
   const Price highest = std::max(start, quote.high);
 
   // above: T < high.   below: T > low.
-  append_range(above_, {Price::from_units(std::numeric_limits<std::int64_t>::min()), kMinId},
-               {quote.high, kMinId}, Direction::up, hits);
-  append_range(below_, {Price::from_units(quote.low.units() + 1), kMinId},
-               {Price::from_units(std::numeric_limits<std::int64_t>::max()), kMaxId},
-               Direction::down, hits);
+  append_range(above_, kLowest, quote.high.units(), Direction::up, hits);
+  append_range(below_, quote.low.units() + 1, kHighest, Direction::down, hits);
   // crossing up: lowest < T <= high.   crossing down: low <= T < highest.
-  append_range(up_lines_, {Price::from_units(lowest.units() + 1), kMinId},
-               {Price::from_units(quote.high.units() + 1), kMinId}, Direction::up, hits);
-  append_range(down_lines_, {quote.low, kMinId}, {highest, kMinId}, Direction::down, hits);
+  append_range(up_lines_, lowest.units() + 1, quote.high.units() + 1, Direction::up, hits);
+  append_range(down_lines_, quote.low.units(), highest.units(), Direction::down, hits);
   // inside: lower <= high and upper >= low.
   const auto end = inside_.lower_bound({Price::from_units(quote.high.units() + 1), kMinId, Price{}});
   for (auto it = inside_.begin(); it != end; ++it) {

@@ -19,6 +19,7 @@
 
 #include "rules/condition.hpp"
 #include "rules/quote.hpp"
+#include "rules/sorted_entries.hpp"
 
 namespace bw {
 
@@ -43,8 +44,7 @@ class ThresholdIndex {
   void collect_rearms(const Quote& quote, std::vector<AlertId>& rearmed) const;
 
  private:
-  using Entry = std::pair<Price, AlertId>;
-  using Entries = std::set<Entry>;
+  using Entries = SortedEntries;
 
   Entries above_;       // fires when high > T
   Entries below_;       // fires when low < T

@@ -8,10 +8,14 @@ constexpr const char* kColumns =
     "SELECT id, alert_id, user_id, symbol, price, message, created_at FROM notifications ";
 
 StoredNotification from_row(const sql::Statement& row) {
-  return StoredNotification{
-      row.integer(0),
-      NewNotification{row.integer(1), row.integer(2), row.text(3),
-                      Price::from_units(row.integer(4)), row.text(5), row.integer(6)}};
+  NewNotification content;
+  content.alert_id = row.integer(1);
+  content.user_id = row.integer(2);
+  content.symbol = row.text(3);
+  content.price = Price::from_units(row.integer(4));
+  content.message = row.text(5);
+  content.created_at = row.integer(6);
+  return StoredNotification{row.integer(0), std::move(content)};
 }
 
 std::vector<StoredNotification> collect(sql::Statement& statement) {
