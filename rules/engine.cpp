@@ -138,6 +138,10 @@ void Engine::rearm_waiting(SymbolBook& book, const Quote& quote) {
 
 void Engine::on_quote(const Quote& quote, std::vector<Fire>& fires) {
   SymbolBook& book = books_[quote.symbol];
+  if (book.index.quiet(book.last, quote)) {
+    book.last = quote.price;  // nothing can fire or re-arm: skip the index
+    return;
+  }
   const Price start = book.last.value_or(quote.open);
   const std::uint64_t sequence = ++quote_sequence_;
   rearm_waiting(book, quote);
@@ -162,6 +166,8 @@ void Engine::on_quote(const Quote& quote, std::vector<Fire>& fires) {
     fires.push_back(make_fire(hit.alert_id, alert, direction, quote));
     after_fire(book, hit.alert_id, alert, direction, fires.back());
   }
+  // The next quotes skip the index while they stay inside the new band.
+  book.index.refresh_quiet_band(quote.price);
 }
 
 void Engine::after_fire(SymbolBook& book, AlertId id, ArmedAlert& alert, Direction direction,

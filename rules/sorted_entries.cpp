@@ -57,6 +57,32 @@ std::size_t SortedEntries::lower_bound_near(std::int64_t units) const {
   return hint_;
 }
 
+std::optional<std::int64_t> SortedEntries::last_below(std::int64_t units) const {
+  std::optional<std::int64_t> best;
+  for (std::size_t i = lower_bound_near(units); i-- > 0;) {
+    if (sorted_[i].id == kTombstone) continue;
+    best = sorted_[i].units;
+    break;
+  }
+  for (const Entry& entry : pending_) {
+    if (entry.units < units && (!best || entry.units > *best)) best = entry.units;
+  }
+  return best;
+}
+
+std::optional<std::int64_t> SortedEntries::first_at_or_above(std::int64_t units) const {
+  std::optional<std::int64_t> best;
+  for (std::size_t i = lower_bound_near(units); i < sorted_.size(); ++i) {
+    if (sorted_[i].id == kTombstone) continue;
+    best = sorted_[i].units;
+    break;
+  }
+  for (const Entry& entry : pending_) {
+    if (entry.units >= units && (!best || entry.units < *best)) best = entry.units;
+  }
+  return best;
+}
+
 void SortedEntries::insert(Price price, Id id) {
   pending_.push_back({price.units(), id});
   ++live_;

@@ -19,6 +19,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <vector>
 
 #include "rules/price.hpp"
@@ -40,6 +41,11 @@ class SortedEntries {
   std::size_t capacity_bytes() const {
     return (sorted_.capacity() + pending_.capacity()) * sizeof(Entry);
   }
+
+  // The largest live price < `units`, and the smallest live price >= `units`;
+  // empty when there is none. Used to bound a quiet band around the price.
+  std::optional<std::int64_t> last_below(std::int64_t units) const;
+  std::optional<std::int64_t> first_at_or_above(std::int64_t units) const;
 
   // Calls visit(id) for every entry with from <= price.units() < to.
   template <typename Visit>

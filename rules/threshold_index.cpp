@@ -25,6 +25,8 @@ Price shifted(Price price, std::int64_t units) {
 }  // namespace
 
 void ThresholdIndex::insert(AlertId id, const Condition& condition) {
+  quiet_floor_ = 1;
+  quiet_ceiling_ = 0;
   const Price line = condition.price;
   switch (condition.type) {
     case ConditionType::above:
@@ -64,6 +66,8 @@ void ThresholdIndex::insert(AlertId id, const Condition& condition) {
 }
 
 void ThresholdIndex::erase(AlertId id, const Condition& condition) {
+  quiet_floor_ = 1;
+  quiet_ceiling_ = 0;
   const Price line = condition.price;
   switch (condition.type) {
     case ConditionType::above:
@@ -101,13 +105,60 @@ void ThresholdIndex::erase(AlertId id, const Condition& condition) {
 }
 
 void ThresholdIndex::insert_rearm(AlertId id, Price level, RearmWait wait) {
+  quiet_floor_ = 1;
+  quiet_ceiling_ = 0;
   if (wait == RearmWait::below) rearm_below_.insert(level, id);
   if (wait == RearmWait::above) rearm_above_.insert(level, id);
 }
 
 void ThresholdIndex::erase_rearm(AlertId id, Price level, RearmWait wait) {
+  quiet_floor_ = 1;
+  quiet_ceiling_ = 0;
   if (wait == RearmWait::below) rearm_below_.erase(level, id);
   if (wait == RearmWait::above) rearm_above_.erase(level, id);
+}
+
+bool ThresholdIndex::quiet(std::optional<Price> previous, const Quote& quote) const {
+  const std::int64_t start = previous.value_or(quote.open).units();
+  return std::min(start, quote.low.units()) >= quiet_floor_ &&
+         std::max(start, quote.high.units()) <= quiet_ceiling_;
+}
+
+// The band [floor, ceiling] around `price` is the widest one in which every
+// set's firing rule is false for any bar and previous price inside it:
+//   above: T < high           needs ceiling <= min T
+//   below: T > low            needs floor >= max T
+//   up lines: lowest < T <= high     needs no T in (floor, ceiling]: floor >= the
+//             largest T <= price, ceiling < the smallest T > price
+//   down lines: low <= T < highest   needs no T in [floor, ceiling): floor > the
+//             largest T < price, ceiling <= the smallest T >= price
+//   re-arm below: level >= low        needs floor > max level
+//   re-arm above: level <= high       needs ceiling < min level
+// inside_channel alerts are not covered: with any, the band stays empty.
+void ThresholdIndex::refresh_quiet_band(Price price) {
+  quiet_floor_ = 1;
+  quiet_ceiling_ = 0;
+  if (!inside_.empty()) return;
+  const std::int64_t p = price.units();
+  std::int64_t floor = kLowest;
+  std::int64_t ceiling = kHighest;
+  auto raise = [&floor](std::optional<std::int64_t> v, std::int64_t plus) {
+    if (v) floor = std::max(floor, *v + plus);
+  };
+  auto lower = [&ceiling](std::optional<std::int64_t> v, std::int64_t minus) {
+    if (v) ceiling = std::min(ceiling, *v - minus);
+  };
+  lower(above_.first_at_or_above(kLowest), 0);
+  raise(below_.last_below(kHighest), 0);
+  raise(up_lines_.last_below(p + 1), 0);
+  lower(up_lines_.first_at_or_above(p + 1), 1);
+  raise(down_lines_.last_below(p), 1);
+  lower(down_lines_.first_at_or_above(p), 0);
+  raise(rearm_below_.last_below(kHighest), 1);
+  lower(rearm_above_.first_at_or_above(kLowest), 1);
+  if (floor > p || ceiling < p) return;  // the price itself is not quiet
+  quiet_floor_ = floor;
+  quiet_ceiling_ = ceiling;
 }
 
 bool ThresholdIndex::empty() const {

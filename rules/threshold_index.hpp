@@ -40,6 +40,13 @@ class ThresholdIndex {
   // Appends every alert that the move from `previous` through `quote` fires.
   void collect(std::optional<Price> previous, const Quote& quote,
                std::vector<ThresholdHit>& hits) const;
+  // True when no quote whose prices (and previous price) all lie in
+  // [floor, ceiling] can fire or re-arm anything: the engine then skips the
+  // index. Recomputed by refresh_quiet_band() around a price; any insert or
+  // erase empties it.
+  bool quiet(std::optional<Price> previous, const Quote& quote) const;
+  void refresh_quiet_band(Price price);
+
   // Appends the waiting alerts that `quote` re-arms.
   void collect_rearms(const Quote& quote, std::vector<AlertId>& rearmed) const;
 
@@ -54,6 +61,9 @@ class ThresholdIndex {
   // Scanned from the lowest lower edge up to the high (see docs/RULES.md,
   // known limitations): channels wholly below the price are visited.
   std::set<std::tuple<Price, AlertId, Price>> inside_;
+  // The quiet band, in price units; empty (floor > ceiling) until refreshed.
+  std::int64_t quiet_floor_ = 1;
+  std::int64_t quiet_ceiling_ = 0;
   Entries rearm_below_;  // re-arms when low <= level
   Entries rearm_above_;  // re-arms when high >= level
 };
