@@ -55,7 +55,7 @@ class EngineWorker : public AlertEngine {
   // Owned by the worker thread (or the caller before start / after stop).
   Engine engine_;
   std::unordered_map<Symbol, LastPrice> dirty_prices_;
-  std::vector<AlertId> rearmed_;  // since the last flush
+  std::vector<AlertId> rearmed_;   // since the last flush
   std::uint64_t last_ticket_ = 0;  // of the newest fires handed to the notifier
 };
 

@@ -39,7 +39,8 @@ class Zipf {
  public:
   explicit Zipf(std::size_t n) : cdf_(n) {
     double sum = 0;
-    for (std::size_t i = 0; i < n; ++i) cdf_[i] = sum += 1.0 / std::pow(double(i + 1), kZipfExponent);
+    for (std::size_t i = 0; i < n; ++i)
+      cdf_[i] = sum += 1.0 / std::pow(double(i + 1), kZipfExponent);
     for (double& c : cdf_) c /= sum;
   }
   std::size_t operator()(std::mt19937_64& rng) const {
@@ -65,7 +66,9 @@ Price scaled(Price p, double factor) {
 // 1 % of quotes fire; 30 % of the line types are `every_time` (1m cooldown,
 // 1 % rearm band) so repeating alerts stay in the index; the rest are `once`.
 Alert make_alert(AlertId id, const Symbol& symbol, Price start, std::mt19937_64& rng) {
-  auto uniform = [&](double lo, double hi) { return std::uniform_real_distribution<double>(lo, hi)(rng); };
+  auto uniform = [&](double lo, double hi) {
+    return std::uniform_real_distribution<double>(lo, hi)(rng);
+  };
   Alert alert;
   alert.id = id;
   alert.user_id = id % 1000;
@@ -75,11 +78,21 @@ Alert make_alert(AlertId id, const Symbol& symbol, Price start, std::mt19937_64&
   const bool up = rng() % 2 == 0;
   Condition& c = alert.condition;
   switch (kind) {
-    case 0: c = {ConditionType::above, scaled(start, 1 + away)}; break;
-    case 1: c = {ConditionType::below, scaled(start, 1 - away)}; break;
-    case 2: c = {ConditionType::crossing, scaled(start, up ? 1 + away : 1 - away)}; break;
-    case 3: c = {ConditionType::crossing_up, scaled(start, 1 + away)}; break;
-    case 4: c = {ConditionType::crossing_down, scaled(start, 1 - away)}; break;
+    case 0:
+      c = {ConditionType::above, scaled(start, 1 + away)};
+      break;
+    case 1:
+      c = {ConditionType::below, scaled(start, 1 - away)};
+      break;
+    case 2:
+      c = {ConditionType::crossing, scaled(start, up ? 1 + away : 1 - away)};
+      break;
+    case 3:
+      c = {ConditionType::crossing_up, scaled(start, 1 + away)};
+      break;
+    case 4:
+      c = {ConditionType::crossing_down, scaled(start, 1 - away)};
+      break;
     case 5: {  // a channel away from the price
       const Price lower = scaled(start, up ? 1 + away : 1 - away - 0.1);
       c = {ConditionType::entering_channel, lower, scaled(lower, 1 + uniform(0.01, 0.1))};
@@ -160,7 +173,8 @@ void run(benchmark::State& state) {
 
   // Latency pass: time single quotes, continuing the stream.
   std::vector<std::int64_t> ns;
-  const std::size_t samples = std::min<std::size_t>(200'000, std::max<std::size_t>(state.iterations(), 1000));
+  const std::size_t samples =
+      std::min<std::size_t>(200'000, std::max<std::size_t>(state.iterations(), 1000));
   ns.reserve(samples);
   for (std::size_t i = 0; i < samples; ++i) {
     fires.clear();
@@ -173,7 +187,8 @@ void run(benchmark::State& state) {
   std::sort(ns.begin(), ns.end());
   state.counters["p50_ns"] = static_cast<double>(ns[ns.size() / 2]);
   state.counters["p99_ns"] = static_cast<double>(ns[ns.size() * 99 / 100]);
-  state.counters["fires_per_s"] = benchmark::Counter(static_cast<double>(fired), benchmark::Counter::kIsRate);
+  state.counters["fires_per_s"] =
+      benchmark::Counter(static_cast<double>(fired), benchmark::Counter::kIsRate);
   state.counters["fire_pct"] =
       100.0 * static_cast<double>(quotes_that_fired) / static_cast<double>(state.iterations());
   state.counters["bytes_per_alert"] =
@@ -181,8 +196,12 @@ void run(benchmark::State& state) {
   state.counters["alerts_left"] = static_cast<double>(evaluator->alert_count());
 }
 
-void BM_RulesIndexedEngine(benchmark::State& state) { run<Engine>(state); }
-void BM_RulesNaiveEvaluator(benchmark::State& state) { run<bw::testing::NaiveEvaluator>(state); }
+void BM_RulesIndexedEngine(benchmark::State& state) {
+  run<Engine>(state);
+}
+void BM_RulesNaiveEvaluator(benchmark::State& state) {
+  run<bw::testing::NaiveEvaluator>(state);
+}
 
 }  // namespace
 

@@ -127,9 +127,9 @@ void Engine::rearm_waiting(SymbolBook& book, const Quote& quote) {
   book.index.collect_rearms(quote, rearm_hits_);
   for (AlertId id : rearm_hits_) {
     ArmedAlert& alert = alerts_.at(id);
-    book.index.erase_rearm(
-        id, rearm_level(alert.policy.rearm, alert.condition.price, alert.rearm_wait),
-        alert.rearm_wait);
+    book.index.erase_rearm(id,
+                           rearm_level(alert.policy.rearm, alert.condition.price, alert.rearm_wait),
+                           alert.rearm_wait);
     alert.rearm_wait = RearmWait::none;
     book.index.insert(id, alert.condition);
     rearmed_.push_back(id);
@@ -191,9 +191,9 @@ void Engine::after_fire(SymbolBook& book, AlertId id, ArmedAlert& alert, Directi
 
 Fire Engine::make_fire(AlertId id, const ArmedAlert& alert, Direction direction,
                        const Quote& quote) const {
-  Fire fire{id,        alert.user_id,
+  Fire fire{id,           alert.user_id,
             alert.symbol, alert.condition,
-            direction, reported_price(alert.condition, direction, quote),
+            direction,    reported_price(alert.condition, direction, quote),
             quote.ts_ms};
   fire.revision = alert.revision;
   return fire;

@@ -96,12 +96,11 @@ class Engine {
                  const Quote& quote) const;
   void rearm_waiting(SymbolBook& book, const Quote& quote);
   // Applies the policy after a fire: leave the engine, or stay (maybe parked).
-  void after_fire(SymbolBook& book, AlertId id, ArmedAlert& alert, Direction direction,
-                  Fire& fire);
+  void after_fire(SymbolBook& book, AlertId id, ArmedAlert& alert, Direction direction, Fire& fire);
 
   std::unordered_map<Symbol, SymbolBook> books_;
   std::unordered_map<AlertId, ArmedAlert> alerts_;
-  std::vector<ThresholdHit> hits_;  // scratch, reused across quotes
+  std::vector<ThresholdHit> hits_;   // scratch, reused across quotes
   std::vector<AlertId> rearm_hits_;  // scratch
   std::vector<AlertId> rearmed_;     // re-armed since take_rearmed()
   std::uint64_t quote_sequence_ = 0;

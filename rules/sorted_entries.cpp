@@ -5,8 +5,9 @@
 namespace bw {
 
 std::size_t SortedEntries::lower_bound(std::int64_t units) const {
-  auto it = std::lower_bound(sorted_.begin(), sorted_.end(), units,
-                             [](const Entry& entry, std::int64_t value) { return entry.units < value; });
+  auto it =
+      std::lower_bound(sorted_.begin(), sorted_.end(), units,
+                       [](const Entry& entry, std::int64_t value) { return entry.units < value; });
   return static_cast<std::size_t>(it - sorted_.begin());
 }
 
@@ -50,9 +51,10 @@ std::size_t SortedEntries::lower_bound_near(std::int64_t units) const {
       step *= 2;
     }
   }
-  auto it = std::lower_bound(sorted_.begin() + static_cast<std::ptrdiff_t>(lo),
-                             sorted_.begin() + static_cast<std::ptrdiff_t>(hi), units,
-                             [](const Entry& entry, std::int64_t value) { return entry.units < value; });
+  auto it =
+      std::lower_bound(sorted_.begin() + static_cast<std::ptrdiff_t>(lo),
+                       sorted_.begin() + static_cast<std::ptrdiff_t>(hi), units,
+                       [](const Entry& entry, std::int64_t value) { return entry.units < value; });
   hint_ = static_cast<std::size_t>(it - sorted_.begin());
   return hint_;
 }

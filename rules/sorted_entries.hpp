@@ -51,7 +51,8 @@ class SortedEntries {
   template <typename Visit>
   void for_range(std::int64_t from, std::int64_t to, Visit&& visit) const {
     if (from >= to || live_ == 0) return;
-    const std::size_t start = from == std::numeric_limits<std::int64_t>::min() ? 0 : lower_bound_near(from);
+    const std::size_t start =
+        from == std::numeric_limits<std::int64_t>::min() ? 0 : lower_bound_near(from);
     for (std::size_t i = start; i < sorted_.size() && sorted_[i].units < to; ++i) {
       if (sorted_[i].id != kTombstone) visit(sorted_[i].id);
     }

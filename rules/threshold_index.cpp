@@ -186,7 +186,8 @@ void ThresholdIndex::collect(std::optional<Price> previous, const Quote& quote,
   append_range(up_lines_, lowest.units() + 1, quote.high.units() + 1, Direction::up, hits);
   append_range(down_lines_, quote.low.units(), highest.units(), Direction::down, hits);
   // inside: lower <= high and upper >= low.
-  const auto end = inside_.lower_bound({Price::from_units(quote.high.units() + 1), kMinId, Price{}});
+  const auto end =
+      inside_.lower_bound({Price::from_units(quote.high.units() + 1), kMinId, Price{}});
   for (auto it = inside_.begin(); it != end; ++it) {
     if (std::get<2>(*it) >= quote.low) hits.push_back({std::get<1>(*it), Direction::up});
   }

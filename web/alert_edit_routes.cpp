@@ -24,11 +24,10 @@ ApiResponse edit_alert(ApiContext& context, const User& user, std::string_view i
   sweep_expired_alerts(context);
   const TimestampMs now = context.clock.now_ms();
   std::optional<ApiResponse> refusal;
-  std::optional<Alert> saved =
-      context.alerts.modify(user.id, *id, now, [&](Alert& alert) -> bool {
-        refusal = edit(alert, now);
-        return !refusal;
-      });
+  std::optional<Alert> saved = context.alerts.modify(user.id, *id, now, [&](Alert& alert) -> bool {
+    refusal = edit(alert, now);
+    return !refusal;
+  });
   if (!saved) return not_found_alert(id_text);
   if (refusal) return *refusal;
   if (saved->state == AlertState::armed) {

@@ -146,9 +146,11 @@ class ApiServer::Impl {
                      return delete_alert(context_, u, req.matches[1].str());
                    }));
     server_.Patch(R"(/api/v1/alerts/([^/]+))",
-                  authed([this](const httplib::Request& req, const User& u) {
-                    return patch_alert(context_, u, req.matches[1].str(), req.body);
-                  }, true));
+                  authed(
+                      [this](const httplib::Request& req, const User& u) {
+                        return patch_alert(context_, u, req.matches[1].str(), req.body);
+                      },
+                      true));
     server_.Post(R"(/api/v1/alerts/([^/]+)/(pause|resume))",
                  authed([this](const httplib::Request& req, const User& u) {
                    const std::string id = req.matches[1].str();

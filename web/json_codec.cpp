@@ -50,7 +50,8 @@ Result<Condition> decode_channel(const json& value, ConditionType type) {
   for (const char* edge : {"lower", "upper"}) {
     const std::string field = std::string("condition.") + edge;
     auto it = value.find(edge);
-    if (it == value.end()) return Error{field + ": is required for " + value["type"].get<std::string>()};
+    if (it == value.end())
+      return Error{field + ": is required for " + value["type"].get<std::string>()};
     Result<Price> price = decode_price(*it, field);
     if (!price) return Error{price.error()};
     (std::string_view(edge) == "lower" ? condition.price : condition.upper) = *price;
@@ -102,8 +103,8 @@ Status check_rearm_applies(const Condition& condition, const TriggerPolicy& trig
 
 Result<AlertDraft> decode_alert(const json& body) {
   if (!body.is_object()) return Error{"body: must be a JSON object"};
-  if (Status s = reject_unknown_fields(
-          body, {"symbol", "condition", "trigger", "name", "expires_at"}, "");
+  if (Status s =
+          reject_unknown_fields(body, {"symbol", "condition", "trigger", "name", "expires_at"}, "");
       !s) {
     return Error{s.error()};
   }

@@ -75,8 +75,10 @@ class NaiveEvaluator {
         continue;
       }
       if (!gate_open(alert.trigger, alert.last_fired_at, quote.ts_ms)) continue;
-      Fire fire{id,         alert.user_id, alert.symbol, alert.condition, *direction,
-                reported_price(alert.condition, *direction, quote), quote.ts_ms};
+      Fire fire{id,           alert.user_id,
+                alert.symbol, alert.condition,
+                *direction,   reported_price(alert.condition, *direction, quote),
+                quote.ts_ms};
       fire.revision = alert.revision;
       alert.last_fired_at = quote.ts_ms;
       if (alert.trigger.mode == TriggerMode::once) {
@@ -184,12 +186,12 @@ class NaiveEvaluator {
     bool down = false;
     switch (condition.type) {
       case ConditionType::entering_channel:
-        up = lowest < a && a <= high;     // came up into the channel
-        down = low <= b && b < highest;   // came down into it
+        up = lowest < a && a <= high;    // came up into the channel
+        down = low <= b && b < highest;  // came down into it
         break;
       case ConditionType::exiting_channel:
-        up = lowest <= b && b < high;     // left it upward
-        down = low < a && a <= highest;   // left it downward
+        up = lowest <= b && b < high;    // left it upward
+        down = low < a && a <= highest;  // left it downward
         break;
       case ConditionType::inside_channel:
         up = high >= a && low <= b;
@@ -211,8 +213,7 @@ class NaiveEvaluator {
   static Price reported_price(const Condition& condition, Direction direction, const Quote& quote) {
     Price t = condition.price;
     const Price close = quote.price;
-    bool strict =
-        condition.type == ConditionType::above || condition.type == ConditionType::below;
+    bool strict = condition.type == ConditionType::above || condition.type == ConditionType::below;
     if (condition.type == ConditionType::inside_channel) {
       const Price a = condition.price;
       const Price b = condition.upper;

@@ -187,8 +187,9 @@ class Market {
     if (is_channel(alert.condition.type)) {
       // A narrow or wide channel; sometimes one unit wide (lower + 1e-8).
       alert.condition.upper =
-          chance(0.05) ? Price::from_units(alert.condition.price.units() + 1)
-                       : price_near(std::min(grid + between(1, config_.threshold_spread), kMaxGrid + 8));
+          chance(0.05)
+              ? Price::from_units(alert.condition.price.units() + 1)
+              : price_near(std::min(grid + between(1, config_.threshold_spread), kMaxGrid + 8));
       if (alert.condition.upper <= alert.condition.price)
         alert.condition.upper = Price::from_units(alert.condition.price.units() + kGridUnits);
     }
@@ -197,10 +198,11 @@ class Market {
       alert.trigger.mode = pick(2) ? TriggerMode::every_time : TriggerMode::once_per;
       alert.trigger.interval_ms = between(alert.trigger.mode == TriggerMode::once_per ? 1 : 0, 12);
       if (chance(config_.rearm_probability)) {
-        alert.trigger.rearm = pick(2) ? RearmBand::by_amount(Price::from_units(
-                                            between(1, 3) * kGridUnits + between(-1, 1)))
-                                      : RearmBand::by_percent(Price::from_units(
-                                            between(1, 200) * Price::kScale / 100));
+        alert.trigger.rearm =
+            pick(2)
+                ? RearmBand::by_amount(
+                      Price::from_units(between(1, 3) * kGridUnits + between(-1, 1)))
+                : RearmBand::by_percent(Price::from_units(between(1, 200) * Price::kScale / 100));
       }
     }
     if (chance(config_.expiry_probability)) alert.expires_at = ts_ + between(0, 200);

@@ -79,8 +79,7 @@ TEST_CASE("a percent rearm band is floor(line * percent / 100)", "[rules]") {
   CHECK(RearmBand::by_percent(px("0.00000001")).width_at(px("1")) == 0);
   CHECK(RearmBand{}.width_at(px("150")) == 0);
   // Large lines do not overflow.
-  CHECK(RearmBand::by_percent(px("100")).width_at(px("10000000000")) ==
-        px("10000000000").units());
+  CHECK(RearmBand::by_percent(px("100")).width_at(px("10000000000")) == px("10000000000").units());
 }
 
 TEST_CASE("the once_per gate opens in the next epoch-aligned window", "[rules]") {
@@ -127,8 +126,7 @@ TEST_CASE("Example: crossing_up with every_time fires on each new crossing", "[r
   CHECK(trade(engine, "150", kOpen + 4) == 1);  // reaching the line counts
 }
 
-TEST_CASE("Example: a crossing alert with every_time fires both ways, once per quote",
-          "[rules]") {
+TEST_CASE("Example: a crossing alert with every_time fires both ways, once per quote", "[rules]") {
   Engine engine;
   REQUIRE(engine.add(policy_alert(ConditionType::crossing, "150", every_time(0))).ok());
   CHECK(trade(engine, "149", kOpen) == 0);
@@ -200,7 +198,7 @@ TEST_CASE("Example: after a restart an alert keeps its cooldown and its re-arm w
   Engine engine;
   Alert alert = policy_alert(ConditionType::above, "150",
                              every_time(60'000, RearmBand::by_amount(px("0.5"))));
-  alert.last_fired_at = kOpen;           // from the store
+  alert.last_fired_at = kOpen;          // from the store
   alert.rearm_wait = RearmWait::below;  // from the store
   REQUIRE(engine.add(alert).ok());
   CHECK(trade(engine, "151", kOpen + 120'000) == 0);  // still waiting to re-arm
@@ -268,7 +266,8 @@ TEST_CASE("removing an alert that waits to re-arm clears it from the index", "[r
 
 namespace {
 
-Alert channel_alert(AlertId id, ConditionType type, std::string_view lower, std::string_view upper) {
+Alert channel_alert(AlertId id, ConditionType type, std::string_view lower,
+                    std::string_view upper) {
   Alert alert;
   alert.id = id;
   alert.user_id = 1;
@@ -316,8 +315,9 @@ TEST_CASE("Example: exiting_channel fires only past an edge", "[rules]") {
   CHECK(out->price == px("150.01"));
 }
 
-TEST_CASE("Example: inside_channel fires on a bar that touches the channel and reports a price in it",
-          "[rules]") {
+TEST_CASE(
+    "Example: inside_channel fires on a bar that touches the channel and reports a price in it",
+    "[rules]") {
   Engine engine;
   REQUIRE(engine.add(channel_alert(1, ConditionType::inside_channel, "140", "150")).ok());
   CHECK(trade(engine, "151", kOpen) == 0);
@@ -345,7 +345,7 @@ TEST_CASE("a channel alert that fires leaves every line of the index", "[rules]"
   REQUIRE(engine.add(channel_alert(2, ConditionType::entering_channel, "140", "150")).ok());
   REQUIRE(engine.add(channel_alert(3, ConditionType::outside_channel, "140", "150")).ok());
   REQUIRE(engine.add(channel_alert(4, ConditionType::inside_channel, "140", "150")).ok());
-  CHECK(trade(engine, "145", kOpen) == 1);  // inside
+  CHECK(trade(engine, "145", kOpen) == 1);      // inside
   CHECK(trade(engine, "155", kOpen + 1) == 2);  // exiting and outside
   CHECK(trade(engine, "145", kOpen + 2) == 1);  // entering
   CHECK(engine.alert_count() == 0);

@@ -78,11 +78,10 @@ TEST_CASE("modify is scoped by owner and can decline to write", "[store]") {
   TwoUsers store;
   Alert alert = repeating(store, store.alice);
   CHECK_FALSE(store.alerts.modify(store.bob, alert.id, kNow, [](Alert&) { return true; }));
-  std::optional<Alert> same =
-      store.alerts.modify(store.alice, alert.id, kNow, [](Alert& a) {
-        a.name = "not written";
-        return false;
-      });
+  std::optional<Alert> same = store.alerts.modify(store.alice, alert.id, kNow, [](Alert& a) {
+    a.name = "not written";
+    return false;
+  });
   REQUIRE(same);
   CHECK(store.alerts.find(store.alice, alert.id)->name.empty());
   CHECK(store.alerts.find(store.alice, alert.id)->revision == 0);

@@ -65,7 +65,8 @@ std::string create_error(const std::string& trigger) {
   Api api;
   return detail(create_alert(api.context, api.alice,
                              R"({"symbol":"AAPL","condition":{"type":"above","price":150},
-                                 "trigger":)" + trigger + "}"),
+                                 "trigger":)" +
+                                 trigger + "}"),
                 400);
 }
 
@@ -95,8 +96,9 @@ TEST_CASE("invalid trigger fields are 400s that name the field", "[web]") {
         "trigger.interval: is required with mode once_per");
   CHECK(create_error(R"({"mode":"once_per","interval":"0s"})") ==
         "trigger.interval: must be greater than zero");
-  CHECK(create_error(R"({"mode":"once_per","interval":"5 minutes"})").rfind("trigger.interval:",
-                                                                           0) == 0);
+  CHECK(
+      create_error(R"({"mode":"once_per","interval":"5 minutes"})").rfind("trigger.interval:", 0) ==
+      0);
   CHECK(create_error(R"({"mode":"every_time","cooldown":"400d"})") ==
         "trigger.cooldown: must be at most 366d");
   CHECK(create_error(R"({"mode":"once","cooldown":"30s"})") ==
@@ -126,8 +128,7 @@ TEST_CASE("expires_at must be a future RFC 3339 time", "[web]") {
             .rfind("expires_at: must be RFC 3339", 0) == 0);
 }
 
-TEST_CASE("PATCH changes a condition, bumps the revision and re-arms a triggered alert",
-          "[web]") {
+TEST_CASE("PATCH changes a condition, bumps the revision and re-arms a triggered alert", "[web]") {
   Api api;
   json alert = api.create(kRepeating);
   const AlertId id = alert["id"];
@@ -169,11 +170,10 @@ TEST_CASE("PATCH validates the body and names the field; nothing changes", "[web
         "colour: unknown field");
   CHECK(detail(patch_alert(api.context, api.alice, id, R"({})"), 400) ==
         "body: must change at least one field");
-  CHECK(detail(patch_alert(api.context, api.alice, id,
-                           R"({"condition":{"type":"above","price":0}})"),
-               400) == "condition.price: must be greater than zero");
-  CHECK(detail(patch_alert(api.context, api.alice, id, R"({"trigger":{"mode":"sometimes"}})"),
-               400)
+  CHECK(
+      detail(patch_alert(api.context, api.alice, id, R"({"condition":{"type":"above","price":0}})"),
+             400) == "condition.price: must be greater than zero");
+  CHECK(detail(patch_alert(api.context, api.alice, id, R"({"trigger":{"mode":"sometimes"}})"), 400)
             .rfind("trigger.mode:", 0) == 0);
   CHECK(api.alerts.find(api.alice.id, alert["id"])->revision == 0);
 }
