@@ -123,7 +123,7 @@ const Workload& workload(std::size_t alert_count) {
   std::vector<Symbol> symbols;
   std::vector<Price> price;
   for (std::size_t i = 0; i < kSymbols; ++i) {
-    symbols.push_back("S" + std::to_string(i));
+    symbols.push_back(std::string("S").append(std::to_string(i)));
     price.push_back(Price::from_units(static_cast<std::int64_t>(10 + rng() % 490) * Price::kScale));
   }
   for (std::size_t i = 0; i < alert_count; ++i) {

@@ -33,7 +33,7 @@ struct NewNotification {
   std::int64_t revision = 0;
   // The quote's event time, stored as the alert's last_fired_at (the cooldown
   // clock); created_at when absent.
-  std::optional<TimestampMs> fired_at;
+  std::optional<TimestampMs> fired_at = std::nullopt;
 };
 
 struct StoredNotification {

@@ -20,7 +20,7 @@ TEST_CASE("SortedEntries answers ranges like a multiset through merges and compa
   };
   SortedEntries entries;
   std::multiset<std::pair<std::int64_t, std::int64_t>> model;
-  for (int step = 0; step < 200'000; ++step) {
+  for (int step = 0; step < 30'000; ++step) {
     const std::int64_t op = between(0, 9);
     const std::int64_t units = between(0, 200);
     const std::int64_t id = between(1, 300);
