@@ -5,10 +5,11 @@
 namespace bw {
 
 EngineWorker::EngineWorker(EngineQueue& queue, Notifier& notifier, PriceRepository& prices,
-                           std::chrono::milliseconds price_flush_interval)
+                           AlertRepository& alerts, std::chrono::milliseconds price_flush_interval)
     : queue_(queue),
       notifier_(notifier),
       prices_(prices),
+      alerts_(alerts),
       price_flush_interval_(price_flush_interval) {}
 
 EngineWorker::~EngineWorker() {
@@ -72,6 +73,7 @@ void EngineWorker::run() {
     if (!open || clock::now() >= next_flush) {
       notifier_.wait_until_processed(last_ticket_);
       flush_prices();
+      flush_policy_states();
       next_flush = clock::now() + price_flush_interval_;
     }
   }
@@ -94,6 +96,24 @@ void EngineWorker::evaluate(const Quote& quote, std::vector<Fire>& fires) {
   engine_.on_quote(quote, fires);
   metrics_.evaluation_seconds->observe(
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+}
+
+// After wait_until_processed(): every fire so far is committed, so the
+// engine's current state is never older than the store's.
+void EngineWorker::flush_policy_states() {
+  engine_.take_rearmed(rearmed_);
+  if (rearmed_.empty()) return;
+  std::vector<PolicyStateRow> rows;
+  for (AlertId id : rearmed_) {
+    if (std::optional<PolicyState> state = engine_.policy_state(id)) rows.push_back({id, *state});
+  }
+  try {
+    alerts_.save_policy_states(rows);
+    rearmed_.clear();
+  } catch (const std::exception& error) {
+    // Kept: the next flush retries.
+    spdlog::error("engine: saving {} alert states failed: {}", rows.size(), error.what());
+  }
 }
 
 void EngineWorker::flush_prices() {

@@ -1,9 +1,10 @@
 // EngineWorker: the thread that owns the Engine (one shard). It drains the
 // EngineQueue (quotes and alert commands, in order), hands fires to the
 // Notifier, and persists each symbol's last price every
-// `price_flush_interval` (and on stop) for restart continuity.
+// `price_flush_interval` (and on stop) for restart continuity, together with
+// the policy state (re-arms, last fire) of the alerts whose state changed.
 //
-//   EngineWorker worker(queue, notifier, prices, 200ms);
+//   EngineWorker worker(queue, notifier, prices, alerts, 200ms);
 //   worker.load(alerts.list_armed(), prices.load_all());   // before start
 //   worker.start();
 //   worker.arm(alert);          // AlertEngine: from any thread, via the queue
@@ -20,6 +21,7 @@
 #include "ingest/engine_queue.hpp"
 #include "metrics/metrics.hpp"
 #include "notify/notifier.hpp"
+#include "store/alert_repository.hpp"
 #include "store/price_repository.hpp"
 #include "web/api_context.hpp"
 
@@ -34,7 +36,7 @@ struct EngineWorkerMetrics {
 class EngineWorker : public AlertEngine {
  public:
   EngineWorker(EngineQueue& queue, Notifier& notifier, PriceRepository& prices,
-               std::chrono::milliseconds price_flush_interval);
+               AlertRepository& alerts, std::chrono::milliseconds price_flush_interval);
   ~EngineWorker() override;
   EngineWorker(const EngineWorker&) = delete;
   EngineWorker& operator=(const EngineWorker&) = delete;
@@ -54,10 +56,12 @@ class EngineWorker : public AlertEngine {
   void apply(std::vector<EngineQueue::Entry>& batch, std::vector<Fire>& fires);
   void evaluate(const Quote& quote, std::vector<Fire>& fires);
   void flush_prices();
+  void flush_policy_states();
 
   EngineQueue& queue_;
   Notifier& notifier_;
   PriceRepository& prices_;
+  AlertRepository& alerts_;
   const std::chrono::milliseconds price_flush_interval_;
   EngineWorkerMetrics metrics_;  // constant after start
   std::thread thread_;
@@ -65,6 +69,7 @@ class EngineWorker : public AlertEngine {
   // Owned by the worker thread (or the caller before start / after stop).
   Engine engine_;
   std::unordered_map<Symbol, LastPrice> dirty_prices_;
+  std::vector<AlertId> rearmed_;   // since the last flush
   std::uint64_t last_ticket_ = 0;  // of the newest fires handed to the notifier
 };
 

@@ -180,8 +180,9 @@ void Server::start() {
       *p.notifications, p.clock,
       std::vector<NotificationSink*>{p.sse_sink.get(), p.webhooks.get()});
 
-  p.engine = std::make_unique<EngineWorker>(*p.queue, *p.notifier, *p.prices,
+  p.engine = std::make_unique<EngineWorker>(*p.queue, *p.notifier, *p.prices, *p.alerts,
                                             config_.engine.price_flush_interval);
+  (void)p.alerts->expire_due(p.clock.now_ms());  // expired while the server was down
   p.engine->load(p.alerts->list_armed(), p.prices->load_all());
   p.hub = std::make_unique<IngestHub>(*p.queue, config_.engine.full_queue_timeout);
   observe(p);

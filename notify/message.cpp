@@ -15,8 +15,22 @@ std::string_view verb_for(const Fire& fire) {
       return "crossed below";
     case ConditionType::crossing:
       return fire.direction == Direction::up ? "crossed above" : "crossed below";
+    case ConditionType::entering_channel:
+      return "entered channel";
+    case ConditionType::exiting_channel:
+      return "exited channel";
+    case ConditionType::inside_channel:
+      return "is inside channel";
+    case ConditionType::outside_channel:
+      return "is outside channel";
   }
   return "reached";
+}
+
+// "150.00" for a line, "140.00-150.00" for a channel.
+std::string threshold_text(const Condition& condition) {
+  if (!is_channel(condition.type)) return condition.price.to_string();
+  return condition.price.to_string() + "-" + condition.upper.to_string();
 }
 }  // namespace
 
@@ -25,7 +39,7 @@ std::string render_message(const Fire& fire) {
   text += ' ';
   text += verb_for(fire);
   text += ' ';
-  text += fire.condition.price.to_string();
+  text += threshold_text(fire.condition);
   text += " at ";
   text += fire.price.to_string();
   return text;

@@ -103,8 +103,8 @@ void Notifier::commit_and_deliver(std::vector<Fire>& batch) {
   fresh.reserve(batch.size());
   const TimestampMs now = clock_.now_ms();
   for (const Fire& fire : batch) {
-    fresh.push_back(
-        {fire.alert_id, fire.user_id, fire.symbol, fire.price, render_message(fire), now});
+    fresh.push_back({fire.alert_id, fire.user_id, fire.symbol, fire.price, render_message(fire),
+                     now, fire.state_after, fire.rearm_wait, fire.revision, fire.ts_ms});
   }
   std::vector<StoredNotification> stored;
   // Retry until the store takes the batch: these fires already left the

@@ -25,16 +25,16 @@ std::string_view name_of(const std::array<std::pair<Enum, std::string_view>, N>&
   return "unknown";
 }
 
-constexpr std::array<std::pair<ConditionType, std::string_view>, 5> kConditionNames{{
+constexpr std::array<std::pair<ConditionType, std::string_view>, 9> kConditionNames{{
     {ConditionType::above, "above"},
     {ConditionType::below, "below"},
     {ConditionType::crossing, "crossing"},
     {ConditionType::crossing_up, "crossing_up"},
     {ConditionType::crossing_down, "crossing_down"},
-}};
-
-constexpr std::array<std::pair<TriggerMode, std::string_view>, 1> kTriggerNames{{
-    {TriggerMode::once, "once"},
+    {ConditionType::entering_channel, "entering_channel"},
+    {ConditionType::exiting_channel, "exiting_channel"},
+    {ConditionType::inside_channel, "inside_channel"},
+    {ConditionType::outside_channel, "outside_channel"},
 }};
 
 constexpr std::array<std::pair<AlertState, std::string_view>, 4> kStateNames{{
@@ -51,12 +51,6 @@ std::string_view condition_type_name(ConditionType type) {
 }
 std::optional<ConditionType> parse_condition_type(std::string_view name) {
   return find_by_name(kConditionNames, name);
-}
-std::string_view trigger_mode_name(TriggerMode mode) {
-  return name_of(kTriggerNames, mode);
-}
-std::optional<TriggerMode> parse_trigger_mode(std::string_view name) {
-  return find_by_name(kTriggerNames, name);
 }
 std::string_view alert_state_name(AlertState state) {
   return name_of(kStateNames, state);

@@ -1,6 +1,7 @@
 #include "rules/engine.hpp"
 
 #include <algorithm>
+#include <initializer_list>
 
 namespace bw {
 
@@ -19,20 +20,81 @@ Direction first_crossing(Price start, const Quote& quote, Price line, Direction 
 
 }  // namespace
 
+// The close when it meets the condition; otherwise the bar's extreme that did
+// (a merged spike). Each condition and direction judges against one line,
+// strictly (above/below, a channel's outside) or not (crossings, entering).
+Price reported_price(const Condition& condition, Direction direction, const Quote& quote) {
+  const Price close = quote.price;
+  if (condition.type == ConditionType::inside_channel) {
+    // The first of close, low, high, open that lies in the channel; a bar
+    // that spans the whole channel reports its close.
+    for (Price candidate : {close, quote.low, quote.high, quote.open}) {
+      if (condition.price <= candidate && candidate <= condition.upper) return candidate;
+    }
+    return close;
+  }
+  Price line = condition.price;
+  bool strict = false;
+  switch (condition.type) {
+    case ConditionType::above:
+    case ConditionType::below:
+      strict = true;
+      break;
+    case ConditionType::entering_channel:
+      line = direction == Direction::up ? condition.price : condition.upper;
+      break;
+    case ConditionType::exiting_channel:
+    case ConditionType::outside_channel:
+      line = direction == Direction::up ? condition.upper : condition.price;
+      strict = true;
+      break;
+    default:
+      break;
+  }
+  if (direction == Direction::up) {
+    const bool close_meets = strict ? close > line : close >= line;
+    return close_meets ? close : quote.high;
+  }
+  const bool close_meets = strict ? close < line : close <= line;
+  return close_meets ? close : quote.low;
+}
+
+bool uses_rearm(const Condition& condition, const TriggerPolicy& policy) {
+  return policy.repeating() && policy.rearm.enabled() && !is_channel(condition.type);
+}
+
 Status Engine::add(const Alert& alert) {
   if (alert.state != AlertState::armed) {
     return Error{"alert " + std::to_string(alert.id) + " is not armed"};
   }
   remove(alert.id);
-  alerts_.emplace(alert.id, ArmedAlert{alert.user_id, alert.symbol, alert.condition});
-  books_[alert.symbol].index.insert(alert.id, alert.condition);
+  // A wait without a band (or for a `once` alert) means nothing: armed.
+  const RearmWait wait =
+      uses_rearm(alert.condition, alert.trigger) ? alert.rearm_wait : RearmWait::none;
+  alerts_.emplace(alert.id,
+                  ArmedAlert{alert.user_id, alert.symbol, alert.condition, alert.trigger,
+                             alert.expires_at, alert.last_fired_at, wait, alert.revision, 0});
+  ThresholdIndex& index = books_[alert.symbol].index;
+  if (wait == RearmWait::none) {
+    index.insert(alert.id, alert.condition);
+  } else {
+    index.insert_rearm(alert.id, rearm_level(alert.trigger.rearm, alert.condition.price, wait),
+                       wait);
+  }
   return {};
 }
 
 bool Engine::remove(AlertId id) {
   auto it = alerts_.find(id);
   if (it == alerts_.end()) return false;
-  books_[it->second.symbol].index.erase(id, it->second.condition);
+  const ArmedAlert& alert = it->second;
+  ThresholdIndex& index = books_[alert.symbol].index;
+  if (alert.rearm_wait == RearmWait::none) {
+    index.erase(id, alert.condition);
+  } else {
+    index.erase_rearm(id, rearm_level(alert.policy.rearm, alert.condition.price, alert.rearm_wait),
+                      alert.rearm_wait);
+  }
   alerts_.erase(it);
   return true;
 }
@@ -47,42 +109,94 @@ std::optional<Price> Engine::last_price(const Symbol& symbol) const {
   return it->second.last;
 }
 
+std::optional<PolicyState> Engine::policy_state(AlertId id) const {
+  auto it = alerts_.find(id);
+  if (it == alerts_.end()) return std::nullopt;
+  return PolicyState{it->second.revision, it->second.last_fired_at, it->second.rearm_wait};
+}
+
+void Engine::take_rearmed(std::vector<AlertId>& out) {
+  out.insert(out.end(), rearmed_.begin(), rearmed_.end());
+  rearmed_.clear();
+}
+
+// Re-arm is judged before firing: a bar that reaches the band and the line
+// re-arms and fires (its path inside the bar is unknown; no fire is lost).
+void Engine::rearm_waiting(SymbolBook& book, const Quote& quote) {
+  rearm_hits_.clear();
+  book.index.collect_rearms(quote, rearm_hits_);
+  for (AlertId id : rearm_hits_) {
+    ArmedAlert& alert = alerts_.at(id);
+    book.index.erase_rearm(id,
+                           rearm_level(alert.policy.rearm, alert.condition.price, alert.rearm_wait),
+                           alert.rearm_wait);
+    alert.rearm_wait = RearmWait::none;
+    book.index.insert(id, alert.condition);
+    rearmed_.push_back(id);
+  }
+}
+
 void Engine::on_quote(const Quote& quote, std::vector<Fire>& fires) {
   SymbolBook& book = books_[quote.symbol];
+  if (book.index.quiet(book.last, quote)) {
+    book.last = quote.price;  // nothing can fire or re-arm: skip the index
+    return;
+  }
   const Price start = book.last.value_or(quote.open);
+  const std::uint64_t sequence = ++quote_sequence_;
+  rearm_waiting(book, quote);
   hits_.clear();
   book.index.collect(book.last, quote, hits_);
   book.last = quote.price;
   for (const ThresholdHit& hit : hits_) {
     auto it = alerts_.find(hit.alert_id);
-    // Already fired by this quote (a `crossing` alert seen on both line sets).
-    if (it == alerts_.end()) continue;
-    const Condition& condition = it->second.condition;
+    if (it == alerts_.end()) continue;  // left the engine earlier in this quote
+    ArmedAlert& alert = it->second;
+    if (alert.judged_quote == sequence) continue;  // a `crossing` seen on both line sets
+    alert.judged_quote = sequence;
+    if (alert.expires_at && quote.ts_ms >= *alert.expires_at) {
+      remove(hit.alert_id);  // expired: never fires again
+      continue;
+    }
+    if (!alert.policy.allows(alert.last_fired_at, quote.ts_ms)) continue;
+    const Condition& condition = alert.condition;
     const Direction direction = condition.type == ConditionType::crossing
                                     ? first_crossing(start, quote, condition.price, hit.direction)
                                     : hit.direction;
-    fires.push_back(make_fire(hit.alert_id, it->second, direction, quote));
-    book.index.erase(hit.alert_id, it->second.condition);  // trigger mode `once`
-    alerts_.erase(it);
+    fires.push_back(make_fire(hit.alert_id, alert, direction, quote));
+    after_fire(book, hit.alert_id, alert, direction, fires.back());
   }
+  // The next quotes skip the index while they stay inside the new band.
+  book.index.refresh_quiet_band(quote.price);
+}
+
+void Engine::after_fire(SymbolBook& book, AlertId id, ArmedAlert& alert, Direction direction,
+                        Fire& fire) {
+  alert.last_fired_at = fire.ts_ms;
+  if (!alert.policy.repeating()) {
+    fire.state_after = AlertState::triggered;
+    remove(id);  // invalidates `alert`
+    return;
+  }
+  fire.state_after = AlertState::armed;
+  if (uses_rearm(alert.condition, alert.policy)) {
+    alert.rearm_wait = direction == Direction::up ? RearmWait::below : RearmWait::above;
+    book.index.erase(id, alert.condition);
+    book.index.insert_rearm(
+        id, rearm_level(alert.policy.rearm, alert.condition.price, alert.rearm_wait),
+        alert.rearm_wait);
+  }
+  fire.rearm_wait = alert.rearm_wait;
 }
 
 Fire Engine::make_fire(AlertId id, const ArmedAlert& alert, Direction direction,
                        const Quote& quote) const {
-  // Report the close when it meets the condition; otherwise the bar's extreme
-  // that did (a merged spike).
-  const Price threshold = alert.condition.price;
-  const bool strict =
-      alert.condition.type == ConditionType::above || alert.condition.type == ConditionType::below;
-  Price price = quote.price;
-  if (direction == Direction::up) {
-    bool close_meets = strict ? quote.price > threshold : quote.price >= threshold;
-    if (!close_meets) price = quote.high;
-  } else {
-    bool close_meets = strict ? quote.price < threshold : quote.price <= threshold;
-    if (!close_meets) price = quote.low;
-  }
-  return Fire{id, alert.user_id, alert.symbol, alert.condition, direction, price, quote.ts_ms};
+  Fire fire{id,           alert.user_id,
+            alert.symbol, alert.condition,
+            direction,    reported_price(alert.condition, direction, quote),
+            quote.ts_ms};
+  fire.revision = alert.revision;
+  return fire;
 }
 
 }  // namespace bw

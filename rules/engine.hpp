@@ -8,7 +8,12 @@
 //   engine.on_quote(quote, fires);           // appends what the quote fired
 //
 // Trigger mode `once`: a fired alert leaves the engine in the same call; the
-// caller records it as triggered. Not thread-safe: one thread owns an Engine
+// caller records it as triggered. Repeating modes (`once_per`, `every_time`)
+// stay in the engine; a fire updates the alert's last fire time and, with a
+// rearm band, parks it until the price comes back (trigger_policy.hpp). An
+// alert never fires on a quote at or after its `expires_at`: it leaves the
+// engine instead. Re-arms are reported through take_rearmed() so the caller
+// can persist them. Not thread-safe: one thread owns an Engine
 // (see app/engine_worker.hpp), and alert changes arrive on that thread.
 #pragma once
 
@@ -33,7 +38,24 @@ struct Fire {
   Direction direction = Direction::up;
   Price price;  // the price that met the condition (the close, or the bar's extreme)
   TimestampMs ts_ms = 0;
+  // The alert after this fire: `triggered` (left the engine) or still `armed`,
+  // and then whether it waits to re-arm. `revision` is the fired version.
+  AlertState state_after = AlertState::triggered;
+  RearmWait rearm_wait = RearmWait::none;
+  std::int64_t revision = 0;
 };
+
+// The trigger-policy state of an armed alert, as the store keeps it.
+struct PolicyState {
+  std::int64_t revision = 0;
+  std::optional<TimestampMs> last_fired_at;
+  RearmWait rearm_wait = RearmWait::none;
+};
+
+// The price a fire reports (docs/RULES.md, "Fires").
+Price reported_price(const Condition& condition, Direction direction, const Quote& quote);
+// Whether the rearm band applies: repeating modes, not channel conditions.
+bool uses_rearm(const Condition& condition, const TriggerPolicy& policy);
 
 class Engine {
  public:
@@ -48,12 +70,22 @@ class Engine {
 
   std::optional<Price> last_price(const Symbol& symbol) const;
   std::size_t alert_count() const { return alerts_.size(); }
+  // The policy state of an armed alert; empty when it is not in the engine.
+  std::optional<PolicyState> policy_state(AlertId id) const;
+  // Moves the ids of alerts re-armed since the last call into `out`.
+  void take_rearmed(std::vector<AlertId>& out);
 
  private:
   struct ArmedAlert {
     UserId user_id;
     Symbol symbol;
     Condition condition;
+    TriggerPolicy policy;
+    std::optional<TimestampMs> expires_at;
+    std::optional<TimestampMs> last_fired_at;
+    RearmWait rearm_wait = RearmWait::none;
+    std::int64_t revision = 0;
+    std::uint64_t judged_quote = 0;  // de-duplicates a `crossing` seen on both line sets
   };
   struct SymbolBook {
     std::optional<Price> last;
@@ -62,10 +94,16 @@ class Engine {
 
   Fire make_fire(AlertId id, const ArmedAlert& alert, Direction direction,
                  const Quote& quote) const;
+  void rearm_waiting(SymbolBook& book, const Quote& quote);
+  // Applies the policy after a fire: leave the engine, or stay (maybe parked).
+  void after_fire(SymbolBook& book, AlertId id, ArmedAlert& alert, Direction direction, Fire& fire);
 
   std::unordered_map<Symbol, SymbolBook> books_;
   std::unordered_map<AlertId, ArmedAlert> alerts_;
-  std::vector<ThresholdHit> hits_;  // scratch, reused across quotes
+  std::vector<ThresholdHit> hits_;   // scratch, reused across quotes
+  std::vector<AlertId> rearm_hits_;  // scratch
+  std::vector<AlertId> rearmed_;     // re-armed since take_rearmed()
+  std::uint64_t quote_sequence_ = 0;
 };
 
 }  // namespace bw

@@ -7,16 +7,19 @@
 //
 // The firing rules are those documented in condition.hpp. A `crossing` alert
 // sits on both line sets and may be reported twice for one quote; the caller
-// de-duplicates. Not thread-safe: owned by one engine shard.
+// de-duplicates. Alerts waiting to re-arm (trigger_policy.hpp) sit on two more
+// sets, keyed by the level the price must reach. Not thread-safe: owned by one engine shard.
 #pragma once
 
 #include <optional>
 #include <set>
+#include <tuple>
 #include <utility>
 #include <vector>
 
 #include "rules/condition.hpp"
 #include "rules/quote.hpp"
+#include "rules/sorted_entries.hpp"
 
 namespace bw {
 
@@ -29,20 +32,40 @@ class ThresholdIndex {
  public:
   void insert(AlertId id, const Condition& condition);
   void erase(AlertId id, const Condition& condition);
+  // A fired alert waiting for low <= level (below) or high >= level (above).
+  void insert_rearm(AlertId id, Price level, RearmWait wait);
+  void erase_rearm(AlertId id, Price level, RearmWait wait);
   bool empty() const;
 
   // Appends every alert that the move from `previous` through `quote` fires.
   void collect(std::optional<Price> previous, const Quote& quote,
                std::vector<ThresholdHit>& hits) const;
+  // True when no quote whose prices (and previous price) all lie in
+  // [floor, ceiling] can fire or re-arm anything: the engine then skips the
+  // index. Recomputed by refresh_quiet_band() around a price; any insert or
+  // erase empties it.
+  bool quiet(std::optional<Price> previous, const Quote& quote) const;
+  void refresh_quiet_band(Price price);
+
+  // Appends the waiting alerts that `quote` re-arms.
+  void collect_rearms(const Quote& quote, std::vector<AlertId>& rearmed) const;
 
  private:
-  using Entry = std::pair<Price, AlertId>;
-  using Entries = std::set<Entry>;
+  using Entries = SortedEntries;
 
   Entries above_;       // fires when high > T
   Entries below_;       // fires when low < T
   Entries up_lines_;    // fires when min(previous, low) < T <= high
   Entries down_lines_;  // fires when low <= T < max(previous, high)
+  // inside_channel: (lower, id, upper); fires when lower <= high and upper >= low.
+  // Scanned from the lowest lower edge up to the high (see docs/RULES.md,
+  // known limitations): channels wholly below the price are visited.
+  std::set<std::tuple<Price, AlertId, Price>> inside_;
+  // The quiet band, in price units; empty (floor > ceiling) until refreshed.
+  std::int64_t quiet_floor_ = 1;
+  std::int64_t quiet_ceiling_ = 0;
+  Entries rearm_below_;  // re-arms when low <= level
+  Entries rearm_above_;  // re-arms when high >= level
 };
 
 }  // namespace bw

@@ -4,18 +4,28 @@
 //   AlertRepository alerts(db);
 //   Alert saved = alerts.insert(alert, now);     // assigns id, created_at
 //   std::vector<Alert> mine = alerts.list_for_user(user_id);
+//   alerts.modify(user, id, now, [](Alert& a) { a.state = AlertState::paused; });
 //
 // State changes caused by fires happen in NotificationRepository::record_fires,
-// in the same transaction as the notification. Thread-safe (through Database).
+// in the same transaction as the notification; re-arms the engine saw arrive
+// through save_policy_states(). Thread-safe (through Database).
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <vector>
 
 #include "rules/condition.hpp"
+#include "rules/engine.hpp"
 #include "store/database.hpp"
 
 namespace bw {
+
+// An armed alert's policy state, as the engine last knew it.
+struct PolicyStateRow {
+  AlertId id = 0;
+  PolicyState state;
+};
 
 class AlertRepository {
  public:
@@ -27,6 +37,21 @@ class AlertRepository {
   bool remove(UserId user, AlertId id);
   // Every armed alert of every user: what the engine loads at start.
   std::vector<Alert> list_armed();
+
+  // Reads the user's alert, lets `edit` change it, and writes it back with the
+  // revision bumped, all under the writer lock (no fire is recorded between
+  // the read and the write). `edit` returns false to leave the row untouched.
+  // Empty when the user has no such alert; otherwise the alert as stored.
+  std::optional<Alert> modify(UserId user, AlertId id, TimestampMs now,
+                              const std::function<bool(Alert&)>& edit);
+
+  // Marks armed and paused alerts whose expires_at <= now `expired`; returns
+  // their ids so the caller can disarm them.
+  std::vector<AlertId> expire_due(TimestampMs now);
+
+  // Saves re-arm state and last fire time for alerts still armed at the same
+  // revision (an edited or deleted alert is left alone).
+  void save_policy_states(const std::vector<PolicyStateRow>& states);
 
  private:
   Database& db_;

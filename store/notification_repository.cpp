@@ -8,10 +8,14 @@ constexpr const char* kColumns =
     "SELECT id, alert_id, user_id, symbol, price, message, created_at FROM notifications ";
 
 StoredNotification from_row(const sql::Statement& row) {
-  return StoredNotification{
-      row.integer(0),
-      NewNotification{row.integer(1), row.integer(2), row.text(3),
-                      Price::from_units(row.integer(4)), row.text(5), row.integer(6)}};
+  NewNotification content;
+  content.alert_id = row.integer(1);
+  content.user_id = row.integer(2);
+  content.symbol = row.text(3);
+  content.price = Price::from_units(row.integer(4));
+  content.message = row.text(5);
+  content.created_at = row.integer(6);
+  return StoredNotification{row.integer(0), std::move(content)};
 }
 
 std::vector<StoredNotification> collect(sql::Statement& statement) {
@@ -28,8 +32,9 @@ std::vector<StoredNotification> NotificationRepository::record_fires(
     std::vector<StoredNotification> stored;
     sql::Transaction transaction(c);
     sql::Statement mark(c,
-                        "UPDATE alerts SET state = 'triggered', last_fired_at = ?, "
-                        "updated_at = ? WHERE id = ? AND user_id = ? AND state = 'armed'");
+                        "UPDATE alerts SET state = ?, last_fired_at = ?, rearm_wait = ?, "
+                        "updated_at = ? WHERE id = ? AND user_id = ? AND revision = ? "
+                        "AND state = 'armed'");
     sql::Statement insert(c,
                           "INSERT INTO notifications (alert_id, user_id, symbol, price, "
                           "message, created_at) VALUES (?, ?, ?, ?, ?, ?)");
@@ -44,10 +49,13 @@ std::vector<StoredNotification> NotificationRepository::record_fires(
         "WHERE ac.alert_id = ? AND ch.enabled = 1");
     for (const NewNotification& fire : fires) {
       mark.reset();
-      mark.bind(1, fire.created_at)
-          .bind(2, fire.created_at)
-          .bind(3, fire.alert_id)
-          .bind(4, fire.user_id)
+      mark.bind(1, alert_state_name(fire.state_after))
+          .bind(2, fire.fired_at.value_or(fire.created_at))
+          .bind(3, rearm_wait_name(fire.rearm_wait))
+          .bind(4, fire.created_at)
+          .bind(5, fire.alert_id)
+          .bind(6, fire.user_id)
+          .bind(7, fire.revision)
           .run();
       if (c.changes() != 1) continue;
       insert.reset();

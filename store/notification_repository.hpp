@@ -28,6 +28,13 @@ struct NewNotification {
   Price price;
   std::string message;
   TimestampMs created_at = 0;
+  // The alert after the fire (see bw::Fire): recorded in the same transaction.
+  AlertState state_after = AlertState::triggered;
+  RearmWait rearm_wait = RearmWait::none;
+  std::int64_t revision = 0;
+  // The quote's event time, stored as the alert's last_fired_at (the cooldown
+  // clock); created_at when absent.
+  std::optional<TimestampMs> fired_at = std::nullopt;
 };
 
 struct StoredNotification {
@@ -39,9 +46,11 @@ class NotificationRepository {
  public:
   explicit NotificationRepository(Database& db) : db_(db) {}
 
-  // In one transaction: marks each alert triggered and stores its
-  // notification. A fire whose alert is gone or no longer armed (deleted or
-  // edited while the fire was in flight) is dropped and not returned.
+  // In one transaction: records each fire on its alert (state `triggered`, or
+  // still `armed` for a repeating alert, last fire time, re-arm wait) and
+  // stores its notification. A fire whose alert is gone, no longer armed or at
+  // another revision (deleted, paused or edited while the fire was in flight)
+  // is dropped and not returned.
   std::vector<StoredNotification> record_fires(const std::vector<NewNotification>& fires);
 
   // The user's newest notifications first, at most `limit`.

@@ -109,6 +109,20 @@ CREATE INDEX deliveries_due ON deliveries(next_attempt_at) WHERE status IN ('pen
 CREATE INDEX deliveries_notification ON deliveries(notification_id);
 CREATE INDEX deliveries_channel ON deliveries(channel_id);
 )sql",
+    // 4: trigger policies (issue 3). last_fired_at now holds the fire's event
+    // time; rearm_wait and last_fired_at are the policy state that survives a
+    // restart; revision rejects fires of an edited alert's older version;
+    // upper_threshold is the upper edge of channel conditions.
+    R"sql(
+ALTER TABLE alerts ADD COLUMN trigger_interval_ms INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE alerts ADD COLUMN rearm_kind TEXT NOT NULL DEFAULT 'none';
+ALTER TABLE alerts ADD COLUMN rearm_value INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE alerts ADD COLUMN rearm_wait TEXT NOT NULL DEFAULT 'none';
+ALTER TABLE alerts ADD COLUMN expires_at INTEGER;
+ALTER TABLE alerts ADD COLUMN revision INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE alerts ADD COLUMN upper_threshold INTEGER;
+CREATE INDEX alerts_expiry ON alerts(expires_at) WHERE expires_at IS NOT NULL;
+)sql",
 });
 
 int current_version(sql::Connection& connection) {

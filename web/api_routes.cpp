@@ -36,6 +36,25 @@ bool nesting_within(std::string_view text, int limit) {
   return true;
 }
 
+}  // namespace
+
+json alert_json(ApiContext& context, const Alert& alert) {
+  json out = encode_alert(alert);
+  out["channels"] = context.delivery ? context.delivery->channels.for_alert(alert.id)
+                                     : std::vector<std::int64_t>{};
+  return out;
+}
+
+Result<json> parse_body(std::string_view body) {
+  if (body.empty()) return Error{"body: is empty; expected JSON"};
+  if (!nesting_within(body, kMaxJsonDepth)) return Error{"body: JSON nested too deeply"};
+  try {
+    return json::parse(body);
+  } catch (const json::parse_error& error) {
+    return Error{std::string("body: invalid JSON (") + error.what() + ")"};
+  }
+}
+
 std::optional<std::int64_t> parse_id(std::string_view text) {
   std::int64_t id = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
@@ -47,24 +66,8 @@ ApiResponse not_found_alert(std::string_view id) {
   return problem(404, "alert " + std::string(id) + " not found");
 }
 
-// An alert's JSON with the ids of the channels it notifies.
-json with_channels(ApiContext& context, const Alert& alert) {
-  json out = encode_alert(alert);
-  out["channels"] = context.delivery ? context.delivery->channels.for_alert(alert.id)
-                                     : std::vector<std::int64_t>{};
-  return out;
-}
-
-}  // namespace
-
-Result<json> parse_body(std::string_view body) {
-  if (body.empty()) return Error{"body: is empty; expected JSON"};
-  if (!nesting_within(body, kMaxJsonDepth)) return Error{"body: JSON nested too deeply"};
-  try {
-    return json::parse(body);
-  } catch (const json::parse_error& error) {
-    return Error{std::string("body: invalid JSON (") + error.what() + ")"};
-  }
+void sweep_expired_alerts(ApiContext& context) {
+  for (AlertId id : context.alerts.expire_due(context.clock.now_ms())) context.engine.disarm(id);
 }
 
 ApiResponse get_info(const ApiContext& context) {
@@ -97,29 +100,34 @@ ApiResponse create_alert(ApiContext& context, const User& user, std::string_view
   alert.name = draft->name;
   alert.condition = draft->condition;
   alert.trigger = draft->trigger;
+  alert.expires_at = draft->expires_at;
   alert.state = AlertState::armed;
+  if (alert.expires_at && *alert.expires_at <= context.clock.now_ms())
+    return problem(400, "expires_at: must be in the future");
   Alert saved = context.alerts.insert(alert, context.clock.now_ms());
   // Linked before the alert is armed, so its first fire already has them.
   if (context.delivery) context.delivery->channels.link_alert(saved.id, draft->channels);
   context.engine.arm(saved);
-  ApiResponse response = json_response(201, dump_json(with_channels(context, saved)));
+  ApiResponse response = json_response(201, dump_json(alert_json(context, saved)));
   response.headers.emplace_back("Location", "/api/v1/alerts/" + std::to_string(saved.id));
   return response;
 }
 
 ApiResponse list_alerts(ApiContext& context, const User& user) {
+  sweep_expired_alerts(context);
   json items = json::array();
   for (const Alert& alert : context.alerts.list_for_user(user.id))
-    items.push_back(with_channels(context, alert));
+    items.push_back(alert_json(context, alert));
   return json_response(200, dump_json({{"items", std::move(items)}}));
 }
 
 ApiResponse get_alert(ApiContext& context, const User& user, std::string_view id) {
   std::optional<std::int64_t> alert_id = parse_id(id);
   if (!alert_id) return not_found_alert(id);
+  sweep_expired_alerts(context);
   std::optional<Alert> alert = context.alerts.find(user.id, *alert_id);
   if (!alert) return not_found_alert(id);
-  return json_response(200, dump_json(with_channels(context, *alert)));
+  return json_response(200, dump_json(alert_json(context, *alert)));
 }
 
 ApiResponse delete_alert(ApiContext& context, const User& user, std::string_view id) {

@@ -14,6 +14,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <optional>
+
 #include "rules/result.hpp"
 #include "web/api_context.hpp"
 #include "web/problem.hpp"
@@ -23,9 +25,14 @@ namespace bw {
 inline constexpr std::size_t kMaxNotificationPage = 500;
 inline constexpr int kMaxJsonDepth = 32;
 
-// A JSON request body, refused when empty, invalid or nested deeper than
-// kMaxJsonDepth (the error names "body").
+// Shared by the route files: body parsing (size/depth checked), ids, 404s, and
+// marking alerts past expires_at `expired` (and disarming them).
 Result<nlohmann::json> parse_body(std::string_view body);
+std::optional<std::int64_t> parse_id(std::string_view text);
+ApiResponse not_found_alert(std::string_view id);
+// An alert as the API shows it: encode_alert plus the ids of its channels.
+nlohmann::json alert_json(ApiContext& context, const Alert& alert);
+void sweep_expired_alerts(ApiContext& context);
 
 ApiResponse get_info(const ApiContext& context);
 ApiResponse get_me(const User& user);

@@ -10,6 +10,7 @@
 
 #include "log/module_logger.hpp"
 #include "web/account_routes.hpp"
+#include "web/alert_edit_routes.hpp"
 #include "web/api_routes.hpp"
 #include "web/channel_routes.hpp"
 #include "web/credentials.hpp"
@@ -332,6 +333,20 @@ class ApiServer::Impl {
                    authed([this](const httplib::Request& req, const User& u) {
                      return delete_alert(context_, u, req.matches[1].str());
                    }));
+    patch(R"(/api/v1/alerts/([^/]+))",
+          authed(
+              [this](const httplib::Request& req, const User& u) {
+                return patch_alert(context_, u, req.matches[1].str(), req.body);
+              },
+              true));
+    post(R"(/api/v1/alerts/([^/]+)/pause)",
+         authed([this](const httplib::Request& req, const User& u) {
+           return pause_alert(context_, u, req.matches[1].str());
+         }));
+    post(R"(/api/v1/alerts/([^/]+)/resume)",
+         authed([this](const httplib::Request& req, const User& u) {
+           return resume_alert(context_, u, req.matches[1].str());
+         }));
     post("/api/v1/quotes",
                  authed([this](const httplib::Request& req,
                                const User& u) { return push_quotes(context_, u, req.body); },

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <set>
 
+#include "web/alert_policy_codec.hpp"
 #include "web/time_text.hpp"
 
 namespace bw {
@@ -18,6 +19,8 @@ Status reject_unknown_fields(const json& object, const std::set<std::string>& kn
   }
   return {};
 }
+
+}  // namespace
 
 // A price as a JSON number, or a decimal string for exactness ("150.10").
 Result<Price> decode_price(const json& value, const std::string& field) {
@@ -38,19 +41,43 @@ Result<Price> decode_price(const json& value, const std::string& field) {
   return *price;
 }
 
+namespace {
+
+Result<Condition> decode_channel(const json& value, ConditionType type) {
+  if (Status s = reject_unknown_fields(value, {"type", "lower", "upper"}, "condition."); !s)
+    return Error{s.error()};
+  Condition condition{type, Price{}, Price{}};
+  for (const char* edge : {"lower", "upper"}) {
+    const std::string field = std::string("condition.") + edge;
+    auto it = value.find(edge);
+    if (it == value.end())
+      return Error{field + ": is required for " + value["type"].get<std::string>()};
+    Result<Price> price = decode_price(*it, field);
+    if (!price) return Error{price.error()};
+    (std::string_view(edge) == "lower" ? condition.price : condition.upper) = *price;
+  }
+  if (!(condition.price < condition.upper))
+    return Error{"condition.upper: must be greater than condition.lower"};
+  return condition;
+}
+
+}  // namespace
+
 Result<Condition> decode_condition(const json& value) {
   if (!value.is_object())
     return Error{"condition: must be an object like {\"type\":\"above\",\"price\":150}"};
-  if (Status s = reject_unknown_fields(value, {"type", "price"}, "condition."); !s)
-    return Error{s.error()};
   auto type_field = value.find("type");
   if (type_field == value.end()) return Error{"condition.type: is required"};
   if (!type_field->is_string()) return Error{"condition.type: must be a string"};
   std::optional<ConditionType> type = parse_condition_type(type_field->get<std::string>());
   if (!type) {
     return Error{"condition.type: unknown type \"" + type_field->get<std::string>() +
-                 "\" (expected above, below, crossing, crossing_up or crossing_down)"};
+                 "\" (expected above, below, crossing, crossing_up, crossing_down, "
+                 "entering_channel, exiting_channel, inside_channel or outside_channel)"};
   }
+  if (is_channel(*type)) return decode_channel(value, *type);
+  if (Status s = reject_unknown_fields(value, {"type", "price"}, "condition."); !s)
+    return Error{s.error()};
   auto price_field = value.find("price");
   if (price_field == value.end()) return Error{"condition.price: is required"};
   Result<Price> price = decode_price(*price_field, "condition.price");
@@ -58,24 +85,27 @@ Result<Condition> decode_condition(const json& value) {
   return Condition{*type, *price};
 }
 
-Result<TriggerMode> decode_trigger(const json& value) {
-  if (!value.is_object()) return Error{"trigger: must be an object like {\"mode\":\"once\"}"};
-  if (Status s = reject_unknown_fields(value, {"mode"}, "trigger."); !s) return Error{s.error()};
-  auto mode = value.find("mode");
-  if (mode == value.end()) return Error{"trigger.mode: is required"};
-  if (!mode->is_string()) return Error{"trigger.mode: must be a string"};
-  std::optional<TriggerMode> parsed = parse_trigger_mode(mode->get<std::string>());
-  if (!parsed)
-    return Error{"trigger.mode: unknown mode \"" + mode->get<std::string>() + "\" (expected once)"};
-  return *parsed;
+json encode_condition(const Condition& condition) {
+  if (is_channel(condition.type)) {
+    return json{{"type", condition_type_name(condition.type)},
+                {"lower", condition.price.to_double()},
+                {"upper", condition.upper.to_double()}};
+  }
+  return json{{"type", condition_type_name(condition.type)},
+              {"price", condition.price.to_double()}};
 }
 
-}  // namespace
+Status check_rearm_applies(const Condition& condition, const TriggerPolicy& trigger) {
+  if (trigger.rearm.enabled() && is_channel(condition.type))
+    return Error{"trigger.rearm: not supported with channel conditions"};
+  return {};
+}
 
 Result<AlertDraft> decode_alert(const json& body) {
   if (!body.is_object()) return Error{"body: must be a JSON object"};
   if (Status s =
-          reject_unknown_fields(body, {"symbol", "condition", "trigger", "name", "channels"}, "");
+          reject_unknown_fields(body, {"symbol", "condition", "trigger", "name", "expires_at", "channels"},
+                                "");
       !s) {
     return Error{s.error()};
   }
@@ -94,9 +124,15 @@ Result<AlertDraft> decode_alert(const json& body) {
   draft.condition = *decoded;
 
   if (auto trigger = body.find("trigger"); trigger != body.end()) {
-    Result<TriggerMode> mode = decode_trigger(*trigger);
-    if (!mode) return Error{mode.error()};
-    draft.trigger = *mode;
+    Result<TriggerPolicy> policy = decode_trigger_policy(*trigger);
+    if (!policy) return Error{policy.error()};
+    draft.trigger = *policy;
+  }
+  if (Status s = check_rearm_applies(draft.condition, draft.trigger); !s) return Error{s.error()};
+  if (auto expires = body.find("expires_at"); expires != body.end()) {
+    Result<std::optional<TimestampMs>> decoded = decode_expires_at(*expires);
+    if (!decoded) return Error{decoded.error()};
+    draft.expires_at = *decoded;
   }
   if (auto name = body.find("name"); name != body.end() && !name->is_null()) {
     if (!name->is_string()) return Error{"name: must be a string"};
@@ -153,11 +189,11 @@ json encode_alert(const Alert& alert) {
       {"id", alert.id},
       {"symbol", alert.symbol},
       {"name", alert.name},
-      {"condition",
-       {{"type", condition_type_name(alert.condition.type)},
-        {"price", alert.condition.price.to_double()}}},
-      {"trigger", {{"mode", trigger_mode_name(alert.trigger)}}},
+      {"condition", encode_condition(alert.condition)},
+      {"trigger", encode_trigger_policy(alert.trigger)},
       {"state", alert_state_name(alert.state)},
+      {"expires_at", alert.expires_at ? json(format_rfc3339(*alert.expires_at)) : json(nullptr)},
+      {"rearm_wait", rearm_wait_name(alert.rearm_wait)},
       {"created_at", format_rfc3339(alert.created_at)},
       {"last_fired_at",
        alert.last_fired_at ? json(format_rfc3339(*alert.last_fired_at)) : json(nullptr)},

@@ -27,11 +27,19 @@ struct AlertDraft {
   Symbol symbol;
   std::string name;
   Condition condition;
-  TriggerMode trigger = TriggerMode::once;
+  TriggerPolicy trigger;
+  std::optional<TimestampMs> expires_at;
   std::vector<std::int64_t> channels;  // channel ids; ownership is checked by the caller
 };
 
 Result<AlertDraft> decode_alert(const nlohmann::json& body);
+// A condition object ({"type":"above","price":150}); errors name "condition.<field>".
+Result<Condition> decode_condition(const nlohmann::json& value);
+nlohmann::json encode_condition(const Condition& condition);
+// A rearm band with a channel condition is an error naming trigger.rearm.
+Status check_rearm_applies(const Condition& condition, const TriggerPolicy& trigger);
+// A positive price: a JSON number, or a decimal string for exactness ("150.10").
+Result<Price> decode_price(const nlohmann::json& value, const std::string& field);
 // One pushed quote: {"symbol","price","volume"?,"ts"?}; ts RFC 3339 or Unix ms.
 Result<RawQuote> decode_quote(const nlohmann::json& item);
 

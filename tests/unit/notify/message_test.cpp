@@ -57,3 +57,15 @@ TEST_CASE("message prices keep every significant decimal and at least two", "[no
   CHECK(render_message(fire(ConditionType::crossing_up, Direction::up, "1000", "1000.5",
                             "BRK.B")) == "BRK.B crossed above 1000.00 at 1000.50");
 }
+
+TEST_CASE("channel alerts name the channel as lower-upper", "[notify]") {
+  Fire f = fire(ConditionType::entering_channel, Direction::up, "140", "140.5");
+  f.condition.upper = *Price::parse("150");
+  CHECK(render_message(f) == "AAPL entered channel 140.00-150.00 at 140.50");
+  f.condition.type = ConditionType::exiting_channel;
+  CHECK(render_message(f) == "AAPL exited channel 140.00-150.00 at 140.50");
+  f.condition.type = ConditionType::inside_channel;
+  CHECK(render_message(f) == "AAPL is inside channel 140.00-150.00 at 140.50");
+  f.condition.type = ConditionType::outside_channel;
+  CHECK(render_message(f) == "AAPL is outside channel 140.00-150.00 at 140.50");
+}

@@ -57,6 +57,6 @@ TEST_CASE("Conditions are equal when type and price are equal", "[rules]") {
 TEST_CASE("A default alert is armed with trigger mode once", "[rules]") {
   Alert alert;
   REQUIRE(alert.state == AlertState::armed);
-  REQUIRE(alert.trigger == TriggerMode::once);
+  REQUIRE(alert.trigger.mode == TriggerMode::once);
   REQUIRE_FALSE(alert.last_fired_at.has_value());
 }

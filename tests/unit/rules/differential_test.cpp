@@ -43,6 +43,16 @@ struct MarketConfig {
   double remove_probability = 0.01;
   double replace_probability = 0.01;  // add() reusing a recent id, armed or fired
   double rejected_add_probability = 0.005;
+  // Trigger policies: share of alerts with a repeating mode, of those with a
+  // rearm band, and of alerts with an expiry; reloads re-add an armed alert
+  // with its policy state (a restart from the store); back_in_time is the
+  // chance that a trade's timestamp goes backwards (out-of-order ticks).
+  double repeating_probability = 0.0;
+  double rearm_probability = 0.5;
+  double expiry_probability = 0.0;
+  double reload_probability = 0.0;
+  double back_in_time_probability = 0.0;
+  int condition_types = 5;  // 9 adds the channel conditions
 };
 
 std::string describe(const Fire& fire) {
@@ -71,7 +81,8 @@ std::string describe(const Quote& quote) {
 bool same_fire(const Fire& a, const Fire& b) {
   return a.alert_id == b.alert_id && a.user_id == b.user_id && a.symbol == b.symbol &&
          a.condition == b.condition && a.direction == b.direction && a.price == b.price &&
-         a.ts_ms == b.ts_ms;
+         a.ts_ms == b.ts_ms && a.state_after == b.state_after && a.rearm_wait == b.rearm_wait &&
+         a.revision == b.revision;
 }
 
 bool same_fires(const std::vector<Fire>& a, const std::vector<Fire>& b) {
@@ -99,6 +110,7 @@ class Market {
       Book& book = books_[pick(books_.size())];
       maybe_change_alerts(book);
       if (chance(config_.restart_probability)) restart(book);
+      if (chance(config_.reload_probability)) reload();
       if (!feed(book, next_quote(book))) return;
       if (chance(config_.new_symbol_probability)) retire(book);
     }
@@ -166,13 +178,48 @@ class Market {
     alert.id = next_id_++;
     alert.user_id = static_cast<UserId>(pick(1'000));
     alert.symbol = book.symbol;
-    alert.condition.type = static_cast<ConditionType>(pick(5));
+    alert.condition.type = static_cast<ConditionType>(pick(config_.condition_types));
     // Inside the band, so the walk can always reach it again.
     const std::int64_t grid =
         std::clamp(book.grid + between(-config_.threshold_spread, config_.threshold_spread),
                    kMinGrid, kMaxGrid);
     alert.condition.price = price_near(grid);
+    if (is_channel(alert.condition.type)) {
+      // A narrow or wide channel; sometimes one unit wide (lower + 1e-8).
+      alert.condition.upper =
+          chance(0.05)
+              ? Price::from_units(alert.condition.price.units() + 1)
+              : price_near(std::min(grid + between(1, config_.threshold_spread), kMaxGrid + 8));
+      if (alert.condition.upper <= alert.condition.price)
+        alert.condition.upper = Price::from_units(alert.condition.price.units() + kGridUnits);
+    }
+    alert.revision = static_cast<std::int64_t>(pick(3));
+    if (chance(config_.repeating_probability)) {
+      alert.trigger.mode = pick(2) ? TriggerMode::every_time : TriggerMode::once_per;
+      alert.trigger.interval_ms = between(alert.trigger.mode == TriggerMode::once_per ? 1 : 0, 12);
+      if (chance(config_.rearm_probability)) {
+        alert.trigger.rearm =
+            pick(2)
+                ? RearmBand::by_amount(
+                      Price::from_units(between(1, 3) * kGridUnits + between(-1, 1)))
+                : RearmBand::by_percent(Price::from_units(between(1, 200) * Price::kScale / 100));
+      }
+    }
+    if (chance(config_.expiry_probability)) alert.expires_at = ts_ + between(0, 200);
     return alert;
+  }
+
+  // A restart: the alert comes back from the store with the policy state the
+  // naive evaluator holds (last fire, re-arm wait) into both.
+  void reload() {
+    const AlertId id = between(std::max<AlertId>(1, next_id_ - 500), next_id_ - 1);
+    std::optional<Alert> stored = naive_.find(id);
+    if (!stored) return;
+    std::optional<PolicyState> state = engine_.policy_state(id);
+    REQUIRE(state);
+    REQUIRE(state->last_fired_at == stored->last_fired_at);
+    REQUIRE(state->rearm_wait == stored->rearm_wait);
+    arm(*stored);
   }
 
   void arm(const Alert& alert) {
@@ -213,7 +260,9 @@ class Market {
     if (chance(config_.gap_probability)) step = (pick(2) ? 1 : -1) * between(5, 40);
     book.grid = std::clamp(book.grid + step, kMinGrid, kMaxGrid);
     ++trade_count_;
-    return Quote::trade(book.symbol, price_near(book.grid), between(1, 500), ++ts_);
+    TimestampMs ts = ++ts_;
+    if (chance(config_.back_in_time_probability)) ts -= between(1, 30);
+    return Quote::trade(book.symbol, price_near(book.grid), between(1, 500), ts);
   }
 
   Quote next_quote(Book& book) {
@@ -325,6 +374,58 @@ TEST_CASE("Engine and naive evaluator agree with many alerts per symbol and larg
   config.threshold_spread = 30;
   config.gap_probability = 0.2;
   config.merge_probability = 0.3;
+  run_market(config);
+}
+
+TEST_CASE("Engine and naive evaluator agree on repeating trigger policies with rearm bands",
+          "[rules]") {
+  MarketConfig config;
+  config.seed = 0x5eed0011;
+  config.quotes = 400'000;
+  config.repeating_probability = 0.8;
+  config.merge_probability = 0.3;
+  config.reload_probability = 0.02;
+  config.replace_probability = 0.005;
+  run_market(config);
+}
+
+TEST_CASE("Engine and naive evaluator agree on expiries and out-of-order ticks", "[rules]") {
+  MarketConfig config;
+  config.seed = 0x5eed0012;
+  config.quotes = 300'000;
+  config.repeating_probability = 0.6;
+  config.expiry_probability = 0.3;
+  config.back_in_time_probability = 0.05;
+  config.off_grid_probability = 0.2;
+  config.reload_probability = 0.01;
+  config.restart_probability = 0.005;
+  config.merge_probability = 0.2;
+  run_market(config);
+}
+
+TEST_CASE("Engine and naive evaluator agree on channel conditions", "[rules]") {
+  MarketConfig config;
+  config.seed = 0x5eed0021;
+  config.quotes = 300'000;
+  config.condition_types = 9;
+  config.merge_probability = 0.3;
+  config.off_grid_probability = 0.2;
+  config.restart_probability = 0.005;
+  run_market(config);
+}
+
+TEST_CASE("Engine and naive evaluator agree on channels with repeating policies and gaps",
+          "[rules]") {
+  MarketConfig config;
+  config.seed = 0x5eed0022;
+  config.quotes = 300'000;
+  config.condition_types = 9;
+  config.repeating_probability = 0.7;
+  config.expiry_probability = 0.1;
+  config.gap_probability = 0.1;
+  config.merge_probability = 0.3;
+  config.reload_probability = 0.01;
+  config.new_symbol_probability = 0.005;
   run_market(config);
 }
 

@@ -44,7 +44,7 @@ TEST_CASE("insert assigns an id and created_at and keeps every field", "[store]"
   CHECK(found->symbol == "BRK.B");
   CHECK(found->name == "buy the dip");
   CHECK(found->condition == draft.condition);
-  CHECK(found->trigger == TriggerMode::once);
+  CHECK(found->trigger.mode == TriggerMode::once);
   CHECK(found->state == AlertState::armed);
   CHECK(found->created_at == kNow);
   CHECK_FALSE(found->last_fired_at);

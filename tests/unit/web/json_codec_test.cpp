@@ -47,7 +47,7 @@ TEST_CASE("a minimal alert decodes with the symbol normalised and trigger once",
   CHECK(draft->symbol == "AAPL");
   CHECK(draft->condition.type == ConditionType::crossing_up);
   CHECK(draft->condition.price == px("150"));
-  CHECK(draft->trigger == TriggerMode::once);
+  CHECK(draft->trigger.mode == TriggerMode::once);
   CHECK(draft->name.empty());
 }
 
@@ -100,7 +100,8 @@ TEST_CASE("an unknown condition type names the type and the known ones", "[web]"
   body["condition"]["type"] = "sideways";
   CHECK(alert_error(body) ==
         "condition.type: unknown type \"sideways\" (expected above, below, crossing, "
-        "crossing_up or crossing_down)");
+        "crossing_up, crossing_down, entering_channel, exiting_channel, inside_channel or "
+        "outside_channel)");
   body["condition"]["type"] = 1;
   CHECK(alert_error(body) == "condition.type: must be a string");
   body["condition"].erase("type");
@@ -162,17 +163,19 @@ TEST_CASE("unknown fields are rejected by name at every level", "[web]") {
   CHECK(alert_error(body) == "condition.when: unknown field");
 
   body = alert_body();
-  body["trigger"] = {{"mode", "once"}, {"cooldown", 5}};
-  CHECK(alert_error(body) == "trigger.cooldown: unknown field");
+  body["trigger"] = {{"mode", "once"}, {"colour", 5}};
+  CHECK(alert_error(body) == "trigger.colour: unknown field");
 }
 
-TEST_CASE("the trigger mode is once or an error naming trigger.mode", "[web]") {
+TEST_CASE("the trigger mode is once, once_per or every_time, or an error naming trigger.mode",
+          "[web]") {
   json body = alert_body();
   body["trigger"] = {{"mode", "once"}};
   CHECK(decode_alert(body).ok());
 
   body["trigger"] = {{"mode", "always"}};
-  CHECK(alert_error(body) == "trigger.mode: unknown mode \"always\" (expected once)");
+  CHECK(alert_error(body) ==
+        "trigger.mode: unknown mode \"always\" (expected once, once_per or every_time)");
   body["trigger"] = {{"mode", 1}};
   CHECK(alert_error(body) == "trigger.mode: must be a string");
   body["trigger"] = json::object();
@@ -244,7 +247,8 @@ TEST_CASE("an encoded alert has the documented shape", "[web]") {
 
   json out = encode_alert(alert);
   CHECK(keys(out) == std::set<std::string>{"id", "symbol", "name", "condition", "trigger", "state",
-                                           "created_at", "last_fired_at"});
+                                           "created_at", "last_fired_at", "expires_at",
+                                           "rearm_wait"});
   CHECK(out["id"] == 7);
   CHECK(out["symbol"] == "AAPL");
   CHECK(out["name"] == "n");
@@ -285,4 +289,29 @@ TEST_CASE("dump_json replaces invalid UTF-8 instead of throwing", "[web]") {
   CHECK_NOTHROW(text = dump_json(value));
   CHECK_THAT(text, Catch::Contains("bad "));
   CHECK(json::parse(text).is_object());
+}
+
+TEST_CASE("a channel condition has lower < upper and echoes them", "[web]") {
+  json body = alert_body();
+  body["condition"] = {{"type", "inside_channel"}, {"lower", 140}, {"upper", "150.5"}};
+  Result<AlertDraft> draft = decode_alert(body);
+  REQUIRE(draft.ok());
+  CHECK(draft->condition.price == px("140"));
+  CHECK(draft->condition.upper == px("150.5"));
+  Alert alert;
+  alert.condition = draft->condition;
+  CHECK(encode_alert(alert)["condition"] ==
+        json{{"type", "inside_channel"}, {"lower", 140.0}, {"upper", 150.5}});
+
+  body["condition"] = {{"type", "entering_channel"}, {"lower", 150}, {"upper", 150}};
+  CHECK(alert_error(body) == "condition.upper: must be greater than condition.lower");
+  body["condition"] = {{"type", "exiting_channel"}, {"upper", 150}};
+  CHECK(alert_error(body) == "condition.lower: is required for exiting_channel");
+  body["condition"] = {{"type", "outside_channel"}, {"lower", 140}, {"upper", 150}, {"price", 1}};
+  CHECK(alert_error(body) == "condition.price: unknown field");
+  body["condition"] = {{"type", "above"}, {"price", 150}, {"lower", 1}};
+  CHECK(alert_error(body) == "condition.lower: unknown field");
+  body["condition"] = {{"type", "outside_channel"}, {"lower", 140}, {"upper", 150}};
+  body["trigger"] = {{"mode", "every_time"}, {"rearm", {{"amount", 1}}}};
+  CHECK(alert_error(body) == "trigger.rearm: not supported with channel conditions");
 }

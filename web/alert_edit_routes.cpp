@@ -1,0 +1,111 @@
+#include "web/alert_edit_routes.hpp"
+
+#include "web/alert_policy_codec.hpp"
+#include "web/api_routes.hpp"
+#include "web/json_codec.hpp"
+#include "web/time_text.hpp"
+
+namespace bw {
+
+namespace {
+
+// The edit's outcome: the stored alert, or a client error to answer with.
+struct EditOutcome {
+  std::optional<Alert> alert;
+  std::optional<ApiResponse> refusal;
+};
+
+// Runs `edit` on the user's alert in the store, then brings the engine in line.
+template <typename Edit>
+ApiResponse edit_alert(ApiContext& context, const User& user, std::string_view id_text,
+                       Edit&& edit) {
+  std::optional<std::int64_t> id = parse_id(id_text);
+  if (!id) return not_found_alert(id_text);
+  sweep_expired_alerts(context);
+  const TimestampMs now = context.clock.now_ms();
+  std::optional<ApiResponse> refusal;
+  std::optional<Alert> saved = context.alerts.modify(user.id, *id, now, [&](Alert& alert) -> bool {
+    refusal = edit(alert, now);
+    return !refusal;
+  });
+  if (!saved) return not_found_alert(id_text);
+  if (refusal) return *refusal;
+  if (saved->state == AlertState::armed) {
+    context.engine.arm(*saved);
+  } else {
+    context.engine.disarm(saved->id);
+  }
+  return json_response(200, dump_json(alert_json(context, *saved)));
+}
+
+// Clears the policy's waiting state; the alert may fire on its next quote
+// (subject to its cooldown or window, which still count from the last fire).
+void rearm(Alert& alert) {
+  alert.rearm_wait = RearmWait::none;
+  if (alert.state != AlertState::paused) alert.state = AlertState::armed;
+}
+
+std::optional<ApiResponse> expired_refusal(const Alert& alert, TimestampMs now) {
+  if (alert.expires_at && *alert.expires_at <= now) {
+    return problem(409, "alert " + std::to_string(alert.id) + " expired at " +
+                            format_rfc3339(*alert.expires_at) +
+                            "; PATCH a later expires_at (or null) first");
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+ApiResponse patch_alert(ApiContext& context, const User& user, std::string_view id,
+                        std::string_view body) {
+  Result<nlohmann::json> parsed = parse_body(body);
+  if (!parsed) return problem(400, parsed.error());
+  Result<AlertPatch> patch = decode_alert_patch(*parsed);
+  if (!patch) return problem(400, patch.error());
+  if (patch->expires_at && *patch->expires_at && **patch->expires_at <= context.clock.now_ms())
+    return problem(400, "expires_at: must be in the future");
+  return edit_alert(context, user, id, [&](Alert& alert, TimestampMs now) {
+    std::optional<ApiResponse> none;
+    if (patch->symbol) alert.symbol = *patch->symbol;
+    if (patch->name) alert.name = *patch->name;
+    if (patch->condition) alert.condition = *patch->condition;
+    if (patch->trigger) alert.trigger = *patch->trigger;
+    if (patch->expires_at) {
+      alert.expires_at = *patch->expires_at;
+      // A new expiry in the future brings an expired alert back, armed.
+      if (alert.state == AlertState::expired) alert.state = AlertState::armed;
+    }
+    if (Status s = check_rearm_applies(alert.condition, alert.trigger); !s)
+      return std::optional<ApiResponse>(problem(400, s.error()));
+    if (patch->rearms()) {
+      if (std::optional<ApiResponse> refusal = expired_refusal(alert, now)) return refusal;
+      rearm(alert);
+    }
+    return none;
+  });
+}
+
+ApiResponse pause_alert(ApiContext& context, const User& user, std::string_view id) {
+  return edit_alert(context, user, id, [](Alert& alert, TimestampMs) -> std::optional<ApiResponse> {
+    if (alert.state == AlertState::armed || alert.state == AlertState::paused) {
+      alert.state = AlertState::paused;
+      return std::nullopt;
+    }
+    return problem(409, "alert " + std::to_string(alert.id) + " is " +
+                            std::string(alert_state_name(alert.state)) +
+                            "; only an armed alert can be paused");
+  });
+}
+
+ApiResponse resume_alert(ApiContext& context, const User& user, std::string_view id) {
+  return edit_alert(context, user, id,
+                    [](Alert& alert, TimestampMs now) -> std::optional<ApiResponse> {
+                      if (std::optional<ApiResponse> refusal = expired_refusal(alert, now))
+                        return refusal;
+                      alert.state = AlertState::armed;
+                      alert.rearm_wait = RearmWait::none;
+                      return std::nullopt;
+                    });
+}
+
+}  // namespace bw

@@ -1,0 +1,43 @@
+// JSON shapes of trigger policies, expiry and alert edits (docs/API.md):
+//
+//   {"mode":"once"}
+//   {"mode":"once_per","interval":"1m"}
+//   {"mode":"every_time","cooldown":"30s","rearm":{"amount":0.5}}   // or {"percent":0.2}
+//
+//   Result<TriggerPolicy> p = decode_trigger_policy(body["trigger"]);
+//   Result<AlertPatch> patch = decode_alert_patch(body);   // PATCH /api/v1/alerts/{id}
+//
+// Decoding validates every field and names the one that is wrong
+// ("trigger.interval: ..."). Pure functions; thread-safe.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+#include "rules/condition.hpp"
+#include "rules/result.hpp"
+
+namespace bw {
+
+Result<TriggerPolicy> decode_trigger_policy(const nlohmann::json& value);
+nlohmann::json encode_trigger_policy(const TriggerPolicy& policy);
+
+// expires_at: RFC 3339 text (or Unix ms); null means "never".
+Result<std::optional<TimestampMs>> decode_expires_at(const nlohmann::json& value);
+
+// What PATCH may change; absent members stay as they are.
+struct AlertPatch {
+  std::optional<Symbol> symbol;
+  std::optional<std::string> name;
+  std::optional<Condition> condition;
+  std::optional<TriggerPolicy> trigger;
+  std::optional<std::optional<TimestampMs>> expires_at;  // set, or cleared with null
+
+  // A change that re-arms the alert: what it watches or how it fires.
+  bool rearms() const { return symbol || condition || trigger; }
+};
+
+Result<AlertPatch> decode_alert_patch(const nlohmann::json& body);
+
+}  // namespace bw
