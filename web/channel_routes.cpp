@@ -16,13 +16,6 @@ namespace {
 
 using nlohmann::json;
 
-std::optional<std::int64_t> parse_id(std::string_view text) {
-  std::int64_t id = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
-  if (ec != std::errc() || end != text.data() + text.size() || id <= 0) return std::nullopt;
-  return id;
-}
-
 json encode_channel(const Channel& c) {
   json out = {{"id", c.id},
               {"type", channel_type_name(c.type)},
