@@ -195,10 +195,9 @@ void Server::start() {
   p.hub->add_observer(
       [&sse](const Quote& q) { sse.publish_quote(q.symbol, dump_json(encode_quote(q))); });
 
-  p.api_context = std::make_unique<ApiContext>(
-      ApiContext{*p.accounts, *p.alerts, *p.notifications, p.last_quotes, *p.hub, *p.engine,
-                 p.clock, stream_port, PROJECT_VERSION, p.sessions.get(),
-                 p.delivery_context.get()});
+  p.api_context = std::make_unique<ApiContext>(ApiContext{
+      *p.accounts, *p.alerts, *p.notifications, p.last_quotes, *p.hub, *p.engine, p.clock,
+      stream_port, PROJECT_VERSION, p.sessions.get(), p.delivery_context.get()});
   ApiServerOptions api_options{config_.web.listen.host, config_.web.listen.port,
                                config_.web.threads,     config_.web.max_body_bytes,
                                config_.web.ui_dir,      auth};

@@ -37,7 +37,7 @@ struct ApiContext {
   const Clock& clock;
   std::uint16_t stream_port = 0;
   std::string version;
-  Sessions* sessions = nullptr;  // required by ApiServer (cookie sign-in)
+  Sessions* sessions = nullptr;         // required by ApiServer (cookie sign-in)
   DeliveryContext* delivery = nullptr;  // channels and the outbox
 };
 

@@ -250,60 +250,54 @@ class ApiServer::Impl {
       }
     });
     const RouteRules open_gate{false, true};
-    get("/api/v1/session",
-                signed_in([this](const httplib::Request&,
-                                 const Caller& c) { return get_session(auth_, c); },
-                          open_gate));
-    del("/api/v1/session",
-                   signed_in([this](const httplib::Request&,
-                                    const Caller& c) { return delete_session(auth_, c); },
-                             open_gate));
+    get("/api/v1/session", signed_in([this](const httplib::Request&,
+                                            const Caller& c) { return get_session(auth_, c); },
+                                     open_gate));
+    del("/api/v1/session", signed_in([this](const httplib::Request&,
+                                            const Caller& c) { return delete_session(auth_, c); },
+                                     open_gate));
     post("/api/v1/me/password", signed_in(
-                                            [this](const httplib::Request& req, const Caller& c) {
-                                              return change_password(context_, auth_, c, req.body);
-                                            },
-                                            {true, true}));
+                                    [this](const httplib::Request& req, const Caller& c) {
+                                      return change_password(context_, auth_, c, req.body);
+                                    },
+                                    {true, true}));
   }
 
   void account_routes() {
     get("/api/v1/tokens", authed([this](const httplib::Request&, const User& u) {
-                  return list_tokens(context_, u);
-                }));
+          return list_tokens(context_, u);
+        }));
     post("/api/v1/tokens",
-                 authed([this](const httplib::Request& req,
-                               const User& u) { return create_token(context_, u, req.body); },
-                        true));
-    del(R"(/api/v1/tokens/([^/]+))",
-                   authed([this](const httplib::Request& req, const User& u) {
-                     return revoke_token(context_, u, req.matches[1].str());
-                   }));
-    get("/api/v1/users", authed([this](const httplib::Request&, const User& u) {
-                  return list_users(context_, u);
-                }));
+         authed([this](const httplib::Request& req,
+                       const User& u) { return create_token(context_, u, req.body); },
+                true));
+    del(R"(/api/v1/tokens/([^/]+))", authed([this](const httplib::Request& req, const User& u) {
+          return revoke_token(context_, u, req.matches[1].str());
+        }));
+    get("/api/v1/users",
+        authed([this](const httplib::Request&, const User& u) { return list_users(context_, u); }));
     post("/api/v1/users",
-                 authed([this](const httplib::Request& req,
-                               const User& u) { return create_user(context_, auth_, u, req.body); },
-                        true));
-    get(R"(/api/v1/users/([^/]+))",
-                authed([this](const httplib::Request& req, const User& u) {
-                  return get_user(context_, u, req.matches[1].str());
-                }));
-    patch(R"(/api/v1/users/([^/]+))",
-                  authed(
-                      [this](const httplib::Request& req, const User& u) {
-                        return update_user(context_, auth_, u, req.matches[1].str(), req.body);
-                      },
-                      true));
-    del(R"(/api/v1/users/([^/]+))",
-                   authed([this](const httplib::Request& req, const User& u) {
-                     return delete_user(context_, u, req.matches[1].str());
-                   }));
+         authed([this](const httplib::Request& req,
+                       const User& u) { return create_user(context_, auth_, u, req.body); },
+                true));
+    get(R"(/api/v1/users/([^/]+))", authed([this](const httplib::Request& req, const User& u) {
+          return get_user(context_, u, req.matches[1].str());
+        }));
+    patch(R"(/api/v1/users/([^/]+))", authed(
+                                          [this](const httplib::Request& req, const User& u) {
+                                            return update_user(context_, auth_, u,
+                                                               req.matches[1].str(), req.body);
+                                          },
+                                          true));
+    del(R"(/api/v1/users/([^/]+))", authed([this](const httplib::Request& req, const User& u) {
+          return delete_user(context_, u, req.matches[1].str());
+        }));
     post(R"(/api/v1/users/([^/]+)/password)",
-                 authed(
-                     [this](const httplib::Request& req, const User& u) {
-                       return reset_password(context_, auth_, u, req.matches[1].str(), req.body);
-                     },
-                     true));
+         authed(
+             [this](const httplib::Request& req, const User& u) {
+               return reset_password(context_, auth_, u, req.matches[1].str(), req.body);
+             },
+             true));
   }
 
   void routes() {
@@ -314,31 +308,29 @@ class ApiServer::Impl {
       write(res, get_info(context_));
     });
     get("/api/v1/me",
-                signed_in([](const httplib::Request&, const Caller& c) { return get_me(c.user); },
-                          {false, true}));
+        signed_in([](const httplib::Request&, const Caller& c) { return get_me(c.user); },
+                  {false, true}));
     session_routes();
     account_routes();
     post("/api/v1/alerts",
-                 authed([this](const httplib::Request& req,
-                               const User& u) { return create_alert(context_, u, req.body); },
-                        true));
+         authed([this](const httplib::Request& req,
+                       const User& u) { return create_alert(context_, u, req.body); },
+                true));
     get("/api/v1/alerts", authed([this](const httplib::Request&, const User& u) {
-                  return list_alerts(context_, u);
-                }));
-    get(R"(/api/v1/alerts/([^/]+))",
-                authed([this](const httplib::Request& req, const User& u) {
-                  return get_alert(context_, u, req.matches[1].str());
-                }));
-    del(R"(/api/v1/alerts/([^/]+))",
-                   authed([this](const httplib::Request& req, const User& u) {
-                     return delete_alert(context_, u, req.matches[1].str());
-                   }));
-    patch(R"(/api/v1/alerts/([^/]+))",
-          authed(
-              [this](const httplib::Request& req, const User& u) {
-                return patch_alert(context_, u, req.matches[1].str(), req.body);
-              },
-              true));
+          return list_alerts(context_, u);
+        }));
+    get(R"(/api/v1/alerts/([^/]+))", authed([this](const httplib::Request& req, const User& u) {
+          return get_alert(context_, u, req.matches[1].str());
+        }));
+    del(R"(/api/v1/alerts/([^/]+))", authed([this](const httplib::Request& req, const User& u) {
+          return delete_alert(context_, u, req.matches[1].str());
+        }));
+    patch(R"(/api/v1/alerts/([^/]+))", authed(
+                                           [this](const httplib::Request& req, const User& u) {
+                                             return patch_alert(context_, u, req.matches[1].str(),
+                                                                req.body);
+                                           },
+                                           true));
     post(R"(/api/v1/alerts/([^/]+)/pause)",
          authed([this](const httplib::Request& req, const User& u) {
            return pause_alert(context_, u, req.matches[1].str());
@@ -348,43 +340,38 @@ class ApiServer::Impl {
            return resume_alert(context_, u, req.matches[1].str());
          }));
     post("/api/v1/quotes",
-                 authed([this](const httplib::Request& req,
-                               const User& u) { return push_quotes(context_, u, req.body); },
-                        true));
-    get("/api/v1/quotes", authed([this](const httplib::Request&, const User&) {
-                  return list_quotes(context_);
-                }));
-    get(R"(/api/v1/quotes/([^/]+))",
-                authed([this](const httplib::Request& req, const User&) {
-                  return get_quote(context_, req.matches[1].str());
-                }));
+         authed([this](const httplib::Request& req,
+                       const User& u) { return push_quotes(context_, u, req.body); },
+                true));
+    get("/api/v1/quotes",
+        authed([this](const httplib::Request&, const User&) { return list_quotes(context_); }));
+    get(R"(/api/v1/quotes/([^/]+))", authed([this](const httplib::Request& req, const User&) {
+          return get_quote(context_, req.matches[1].str());
+        }));
     get("/api/v1/notifications", authed([this](const httplib::Request& req, const User& u) {
-                  const std::string limit = req.get_param_value("limit");
-                  return list_notifications(context_, u, req.has_param("limit") ? &limit : nullptr);
-                }));
+          const std::string limit = req.get_param_value("limit");
+          return list_notifications(context_, u, req.has_param("limit") ? &limit : nullptr);
+        }));
     if (context_.delivery) delivery_routes(*context_.delivery);
     ui_routes();
   }
 
   void delivery_routes(DeliveryContext& d) {
     using Req = const httplib::Request&;
-    post(
-        "/api/v1/channels",
-        authed([&d](Req req, const User& u) { return create_channel(d, u, req.body); }, true));
-    get("/api/v1/channels",
-                authed([&d](Req, const User& u) { return list_channels(d, u); }));
-    get(R"(/api/v1/channels/([^/]+))", authed([&d](Req req, const User& u) {
-                  return get_channel(d, u, req.matches[1].str());
-                }));
+    post("/api/v1/channels",
+         authed([&d](Req req, const User& u) { return create_channel(d, u, req.body); }, true));
+    get("/api/v1/channels", authed([&d](Req, const User& u) { return list_channels(d, u); }));
+    get(R"(/api/v1/channels/([^/]+))",
+        authed([&d](Req req, const User& u) { return get_channel(d, u, req.matches[1].str()); }));
     del(R"(/api/v1/channels/([^/]+))", authed([&d](Req req, const User& u) {
-                     return delete_channel(d, u, req.matches[1].str());
-                   }));
+          return delete_channel(d, u, req.matches[1].str());
+        }));
     get(R"(/api/v1/notifications/([^/]+)/deliveries)", authed([&d](Req req, const User& u) {
-                  return list_deliveries(d, u, req.matches[1].str());
-                }));
+          return list_deliveries(d, u, req.matches[1].str());
+        }));
     post(R"(/api/v1/deliveries/([^/]+)/retry)", authed([&d](Req req, const User& u) {
-                   return retry_delivery(d, u, req.matches[1].str());
-                 }));
+           return retry_delivery(d, u, req.matches[1].str());
+         }));
   }
 
   void ui_routes() {
@@ -402,12 +389,11 @@ class ApiServer::Impl {
     };
     get("/", serve);
     // The OpenAPI document ships with the dashboard files (web/ui/openapi.json).
-    get("/api/v1/openapi.json",
-                [serve](const httplib::Request& req, httplib::Response& res) {
-                  httplib::Request asset = req;
-                  asset.path = "/openapi.json";
-                  serve(asset, res);
-                });
+    get("/api/v1/openapi.json", [serve](const httplib::Request& req, httplib::Response& res) {
+      httplib::Request asset = req;
+      asset.path = "/openapi.json";
+      serve(asset, res);
+    });
     get(R"(/([A-Za-z0-9_-]+\.(html|js|css|svg|png|ico)))", serve);
   }
 

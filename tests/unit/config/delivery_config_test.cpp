@@ -86,8 +86,8 @@ TEST_CASE("the [email] transport is read and checked", "[config]") {
   CHECK(config->email.from == "BW <a@example.com>");
   CHECK(config->email.starttls == "try");
   CHECK(config->email.password.value == "p");
-  Result<Config> inline_password = load(
-      "smtp_url = \"smtp://x:25\"\nfrom = \"a@example.com\"\npassword = \"p\"\n");
+  Result<Config> inline_password =
+      load("smtp_url = \"smtp://x:25\"\nfrom = \"a@example.com\"\npassword = \"p\"\n");
   REQUIRE_FALSE(inline_password.ok());
   CHECK(inline_password.error().find("email.password: secrets are not accepted inline") !=
         std::string::npos);

@@ -31,8 +31,8 @@ struct Api {
   int wakes = 0;
   DeliveryContext delivery{channels, deliveries, clock, TargetPolicy{{"127.0.0.1"}},
                            [this] { ++wakes; }};
-  ApiContext context{accounts, alerts, notifications, last_quotes, quotes,
-                     engine,   clock,  8081,          "1.2.3",     nullptr, &delivery};
+  ApiContext context{accounts, alerts, notifications, last_quotes, quotes,   engine,
+                     clock,    8081,   "1.2.3",       nullptr,     &delivery};
   User alice = *accounts.create_user({"alice", false, std::nullopt, false}, 0);
   User bob = *accounts.create_user({"bob", false, std::nullopt, false}, 0);
 
