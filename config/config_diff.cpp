@@ -75,6 +75,24 @@ std::vector<std::string> changed_keys(const Config& before, const Config& after)
   check("auth.max_failures_per_address", before.auth.max_failures_per_address,
         after.auth.max_failures_per_address);
   check("auth.failure_window", before.auth.failure_window, after.auth.failure_window);
+  check("delivery.retry_schedule", before.delivery.retry_schedule, after.delivery.retry_schedule);
+  check("delivery.retry_jitter", before.delivery.retry_jitter, after.delivery.retry_jitter);
+  check("delivery.timeout", before.delivery.timeout, after.delivery.timeout);
+  check("delivery.connect_timeout", before.delivery.connect_timeout,
+        after.delivery.connect_timeout);
+  check("delivery.max_in_flight", before.delivery.max_in_flight, after.delivery.max_in_flight);
+  check("delivery.max_connections_per_host", before.delivery.max_connections_per_host,
+        after.delivery.max_connections_per_host);
+  check("delivery.allowed_private_addresses", before.delivery.allowed_private_addresses,
+        after.delivery.allowed_private_addresses);
+  check("email.smtp_url", before.email.smtp_url, after.email.smtp_url);
+  check("email.from", before.email.from, after.email.from);
+  check("email.username", before.email.username, after.email.username);
+  check("email.password", before.email.password, after.email.password);
+  check("email.starttls", before.email.starttls, after.email.starttls);
+  check("email.api_url", before.email.api_url, after.email.api_url);
+  check("email.api_format", before.email.api_format, after.email.api_format);
+  check("email.api_key", before.email.api_key, after.email.api_key);
   check("sources", before.sources, after.sources);
   return keys;
 }

@@ -1,6 +1,7 @@
 // Specification of bw::changed_keys: what hot reload compares.
 #include "config/config_diff.hpp"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 
 using namespace bw;
@@ -44,4 +45,14 @@ TEST_CASE("a secret from another origin is a change", "[config]") {
   Config after;
   after.web.metrics_token = Secret{"x", "env X"};
   CHECK(changed_keys(before, after) == std::vector<std::string>{"web.metrics_token"});
+}
+
+TEST_CASE("changes to delivery and email keys are reported", "[config]") {
+  bw::Config before;
+  bw::Config after;
+  after.delivery.retry_jitter = 0.5;
+  after.email.password = bw::Secret{"new", "env BW_X"};
+  auto keys = bw::changed_keys(before, after);
+  CHECK(std::find(keys.begin(), keys.end(), "delivery.retry_jitter") != keys.end());
+  CHECK(std::find(keys.begin(), keys.end(), "email.password") != keys.end());
 }
