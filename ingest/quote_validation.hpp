@@ -21,6 +21,9 @@ struct RawQuote {
   double price = 0;
   std::optional<std::int64_t> volume;
   std::optional<TimestampMs> ts_ms;  // event time; `now` when absent
+  std::optional<double> bid;         // top of book; both or neither
+  std::optional<double> ask;
+  std::optional<double> prev_close;  // previous session's close
 };
 
 struct QuoteLimits {

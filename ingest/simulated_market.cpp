@@ -53,7 +53,12 @@ void SimulatedMarket::step(TimestampMs now, double elapsed_seconds, std::vector<
     if (!trades) continue;
     const double cents = std::round(prices_[i] * 100.0) / 100.0;
     const auto volume = static_cast<std::int64_t>(1 + uniform_(rng_) * 499);
-    out.push_back(RawQuote{tickers_[i].symbol, cents, volume, now});
+    RawQuote quote;
+    quote.symbol = tickers_[i].symbol;
+    quote.price = cents;
+    quote.volume = volume;
+    quote.ts_ms = now;
+    out.push_back(std::move(quote));
   }
 }
 

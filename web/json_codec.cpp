@@ -154,7 +154,9 @@ Result<AlertDraft> decode_alert(const json& body) {
 
 Result<RawQuote> decode_quote(const json& item) {
   if (!item.is_object()) return Error{"must be an object"};
-  if (Status s = reject_unknown_fields(item, {"symbol", "price", "volume", "ts"}, ""); !s) {
+  if (Status s = reject_unknown_fields(
+          item, {"symbol", "price", "volume", "ts", "bid", "ask", "prev_close"}, "");
+      !s) {
     return Error{s.error()};
   }
   RawQuote raw;
@@ -169,6 +171,13 @@ Result<RawQuote> decode_quote(const json& item) {
   if (auto volume = item.find("volume"); volume != item.end() && !volume->is_null()) {
     if (!volume->is_number_integer()) return Error{"volume: must be a whole number"};
     raw.volume = volume->get<std::int64_t>();
+  }
+  for (auto [field, target] : {std::pair{"bid", &raw.bid}, std::pair{"ask", &raw.ask},
+                               std::pair{"prev_close", &raw.prev_close}}) {
+    auto value = item.find(field);
+    if (value == item.end() || value->is_null()) continue;
+    if (!value->is_number()) return Error{std::string(field) + ": must be a number"};
+    *target = value->get<double>();
   }
   if (auto ts = item.find("ts"); ts != item.end() && !ts->is_null()) {
     if (ts->is_number_integer()) {
@@ -200,10 +209,16 @@ json encode_alert(const Alert& alert) {
 }
 
 json encode_quote(const Quote& quote) {
-  return json{{"symbol", quote.symbol},
-              {"price", quote.price.to_double()},
-              {"volume", quote.volume},
-              {"ts", format_rfc3339(quote.ts_ms)}};
+  json out{{"symbol", quote.symbol},
+           {"price", quote.price.to_double()},
+           {"volume", quote.volume},
+           {"ts", format_rfc3339(quote.ts_ms)}};
+  if (quote.has_bid_ask()) {
+    out["bid"] = quote.bid.to_double();
+    out["ask"] = quote.ask.to_double();
+  }
+  if (quote.prev_close.units() > 0) out["prev_close"] = quote.prev_close.to_double();
+  return out;
 }
 
 json encode_notification(const StoredNotification& notification) {

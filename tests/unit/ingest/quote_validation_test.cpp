@@ -17,7 +17,12 @@ constexpr TimestampMs kNow = 1'764'169'200'000;  // 2025-11-26T15:00:00Z
 
 RawQuote raw(std::string symbol, double price, std::optional<std::int64_t> volume = 100,
              std::optional<TimestampMs> ts = std::nullopt) {
-  return RawQuote{std::move(symbol), price, volume, ts};
+  RawQuote quote;
+  quote.symbol = std::move(symbol);
+  quote.price = price;
+  quote.volume = volume;
+  quote.ts_ms = ts;
+  return quote;
 }
 
 }  // namespace
@@ -122,4 +127,25 @@ TEST_CASE("a quote price is rounded to the nearest 1e-8", "[ingest]") {
   Result<Quote> quote = validate_quote(raw("AAPL", 150.1), kNow);
   REQUIRE(quote.ok());
   CHECK(quote->price == *Price::parse("150.10"));
+}
+
+TEST_CASE("bid and ask are validated together and carried on the quote", "[ingest]") {
+  RawQuote quote_in = raw("AAPL", 150.0, 10, kNow);
+  quote_in.bid = 149.99;
+  quote_in.ask = 150.01;
+  quote_in.prev_close = 148.5;
+  Result<Quote> q = validate_quote(quote_in, kNow);
+  REQUIRE(q);
+  CHECK(q->has_bid_ask());
+  CHECK(q->bid == *Price::parse("149.99"));
+  CHECK(q->ask == *Price::parse("150.01"));
+  CHECK(q->prev_close == *Price::parse("148.5"));
+
+  quote_in.ask.reset();
+  CHECK(validate_quote(quote_in, kNow).error() == "ask: is required with bid");
+  quote_in.ask = 149.0;
+  CHECK(validate_quote(quote_in, kNow).error() == "bid: must not be above ask");
+  quote_in.ask = 150.01;
+  quote_in.prev_close = -1;
+  CHECK(validate_quote(quote_in, kNow).error() == "prev_close: must be greater than zero");
 }

@@ -24,7 +24,7 @@ Quote trade(std::string_view price) {
 
 Quote bar(std::string_view open, std::string_view high, std::string_view low,
           std::string_view close) {
-  return Quote{"AAPL", px(close), px(open), px(high), px(low), 1, 1};
+  return Quote{"AAPL", px(close), px(open), px(high), px(low), 1, 1, {}, {}, {}};
 }
 
 // The hits as sorted (id, direction) pairs, so tests do not depend on order.

@@ -231,7 +231,8 @@ TEST_CASE("a pushed quote with a bad field names it", "[web]") {
              Catch::StartsWith("ts: must be RFC 3339"));
   CHECK_THAT(quote_error({{"symbol", "A"}, {"price", 1}, {"ts", 1.5}}),
              Catch::StartsWith("ts: must be RFC 3339"));
-  CHECK(quote_error({{"symbol", "A"}, {"price", 1}, {"bid", 1}}) == "bid: unknown field");
+  CHECK(quote_error({{"symbol", "A"}, {"price", 1}, {"spread", 1}}) == "spread: unknown field");
+  CHECK(quote_error({{"symbol", "A"}, {"price", 1}, {"bid", "x"}}) == "bid: must be a number");
 }
 
 TEST_CASE("an encoded alert has the documented shape", "[web]") {
