@@ -7,11 +7,11 @@
 #include "app/logging.hpp"
 #include "app/observability.hpp"
 #include "app/retention.hpp"
+#include "app/source_factory.hpp"
 #include "app/system_clock.hpp"
 #include "config/config_diff.hpp"
 #include "ingest/ingest_hub.hpp"
 #include "ingest/last_quotes.hpp"
-#include "ingest/simulated_feed.hpp"
 #include "log/module_logger.hpp"
 #include "notify/notifier.hpp"
 #include "notify/webhook_dispatcher.hpp"
@@ -61,13 +61,6 @@ std::string data_directory(const std::string& db_path) {
   return parent.empty() ? "." : parent.string();
 }
 
-std::unique_ptr<SimulatedFeed> make_feed(const SourceConfig& source, QuoteSink& sink,
-                                         const Clock& clock) {
-  SimulatedFeedOptions options{source.name, source.seed, source.interval, source.time_scale,
-                               source.symbols};
-  return std::make_unique<SimulatedFeed>(options, sink, clock);
-}
-
 constexpr const char* kShuttingDown = "the server is shutting down";
 
 std::string joined(const std::vector<std::string>& keys) {
@@ -100,7 +93,7 @@ struct Server::Parts {
   std::unique_ptr<IngestHub> hub;
   std::unique_ptr<ApiContext> api_context;
   std::unique_ptr<ApiServer> api;
-  std::vector<std::unique_ptr<SimulatedFeed>> feeds;  // one per config_.sources, same order
+  std::vector<std::unique_ptr<QuoteSource>> feeds;  // one per config_.sources, same order
   std::unique_ptr<Observability> observability;
   std::unique_ptr<OpsContext> ops;
   std::unique_ptr<NotificationPruner> pruner;
@@ -259,7 +252,9 @@ ReloadOutcome Server::reload_outcome() {
 
 void Server::start_sources(Parts& p) {
   for (const SourceConfig& source : config_.sources) {
-    p.feeds.push_back(make_feed(source, *p.hub, p.clock));
+    Result<std::unique_ptr<QuoteSource>> feed = make_source(source, *p.hub, p.clock);
+    if (!feed) throw std::runtime_error(feed.error());
+    p.feeds.push_back(std::move(*feed));
     p.feeds.back()->start();
   }
 }
@@ -292,18 +287,16 @@ Result<ReloadReport> Server::apply(const Config& next) {
   // Per new source: the running feed it keeps (same settings), or a new one.
   constexpr std::size_t kNone = static_cast<std::size_t>(-1);
   std::vector<std::size_t> kept(next.sources.size(), kNone);
-  std::vector<std::unique_ptr<SimulatedFeed>> fresh(next.sources.size());
+  std::vector<std::unique_ptr<QuoteSource>> fresh(next.sources.size());
   if (std::find(changed.begin(), changed.end(), "sources") != changed.end()) {
     for (std::size_t i = 0; i < next.sources.size(); ++i) {
       for (std::size_t j = 0; j < config_.sources.size(); ++j) {
         if (same_source(config_.sources[j], next.sources[i])) kept[i] = j;
       }
       if (kept[i] != kNone) continue;
-      try {
-        fresh[i] = make_feed(next.sources[i], *p.hub, p.clock);
-      } catch (const std::exception& error) {
-        return Error{"sources[" + std::to_string(i) + "]: " + error.what()};
-      }
+      Result<std::unique_ptr<QuoteSource>> feed = make_source(next.sources[i], *p.hub, p.clock);
+      if (!feed) return Error{"sources[" + std::to_string(i) + "]: " + feed.error()};
+      fresh[i] = std::move(*feed);
     }
   }
   ReloadReport report;
@@ -330,8 +323,8 @@ Result<ReloadReport> Server::apply(const Config& next) {
 // feeds run on undisturbed.
 void Server::swap_sources(Parts& p, const std::vector<SourceConfig>& sources,
                           const std::vector<std::size_t>& kept,
-                          std::vector<std::unique_ptr<SimulatedFeed>>& fresh) {
-  std::vector<std::unique_ptr<SimulatedFeed>> feeds(sources.size());
+                          std::vector<std::unique_ptr<QuoteSource>>& fresh) {
+  std::vector<std::unique_ptr<QuoteSource>> feeds(sources.size());
   for (std::size_t i = 0; i < sources.size(); ++i) {
     if (fresh[i]) continue;
     feeds[i] = std::move(p.feeds[kept[i]]);

@@ -20,7 +20,7 @@
 
 namespace bw {
 
-class SimulatedFeed;
+class QuoteSource;
 struct ReloadOutcome;
 
 struct ReloadReport {
@@ -57,7 +57,7 @@ class Server {
   Result<ReloadReport> apply(const Config& next);
   void swap_sources(Parts& parts, const std::vector<SourceConfig>& sources,
                     const std::vector<std::size_t>& kept,
-                    std::vector<std::unique_ptr<SimulatedFeed>>& fresh);
+                    std::vector<std::unique_ptr<QuoteSource>>& fresh);
 
   std::function<Result<Config>()> config_source_;  // constant after start
   std::mutex reload_mutex_;

@@ -32,6 +32,7 @@ struct Secret {
   std::string origin;  // "env NAME" or "file PATH"; empty: not configured
   bool configured() const { return !origin.empty(); }
   std::string redacted() const { return configured() ? "<redacted, from " + origin + ">" : ""; }
+  bool operator==(const Secret&) const = default;
 };
 
 struct WebConfig {
@@ -116,13 +117,20 @@ struct LogConfig {
 inline constexpr std::array<std::string_view, 7> kLogModules{"app",   "engine", "ingest", "notify",
                                                              "store", "stream", "web"};
 
+// One [[sources]] table. Common keys first, then each type's own keys; a key
+// that does not belong to the source's type is rejected by the loader.
 struct SourceConfig {
   std::string name;
   std::string type;  // "simulated"
+  std::vector<std::string> symbols;
+
+  // simulated
   std::uint64_t seed = 42;
   std::chrono::milliseconds interval{250};
   double time_scale = 60.0;
-  std::vector<std::string> symbols;
+
+  // Equal configs mean a reload keeps the running source.
+  bool operator==(const SourceConfig&) const = default;
 };
 
 struct Config {

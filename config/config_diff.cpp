@@ -5,8 +5,7 @@
 namespace bw {
 
 bool same_source(const SourceConfig& a, const SourceConfig& b) {
-  return std::tie(a.name, a.type, a.seed, a.interval, a.time_scale, a.symbols) ==
-         std::tie(b.name, b.type, b.seed, b.interval, b.time_scale, b.symbols);
+  return a == b;
 }
 
 namespace {

@@ -481,6 +481,18 @@ void read_log(const toml::table& table, LogConfig& log, Problems& problems) {
   r.reject_unknown();
 }
 
+void read_simulated_keys(TableReader& r, SourceConfig& source) {
+  r.integer("seed", source.seed, 0, std::numeric_limits<std::int64_t>::max());
+  r.duration("interval", source.interval, std::chrono::milliseconds(10));
+  r.number("time_scale", source.time_scale, 0.0, 1e6);
+}
+
+// The keys of the source's own type; any other key is left unread, so
+// reject_unknown() names it.
+void read_source_type_keys(TableReader& r, SourceConfig& source) {
+  if (source.type == "simulated") read_simulated_keys(r, source);
+}
+
 void read_sources(const toml::node& node, std::vector<SourceConfig>& sources, Problems& problems) {
   const toml::array* array = node.as_array();
   if (!array)
@@ -499,12 +511,11 @@ void read_sources(const toml::node& node, std::vector<SourceConfig>& sources, Pr
     r.require("name");
     r.require("type");
     r.string("name", source.name);
-    r.one_of("type", source.type, {"simulated"});
-    r.integer("seed", source.seed, 0, std::numeric_limits<std::int64_t>::max());
-    r.duration("interval", source.interval, std::chrono::milliseconds(10));
-    r.number("time_scale", source.time_scale, 0.0, 1e6);
+    r.one_of("type", source.type, {"simulated"});  // keep in step with read_source_type_keys
     r.strings("symbols", source.symbols);
-    r.reject_unknown();
+    read_source_type_keys(r, source);
+    // Without a known type the other keys cannot be judged.
+    if (!source.type.empty()) r.reject_unknown();
     if (const toml::node* name = table->get("name");
         name && name->is_string() && source.name.empty()) {
       r.fail(*name, "name", "must not be empty");

@@ -35,7 +35,8 @@ SimulatedFeed::SimulatedFeed(SimulatedFeedOptions options, QuoteSink& sink, cons
     : options_(std::move(options)),
       sink_(sink),
       clock_(clock),
-      market_(options_.seed, options_.time_scale, pick_tickers(options_)) {}
+      market_(options_.seed, options_.time_scale, pick_tickers(options_)),
+      monitor_(options_.name, "simulated") {}
 
 SimulatedFeed::~SimulatedFeed() {
   stop();
@@ -45,7 +46,13 @@ void SimulatedFeed::start() {
   module_logger("ingest")->info("source {}: simulated feed, {} tickers, seed {}, every {} ms",
                                 options_.name, market_.ticker_count(), options_.seed,
                                 options_.interval.count());
+  monitor_.live();
   thread_ = std::thread([this] { run(); });
+}
+
+SourceHealth SimulatedFeed::health(TimestampMs now_ms,
+                                   std::chrono::milliseconds stale_after) const {
+  return monitor_.snapshot(now_ms, stale_after);
 }
 
 void SimulatedFeed::stop() {
@@ -55,6 +62,7 @@ void SimulatedFeed::stop() {
   }
   wake_.notify_all();
   if (thread_.joinable()) thread_.join();
+  monitor_.down("stopped");
 }
 
 void SimulatedFeed::run() {
@@ -66,10 +74,12 @@ void SimulatedFeed::run() {
     raw.clear();
     const TimestampMs now = clock_.now_ms();
     market_.step(now, elapsed_seconds, raw);
+    monitor_.message(now);
     for (const RawQuote& candidate : raw) {
       Result<Quote> quote = validate_quote(candidate, now);
       // The generator only makes valid quotes; a failure here is a bug worth seeing.
       if (!quote) {
+        monitor_.rejected(quote.error());
         module_logger("ingest")->error("source {}: generated an invalid quote: {}", options_.name,
                                        quote.error());
         continue;

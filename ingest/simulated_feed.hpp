@@ -1,5 +1,6 @@
 // SimulatedFeed: the `simulated` source. A thread that steps a SimulatedMarket
-// every `interval` and publishes the validated quotes to a QuoteSink.
+// every `interval` and publishes the validated quotes to a QuoteSink. Live from
+// start() to stop(); each step counts as one message.
 //
 //   SimulatedFeed feed(options, sink, clock);
 //   feed.start();  ...  feed.stop();   // stop() joins; also done by the destructor
@@ -15,6 +16,7 @@
 #include <thread>
 
 #include "ingest/quote_sink.hpp"
+#include "ingest/quote_source.hpp"
 #include "ingest/simulated_market.hpp"
 #include "rules/clock.hpp"
 
@@ -28,16 +30,17 @@ struct SimulatedFeedOptions {
   std::vector<std::string> symbols;  // empty: every default ticker
 };
 
-class SimulatedFeed {
+class SimulatedFeed : public QuoteSource {
  public:
   // Throws std::invalid_argument when `symbols` names a ticker the market lacks.
   SimulatedFeed(SimulatedFeedOptions options, QuoteSink& sink, const Clock& clock);
-  ~SimulatedFeed();
+  ~SimulatedFeed() override;
   SimulatedFeed(const SimulatedFeed&) = delete;
   SimulatedFeed& operator=(const SimulatedFeed&) = delete;
 
-  void start();
-  void stop();
+  void start() override;
+  void stop() override;
+  SourceHealth health(TimestampMs now_ms, std::chrono::milliseconds stale_after) const override;
 
  private:
   void run();
@@ -46,6 +49,7 @@ class SimulatedFeed {
   QuoteSink& sink_;
   const Clock& clock_;
   SimulatedMarket market_;
+  SourceMonitor monitor_;
   std::thread thread_;
   std::mutex mutex_;
   std::condition_variable wake_;

@@ -412,3 +412,8 @@ TEST_CASE("a time_scale of nan is out of range", "[config]") {
 TEST_CASE("a bad key inside a table given with --set is reported against --set", "[config]") {
   CHECK_THAT(error_of("", {"web={threads=0}"}), Catch::StartsWith("--set web"));
 }
+
+TEST_CASE("a key of another source type is unknown for this one", "[config]") {
+  CHECK_THAT(error_of("[[sources]]\nname = \"x\"\ntype = \"simulated\"\nurl = \"wss://x\"\n"),
+             Catch::StartsWith("FILE:4:1: sources[0].url: unknown key"));
+}
