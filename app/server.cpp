@@ -1,6 +1,7 @@
 #include "app/server.hpp"
 
 #include <filesystem>
+#include <stdexcept>
 
 #include "app/engine_worker.hpp"
 #include "app/first_run.hpp"
@@ -23,6 +24,7 @@
 #include "store/notification_repository.hpp"
 #include "store/price_repository.hpp"
 #include "store/sessions.hpp"
+#include "web/alert_files.hpp"
 #include "web/api_server.hpp"
 #include "web/channel_routes.hpp"
 #include "web/credentials.hpp"
@@ -188,6 +190,13 @@ void Server::start() {
   observe(p);
   p.notifier->start();
   p.engine->start();
+  // Alerts as code: an invalid alerts directory stops the start, like an
+  // invalid configuration (the error names every file:line:col).
+  if (Result<std::map<std::string, std::size_t>> synced =
+          sync_alert_files(p, config_.alerts.directory);
+      !synced) {
+    throw std::runtime_error("alerts: " + config_.alerts.directory + ":\n" + synced.error());
+  }
 
   LastQuotes& last_quotes = p.last_quotes;
   SseServer& sse = *p.sse;
@@ -254,7 +263,27 @@ ReloadOutcome Server::reload_outcome() {
   }
   outcome.applied = report->applied;
   outcome.restart_required = report->restart_required;
+  outcome.alerts = report->alerts;
   return outcome;
+}
+
+// Loads the alerts directory (owners and channels resolved) and makes the
+// managed alerts match it; nothing changes when it fails.
+Result<std::map<std::string, std::size_t>> Server::sync_alert_files(Parts& p,
+                                                                    const std::string& directory) {
+  Result<AlertDirectory> loaded = load_alert_directory(directory, *p.accounts, p.channels.get());
+  if (!loaded) return Error{loaded.error()};
+  Result<SyncReport> synced = sync_managed_alerts(*p.alerts, *p.engine, *loaded, p.clock.now_ms());
+  if (!synced) return Error{synced.error()};
+  module_logger("app")->info(
+      "alerts: {} ({} files{}): {} added, {} changed, {} removed, {} unchanged", directory,
+      loaded->files, loaded->exists ? "" : ", directory not found", synced->added,
+      synced->changed, synced->removed, synced->unchanged);
+  return std::map<std::string, std::size_t>{{"files", loaded->files},
+                                            {"added", synced->added},
+                                            {"changed", synced->changed},
+                                            {"removed", synced->removed},
+                                            {"unchanged", synced->unchanged}};
 }
 
 void Server::start_sources(Parts& p) {
@@ -306,7 +335,13 @@ Result<ReloadReport> Server::apply(const Config& next) {
       }
     }
   }
+  // Alerts as code, in one transaction: a bad alerts file refuses the reload
+  // before any configuration key is applied.
+  Result<std::map<std::string, std::size_t>> alerts =
+      sync_alert_files(p, next.alerts.directory);
+  if (!alerts) return Error{"alerts: " + next.alerts.directory + ":\n" + alerts.error()};
   ReloadReport report;
+  report.alerts = std::move(*alerts);
   for (const std::string& key : changed) {
     if (key == "log.level" || key == "log.modules") {
       config_.log.level = next.log.level;
@@ -317,6 +352,8 @@ Result<ReloadReport> Server::apply(const Config& next) {
       p.hub->set_full_queue_timeout(next.engine.full_queue_timeout);
     } else if (key == "sources") {
       swap_sources(p, next.sources, kept, fresh);
+    } else if (key == "alerts.directory") {
+      config_.alerts = next.alerts;  // synced above
     } else {
       report.restart_required.push_back(key);
       continue;
