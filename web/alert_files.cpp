@@ -179,14 +179,10 @@ Result<AlertDirectory> load_alert_directory(const std::string& path, Accounts& a
       problems.push_back(text.error());
       continue;
     }
-    Result<std::vector<AlertFileEntry>> entries =
-        parse_alert_file(*text, file.string(), kManagedOptions);
-    if (!entries) {
-      problems.push_back(entries.error());
-      continue;
-    }
+    AlertFileParse parsed = parse_alert_file_partly(*text, file.string(), kManagedOptions);
+    problems.insert(problems.end(), parsed.problems.begin(), parsed.problems.end());
     ++directory.files;
-    for (const AlertFileEntry& entry : *entries) {
+    for (const AlertFileEntry& entry : parsed.entries) {
       auto [known, inserted] = users.try_emplace(entry.owner);
       if (inserted) known->second = accounts.find_user(entry.owner);
       if (!known->second) {
@@ -281,11 +277,10 @@ Result<SyncReport> sync_managed_alerts(AlertRepository& alerts, AlertEngine& eng
 Result<std::vector<Alert>> import_alerts(AlertTransfer target, const User& user,
                                          std::string_view text, const std::string& name,
                                          TimestampMs now) {
-  Result<std::vector<AlertFileEntry>> entries = parse_alert_file(text, name, {});
-  if (!entries) return Error{entries.error()};
-  std::vector<std::string> problems;
+  AlertFileParse parsed = parse_alert_file_partly(text, name, {});
+  std::vector<std::string> problems = std::move(parsed.problems);
   std::vector<AlertWrite> writes;
-  for (const AlertFileEntry& entry : *entries) {
+  for (const AlertFileEntry& entry : parsed.entries) {
     if (!entry.owner.empty() && entry.owner != user.name) {
       problems.push_back(entry.at("owner") + "owner: is \"" + entry.owner +
                          "\", but these alerts are imported for " + user.name);

@@ -244,14 +244,23 @@ std::string AlertFileEntry::at(const std::string& key) const {
 
 Result<std::vector<AlertFileEntry>> parse_alert_file(std::string_view text, const std::string& name,
                                                      AlertFileOptions options) {
+  AlertFileParse parsed = parse_alert_file_partly(text, name, options);
+  if (!parsed.problems.empty()) return Error{joined(parsed.problems)};
+  return std::move(parsed.entries);
+}
+
+AlertFileParse parse_alert_file_partly(std::string_view text, const std::string& name,
+                                       AlertFileOptions options) {
+  AlertFileParse out;
   toml::table root;
   try {
     root = toml::parse(text, name);
   } catch (const toml::parse_error& error) {
-    return Error{location(name, error.source()) + std::string(error.description())};
+    out.problems.push_back(location(name, error.source()) + std::string(error.description()));
+    return out;
   }
-  std::vector<std::string> problems;
-  std::vector<AlertFileEntry> entries;
+  std::vector<std::string>& problems = out.problems;
+  std::vector<AlertFileEntry>& entries = out.entries;
   for (const auto& [key, node] : root) {
     if (key.str() != "alert") {
       problems.push_back(location(name, key.source()) + std::string(key.str()) +
@@ -271,8 +280,7 @@ Result<std::vector<AlertFileEntry>> parse_alert_file(std::string_view text, cons
       for (std::size_t i = 0; i < array->size(); ++i) reader.read(*array->get(i), i, entries);
     }
   }
-  if (!problems.empty()) return Error{joined(problems)};
-  return entries;
+  return out;
 }
 
 std::string render_alert_file(const std::vector<ExportedAlert>& alerts, const std::string& header) {

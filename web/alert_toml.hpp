@@ -63,6 +63,15 @@ Result<std::vector<AlertFileEntry>> parse_alert_file(std::string_view text,
                                                      const std::string& name,
                                                      AlertFileOptions options);
 
+// The same, keeping the valid alerts beside the problems, so that a caller
+// checking more (owners, channels) can report those problems too.
+struct AlertFileParse {
+  std::vector<AlertFileEntry> entries;  // the valid alerts
+  std::vector<std::string> problems;    // one line each
+};
+AlertFileParse parse_alert_file_partly(std::string_view text, const std::string& name,
+                                       AlertFileOptions options);
+
 // One alert to write: `fields` in the API's JSON terms (symbol, name,
 // condition, trigger, expires_at, channels as ids or targets), plus a comment
 // line written above it when not empty.
