@@ -403,6 +403,7 @@ void Server::start_delivery() {
   options.max_connections_per_host = config.max_connections_per_host;
   options.targets = TargetPolicy{config.allowed_private_addresses};
   options.user_agent = std::string("bellwether/") + PROJECT_VERSION;
+  options.on_attempt = delivery_attempt_recorder(p.metrics);
   const EmailConfig& email = config_.email;
   options.smtp = SmtpOptions{email.smtp_url, email.from, email.username, email.password.value,
                              email.starttls == "off"   ? SmtpOptions::Tls::off
