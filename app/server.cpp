@@ -129,13 +129,7 @@ void Server::start() {
   p.notifications = std::make_unique<NotificationRepository>(*p.db);
   p.prices = std::make_unique<PriceRepository>(*p.db);
   create_first_admin_if_empty(*p.accounts, data_dir, p.clock);
-  if (config_.storage.notification_retention.count() > 0) {
-    p.pruner = std::make_unique<NotificationPruner>(
-        *p.db, p.clock, config_.storage.notification_retention, config_.storage.prune_interval,
-        &p.metrics.counter("bellwether_notifications_pruned_total",
-                           "Notifications deleted by the retention policy."));
-    p.pruner->start();
-  }
+  start_pruner(p, config_.storage);
 
   p.queue = std::make_unique<EngineQueue>(config_.engine.queue_capacity);
 
@@ -286,6 +280,19 @@ Result<std::map<std::string, std::size_t>> Server::sync_alert_files(Parts& p,
                                             {"unchanged", synced->unchanged}};
 }
 
+// (Re)starts the retention thread with `storage`'s settings; none while
+// retention is off.
+void Server::start_pruner(Parts& p, const StorageConfig& storage) {
+  if (p.pruner) p.pruner->stop();
+  p.pruner.reset();
+  if (storage.notification_retention.count() <= 0) return;
+  p.pruner = std::make_unique<NotificationPruner>(
+      *p.db, p.clock, storage.notification_retention, storage.prune_interval,
+      &p.metrics.counter("bellwether_notifications_pruned_total",
+                         "Notifications deleted by the retention policy."));
+  p.pruner->start();
+}
+
 void Server::start_sources(Parts& p) {
   for (const SourceConfig& source : config_.sources) {
     p.feeds.push_back(make_feed(source, *p.hub, p.clock));
@@ -352,6 +359,13 @@ Result<ReloadReport> Server::apply(const Config& next) {
       p.hub->set_full_queue_timeout(next.engine.full_queue_timeout);
     } else if (key == "sources") {
       swap_sources(p, next.sources, kept, fresh);
+    } else if (key == "storage.notification_retention" || key == "storage.prune_interval") {
+      if (config_.storage.notification_retention != next.storage.notification_retention ||
+          config_.storage.prune_interval != next.storage.prune_interval) {
+        config_.storage.notification_retention = next.storage.notification_retention;
+        config_.storage.prune_interval = next.storage.prune_interval;
+        start_pruner(p, config_.storage);
+      }
     } else if (key == "alerts.directory") {
       config_.alerts = next.alerts;  // synced above
     } else {

@@ -44,7 +44,8 @@ class Server {
   void start();
   void stop();
   // Hot reload (SIGHUP, POST /api/v1/admin/reload): loads the configuration
-  // again and applies log levels, engine.full_queue_timeout and sources
+  // again and applies log levels, engine.full_queue_timeout, notification
+  // retention (storage.notification_retention, storage.prune_interval) and sources
   // (simulated feeds stopped, started or restarted), and brings the managed
   // alerts in line with the alerts directory; other changed keys are
   // reported as needing a restart. An invalid configuration is refused whole:
@@ -57,6 +58,7 @@ class Server {
   void observe(Parts& parts);
   void start_delivery();
   void start_sources(Parts& parts);
+  void start_pruner(Parts& parts, const StorageConfig& storage);
   Result<std::map<std::string, std::size_t>> sync_alert_files(Parts& parts,
                                                               const std::string& directory);
   ReloadOutcome reload_outcome();
