@@ -209,7 +209,8 @@ int alerts_export(const CliArgs& args) {
   if (!user) return kExitFailure;
   AlertRepository alerts(*db);
   ChannelRepository channels(*db);
-  const std::string text = export_alerts({alerts, &channels, nullptr}, *user, SystemClock().now_ms());
+  const std::string text =
+      export_alerts({alerts, &channels, nullptr}, *user, SystemClock().now_ms());
   if (args.out.empty()) {
     std::cout << text;
     return kExitOk;

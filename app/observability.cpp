@@ -107,7 +107,8 @@ void Observability::register_store(MetricsRegistry& registry) {
                    MetricType::gauge, [&db] {
                      std::map<std::pair<std::string, std::string>, std::int64_t> counts;
                      for (const char* type : {"webhook", "email"}) {
-                       for (const char* status : {"pending", "retrying"}) counts[{type, status}] = 0;
+                       for (const char* status : {"pending", "retrying"})
+                         counts[{type, status}] = 0;
                      }
                      try {
                        for (const auto& [key, n] : count_open_deliveries(db)) counts[key] = n;
@@ -131,8 +132,8 @@ std::function<void(const DeliveryAttemptReport&)> delivery_attempt_recorder(
     Histogram* latency_seconds = nullptr;
   };
   // Commit-to-delivered spans retries: from 10 ms up to a day.
-  const std::vector<double> latency_buckets{0.01, 0.05, 0.1,  0.25, 0.5,  1,     2.5,  5,
-                                            10,   30,   60,   300,  1800, 7200,  21600, 86400};
+  const std::vector<double> latency_buckets{0.01, 0.05, 0.1, 0.25, 0.5,  1,    2.5,   5,
+                                            10,   30,   60,  300,  1800, 7200, 21600, 86400};
   auto types = std::make_shared<std::map<std::string, ByType, std::less<>>>();
   for (const char* type : {"webhook", "email"}) {
     ByType& by = (*types)[type];

@@ -271,8 +271,8 @@ Result<std::map<std::string, std::size_t>> Server::sync_alert_files(Parts& p,
   if (!synced) return Error{synced.error()};
   module_logger("app")->info(
       "alerts: {} ({} files{}): {} added, {} changed, {} removed, {} unchanged", directory,
-      loaded->files, loaded->exists ? "" : ", directory not found", synced->added,
-      synced->changed, synced->removed, synced->unchanged);
+      loaded->files, loaded->exists ? "" : ", directory not found", synced->added, synced->changed,
+      synced->removed, synced->unchanged);
   return std::map<std::string, std::size_t>{{"files", loaded->files},
                                             {"added", synced->added},
                                             {"changed", synced->changed},
@@ -344,8 +344,7 @@ Result<ReloadReport> Server::apply(const Config& next) {
   }
   // Alerts as code, in one transaction: a bad alerts file refuses the reload
   // before any configuration key is applied.
-  Result<std::map<std::string, std::size_t>> alerts =
-      sync_alert_files(p, next.alerts.directory);
+  Result<std::map<std::string, std::size_t>> alerts = sync_alert_files(p, next.alerts.directory);
   if (!alerts) return Error{"alerts: " + next.alerts.directory + ":\n" + alerts.error()};
   ReloadReport report;
   report.alerts = std::move(*alerts);

@@ -55,7 +55,7 @@ struct EmailApiOptions {
 
 // One finished delivery attempt, for metrics.
 struct DeliveryAttemptReport {
-  std::string_view channel_type;  // "webhook" or "email"
+  std::string_view channel_type;                     // "webhook" or "email"
   DeliveryStatus status = DeliveryStatus::retrying;  // delivered, retrying, failed or dead
   double attempt_seconds = 0;                        // the transfer itself
   // Delivered only: from the notification's commit (the outbox row) to now.

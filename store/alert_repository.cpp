@@ -137,8 +137,7 @@ std::optional<Alert> AlertRepository::find(UserId user, AlertId id) {
 bool AlertRepository::remove(UserId user, AlertId id) {
   return db_.write([&](sql::Connection& c) {
     // Alerts from an alerts.d file go only when their file says so.
-    sql::Statement s(c,
-                     "DELETE FROM alerts WHERE user_id = ? AND id = ? AND managed_file IS NULL");
+    sql::Statement s(c, "DELETE FROM alerts WHERE user_id = ? AND id = ? AND managed_file IS NULL");
     s.bind(1, user).bind(2, id).run();
     return c.changes() == 1;
   });

@@ -105,15 +105,15 @@ ApiResponse pause_alert(ApiContext& context, const User& user, std::string_view 
 }
 
 ApiResponse resume_alert(ApiContext& context, const User& user, std::string_view id) {
-  return edit_alert(context, user, id,
-                    [](Alert& alert, TimestampMs now) -> std::optional<ApiResponse> {
-                      if (std::optional<ApiResponse> refusal = expired_refusal(alert, now))
-                        return refusal;
-                      alert.state = AlertState::armed;
-                      alert.rearm_wait = RearmWait::none;
-                      return std::nullopt;
-                    },
-                    /*allow_managed=*/true);
+  return edit_alert(
+      context, user, id,
+      [](Alert& alert, TimestampMs now) -> std::optional<ApiResponse> {
+        if (std::optional<ApiResponse> refusal = expired_refusal(alert, now)) return refusal;
+        alert.state = AlertState::armed;
+        alert.rearm_wait = RearmWait::none;
+        return std::nullopt;
+      },
+      /*allow_managed=*/true);
 }
 
 }  // namespace bw

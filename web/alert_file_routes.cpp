@@ -24,7 +24,8 @@ bool is_toml_content_type(std::string_view content_type) {
 
 ApiResponse get_alerts_export(ApiContext& context, const User& user) {
   sweep_expired_alerts(context);
-  ApiResponse response{200, "application/toml; charset=utf-8",
+  ApiResponse response{200,
+                       "application/toml; charset=utf-8",
                        export_alerts(transfer(context), user, context.clock.now_ms()),
                        {}};
   response.headers.emplace_back("Content-Disposition",
@@ -32,8 +33,8 @@ ApiResponse get_alerts_export(ApiContext& context, const User& user) {
   return response;
 }
 
-ApiResponse post_alerts_import(ApiContext& context, const User& user,
-                               std::string_view content_type, std::string_view body) {
+ApiResponse post_alerts_import(ApiContext& context, const User& user, std::string_view content_type,
+                               std::string_view body) {
   if (!is_toml_content_type(content_type))
     return problem(415, "Content-Type: must be application/toml or text/plain");
   if (body.empty()) return problem(400, "body: is empty; expected [[alert]] tables (TOML)");
@@ -44,8 +45,7 @@ ApiResponse post_alerts_import(ApiContext& context, const User& user,
   }
   nlohmann::json items = nlohmann::json::array();
   for (const Alert& alert : *added) items.push_back(alert_json(context, alert));
-  return json_response(201,
-                       dump_json({{"imported", added->size()}, {"items", std::move(items)}}));
+  return json_response(201, dump_json({{"imported", added->size()}, {"items", std::move(items)}}));
 }
 
 }  // namespace bw

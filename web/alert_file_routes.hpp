@@ -15,7 +15,7 @@
 namespace bw {
 
 ApiResponse get_alerts_export(ApiContext& context, const User& user);
-ApiResponse post_alerts_import(ApiContext& context, const User& user,
-                               std::string_view content_type, std::string_view body);
+ApiResponse post_alerts_import(ApiContext& context, const User& user, std::string_view content_type,
+                               std::string_view body);
 
 }  // namespace bw

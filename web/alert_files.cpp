@@ -245,8 +245,8 @@ Result<SyncReport> sync_managed_alerts(AlertRepository& alerts, AlertEngine& eng
           ++report.unchanged;
           continue;
         }
-        writes.push_back({AlertWrite::Kind::update, updated(row->alert, wanted.alert, now),
-                          wanted.channels});
+        writes.push_back(
+            {AlertWrite::Kind::update, updated(row->alert, wanted.alert, now), wanted.channels});
         ++report.changed;
         continue;
       }
@@ -303,27 +303,26 @@ std::string export_alerts(AlertTransfer source, const User& user, TimestampMs no
   for (const Alert& alert : source.alerts.list_for_user(user.id)) {
     nlohmann::json fields = encode_alert(alert);
     // What the server keeps about an alert, not what a client sets.
-    for (const char* read_only : {"id", "state", "created_at", "last_fired_at", "rearm_wait",
-                                  "managed", "channels"}) {
+    for (const char* read_only :
+         {"id", "state", "created_at", "last_fired_at", "rearm_wait", "managed", "channels"}) {
       fields.erase(read_only);
     }
     nlohmann::json channels = nlohmann::json::array();
     if (source.channels) {
       for (ChannelId id : source.channels->for_alert(alert.id)) {
-        auto it = std::find_if(owned.begin(), owned.end(),
-                               [id](const Channel& c) { return c.id == id; });
+        auto it =
+            std::find_if(owned.begin(), owned.end(), [id](const Channel& c) { return c.id == id; });
         if (it == owned.end()) continue;
-        const auto same_target = std::count_if(owned.begin(), owned.end(), [&](const Channel& c) {
-          return c.target == it->target;
-        });
+        const auto same_target = std::count_if(
+            owned.begin(), owned.end(), [&](const Channel& c) { return c.target == it->target; });
         channels.push_back(same_target == 1 ? nlohmann::json(it->target) : nlohmann::json(id));
       }
     }
     fields["channels"] = std::move(channels);
     ExportedAlert out{"alert-" + std::to_string(alert.id), user.name, std::move(fields), ""};
     if (!alert.managed_file.empty()) {
-      out.comment = "managed by alerts file " + alert.managed_file + " (id \"" +
-                    alert.managed_key + "\"); an imported copy is an ordinary alert";
+      out.comment = "managed by alerts file " + alert.managed_file + " (id \"" + alert.managed_key +
+                    "\"); an imported copy is an ordinary alert";
     }
     exported.push_back(std::move(out));
   }

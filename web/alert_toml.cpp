@@ -72,7 +72,8 @@ const toml::node& node_for_error(const toml::table& alert, const std::string& er
       const std::size_t close = path.find(']', i);
       if (close == std::string::npos) break;
       const toml::array* array = node->as_array();
-      const std::size_t index = std::strtoul(path.substr(i + 1, close - i - 1).c_str(), nullptr, 10);
+      const std::size_t index =
+          std::strtoul(path.substr(i + 1, close - i - 1).c_str(), nullptr, 10);
       if (!array || index >= array->size()) break;
       node = array->get(index);
       i = close + 1;
@@ -164,8 +165,9 @@ class AlertReader {
                      AlertFileEntry& entry) {
     const toml::array* array = node.as_array();
     if (!array) {
-      return fail(node, prefix + "channels: must be an array of channel ids, webhook URLs or "
-                                 "email addresses");
+      return fail(node, prefix +
+                            "channels: must be an array of channel ids, webhook URLs or "
+                            "email addresses");
     }
     for (std::size_t j = 0; j < value.size(); ++j) {
       const std::string key = "channels[" + std::to_string(j) + "]";
@@ -292,8 +294,8 @@ std::string render_alert_file(const std::vector<ExportedAlert>& alerts, const st
     if (!alert.id.empty()) out += "id = " + dump_json(alert.id) + "\n";
     if (!alert.owner.empty()) out += "owner = " + dump_json(alert.owner) + "\n";
     // The API's order first, then anything else the alert has.
-    std::vector<std::string> keys{"symbol", "name", "condition", "trigger", "expires_at",
-                                  "channels"};
+    std::vector<std::string> keys{"symbol",  "name",       "condition",
+                                  "trigger", "expires_at", "channels"};
     for (const auto& item : alert.fields.items()) {
       if (std::find(keys.begin(), keys.end(), item.key()) == keys.end()) keys.push_back(item.key());
     }

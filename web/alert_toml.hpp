@@ -59,8 +59,7 @@ struct AlertFileOptions {
 };
 
 // `name` is how messages name the file (a path, or "body" for an API upload).
-Result<std::vector<AlertFileEntry>> parse_alert_file(std::string_view text,
-                                                     const std::string& name,
+Result<std::vector<AlertFileEntry>> parse_alert_file(std::string_view text, const std::string& name,
                                                      AlertFileOptions options);
 
 // The same, keeping the valid alerts beside the problems, so that a caller

@@ -123,10 +123,11 @@ TEST_CASE("channels must be ids, URLs or addresses", "[web][alerts_toml]") {
 }
 
 TEST_CASE("a local date-time for expires_at is refused", "[web][alerts_toml]") {
-  CHECK_THAT(parse_error("[[alert]]\nsymbol = \"AAPL\"\ncondition = { type = \"above\", price = 3 }\n"
-                         "expires_at = 2030-01-01T00:00:00\n",
-                         {}),
-             Catch::StartsWith("desk.toml:4:14: alert[0].expires_at: must be RFC 3339"));
+  CHECK_THAT(
+      parse_error("[[alert]]\nsymbol = \"AAPL\"\ncondition = { type = \"above\", price = 3 }\n"
+                  "expires_at = 2030-01-01T00:00:00\n",
+                  {}),
+      Catch::StartsWith("desk.toml:4:14: alert[0].expires_at: must be RFC 3339"));
 }
 
 TEST_CASE("only [[alert]] tables may appear at the top", "[web][alerts_toml]") {
