@@ -3,6 +3,8 @@
 // as file:line:col naming the key; render_alert_file reads back the same.
 #include <catch2/catch.hpp>
 
+#include <fstream>
+#include <iterator>
 #include <string>
 
 #include "web/alert_toml.hpp"
@@ -164,4 +166,13 @@ TEST_CASE("a rendered file reads back to the same alerts", "[web][alerts_toml]")
   CHECK((*again)[0].channels.size() == 2);
   CHECK((*again)[1].draft.condition == (*parsed)[1].draft.condition);
   CHECK((*again)[1].owner == "bob");
+}
+
+TEST_CASE("the shipped example alerts file is valid", "[web][alerts_toml]") {
+  std::ifstream in(std::string(BW_PROJECT_SOURCE_DIR) + "/config/examples/alerts.d/desk.toml");
+  REQUIRE(in);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  Result<std::vector<AlertFileEntry>> parsed = parse_alert_file(text, "desk.toml", kManaged);
+  REQUIRE(parsed.ok());
+  CHECK(parsed->size() == 3);
 }
