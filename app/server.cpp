@@ -265,9 +265,15 @@ ReloadOutcome Server::reload_outcome() {
 // managed alerts match it; nothing changes when it fails.
 Result<std::map<std::string, std::size_t>> Server::sync_alert_files(Parts& p,
                                                                     const std::string& directory) {
-  Result<AlertDirectory> loaded = load_alert_directory(directory, *p.accounts, p.channels.get());
-  if (!loaded) return Error{loaded.error()};
-  Result<SyncReport> synced = sync_managed_alerts(*p.alerts, *p.engine, *loaded, p.clock.now_ms());
+  Result<AlertDirectory> loaded = Error{""};
+  Result<SyncReport> synced = Error{""};
+  try {  // a store failure refuses the reload (SIGHUP must not end the process)
+    loaded = load_alert_directory(directory, *p.accounts, p.channels.get());
+    if (!loaded) return Error{loaded.error()};
+    synced = sync_managed_alerts(*p.alerts, *p.engine, *loaded, p.clock.now_ms());
+  } catch (const std::exception& error) {
+    return Error{std::string("store: ") + error.what()};
+  }
   if (!synced) return Error{synced.error()};
   module_logger("app")->info(
       "alerts: {} ({} files{}): {} added, {} changed, {} removed, {} unchanged", directory,
