@@ -371,6 +371,13 @@ Result<ReloadReport> Server::apply(const Config& next) {
         config_.storage.prune_interval = next.storage.prune_interval;
         start_pruner(p, config_.storage);
       }
+    } else if (key == "web.metrics_token") {
+      config_.web.metrics_token = next.web.metrics_token;
+      p.ops->metrics_token.set(next.web.metrics_token.value);
+      module_logger("web")->info("web: /metrics bearer token now {}",
+                                 next.web.metrics_token.configured()
+                                     ? next.web.metrics_token.redacted()
+                                     : std::string("off (no token needed)"));
     } else if (key == "alerts.directory") {
       config_.alerts = next.alerts;  // synced above
     } else {

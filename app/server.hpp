@@ -44,8 +44,9 @@ class Server {
   void start();
   void stop();
   // Hot reload (SIGHUP, POST /api/v1/admin/reload): loads the configuration
-  // again and applies log levels, engine.full_queue_timeout, notification
-  // retention (storage.notification_retention, storage.prune_interval) and sources
+  // again and applies log levels, engine.full_queue_timeout, the metrics
+  // token, notification retention (storage.notification_retention,
+  // storage.prune_interval) and sources
   // (simulated feeds stopped, started or restarted), and brings the managed
   // alerts in line with the alerts directory; other changed keys are
   // reported as needing a restart. An invalid configuration is refused whole:

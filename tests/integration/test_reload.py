@@ -101,6 +101,26 @@ class ReloadTest(unittest.TestCase):
         self.assertEqual(body["restart_required"], [])
         self.assertEqual(metric(self.server, "bellwether_notifications_pruned_total"), 0)
 
+    def test_the_metrics_token_changes_at_once(self):
+        token_file = f"{self.server.data_dir}/metrics-token"
+        with open(token_file, "w") as f:
+            f.write("old-token\n")
+        with open(self.server.config) as f:
+            text = f.read()
+        with open(self.server.config, "w") as f:
+            f.write(text.replace("[stream]\n", f'metrics_token_file = "{token_file}"\n[stream]\n', 1))
+        status, body = self.reload()
+        self.assertEqual((status, body["applied"]), (200, ["web.metrics_token"]), body)
+        bearer = lambda token: {"Authorization": f"Bearer {token}"}
+        self.assertEqual(self.server.request("GET", "/metrics")[0], 401)
+        self.assertEqual(self.server.request("GET", "/metrics", headers=bearer("old-token"))[0], 200)
+        with open(token_file, "w") as f:
+            f.write("new-token\n")
+        self.assertEqual(self.reload()[1]["applied"], ["web.metrics_token"])
+        self.assertEqual(self.server.request("GET", "/metrics", headers=bearer("old-token"))[0], 401)
+        self.assertEqual(self.server.request("GET", "/metrics", headers=bearer("new-token"))[0], 200)
+        self.assertNotIn("new-token", self.server.read_log())
+
     def test_only_admins_may_reload(self):
         status, body = self.reload(token=self.alice)
         self.assertEqual(status, 403)
