@@ -13,13 +13,15 @@ struct VerbSpec {
   bool takes_admin;
 };
 
-constexpr std::array<VerbSpec, 6> kVerbs{{
+constexpr std::array<VerbSpec, 8> kVerbs{{
     {"serve", 1, 0, false},
     {"user add", 2, 1, true},
     {"token create", 2, 1, false},
     {"config check", 2, 1, false},
     {"db backup", 2, 1, false},
     {"db check", 2, 0, false},
+    {"alerts export", 2, 0, false},
+    {"alerts import", 2, 1, false},
 }};
 
 }  // namespace
@@ -35,6 +37,12 @@ Verbs:
   config check FILE      validate a config file; prints every problem as file:line:col
   db backup FILE         copy the database to FILE (online: safe while serving)
   db check               integrity check and schema version of the database
+  alerts export --user NAME [--out FILE]
+                         write NAME's alerts as TOML (stdout, or FILE)
+  alerts import --user NAME FILE
+                         add the alerts of a TOML file to NAME's alerts (all or none);
+                         a running server arms them at its next start: use
+                         POST /api/v1/alerts/import to arm them at once
 
 Options (every verb):
   --config FILE          config file (TOML); without it, built-in defaults
@@ -58,6 +66,10 @@ Result<CliArgs> parse_cli(const std::vector<std::string>& argv) {
       args.help = true;
     } else if (arg == "--admin") {
       args.admin = true;
+    } else if (arg == "--user" || arg == "--out") {
+      Result<std::string> v = value_of(arg);
+      if (!v) return Error{v.error()};
+      (arg == "--user" ? args.user : args.out) = *v;
     } else if (arg == "--config") {
       Result<std::string> v = value_of("--config");
       if (!v) return Error{v.error()};
@@ -77,7 +89,7 @@ Result<CliArgs> parse_cli(const std::vector<std::string>& argv) {
     }
   }
   if (words.empty()) {
-    if (args.help) return CliArgs{"help", {}, "", {}, false, true};
+    if (args.help) return CliArgs{"help", {}, "", {}, false, true, "", ""};
     return Error{"missing verb"};
   }
   for (const VerbSpec& spec : kVerbs) {
@@ -92,6 +104,11 @@ Result<CliArgs> parse_cli(const std::vector<std::string>& argv) {
       return Error{args.verb + " takes " + std::to_string(spec.positionals) + " argument(s)"};
     }
     if (args.admin && !spec.takes_admin) return Error{"--admin is only for user add"};
+    const bool alerts_verb = args.verb.rfind("alerts ", 0) == 0;
+    if (alerts_verb && args.user.empty()) return Error{args.verb + " needs --user NAME"};
+    if (!alerts_verb && !args.user.empty()) return Error{"--user is only for alerts export|import"};
+    if (!args.out.empty() && args.verb != "alerts export")
+      return Error{"--out is only for alerts export"};
     return args;
   }
   return Error{"unknown verb \"" + words[0] + (words.size() > 1 ? " " + words[1] : "") + "\""};

@@ -21,6 +21,8 @@ struct CliArgs {
   std::vector<std::string> overrides;
   bool admin = false;
   bool help = false;
+  std::string user;  // --user NAME (alerts export/import)
+  std::string out;   // --out FILE (alerts export); empty: stdout
 };
 
 Result<CliArgs> parse_cli(const std::vector<std::string>& argv);

@@ -6,6 +6,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 
 #include "app/logging.hpp"
@@ -14,8 +15,11 @@
 #include "config/config.hpp"
 #include "log/module_logger.hpp"
 #include "store/accounts.hpp"
+#include "store/alert_repository.hpp"
+#include "store/channel_repository.hpp"
 #include "store/database.hpp"
 #include "store/maintenance.hpp"
+#include "web/alert_files.hpp"
 #include "web/credentials.hpp"
 
 namespace bw {
@@ -141,6 +145,13 @@ int config_check(const CliArgs& args) {
   for (const auto& [key, secret] : configured_secrets(*config)) {
     std::cout << key << " = " << secret->redacted() << "\n";
   }
+  // Alert files: syntax and fields (owners and channels are checked at load).
+  Result<std::size_t> alerts = check_alert_directory(config->alerts.directory);
+  if (!alerts) {
+    std::cerr << alerts.error() << "\n";
+    return kExitFailure;
+  }
+  std::cout << config->alerts.directory << ": " << *alerts << " alert(s)\n";
   std::cout << args.positional[0] << ": ok\n";
   return kExitOk;
 }
@@ -182,6 +193,73 @@ int db_check(const CliArgs& args) {
                                                                                    : kExitFailure;
 }
 
+std::optional<User> find_user_or_complain(Accounts& accounts, const std::string& name) {
+  std::optional<User> user = accounts.find_user(name);
+  if (!user) std::cerr << "bellwether: no user named " << name << "\n";
+  return user;
+}
+
+// A user's alerts as TOML (web/alert_toml.hpp), to stdout or --out FILE.
+int alerts_export(const CliArgs& args) {
+  std::optional<Config> config = load(args);
+  if (!config) return kExitUsage;
+  auto db = open_database(*config);
+  Accounts accounts(*db);
+  std::optional<User> user = find_user_or_complain(accounts, args.user);
+  if (!user) return kExitFailure;
+  AlertRepository alerts(*db);
+  ChannelRepository channels(*db);
+  const std::string text =
+      export_alerts({alerts, &channels, nullptr}, *user, SystemClock().now_ms());
+  if (args.out.empty()) {
+    std::cout << text;
+    return kExitOk;
+  }
+  std::ofstream out(args.out, std::ios::binary | std::ios::trunc);
+  out << text;
+  out.close();
+  if (!out) {
+    std::cerr << "bellwether: cannot write " << args.out << "\n";
+    return kExitFailure;
+  }
+  std::cout << "exported the alerts of " << user->name << " to " << args.out << "\n";
+  return kExitOk;
+}
+
+// Adds a TOML file's alerts to a user's alerts, all or none.
+int alerts_import(const CliArgs& args) {
+  std::optional<Config> config = load(args);
+  if (!config) return kExitUsage;
+  const std::string& path = args.positional[0];
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    std::cerr << "bellwether: cannot read " << path << "\n";
+    return kExitFailure;
+  }
+  std::string text(kMaxAlertFileBytes + 1, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<std::size_t>(in.gcount()));
+  if (text.size() > kMaxAlertFileBytes) {
+    std::cerr << "bellwether: " << path << " is larger than 1 MiB\n";
+    return kExitFailure;
+  }
+  auto db = open_database(*config);
+  Accounts accounts(*db);
+  std::optional<User> user = find_user_or_complain(accounts, args.user);
+  if (!user) return kExitFailure;
+  AlertRepository alerts(*db);
+  ChannelRepository channels(*db);
+  Result<std::vector<Alert>> added =
+      import_alerts({alerts, &channels, nullptr}, *user, text, path, SystemClock().now_ms());
+  if (!added) {
+    std::cerr << "bellwether: import refused, no alert was added:\n" << added.error() << "\n";
+    return kExitFailure;
+  }
+  std::cout << "imported " << added->size() << " alert(s) for " << user->name
+            << " (a running server arms them at its next start)\n";
+  return kExitOk;
+}
+
 }  // namespace
 
 int run_command(const CliArgs& args) {
@@ -195,6 +273,8 @@ int run_command(const CliArgs& args) {
   if (args.verb == "config check") return config_check(args);
   if (args.verb == "db backup") return db_backup(args);
   if (args.verb == "db check") return db_check(args);
+  if (args.verb == "alerts export") return alerts_export(args);
+  if (args.verb == "alerts import") return alerts_import(args);
   std::cerr << usage_text();
   return kExitUsage;
 }

@@ -1,5 +1,8 @@
 #include "app/observability.hpp"
 
+#include <map>
+#include <memory>
+
 #include "rules/condition.hpp"
 #include "store/maintenance.hpp"
 
@@ -99,6 +102,66 @@ void Observability::register_store(MetricsRegistry& registry) {
     }
     return samples;
   });
+  registry.collect("bellwether_deliveries_open",
+                   "Deliveries waiting to be sent (the outbox), by channel type and status.",
+                   MetricType::gauge, [&db] {
+                     std::map<std::pair<std::string, std::string>, std::int64_t> counts;
+                     for (const char* type : {"webhook", "email"}) {
+                       for (const char* status : {"pending", "retrying"})
+                         counts[{type, status}] = 0;
+                     }
+                     try {
+                       for (const auto& [key, n] : count_open_deliveries(db)) counts[key] = n;
+                     } catch (const std::exception&) {
+                       return Samples{};  // store unavailable
+                     }
+                     Samples samples;
+                     for (const auto& [key, n] : counts) {
+                       samples.push_back({{{"channel_type", key.first}, {"status", key.second}},
+                                          static_cast<double>(n)});
+                     }
+                     return samples;
+                   });
+}
+
+std::function<void(const DeliveryAttemptReport&)> delivery_attempt_recorder(
+    MetricsRegistry& registry) {
+  struct ByType {
+    std::map<DeliveryStatus, Counter*> attempts;
+    Histogram* attempt_seconds = nullptr;
+    Histogram* latency_seconds = nullptr;
+  };
+  // Commit-to-delivered spans retries: from 10 ms up to a day.
+  const std::vector<double> latency_buckets{0.01, 0.05, 0.1, 0.25, 0.5,  1,    2.5,   5,
+                                            10,   30,   60,  300,  1800, 7200, 21600, 86400};
+  auto types = std::make_shared<std::map<std::string, ByType, std::less<>>>();
+  for (const char* type : {"webhook", "email"}) {
+    ByType& by = (*types)[type];
+    for (DeliveryStatus status : {DeliveryStatus::delivered, DeliveryStatus::retrying,
+                                  DeliveryStatus::failed, DeliveryStatus::dead}) {
+      by.attempts[status] = &registry.counter(
+          "bellwether_delivery_attempts_total",
+          "Delivery attempts by channel type and the status they left the delivery in.",
+          {{"channel_type", type}, {"status", std::string(delivery_status_name(status))}});
+    }
+    by.attempt_seconds =
+        &registry.histogram("bellwether_delivery_attempt_seconds",
+                            "Duration of one delivery attempt (HTTP request or SMTP session).",
+                            latency_buckets, {{"channel_type", type}});
+    by.latency_seconds = &registry.histogram(
+        "bellwether_delivery_latency_seconds",
+        "From a notification's commit to its successful delivery on a channel, retries included.",
+        latency_buckets, {{"channel_type", type}});
+  }
+  return [types](const DeliveryAttemptReport& report) {
+    auto it = types->find(report.channel_type);
+    if (it == types->end()) return;
+    if (auto counter = it->second.attempts.find(report.status);
+        counter != it->second.attempts.end())
+      counter->second->inc();
+    it->second.attempt_seconds->observe(report.attempt_seconds);
+    if (report.latency_seconds) it->second.latency_seconds->observe(*report.latency_seconds);
+  };
 }
 
 void Observability::set_sources(std::vector<std::string> names) {

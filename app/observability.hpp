@@ -20,6 +20,7 @@
 #include "ingest/ingest_hub.hpp"
 #include "metrics/metrics.hpp"
 #include "notify/notifier.hpp"
+#include "notify/webhook_dispatcher.hpp"
 #include "rules/clock.hpp"
 #include "store/database.hpp"
 #include "web/ops_routes.hpp"
@@ -41,6 +42,13 @@ struct ObservedParts {
   std::chrono::milliseconds source_stale_after{10000};
   std::string version;
 };
+
+// Delivery metrics, fed by the dispatcher's on_attempt:
+// bellwether_delivery_attempts_total{channel_type,status},
+// bellwether_delivery_attempt_seconds{channel_type} (one transfer) and
+// bellwether_delivery_latency_seconds{channel_type} (commit to delivered).
+std::function<void(const DeliveryAttemptReport&)> delivery_attempt_recorder(
+    MetricsRegistry& registry);
 
 class Observability {
  public:

@@ -1,6 +1,7 @@
 #include "app/server.hpp"
 
 #include <filesystem>
+#include <stdexcept>
 
 #include "app/engine_worker.hpp"
 #include "app/first_run.hpp"
@@ -23,6 +24,7 @@
 #include "store/notification_repository.hpp"
 #include "store/price_repository.hpp"
 #include "store/sessions.hpp"
+#include "web/alert_files.hpp"
 #include "web/api_server.hpp"
 #include "web/channel_routes.hpp"
 #include "web/credentials.hpp"
@@ -120,13 +122,7 @@ void Server::start() {
   p.notifications = std::make_unique<NotificationRepository>(*p.db);
   p.prices = std::make_unique<PriceRepository>(*p.db);
   create_first_admin_if_empty(*p.accounts, data_dir, p.clock);
-  if (config_.storage.notification_retention.count() > 0) {
-    p.pruner = std::make_unique<NotificationPruner>(
-        *p.db, p.clock, config_.storage.notification_retention, config_.storage.prune_interval,
-        &p.metrics.counter("bellwether_notifications_pruned_total",
-                           "Notifications deleted by the retention policy."));
-    p.pruner->start();
-  }
+  start_pruner(p, config_.storage);
 
   p.queue = std::make_unique<EngineQueue>(config_.engine.queue_capacity);
 
@@ -181,6 +177,13 @@ void Server::start() {
   observe(p);
   p.notifier->start();
   p.engine->start();
+  // Alerts as code: an invalid alerts directory stops the start, like an
+  // invalid configuration (the error names every file:line:col).
+  if (Result<std::map<std::string, std::size_t>> synced =
+          sync_alert_files(p, config_.alerts.directory);
+      !synced) {
+    throw std::runtime_error("alerts: " + config_.alerts.directory + ":\n" + synced.error());
+  }
 
   LastQuotes& last_quotes = p.last_quotes;
   SseServer& sse = *p.sse;
@@ -247,7 +250,46 @@ ReloadOutcome Server::reload_outcome() {
   }
   outcome.applied = report->applied;
   outcome.restart_required = report->restart_required;
+  outcome.alerts = report->alerts;
   return outcome;
+}
+
+// Loads the alerts directory (owners and channels resolved) and makes the
+// managed alerts match it; nothing changes when it fails.
+Result<std::map<std::string, std::size_t>> Server::sync_alert_files(Parts& p,
+                                                                    const std::string& directory) {
+  Result<AlertDirectory> loaded = Error{""};
+  Result<SyncReport> synced = Error{""};
+  try {  // a store failure refuses the reload (SIGHUP must not end the process)
+    loaded = load_alert_directory(directory, *p.accounts, p.channels.get());
+    if (!loaded) return Error{loaded.error()};
+    synced = sync_managed_alerts(*p.alerts, *p.engine, *loaded, p.clock.now_ms());
+  } catch (const std::exception& error) {
+    return Error{std::string("store: ") + error.what()};
+  }
+  if (!synced) return Error{synced.error()};
+  module_logger("app")->info(
+      "alerts: {} ({} files{}): {} added, {} changed, {} removed, {} unchanged", directory,
+      loaded->files, loaded->exists ? "" : ", directory not found", synced->added, synced->changed,
+      synced->removed, synced->unchanged);
+  return std::map<std::string, std::size_t>{{"files", loaded->files},
+                                            {"added", synced->added},
+                                            {"changed", synced->changed},
+                                            {"removed", synced->removed},
+                                            {"unchanged", synced->unchanged}};
+}
+
+// (Re)starts the retention thread with `storage`'s settings; none while
+// retention is off.
+void Server::start_pruner(Parts& p, const StorageConfig& storage) {
+  if (p.pruner) p.pruner->stop();
+  p.pruner.reset();
+  if (storage.notification_retention.count() <= 0) return;
+  p.pruner = std::make_unique<NotificationPruner>(
+      *p.db, p.clock, storage.notification_retention, storage.prune_interval,
+      &p.metrics.counter("bellwether_notifications_pruned_total",
+                         "Notifications deleted by the retention policy."));
+  p.pruner->start();
 }
 
 void Server::start_sources(Parts& p) {
@@ -299,7 +341,12 @@ Result<ReloadReport> Server::apply(const Config& next) {
       fresh[i] = std::move(*feed);
     }
   }
+  // Alerts as code, in one transaction: a bad alerts file refuses the reload
+  // before any configuration key is applied.
+  Result<std::map<std::string, std::size_t>> alerts = sync_alert_files(p, next.alerts.directory);
+  if (!alerts) return Error{"alerts: " + next.alerts.directory + ":\n" + alerts.error()};
   ReloadReport report;
+  report.alerts = std::move(*alerts);
   for (const std::string& key : changed) {
     if (key == "log.level" || key == "log.modules") {
       config_.log.level = next.log.level;
@@ -310,6 +357,22 @@ Result<ReloadReport> Server::apply(const Config& next) {
       p.hub->set_full_queue_timeout(next.engine.full_queue_timeout);
     } else if (key == "sources") {
       swap_sources(p, next.sources, kept, fresh);
+    } else if (key == "storage.notification_retention" || key == "storage.prune_interval") {
+      if (config_.storage.notification_retention != next.storage.notification_retention ||
+          config_.storage.prune_interval != next.storage.prune_interval) {
+        config_.storage.notification_retention = next.storage.notification_retention;
+        config_.storage.prune_interval = next.storage.prune_interval;
+        start_pruner(p, config_.storage);
+      }
+    } else if (key == "web.metrics_token") {
+      config_.web.metrics_token = next.web.metrics_token;
+      p.ops->metrics_token.set(next.web.metrics_token.value);
+      module_logger("web")->info("web: /metrics bearer token now {}",
+                                 next.web.metrics_token.configured()
+                                     ? next.web.metrics_token.redacted()
+                                     : std::string("off (no token needed)"));
+    } else if (key == "alerts.directory") {
+      config_.alerts = next.alerts;  // synced above
     } else {
       report.restart_required.push_back(key);
       continue;
@@ -359,6 +422,7 @@ void Server::start_delivery() {
   options.max_connections_per_host = config.max_connections_per_host;
   options.targets = TargetPolicy{config.allowed_private_addresses};
   options.user_agent = std::string("bellwether/") + PROJECT_VERSION;
+  options.on_attempt = delivery_attempt_recorder(p.metrics);
   const EmailConfig& email = config_.email;
   options.smtp = SmtpOptions{email.smtp_url, email.from, email.username, email.password.value,
                              email.starttls == "off"   ? SmtpOptions::Tls::off

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -26,6 +27,8 @@ struct ReloadOutcome;
 struct ReloadReport {
   std::vector<std::string> applied;           // keys now in effect
   std::vector<std::string> restart_required;  // keys that differ but need a restart
+  // Alerts as code: files, added, changed, removed, unchanged.
+  std::map<std::string, std::size_t> alerts;
 };
 
 class Server {
@@ -41,8 +44,11 @@ class Server {
   void start();
   void stop();
   // Hot reload (SIGHUP, POST /api/v1/admin/reload): loads the configuration
-  // again and applies log levels, engine.full_queue_timeout and sources
-  // (simulated feeds stopped, started or restarted); other changed keys are
+  // again and applies log levels, engine.full_queue_timeout, the metrics
+  // token, notification retention (storage.notification_retention,
+  // storage.prune_interval) and sources
+  // (simulated feeds stopped, started or restarted), and brings the managed
+  // alerts in line with the alerts directory; other changed keys are
   // reported as needing a restart. An invalid configuration is refused whole:
   // nothing changes and the error lists every problem. SSE clients and REST
   // connections are not touched. Safe from any thread.
@@ -53,6 +59,9 @@ class Server {
   void observe(Parts& parts);
   void start_delivery();
   void start_sources(Parts& parts);
+  void start_pruner(Parts& parts, const StorageConfig& storage);
+  Result<std::map<std::string, std::size_t>> sync_alert_files(Parts& parts,
+                                                              const std::string& directory);
   ReloadOutcome reload_outcome();
   Result<ReloadReport> apply(const Config& next);
   void swap_sources(Parts& parts, const std::vector<SourceConfig>& sources,

@@ -75,6 +75,12 @@ struct EngineConfig {
   std::chrono::milliseconds price_flush_interval{200};
 };
 
+// Alerts as code ([alerts]): shared alerts kept in *.toml files, synced at
+// start and on every reload.
+struct AlertsConfig {
+  std::string directory = "config/alerts.d";  // relative: to the working directory
+};
+
 // Webhook delivery ([delivery]); see config/bellwether.toml.
 struct DeliveryConfig {
   // Waits before attempts 2, 3, ...; Standard Webhooks' schedule by default.
@@ -140,6 +146,7 @@ struct Config {
   AuthConfig auth;
   StorageConfig storage;
   EngineConfig engine;
+  AlertsConfig alerts;
   DeliveryConfig delivery;
   EmailConfig email;
   LogConfig log;

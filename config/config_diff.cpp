@@ -74,6 +74,7 @@ std::vector<std::string> changed_keys(const Config& before, const Config& after)
   check("auth.max_failures_per_address", before.auth.max_failures_per_address,
         after.auth.max_failures_per_address);
   check("auth.failure_window", before.auth.failure_window, after.auth.failure_window);
+  check("alerts.directory", before.alerts.directory, after.alerts.directory);
   check("delivery.retry_schedule", before.delivery.retry_schedule, after.delivery.retry_schedule);
   check("delivery.retry_jitter", before.delivery.retry_jitter, after.delivery.retry_jitter);
   check("delivery.timeout", before.delivery.timeout, after.delivery.timeout);

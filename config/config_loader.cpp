@@ -402,6 +402,13 @@ void read_engine(const toml::table& table, EngineConfig& engine, Problems& probl
   r.reject_unknown();
 }
 
+void read_alerts(const toml::table& table, AlertsConfig& alerts, Problems& problems) {
+  TableReader r(table, "alerts", problems);
+  r.string("directory", alerts.directory);
+  if (alerts.directory.empty()) r.fail(*table.get("directory"), "directory", "must not be empty");
+  r.reject_unknown();
+}
+
 const std::initializer_list<std::string_view> kLogLevels{"trace", "debug", "info",
                                                          "warn",  "error", "off"};
 
@@ -633,6 +640,8 @@ Result<Config> load_config(const std::string& path, const std::vector<std::strin
     read_storage(*t, config.storage, problems);
   if (const toml::table* t = sub_table(top, "engine", problems))
     read_engine(*t, config.engine, problems);
+  if (const toml::table* t = sub_table(top, "alerts", problems))
+    read_alerts(*t, config.alerts, problems);
   if (const toml::table* t = sub_table(top, "delivery", problems))
     read_delivery(*t, config.delivery, problems);
   if (const toml::table* t = sub_table(top, "email", problems))

@@ -325,11 +325,27 @@ class WebhookDispatcher::Loop {
       long code = 0;
       curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &code);
       outcomes_.push_back(decide(transfer, result, code));
+      if (options_.on_attempt) report_attempt(transfer, outcomes_.back());
       ++attempts_made_;
       curl_multi_remove_handle(multi_, easy);
       cleanup(transfer);
       transfers_.erase(it);
     }
+  }
+
+  void report_attempt(const Transfer& t, const AttemptOutcome& outcome) {
+    DeliveryAttemptReport report;
+    report.channel_type = t.email || t.email_api ? "email" : "webhook";
+    report.status = outcome.status;
+    double seconds = 0;
+    if (curl_easy_getinfo(t.easy, CURLINFO_TOTAL_TIME, &seconds) == CURLE_OK)
+      report.attempt_seconds = seconds;
+    if (outcome.status == DeliveryStatus::delivered) {
+      report.latency_seconds =
+          static_cast<double>(std::max<TimestampMs>(0, clock_.now_ms() - t.delivery.created_at)) /
+          1000.0;
+    }
+    options_.on_attempt(report);
   }
 
   AttemptOutcome decide(const Transfer& t, CURLcode result, long code) {

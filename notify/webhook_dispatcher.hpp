@@ -22,7 +22,9 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
 
 #include "notify/email_message.hpp"
@@ -51,6 +53,15 @@ struct EmailApiOptions {
   std::string from;  // From address, as for SMTP
 };
 
+// One finished delivery attempt, for metrics.
+struct DeliveryAttemptReport {
+  std::string_view channel_type;                     // "webhook" or "email"
+  DeliveryStatus status = DeliveryStatus::retrying;  // delivered, retrying, failed or dead
+  double attempt_seconds = 0;                        // the transfer itself
+  // Delivered only: from the notification's commit (the outbox row) to now.
+  std::optional<double> latency_seconds;
+};
+
 struct WebhookDispatcherOptions {
   RetrySchedule schedule = RetrySchedule::standard_webhooks();
   std::chrono::milliseconds timeout{10000};  // whole attempt
@@ -62,6 +73,8 @@ struct WebhookDispatcherOptions {
   std::string user_agent = "bellwether-webhooks";
   SmtpOptions smtp;           // email channels go out through this transport,
   EmailApiOptions email_api;  // or this one when smtp.url is empty
+  // Told about every finished attempt on the dispatcher thread (metrics); optional.
+  std::function<void(const DeliveryAttemptReport&)> on_attempt;
 };
 
 // (user id, JSON of the delivery) for a delivery that became dead or failed.

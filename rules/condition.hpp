@@ -87,6 +87,11 @@ struct Alert {
   RearmWait rearm_wait = RearmWait::none;
   // Bumped by every edit, so a fire of an older version is never recorded.
   std::int64_t revision = 0;
+  // Alerts as code: the alerts.d file (name within the directory) and the id
+  // within it of an alert the server keeps in line with that file; empty for
+  // alerts made through the API. Managed alerts are read-only through the API.
+  std::string managed_file;
+  std::string managed_key;
 };
 
 // Which way the price went when an alert fired.

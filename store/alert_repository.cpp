@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "store/alert_rows.hpp"
+
 namespace bw {
 
 namespace {
@@ -9,7 +11,7 @@ namespace {
 constexpr const char* kAlertColumns =
     "SELECT id, user_id, symbol, name, condition_type, threshold, trigger_mode, state, "
     "created_at, last_fired_at, trigger_interval_ms, rearm_kind, rearm_value, rearm_wait, "
-    "expires_at, revision, upper_threshold FROM alerts ";
+    "expires_at, revision, upper_threshold, managed_file, managed_key FROM alerts ";
 
 std::string_view rearm_kind_name(RearmKind kind) {
   switch (kind) {
@@ -49,6 +51,8 @@ Alert alert_from_row(const sql::Statement& row) {
   alert.expires_at = row.optional_integer(14);
   alert.revision = row.integer(15);
   alert.condition.upper = Price::from_units(row.optional_integer(16).value_or(0));
+  alert.managed_file = row.text(17);
+  alert.managed_key = row.text(18);
   return alert;
 }
 
@@ -72,8 +76,16 @@ std::optional<Alert> find_with(sql::Connection& c, UserId user, AlertId id) {
 
 }  // namespace
 
-Alert AlertRepository::insert(Alert alert, TimestampMs now) {
-  return db_.write([&](sql::Connection& c) {
+std::string alert_select_sql() {
+  return kAlertColumns;
+}
+
+Alert alert_from_columns(const sql::Statement& row) {
+  return alert_from_row(row);
+}
+
+Alert insert_alert_row(sql::Connection& c, Alert alert, TimestampMs now) {
+  {
     sql::Statement s(c,
                      "INSERT INTO alerts (user_id, symbol, name, condition_type, threshold, "
                      "trigger_mode, state, created_at, updated_at, trigger_interval_ms, "
@@ -98,8 +110,16 @@ Alert AlertRepository::insert(Alert alert, TimestampMs now) {
         .run();
     alert.id = c.last_insert_id();
     alert.created_at = now;
-    return alert;
-  });
+  }
+  if (!alert.managed_file.empty()) {
+    sql::Statement s(c, "UPDATE alerts SET managed_file = ?, managed_key = ? WHERE id = ?");
+    s.bind(1, alert.managed_file).bind(2, alert.managed_key).bind(3, alert.id).run();
+  }
+  return alert;
+}
+
+Alert AlertRepository::insert(Alert alert, TimestampMs now) {
+  return db_.write([&](sql::Connection& c) { return insert_alert_row(c, std::move(alert), now); });
 }
 
 std::vector<Alert> AlertRepository::list_for_user(UserId user) {
@@ -116,7 +136,8 @@ std::optional<Alert> AlertRepository::find(UserId user, AlertId id) {
 
 bool AlertRepository::remove(UserId user, AlertId id) {
   return db_.write([&](sql::Connection& c) {
-    sql::Statement s(c, "DELETE FROM alerts WHERE user_id = ? AND id = ?");
+    // Alerts from an alerts.d file go only when their file says so.
+    sql::Statement s(c, "DELETE FROM alerts WHERE user_id = ? AND id = ? AND managed_file IS NULL");
     s.bind(1, user).bind(2, id).run();
     return c.changes() == 1;
   });
@@ -138,32 +159,38 @@ std::optional<Alert> AlertRepository::modify(UserId user, AlertId id, TimestampM
     alert->user_id = user;
     alert->id = id;
     alert->revision += 1;
+    update_alert_row(c, *alert, now);
+    return alert;
+  });
+}
+
+void update_alert_row(sql::Connection& c, const Alert& alert, TimestampMs now) {
+  {
     sql::Statement s(c,
                      "UPDATE alerts SET symbol = ?, name = ?, condition_type = ?, threshold = ?, "
                      "trigger_mode = ?, state = ?, updated_at = ?, trigger_interval_ms = ?, "
                      "rearm_kind = ?, rearm_value = ?, rearm_wait = ?, expires_at = ?, "
                      "revision = ?, upper_threshold = ?, last_fired_at = ? "
                      "WHERE user_id = ? AND id = ?");
-    s.bind(1, alert->symbol)
-        .bind(2, alert->name)
-        .bind(3, condition_type_name(alert->condition.type))
-        .bind(4, alert->condition.price.units())
-        .bind(5, trigger_mode_name(alert->trigger.mode))
-        .bind(6, alert_state_name(alert->state))
+    s.bind(1, alert.symbol)
+        .bind(2, alert.name)
+        .bind(3, condition_type_name(alert.condition.type))
+        .bind(4, alert.condition.price.units())
+        .bind(5, trigger_mode_name(alert.trigger.mode))
+        .bind(6, alert_state_name(alert.state))
         .bind(7, now)
-        .bind(8, alert->trigger.interval_ms)
-        .bind(9, rearm_kind_name(alert->trigger.rearm.kind))
-        .bind(10, alert->trigger.rearm.value.units())
-        .bind(11, rearm_wait_name(alert->rearm_wait))
-        .bind(12, alert->expires_at)
-        .bind(13, alert->revision)
-        .bind(14, upper_column(alert->condition))
-        .bind(15, alert->last_fired_at)
-        .bind(16, user)
-        .bind(17, id)
+        .bind(8, alert.trigger.interval_ms)
+        .bind(9, rearm_kind_name(alert.trigger.rearm.kind))
+        .bind(10, alert.trigger.rearm.value.units())
+        .bind(11, rearm_wait_name(alert.rearm_wait))
+        .bind(12, alert.expires_at)
+        .bind(13, alert.revision)
+        .bind(14, upper_column(alert.condition))
+        .bind(15, alert.last_fired_at)
+        .bind(16, alert.user_id)
+        .bind(17, alert.id)
         .run();
-    return alert;
-  });
+  }
 }
 
 std::vector<AlertId> AlertRepository::expire_due(TimestampMs now) {

@@ -21,6 +21,22 @@
 
 namespace bw {
 
+// An alert with the ids of the channels it notifies.
+struct AlertWithChannels {
+  Alert alert;
+  std::vector<std::int64_t> channels;
+};
+
+// One change of an alert batch (alerts as code, bulk import).
+struct AlertWrite {
+  enum class Kind { insert, update, remove };
+  Kind kind = Kind::insert;
+  // insert: the new alert (id ignored); update: the row as it must be stored
+  // (id, user_id and revision included); remove: only id is used.
+  Alert alert;
+  std::vector<std::int64_t> channels;  // insert, update: replaces the alert's channel links
+};
+
 // An armed alert's policy state, as the engine last knew it.
 struct PolicyStateRow {
   AlertId id = 0;
@@ -48,6 +64,17 @@ class AlertRepository {
   // Marks armed and paused alerts whose expires_at <= now `expired`; returns
   // their ids so the caller can disarm them.
   std::vector<AlertId> expire_due(TimestampMs now);
+
+  // Alerts as code (store/alert_batch.cpp). Reads every managed alert with its
+  // channels, lets `plan` turn them into writes, and applies the writes in one
+  // transaction, all under the writer lock (so nothing changes in between).
+  // Returns the inserted and updated alerts as stored, in write order. Throws
+  // sql::SqliteError (nothing written) if any write fails.
+  using ManagedPlan =
+      std::function<std::vector<AlertWrite>(const std::vector<AlertWithChannels>& managed)>;
+  std::vector<Alert> sync_managed(const ManagedPlan& plan, TimestampMs now);
+  // Applies `writes` in one transaction (bulk import): all or nothing.
+  std::vector<Alert> write_batch(const std::vector<AlertWrite>& writes, TimestampMs now);
 
   // Saves re-arm state and last fire time for alerts still armed at the same
   // revision (an edited or deleted alert is left alone).

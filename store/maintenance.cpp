@@ -114,6 +114,21 @@ std::map<std::string, std::int64_t> count_alerts_by_state(Database& db) {
   });
 }
 
+std::map<std::pair<std::string, std::string>, std::int64_t> count_open_deliveries(Database& db) {
+  return db.read([](sql::Connection& c) {
+    std::map<std::pair<std::string, std::string>, std::int64_t> counts;
+    sql::Statement statement(c,
+                             "SELECT channels.type, deliveries.status, COUNT(*) FROM deliveries "
+                             "INDEXED BY deliveries_due JOIN channels ON channels.id = "
+                             "deliveries.channel_id WHERE deliveries.status IN ('pending', "
+                             "'retrying') GROUP BY 1, 2");
+    while (statement.step()) {
+      counts[{statement.text(0), statement.text(1)}] = statement.integer(2);
+    }
+    return counts;
+  });
+}
+
 bool database_answers(Database& db) {
   try {
     return db.read([](sql::Connection& c) {

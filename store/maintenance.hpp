@@ -43,6 +43,11 @@ std::size_t prune_notifications(Database& db, TimestampMs cutoff_ms, std::size_t
 // Alert count per state ("armed", "triggered", ...): for /metrics.
 std::map<std::string, std::int64_t> count_alerts_by_state(Database& db);
 
+// Deliveries still to be sent (pending, retrying) per (channel type,
+// status): the outbox backlog for /metrics. Reads through the partial index
+// of open deliveries, so the size of the delivered history does not matter.
+std::map<std::pair<std::string, std::string>, std::int64_t> count_open_deliveries(Database& db);
+
 // True when a reader connection answers a trivial query: for /readyz.
 bool database_answers(Database& db);
 

@@ -123,6 +123,15 @@ ALTER TABLE alerts ADD COLUMN revision INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE alerts ADD COLUMN upper_threshold INTEGER;
 CREATE INDEX alerts_expiry ON alerts(expires_at) WHERE expires_at IS NOT NULL;
 )sql",
+    // 5: alerts as code (issue 7). managed_file/managed_key name the alerts.d
+    // file and the id within it of an alert kept in line with that file; NULL
+    // for alerts made through the API.
+    R"sql(
+ALTER TABLE alerts ADD COLUMN managed_file TEXT;
+ALTER TABLE alerts ADD COLUMN managed_key TEXT;
+CREATE UNIQUE INDEX alerts_managed ON alerts(managed_file, managed_key)
+  WHERE managed_file IS NOT NULL;
+)sql",
 });
 
 int current_version(sql::Connection& connection) {

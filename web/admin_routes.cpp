@@ -15,7 +15,9 @@ ApiResponse post_reload(const User& user, const ReloadFunction& reload) {
                    "running configuration stays:\n" +
                        outcome.error);
   }
-  nlohmann::json body{{"applied", outcome.applied}, {"restart_required", outcome.restart_required}};
+  nlohmann::json body{{"applied", outcome.applied},
+                      {"restart_required", outcome.restart_required},
+                      {"alerts", outcome.alerts}};
   return json_response(200, body.dump());
 }
 

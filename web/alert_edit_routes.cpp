@@ -1,5 +1,6 @@
 #include "web/alert_edit_routes.hpp"
 
+#include "web/alert_files.hpp"
 #include "web/alert_policy_codec.hpp"
 #include "web/api_routes.hpp"
 #include "web/json_codec.hpp"
@@ -16,15 +17,21 @@ struct EditOutcome {
 };
 
 // Runs `edit` on the user's alert in the store, then brings the engine in line.
+// Alerts from an alerts.d file change only through their file; resume (which
+// only re-arms) is allowed with `allow_managed`.
 template <typename Edit>
-ApiResponse edit_alert(ApiContext& context, const User& user, std::string_view id_text,
-                       Edit&& edit) {
+ApiResponse edit_alert(ApiContext& context, const User& user, std::string_view id_text, Edit&& edit,
+                       bool allow_managed = false) {
   std::optional<std::int64_t> id = parse_id(id_text);
   if (!id) return not_found_alert(id_text);
   sweep_expired_alerts(context);
   const TimestampMs now = context.clock.now_ms();
   std::optional<ApiResponse> refusal;
   std::optional<Alert> saved = context.alerts.modify(user.id, *id, now, [&](Alert& alert) -> bool {
+    if (!alert.managed_file.empty() && !allow_managed) {
+      refusal = problem(409, managed_alert_detail(alert));
+      return false;
+    }
     refusal = edit(alert, now);
     return !refusal;
   });
@@ -98,14 +105,15 @@ ApiResponse pause_alert(ApiContext& context, const User& user, std::string_view 
 }
 
 ApiResponse resume_alert(ApiContext& context, const User& user, std::string_view id) {
-  return edit_alert(context, user, id,
-                    [](Alert& alert, TimestampMs now) -> std::optional<ApiResponse> {
-                      if (std::optional<ApiResponse> refusal = expired_refusal(alert, now))
-                        return refusal;
-                      alert.state = AlertState::armed;
-                      alert.rearm_wait = RearmWait::none;
-                      return std::nullopt;
-                    });
+  return edit_alert(
+      context, user, id,
+      [](Alert& alert, TimestampMs now) -> std::optional<ApiResponse> {
+        if (std::optional<ApiResponse> refusal = expired_refusal(alert, now)) return refusal;
+        alert.state = AlertState::armed;
+        alert.rearm_wait = RearmWait::none;
+        return std::nullopt;
+      },
+      /*allow_managed=*/true);
 }
 
 }  // namespace bw

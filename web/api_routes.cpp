@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include "web/alert_files.hpp"
 #include "web/channel_routes.hpp"
 #include "web/json_codec.hpp"
 
@@ -132,7 +133,14 @@ ApiResponse get_alert(ApiContext& context, const User& user, std::string_view id
 
 ApiResponse delete_alert(ApiContext& context, const User& user, std::string_view id) {
   std::optional<std::int64_t> alert_id = parse_id(id);
-  if (!alert_id || !context.alerts.remove(user.id, *alert_id)) return not_found_alert(id);
+  if (!alert_id) return not_found_alert(id);
+  if (!context.alerts.remove(user.id, *alert_id)) {
+    // remove() leaves alerts from an alerts.d file alone.
+    std::optional<Alert> managed = context.alerts.find(user.id, *alert_id);
+    if (managed && !managed->managed_file.empty())
+      return problem(409, managed_alert_detail(*managed));
+    return not_found_alert(id);
+  }
   context.engine.disarm(*alert_id);
   return ApiResponse{204, "", "", {}};
 }

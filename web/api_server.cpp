@@ -11,6 +11,7 @@
 #include "log/module_logger.hpp"
 #include "web/account_routes.hpp"
 #include "web/alert_edit_routes.hpp"
+#include "web/alert_file_routes.hpp"
 #include "web/api_routes.hpp"
 #include "web/channel_routes.hpp"
 #include "web/credentials.hpp"
@@ -319,6 +320,7 @@ class ApiServer::Impl {
     get("/api/v1/alerts", authed([this](const httplib::Request&, const User& u) {
           return list_alerts(context_, u);
         }));
+    alert_file_routes();  // before /api/v1/alerts/{id}, which would match "export"
     get(R"(/api/v1/alerts/([^/]+))", authed([this](const httplib::Request& req, const User& u) {
           return get_alert(context_, u, req.matches[1].str());
         }));
@@ -354,6 +356,15 @@ class ApiServer::Impl {
         }));
     if (context_.delivery) delivery_routes(*context_.delivery);
     ui_routes();
+  }
+
+  void alert_file_routes() {
+    get("/api/v1/alerts/export", authed([this](const httplib::Request&, const User& u) {
+          return get_alerts_export(context_, u);
+        }));
+    post("/api/v1/alerts/import", authed([this](const httplib::Request& req, const User& u) {
+           return post_alerts_import(context_, u, req.get_header_value("Content-Type"), req.body);
+         }));
   }
 
   void delivery_routes(DeliveryContext& d) {

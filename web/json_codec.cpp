@@ -205,6 +205,10 @@ json encode_alert(const Alert& alert) {
       {"created_at", format_rfc3339(alert.created_at)},
       {"last_fired_at",
        alert.last_fired_at ? json(format_rfc3339(*alert.last_fired_at)) : json(nullptr)},
+      // Alerts as code: read-only here, changed through their alerts.d file.
+      {"managed", alert.managed_file.empty()
+                      ? json(nullptr)
+                      : json{{"file", alert.managed_file}, {"id", alert.managed_key}}},
   };
 }
 

@@ -21,10 +21,11 @@ static bool same_secret(std::string_view a, std::string_view b) {
 }
 
 ApiResponse get_metrics(const OpsContext& ops, std::string_view authorization) {
-  if (!ops.metrics_token.empty()) {
+  const std::shared_ptr<const std::string> token = ops.metrics_token.get();
+  if (!token->empty()) {
     constexpr std::string_view kBearer = "Bearer ";
     if (authorization.substr(0, kBearer.size()) != kBearer ||
-        !same_secret(authorization.substr(kBearer.size()), ops.metrics_token)) {
+        !same_secret(authorization.substr(kBearer.size()), *token)) {
       return problem(401, "Authorization: /metrics needs the configured metrics bearer token");
     }
   }

@@ -10,6 +10,8 @@
 
 #include <array>
 #include <functional>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -24,11 +26,32 @@ struct Readiness {
   std::string reason;  // why not ready (empty when ready)
 };
 
+// A secret that request threads read while a reload may replace it.
+class ReloadableSecret {
+ public:
+  ReloadableSecret(std::string value = {})  // NOLINT: implicit, as the plain string it replaced
+      : value_(std::make_shared<const std::string>(std::move(value))) {}
+  ReloadableSecret(ReloadableSecret&& other) noexcept : value_(other.get()) {}
+  std::shared_ptr<const std::string> get() const {
+    std::lock_guard lock(mutex_);
+    return value_;
+  }
+  void set(std::string value) {
+    auto next = std::make_shared<const std::string>(std::move(value));
+    std::lock_guard lock(mutex_);
+    value_ = std::move(next);
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  std::shared_ptr<const std::string> value_;  // guarded by mutex_
+};
+
 struct OpsContext {
   MetricsRegistry& metrics;
   std::function<Readiness()> readiness;
-  std::string metrics_token;  // non-empty: /metrics needs "Authorization: Bearer <it>"
-  ReloadFunction reload;      // POST /api/v1/admin/reload
+  ReloadableSecret metrics_token;  // non-empty: /metrics needs "Authorization: Bearer <it>"
+  ReloadFunction reload;           // POST /api/v1/admin/reload
 };
 
 // `authorization`: the request's Authorization header ("" when absent).

@@ -80,11 +80,46 @@ class ReloadTest(unittest.TestCase):
             f.write(text.replace('max_body_bytes = "64KiB"', 'max_body_bytes = "1KiB"'))
         status, body = self.reload()
         self.assertEqual(status, 200)
-        self.assertEqual(body, {"applied": [], "restart_required": ["web.max_body_bytes"]})
+        self.assertEqual(body, {"applied": [], "restart_required": ["web.max_body_bytes"],
+                                "alerts": {"files": 0, "added": 0, "changed": 0, "removed": 0,
+                                           "unchanged": 0}})
         # Still the old limit: a 2 KiB body is accepted as a body (then judged as JSON).
         status, _ = self.server.api("POST", "/api/v1/quotes", raw=b"[" + b" " * 2048 + b"]",
                                     token=self.ops)
         self.assertEqual(status, 400)
+
+    def test_notification_retention_applies_at_once(self):
+        self.assertIsNone(metric(self.server, "bellwether_notifications_pruned_total"))
+        with open(self.server.config) as f:
+            text = f.read()
+        with open(self.server.config, "w") as f:  # two keys more in [storage], just above [engine]
+            f.write(text.replace("[engine]\n", 'notification_retention = "1m"\nprune_interval = "1s"\n'
+                                               "[engine]\n", 1))
+        status, body = self.reload()
+        self.assertEqual(status, 200, body)
+        self.assertEqual(body["applied"], ["storage.notification_retention", "storage.prune_interval"])
+        self.assertEqual(body["restart_required"], [])
+        self.assertEqual(metric(self.server, "bellwether_notifications_pruned_total"), 0)
+
+    def test_the_metrics_token_changes_at_once(self):
+        token_file = f"{self.server.data_dir}/metrics-token"
+        with open(token_file, "w") as f:
+            f.write("old-token\n")
+        with open(self.server.config) as f:
+            text = f.read()
+        with open(self.server.config, "w") as f:
+            f.write(text.replace("[stream]\n", f'metrics_token_file = "{token_file}"\n[stream]\n', 1))
+        status, body = self.reload()
+        self.assertEqual((status, body["applied"]), (200, ["web.metrics_token"]), body)
+        bearer = lambda token: {"Authorization": f"Bearer {token}"}
+        self.assertEqual(self.server.request("GET", "/metrics")[0], 401)
+        self.assertEqual(self.server.request("GET", "/metrics", headers=bearer("old-token"))[0], 200)
+        with open(token_file, "w") as f:
+            f.write("new-token\n")
+        self.assertEqual(self.reload()[1]["applied"], ["web.metrics_token"])
+        self.assertEqual(self.server.request("GET", "/metrics", headers=bearer("old-token"))[0], 401)
+        self.assertEqual(self.server.request("GET", "/metrics", headers=bearer("new-token"))[0], 200)
+        self.assertNotIn("new-token", self.server.read_log())
 
     def test_only_admins_may_reload(self):
         status, body = self.reload(token=self.alice)

@@ -48,6 +48,10 @@ const std::vector<BrokenFile> kBrokenFiles = {
     {"bad size", "[web]\nmax_body_bytes = \"1 MB\"\n",
      "FILE:2:18: web.max_body_bytes: unknown unit \" MB\" (expected B, kB, KiB, MB, MiB, GB or "
      "GiB)"},
+    {"alerts directory typo", "[alerts]\ndirectroy = \"alerts.d\"\n",
+     "FILE:2:1: alerts.directroy: unknown key (did you mean \"directory\"?)"},
+    {"empty alerts directory", "[alerts]\ndirectory = \"\"\n",
+     "FILE:2:13: alerts.directory: must not be empty"},
     {"missing required key", "[[sources]]\nname = \"sim\"\n",
      "FILE:1:1: sources[0].type: is required"},
     {"duplicate source name",

@@ -249,7 +249,7 @@ TEST_CASE("an encoded alert has the documented shape", "[web]") {
   json out = encode_alert(alert);
   CHECK(keys(out) == std::set<std::string>{"id", "symbol", "name", "condition", "trigger", "state",
                                            "created_at", "last_fired_at", "expires_at",
-                                           "rearm_wait"});
+                                           "rearm_wait", "managed"});
   CHECK(out["id"] == 7);
   CHECK(out["symbol"] == "AAPL");
   CHECK(out["name"] == "n");
@@ -261,6 +261,10 @@ TEST_CASE("an encoded alert has the documented shape", "[web]") {
 
   alert.last_fired_at.reset();
   CHECK(encode_alert(alert)["last_fired_at"].is_null());
+  CHECK(out["managed"].is_null());
+  alert.managed_file = "desk.toml";
+  alert.managed_key = "aapl";
+  CHECK(encode_alert(alert)["managed"] == json{{"file", "desk.toml"}, {"id", "aapl"}});
 }
 
 TEST_CASE("an encoded notification has the documented shape and no user id", "[web]") {
