@@ -123,6 +123,16 @@ ALTER TABLE alerts ADD COLUMN revision INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE alerts ADD COLUMN upper_threshold INTEGER;
 CREATE INDEX alerts_expiry ON alerts(expires_at) WHERE expires_at IS NOT NULL;
 )sql",
+    // 5: the dashboard watchlist (issue 5): the symbols whose quotes a user's
+    // event stream carries, in the order the user added them.
+    R"sql(
+CREATE TABLE watchlist (
+  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  symbol TEXT NOT NULL,
+  position INTEGER NOT NULL,
+  PRIMARY KEY (user_id, symbol)
+) WITHOUT ROWID;
+)sql",
 });
 
 int current_version(sql::Connection& connection) {

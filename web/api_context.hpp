@@ -18,7 +18,8 @@
 
 namespace bw {
 
-struct DeliveryContext;  // web/channel_routes.hpp
+struct DeliveryContext;   // web/channel_routes.hpp
+struct WatchlistContext;  // web/watchlist_routes.hpp
 
 class AlertEngine {
  public:
@@ -39,6 +40,7 @@ struct ApiContext {
   std::string version;
   Sessions* sessions = nullptr;         // required by ApiServer (cookie sign-in)
   DeliveryContext* delivery = nullptr;  // channels and the outbox
+  WatchlistContext* watchlist = nullptr;  // the watchlist routes (optional)
 };
 
 }  // namespace bw

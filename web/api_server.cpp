@@ -13,6 +13,7 @@
 #include "web/alert_edit_routes.hpp"
 #include "web/api_routes.hpp"
 #include "web/channel_routes.hpp"
+#include "web/watchlist_routes.hpp"
 #include "web/credentials.hpp"
 #include "web/login_limiter.hpp"
 #include "web/ops_routes.hpp"
@@ -137,6 +138,9 @@ class ApiServer::Impl {
   }
   void patch(const std::string& pattern, httplib::Server::Handler handler) {
     server_.Patch(pattern, tracked("PATCH", pattern, std::move(handler)));
+  }
+  void put(const std::string& pattern, httplib::Server::Handler handler) {
+    server_.Put(pattern, tracked("PUT", pattern, std::move(handler)));
   }
 
   using Handler = std::function<ApiResponse(const httplib::Request&, const User&)>;
@@ -353,6 +357,7 @@ class ApiServer::Impl {
           return list_notifications(context_, u, req.has_param("limit") ? &limit : nullptr);
         }));
     if (context_.delivery) delivery_routes(*context_.delivery);
+    if (context_.watchlist) watchlist_routes(*context_.watchlist);
     ui_routes();
   }
 
@@ -372,6 +377,18 @@ class ApiServer::Impl {
     post(R"(/api/v1/deliveries/([^/]+)/retry)", authed([&d](Req req, const User& u) {
            return retry_delivery(d, u, req.matches[1].str());
          }));
+  }
+
+  void watchlist_routes(WatchlistContext& w) {
+    using Req = const httplib::Request&;
+    get("/api/v1/watchlist", authed([&w](Req, const User& u) { return get_watchlist(w, u); }));
+    put("/api/v1/watchlist",
+        authed([&w](Req req, const User& u) { return put_watchlist(w, u, req.body); }, true));
+    post("/api/v1/watchlist",
+         authed([&w](Req req, const User& u) { return add_to_watchlist(w, u, req.body); }, true));
+    del(R"(/api/v1/watchlist/([^/]+))", authed([&w](Req req, const User& u) {
+          return remove_from_watchlist(w, u, req.matches[1].str());
+        }));
   }
 
   void ui_routes() {
