@@ -301,6 +301,10 @@ class Session final : public SseSession, public std::enable_shared_from_this<Ses
 
     phase_ = Phase::streaming;
     user_id_ = outcome.user_id;
+    // Events are small writes that must leave at once: without this, Nagle
+    // holds one back until the client's (delayed) ACK of the previous one.
+    beast::error_code ignored;
+    stream_.socket().set_option(tcp::no_delay(true), ignored);
     enqueue(std::make_shared<const std::string>(format_sse_stream_header(credentialed_origin_)));
     enqueue(std::make_shared<const std::string>(format_sse_retry(retry_hint_)));
     // The request buffer is not needed again; idle clients should cost little.
