@@ -311,11 +311,14 @@ class SseServer::Impl final : public SseSessionHost {
   // ---- accepting (server strand) -------------------------------------------
 
   void do_accept() {
-    // Each connection gets its own strand: the socket's executor becomes the session's.
-    acceptor_.async_accept(net::make_strand(ioc_),
-                           [this](boost::system::error_code ec, tcp::socket socket) {
-                             on_accept(ec, std::move(socket));
-                           });
+    auto handler = [this](boost::system::error_code ec, tcp::socket socket) {
+      on_accept(ec, std::move(socket));
+    };
+    // Each connection gets its own strand: the socket's executor becomes the
+    // session's. With one I/O thread the io_context itself is an implicit
+    // strand, and skipping the strand layer saves work on every delivery.
+    if (options_.io_threads == 1) return acceptor_.async_accept(ioc_, std::move(handler));
+    acceptor_.async_accept(net::make_strand(ioc_), std::move(handler));
   }
 
   void on_accept(boost::system::error_code ec, tcp::socket socket) {
@@ -414,6 +417,7 @@ class SseServer::Impl final : public SseSessionHost {
       std::uint32_t end = 0;
     };
     std::vector<Target> targets;
+    targets.reserve(client_count());
     {
       std::lock_guard lock(mutex_);
       plan_fan_out_locked(*tick, [&](std::weak_ptr<SseSession> const& weak, std::uint32_t begin,

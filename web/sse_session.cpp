@@ -305,6 +305,7 @@ class Session final : public SseSession, public std::enable_shared_from_this<Ses
     // holds one back until the client's (delayed) ACK of the previous one.
     beast::error_code ignored;
     stream_.socket().set_option(tcp::no_delay(true), ignored);
+    stream_.socket().non_blocking(true, ignored);  // see do_write
     enqueue(std::make_shared<const std::string>(format_sse_stream_header(credentialed_origin_)));
     enqueue(std::make_shared<const std::string>(format_sse_retry(retry_hint_)));
     // The request buffer is not needed again; idle clients should cost little.
@@ -423,28 +424,56 @@ class Session final : public SseSession, public std::enable_shared_from_this<Ses
   }
 
   void do_write() {
-    if (writing_ || phase_ != Phase::streaming) return;
-    std::size_t batch_bytes = 0;
-    while (!write_queue_.empty() && batch_bytes < kMaxWriteBatchBytes) {
-      batch_bytes += write_queue_.front()->size();
-      queued_bytes_ -= write_queue_.front()->size();
-      in_flight_.push_back(std::move(write_queue_.front()));
-      write_queue_.pop_front();
-    }
-    for (auto& [symbol, event] : pending_quotes_) in_flight_.push_back(std::move(event));
-    pending_quotes_.clear();
-    maybe_request_replay_page();
-    if (in_flight_.empty()) return;
+    while (!writing_ && phase_ == Phase::streaming) {
+      std::size_t batch_bytes = 0;
+      while (!write_queue_.empty() && batch_bytes < kMaxWriteBatchBytes) {
+        batch_bytes += write_queue_.front()->size();
+        queued_bytes_ -= write_queue_.front()->size();
+        in_flight_.push_back(std::move(write_queue_.front()));
+        write_queue_.pop_front();
+      }
+      for (auto& [symbol, event] : pending_quotes_) in_flight_.push_back(std::move(event));
+      pending_quotes_.clear();
+      maybe_request_replay_page();
+      if (in_flight_.empty()) return;
 
-    in_flight_buffers_.clear();
-    for (const EventBytes& bytes : in_flight_) in_flight_buffers_.push_back(net::buffer(*bytes));
-    // No timer per write (arming and cancelling one costs more than the write
-    // itself at broadcast rates): the watchdog tick checks write_started_.
-    writing_ = true;
-    write_started_ = std::chrono::steady_clock::now();
-    // On the socket itself: tcp_stream's timeouts are not used while streaming.
-    net::async_write(stream_.socket(), in_flight_buffers_,
-                     beast::bind_front_handler(&Session::on_write, shared_from_this()));
+      in_flight_buffers_.clear();
+      for (const EventBytes& bytes : in_flight_) in_flight_buffers_.push_back(net::buffer(*bytes));
+      // Write at once on the non-blocking socket: the kernel usually takes it
+      // all, and then no completion handler has to run (half the work per
+      // delivery at broadcast rates). Only the rest waits for an async write.
+      beast::error_code ec;
+      const std::size_t total = net::buffer_size(in_flight_buffers_);
+      const std::size_t written = stream_.socket().write_some(in_flight_buffers_, ec);
+      if (ec && ec != net::error::would_block && ec != net::error::try_again) {
+        return close_now(Close::abortive);
+      }
+      const auto now = std::chrono::steady_clock::now();
+      if (!ec && written == total) {
+        in_flight_.clear();
+        last_write_done_ = now;
+        continue;  // more may be queued beyond one batch
+      }
+      drop_written(ec ? 0 : written);
+      // No timer per write (arming and cancelling one costs more than the
+      // write itself at broadcast rates): the watchdog tick checks write_started_.
+      writing_ = true;
+      write_started_ = now;
+      // On the socket itself: tcp_stream's timeouts are not used while streaming.
+      net::async_write(stream_.socket(), in_flight_buffers_,
+                       beast::bind_front_handler(&Session::on_write, shared_from_this()));
+    }
+  }
+
+  // Removes the first `bytes` from in_flight_buffers_ (a partial write).
+  void drop_written(std::size_t bytes) {
+    auto first = in_flight_buffers_.begin();
+    while (first != in_flight_buffers_.end() && bytes >= first->size()) {
+      bytes -= first->size();
+      ++first;
+    }
+    in_flight_buffers_.erase(in_flight_buffers_.begin(), first);
+    if (bytes > 0) in_flight_buffers_.front() += bytes;
   }
 
   void on_write(beast::error_code ec, std::size_t /*bytes*/) {

@@ -99,7 +99,8 @@ class SseSession {
 };
 
 // Makes a session that owns `socket`. The socket's executor must be a strand
-// (e.g. accepted with `async_accept(make_strand(ioc), ...)`): it becomes the
+// (e.g. accepted with `async_accept(make_strand(ioc), ...)`), or an
+// io_context run by a single thread (an implicit strand): it becomes the
 // session's strand.
 [[nodiscard]] std::shared_ptr<SseSession> make_sse_session(boost::asio::ip::tcp::socket socket,
                                                            SseSessionHost& host);
