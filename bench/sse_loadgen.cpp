@@ -81,6 +81,7 @@ struct Args {
   int alerts = 100000;
   int quote_rate = 10000;
   int probes = 100;
+  int io_threads = 1;  // bellwether's [stream] io_threads
 };
 
 Args parse_args(int argc, char** argv) {
@@ -105,6 +106,7 @@ Args parse_args(int argc, char** argv) {
     else if (flag == "--alerts") a.alerts = std::stoi(value());
     else if (flag == "--quote-rate") a.quote_rate = std::stoi(value());
     else if (flag == "--probes") a.probes = std::stoi(value());
+    else if (flag == "--io-threads") a.io_threads = std::stoi(value());
     else {
       std::fprintf(stderr, "unknown option %s\n", flag.c_str());
       std::exit(2);
@@ -114,7 +116,7 @@ Args parse_args(int argc, char** argv) {
       (a.nchan && a.mode != "fanout")) {
     std::fprintf(stderr,
                  "usage: bw_sse_loadgen fanout (--bin PATH | --nchan) [--clients N] "
-                 "[--stalled N] [--rate R] [--seconds S] [--notifications K]\n"
+                 "[--stalled N] [--rate R] [--seconds S] [--notifications K] [--io-threads T]\n"
                  "       bw_sse_loadgen alerts --bin PATH [--alerts N] [--quote-rate Q] "
                  "[--probes K]\n");
     std::exit(2);
@@ -457,10 +459,11 @@ void seed_bellwether(const std::string& db_path, int users, int notes) {
 }
 
 std::string bellwether_config(const std::string& dir, int web_port, int stream_port,
-                              int max_clients) {
+                              int max_clients, int io_threads) {
   return "sources = []\n[web]\nlisten = \"127.0.0.1:" + std::to_string(web_port) +
          "\"\n[stream]\nlisten = \"127.0.0.1:" + std::to_string(stream_port) +
-         "\"\nquote_interval = \"20ms\"\nmax_clients = " + std::to_string(max_clients) +
+         "\"\nquote_interval = \"20ms\"\nio_threads = " + std::to_string(io_threads) +
+         "\nmax_clients = " + std::to_string(max_clients) +
          "\n[storage]\npath = \"" + dir + "/bellwether.db\"\n[log]\nlevel = \"warn\"\n";
 }
 
@@ -475,7 +478,7 @@ Target start_bellwether(const Args& args, const std::string& dir, int users, int
   target.stream_port = free_port();
   seed_bellwether(dir + "/bellwether.db", users, notes);
   std::ofstream(dir + "/bellwether.toml")
-      << bellwether_config(dir, web_port, target.stream_port, users + 100);
+      << bellwether_config(dir, web_port, target.stream_port, users + 100, args.io_threads);
   target.pid = spawn({args.bin, "serve", "--config", dir + "/bellwether.toml"}, dir + "/server.log");
   if (!wait_http_ok(web_port, "/healthz")) {
     std::fprintf(stderr, "bellwether did not start; see %s/server.log\n", dir.c_str());
@@ -716,7 +719,7 @@ int run_alerts(const Args& args, const std::string& dir) {
   const int web_port = free_port();
   const int stream_port = free_port();
   seed_alerts(dir + "/bellwether.db", args.alerts, args.probes);
-  std::ofstream(dir + "/bellwether.toml") << bellwether_config(dir, web_port, stream_port, 100);
+  std::ofstream(dir + "/bellwether.toml") << bellwether_config(dir, web_port, stream_port, 100, args.io_threads);
   const pid_t pid =
       spawn({args.bin, "serve", "--config", dir + "/bellwether.toml"}, dir + "/server.log");
   if (!wait_http_ok(web_port, "/healthz")) {
