@@ -202,15 +202,15 @@ void Server::start() {
   // Every quote: the stream server only keeps the latest per symbol here and
   // encodes once per flush, for watched symbols only.
   p.hub->add_observer([&sse](const Quote& q) { sse.publish_quote(q); });
-  p.watchlist_context = std::make_unique<WatchlistContext>(WatchlistContext{
-      *p.watchlists, [&sse](UserId user, const std::vector<Symbol>& symbols) {
-        sse.set_watchlist(user, symbols);
-      }});
+  p.watchlist_context = std::make_unique<WatchlistContext>(
+      WatchlistContext{*p.watchlists, [&sse](UserId user, const std::vector<Symbol>& symbols) {
+                         sse.set_watchlist(user, symbols);
+                       }});
 
   p.api_context = std::make_unique<ApiContext>(ApiContext{
       *p.accounts, *p.alerts, *p.notifications, p.last_quotes, *p.hub, *p.engine, p.clock,
-      stream_port, PROJECT_VERSION, p.sessions.get(), p.delivery_context.get(),
-      p.watchlist_context.get()});
+      stream_port, PROJECT_VERSION, p.sessions.get(), p.delivery_context.get()});
+  p.api_context->watchlist = p.watchlist_context.get();
   ApiServerOptions api_options{config_.web.listen.host, config_.web.listen.port,
                                config_.web.threads,     config_.web.max_body_bytes,
                                config_.web.ui_dir,      auth};

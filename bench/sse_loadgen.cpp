@@ -96,17 +96,28 @@ Args parse_args(int argc, char** argv) {
       }
       return argv[++i];
     };
-    if (flag == "--bin") a.bin = value();
-    else if (flag == "--nchan") a.nchan = true;
-    else if (flag == "--clients") a.clients = std::stoi(value());
-    else if (flag == "--stalled") a.stalled = std::stoi(value());
-    else if (flag == "--rate") a.rate = std::stoi(value());
-    else if (flag == "--seconds") a.seconds = std::stoi(value());
-    else if (flag == "--notifications") a.notifications = std::stoi(value());
-    else if (flag == "--alerts") a.alerts = std::stoi(value());
-    else if (flag == "--quote-rate") a.quote_rate = std::stoi(value());
-    else if (flag == "--probes") a.probes = std::stoi(value());
-    else if (flag == "--io-threads") a.io_threads = std::stoi(value());
+    if (flag == "--bin")
+      a.bin = value();
+    else if (flag == "--nchan")
+      a.nchan = true;
+    else if (flag == "--clients")
+      a.clients = std::stoi(value());
+    else if (flag == "--stalled")
+      a.stalled = std::stoi(value());
+    else if (flag == "--rate")
+      a.rate = std::stoi(value());
+    else if (flag == "--seconds")
+      a.seconds = std::stoi(value());
+    else if (flag == "--notifications")
+      a.notifications = std::stoi(value());
+    else if (flag == "--alerts")
+      a.alerts = std::stoi(value());
+    else if (flag == "--quote-rate")
+      a.quote_rate = std::stoi(value());
+    else if (flag == "--probes")
+      a.probes = std::stoi(value());
+    else if (flag == "--io-threads")
+      a.io_threads = std::stoi(value());
     else {
       std::fprintf(stderr, "unknown option %s\n", flag.c_str());
       std::exit(2);
@@ -430,29 +441,39 @@ void seed_bellwether(const std::string& db_path, int users, int notes) {
   auto db = bw::Database::open(db_path, 1);
   db->write([&](bw::sql::Connection& c) {
     bw::sql::Transaction tx(c);
-    bw::sql::Statement user(c, "INSERT INTO users (id, name, is_admin, created_at) VALUES (?, ?, ?, 0)");
-    bw::sql::Statement token(
-        c, "INSERT INTO api_tokens (user_id, token_hash, label, created_at) VALUES (?, ?, 'bench', 0)");
+    bw::sql::Statement user(
+        c, "INSERT INTO users (id, name, is_admin, created_at) VALUES (?, ?, ?, 0)");
+    bw::sql::Statement token(c,
+                             "INSERT INTO api_tokens (user_id, token_hash, label, created_at) "
+                             "VALUES (?, ?, 'bench', 0)");
     bw::sql::Statement watch(
         c, "INSERT INTO watchlist (user_id, symbol, position) VALUES (?, 'BCAST', 0)");
     for (int id = 1; id <= users + 1; ++id) {
       const bool ops = id == users + 1;
       user.reset();
-      user.bind(1, std::int64_t{id}).bind(2, ops ? std::string("ops") : "u" + std::to_string(id))
-          .bind(3, std::int64_t{ops ? 1 : 0}).run();
+      user.bind(1, std::int64_t{id})
+          .bind(2, ops ? std::string("ops") : "u" + std::to_string(id))
+          .bind(3, std::int64_t{ops ? 1 : 0})
+          .run();
       token.reset();
-      token.bind(1, std::int64_t{id}).bind(2, bw::hash_token(ops ? "bench-ops" : token_for(id))).run();
+      token.bind(1, std::int64_t{id})
+          .bind(2, bw::hash_token(ops ? "bench-ops" : token_for(id)))
+          .run();
       if (ops) continue;
       watch.reset();
       watch.bind(1, std::int64_t{id}).run();
     }
     bw::sql::Statement alert(
-        c, "INSERT INTO alerts (user_id, symbol, name, condition_type, threshold, trigger_mode, "
-           "state, created_at, updated_at) VALUES (?, ?, '', ?, ?, 'once', 'armed', 0, 0)");
+        c,
+        "INSERT INTO alerts (user_id, symbol, name, condition_type, threshold, trigger_mode, "
+        "state, created_at, updated_at) VALUES (?, ?, '', ?, ?, 'once', 'armed', 0, 0)");
     for (int k = 0; k < notes; ++k) {
       alert.reset();
-      alert.bind(1, std::int64_t{1}).bind(2, std::string("NOTE")).bind(3, std::string("crossing_up"))
-          .bind(4, (kNoteBase + k) * bw::Price::kScale).run();
+      alert.bind(1, std::int64_t{1})
+          .bind(2, std::string("NOTE"))
+          .bind(3, std::string("crossing_up"))
+          .bind(4, (kNoteBase + k) * bw::Price::kScale)
+          .run();
     }
     tx.commit();
   });
@@ -463,8 +484,8 @@ std::string bellwether_config(const std::string& dir, int web_port, int stream_p
   return "sources = []\n[web]\nlisten = \"127.0.0.1:" + std::to_string(web_port) +
          "\"\n[stream]\nlisten = \"127.0.0.1:" + std::to_string(stream_port) +
          "\"\nquote_interval = \"20ms\"\nio_threads = " + std::to_string(io_threads) +
-         "\nmax_clients = " + std::to_string(max_clients) +
-         "\n[storage]\npath = \"" + dir + "/bellwether.db\"\n[log]\nlevel = \"warn\"\n";
+         "\nmax_clients = " + std::to_string(max_clients) + "\n[storage]\npath = \"" + dir +
+         "/bellwether.db\"\n[log]\nlevel = \"warn\"\n";
 }
 
 bool post_quotes(httplib::Client& client, const std::string& body) {
@@ -479,7 +500,8 @@ Target start_bellwether(const Args& args, const std::string& dir, int users, int
   seed_bellwether(dir + "/bellwether.db", users, notes);
   std::ofstream(dir + "/bellwether.toml")
       << bellwether_config(dir, web_port, target.stream_port, users + 100, args.io_threads);
-  target.pid = spawn({args.bin, "serve", "--config", dir + "/bellwether.toml"}, dir + "/server.log");
+  target.pid =
+      spawn({args.bin, "serve", "--config", dir + "/bellwether.toml"}, dir + "/server.log");
   if (!wait_http_ok(web_port, "/healthz")) {
     std::fprintf(stderr, "bellwether did not start; see %s/server.log\n", dir.c_str());
     std::exit(1);
@@ -491,12 +513,12 @@ Target start_bellwether(const Args& args, const std::string& dir, int users, int
   // NOTE starts below every threshold, so each later quote crosses exactly one.
   post_quotes(*client, R"([{"symbol":"NOTE","price":5}])");
   target.publish_broadcast = [client](int seq) {
-    return post_quotes(*client, R"([{"symbol":"BCAST","price":)" +
-                                    std::to_string(kBroadcastBase + seq) + "}]");
+    return post_quotes(
+        *client, R"([{"symbol":"BCAST","price":)" + std::to_string(kBroadcastBase + seq) + "}]");
   };
   target.publish_notification = [client](int k) {
-    return post_quotes(*client, R"([{"symbol":"NOTE","price":)" +
-                                    std::to_string(kNoteBase + k) + ".5}]");
+    return post_quotes(*client,
+                       R"([{"symbol":"NOTE","price":)" + std::to_string(kNoteBase + k) + ".5}]");
   };
   return target;
 }
@@ -507,10 +529,16 @@ Target start_nchan(const std::string& dir) {
   std::ofstream(dir + "/nginx.conf")
       << "load_module /usr/lib/nginx/modules/ngx_nchan_module.so;\n"
          "worker_processes 1;\ndaemon off;\nmaster_process on;\nworker_rlimit_nofile 30000;\n"
-         "error_log " << dir << "/nginx-error.log warn;\npid " << dir << "/nginx.pid;\n"
+         "error_log "
+      << dir << "/nginx-error.log warn;\npid " << dir
+      << "/nginx.pid;\n"
          "events { worker_connections 30000; }\n"
-         "http {\n  access_log off;\n  client_body_temp_path " << dir << ";\n"
-         "  server {\n    listen 127.0.0.1:" << target.stream_port << " backlog=4096;\n"
+         "http {\n  access_log off;\n  client_body_temp_path "
+      << dir
+      << ";\n"
+         "  server {\n    listen 127.0.0.1:"
+      << target.stream_port
+      << " backlog=4096;\n"
          "    location ~ ^/sub/(\\w+)$ { nchan_subscriber eventsource; "
          "nchan_channel_id \"$1\" \"all\"; }\n"
          "    location ~ ^/pub/(\\w+)$ { nchan_publisher; nchan_channel_id \"$1\"; "
@@ -525,17 +553,16 @@ Target start_nchan(const std::string& dir) {
   client->set_keep_alive(true);
   client->set_tcp_nodelay(true);
   target.publish_broadcast = [client](int seq) {
-    auto res = client->Post("/pub/all",
-                            R"({"symbol":"BCAST","price":)" + std::to_string(kBroadcastBase + seq) +
-                                "}",
-                            "application/json");
+    auto res = client->Post(
+        "/pub/all", R"({"symbol":"BCAST","price":)" + std::to_string(kBroadcastBase + seq) + "}",
+        "application/json");
     return res && res->status < 300;
   };
   target.publish_notification = [client](int k) {
-    auto res = client->Post("/pub/c0",
-                            R"({"note":)" + std::to_string(k) + R"(,"price":)" +
-                                std::to_string(kNoteBase + k) + ".5}",
-                            "application/json");
+    auto res = client->Post(
+        "/pub/c0",
+        R"({"note":)" + std::to_string(k) + R"(,"price":)" + std::to_string(kNoteBase + k) + ".5}",
+        "application/json");
     return res && res->status < 300;
   };
   return target;
@@ -631,17 +658,18 @@ int run_fanout(const Args& args, const std::string& dir) {
   const double connect_s = seconds_since(connect_start);
   pool.run_until([] { return false; }, std::chrono::seconds(3));  // settle (idle)
   const double rss_after = rss_kib(target.pid);
-  std::printf("server: %s\nclients: %d open (%.1f s to connect), rss %.0f -> %.0f KiB: "
-              "%.2f KiB per idle client\n",
-              args.nchan ? "nginx-nchan" : "bellwether", pool.open_count(), connect_s, rss_before,
-              rss_after, (rss_after - rss_before) / n);
+  std::printf(
+      "server: %s\nclients: %d open (%.1f s to connect), rss %.0f -> %.0f KiB: "
+      "%.2f KiB per idle client\n",
+      args.nchan ? "nginx-nchan" : "bellwether", pool.open_count(), connect_s, rss_before,
+      rss_after, (rss_after - rss_before) / n);
 
   const int count = args.rate * args.seconds;
   const BroadcastResult clean = broadcast_round(pool, target, quotes_log, 0, count, args.rate, n);
-  std::printf("broadcast: %d quotes at %d/s to %d clients: %ld deliveries, p50 %.2f ms, p99 "
-              "%.2f ms, server CPU %.2f us/delivery\n",
-              count, args.rate, n, clean.deliveries, clean.p50, clean.p99,
-              clean.cpu_us_per_delivery);
+  std::printf(
+      "broadcast: %d quotes at %d/s to %d clients: %ld deliveries, p50 %.2f ms, p99 "
+      "%.2f ms, server CPU %.2f us/delivery\n",
+      count, args.rate, n, clean.deliveries, clean.p50, clean.p99, clean.cpu_us_per_delivery);
 
   const double cpu_before = cpu_seconds(target.pid);
   const long notes_before = pool.notes_received();
@@ -653,24 +681,26 @@ int run_fanout(const Args& args, const std::string& dir) {
       },
       [&] { return pool.notes_received() - notes_before; }, args.notifications);
   const long notes = pool.notes_received() - notes_before;
-  std::printf("notification to one client: %ld of %d, p50 %.2f ms, p99 %.2f ms, server CPU "
-              "%.1f us/notification (%s)\n",
-              notes, args.notifications, pool.note_latency().percentile(0.5),
-              pool.note_latency().percentile(0.99),
-              (cpu_seconds(target.pid) - cpu_before) * 1e6 / std::max<long>(1, notes),
-              args.nchan ? "publish to its channel"
-                         : "pushed quote -> alert -> committed notification -> SSE");
+  std::printf(
+      "notification to one client: %ld of %d, p50 %.2f ms, p99 %.2f ms, server CPU "
+      "%.1f us/notification (%s)\n",
+      notes, args.notifications, pool.note_latency().percentile(0.5),
+      pool.note_latency().percentile(0.99),
+      (cpu_seconds(target.pid) - cpu_before) * 1e6 / std::max<long>(1, notes),
+      args.nchan ? "publish to its channel"
+                 : "pushed quote -> alert -> committed notification -> SSE");
 
   if (args.stalled > 0) {
     pool.open(target.stalled_requests, true);
     pool.run_until([] { return false; }, std::chrono::seconds(2));
     const BroadcastResult slow =
         broadcast_round(pool, target, quotes_log, count, count, args.rate, n);
-    std::printf("with %d stalled clients: %ld deliveries to the %d readers, p50 %.2f ms, p99 "
-                "%.2f ms (%.2fx the p99 without), server CPU %.2f us/delivery; readers closed: "
-                "%d\n",
-                args.stalled, slow.deliveries, n, slow.p50, slow.p99, slow.p99 / clean.p99,
-                slow.cpu_us_per_delivery, pool.closed_count());
+    std::printf(
+        "with %d stalled clients: %ld deliveries to the %d readers, p50 %.2f ms, p99 "
+        "%.2f ms (%.2fx the p99 without), server CPU %.2f us/delivery; readers closed: "
+        "%d\n",
+        args.stalled, slow.deliveries, n, slow.p50, slow.p99, slow.p99 / clean.p99,
+        slow.cpu_us_per_delivery, pool.closed_count());
   }
   stop_server(target.pid);
   return 0;
@@ -682,8 +712,9 @@ void seed_alerts(const std::string& db_path, int alerts, int probes) {
   auto db = bw::Database::open(db_path, 1);
   db->write([&](bw::sql::Connection& c) {
     bw::sql::Transaction tx(c);
-    c.exec("INSERT INTO users (id, name, is_admin, created_at) VALUES (1, 'probe', 0, 0), "
-           "(2, 'bulk', 0, 0), (3, 'ops', 1, 0)");
+    c.exec(
+        "INSERT INTO users (id, name, is_admin, created_at) VALUES (1, 'probe', 0, 0), "
+        "(2, 'bulk', 0, 0), (3, 'ops', 1, 0)");
     bw::sql::Statement token(
         c, "INSERT INTO api_tokens (user_id, token_hash, label, created_at) VALUES (?, ?, 'b', 0)");
     token.bind(1, std::int64_t{1}).bind(2, bw::hash_token("bench-probe")).run();
@@ -691,12 +722,16 @@ void seed_alerts(const std::string& db_path, int alerts, int probes) {
     token.bind(1, std::int64_t{3}).bind(2, bw::hash_token("bench-ops")).run();
     c.exec("INSERT INTO watchlist (user_id, symbol, position) VALUES (1, 'PROBE', 0)");
     bw::sql::Statement alert(
-        c, "INSERT INTO alerts (user_id, symbol, name, condition_type, threshold, trigger_mode, "
-           "state, created_at, updated_at) VALUES (?, ?, '', ?, ?, 'once', 'armed', 0, 0)");
+        c,
+        "INSERT INTO alerts (user_id, symbol, name, condition_type, threshold, trigger_mode, "
+        "state, created_at, updated_at) VALUES (?, ?, '', ?, ?, 'once', 'armed', 0, 0)");
     for (int k = 0; k < probes; ++k) {
       alert.reset();
-      alert.bind(1, std::int64_t{1}).bind(2, std::string("PROBE"))
-          .bind(3, std::string("crossing_up")).bind(4, (kNoteBase + k) * bw::Price::kScale).run();
+      alert.bind(1, std::int64_t{1})
+          .bind(2, std::string("PROBE"))
+          .bind(3, std::string("crossing_up"))
+          .bind(4, (kNoteBase + k) * bw::Price::kScale)
+          .run();
     }
     // Background alerts: 1,000 symbols around 100, thresholds at 50..99 and
     // 102..151 that the +-1 random walk never reaches.
@@ -707,9 +742,11 @@ void seed_alerts(const std::string& db_path, int alerts, int probes) {
       char name[16];
       std::snprintf(name, sizeof name, "S%04d", symbol);
       alert.reset();
-      alert.bind(1, std::int64_t{2}).bind(2, std::string(name))
+      alert.bind(1, std::int64_t{2})
+          .bind(2, std::string(name))
           .bind(3, std::string(up ? "crossing_up" : "crossing_down"))
-          .bind(4, std::int64_t{level} * bw::Price::kScale).run();
+          .bind(4, std::int64_t{level} * bw::Price::kScale)
+          .run();
     }
     tx.commit();
   });
@@ -719,7 +756,8 @@ int run_alerts(const Args& args, const std::string& dir) {
   const int web_port = free_port();
   const int stream_port = free_port();
   seed_alerts(dir + "/bellwether.db", args.alerts, args.probes);
-  std::ofstream(dir + "/bellwether.toml") << bellwether_config(dir, web_port, stream_port, 100, args.io_threads);
+  std::ofstream(dir + "/bellwether.toml")
+      << bellwether_config(dir, web_port, stream_port, 100, args.io_threads);
   const pid_t pid =
       spawn({args.bin, "serve", "--config", dir + "/bellwether.toml"}, dir + "/server.log");
   if (!wait_http_ok(web_port, "/healthz")) {
@@ -754,11 +792,11 @@ int run_alerts(const Args& args, const std::string& dir) {
       std::string body = "[";
       for (int i = 0; i < batch; ++i) {
         const int symbol = static_cast<int>(random() % 1000);
-        prices[symbol] = std::clamp(prices[symbol] + (static_cast<int>(random() % 21) - 10) * 0.01,
-                                    99.0, 101.0);
+        prices[symbol] =
+            std::clamp(prices[symbol] + (static_cast<int>(random() % 21) - 10) * 0.01, 99.0, 101.0);
         char item[80];
-        std::snprintf(item, sizeof item, "%s{\"symbol\":\"S%04d\",\"price\":%.2f}",
-                      i ? "," : "", symbol, prices[symbol]);
+        std::snprintf(item, sizeof item, "%s{\"symbol\":\"S%04d\",\"price\":%.2f}", i ? "," : "",
+                      symbol, prices[symbol]);
         body += item;
       }
       body += "]";
@@ -774,19 +812,20 @@ int run_alerts(const Args& args, const std::string& dir) {
       pool, 0, args.probes, 10,
       [&](int k) {
         notes_log.mark(k);
-        post_quotes(probe_client, R"([{"symbol":"PROBE","price":)" +
-                                      std::to_string(kNoteBase + k) + ".5}]");
+        post_quotes(probe_client,
+                    R"([{"symbol":"PROBE","price":)" + std::to_string(kNoteBase + k) + ".5}]");
       },
       [&] { return pool.notes_received(); }, args.probes);
   const double elapsed = seconds_since(start);
   const long background_quotes = pushed - pushed_before;
   stop = true;
   background.join();
-  std::printf("quote pushed -> notification on SSE: %ld of %d probes, p50 %.2f ms, p99 %.2f ms, "
-              "max %.2f ms; background %.0f quotes/s over %d armed alerts\n",
-              pool.notes_received(), args.probes, pool.note_latency().percentile(0.5),
-              pool.note_latency().percentile(0.99), pool.note_latency().percentile(1.0),
-              static_cast<double>(background_quotes) / elapsed, args.alerts);
+  std::printf(
+      "quote pushed -> notification on SSE: %ld of %d probes, p50 %.2f ms, p99 %.2f ms, "
+      "max %.2f ms; background %.0f quotes/s over %d armed alerts\n",
+      pool.notes_received(), args.probes, pool.note_latency().percentile(0.5),
+      pool.note_latency().percentile(0.99), pool.note_latency().percentile(1.0),
+      static_cast<double>(background_quotes) / elapsed, args.alerts);
   stop_server(pid);
   return 0;
 }
@@ -799,7 +838,8 @@ int main(int argc, char** argv) {
   ::signal(SIGPIPE, SIG_IGN);
   const fs::path dir = fs::temp_directory_path() / ("bw-sse-loadgen-" + std::to_string(::getpid()));
   fs::create_directories(dir);
-  const int rc = args.mode == "fanout" ? run_fanout(args, dir.string()) : run_alerts(args, dir.string());
+  const int rc =
+      args.mode == "fanout" ? run_fanout(args, dir.string()) : run_alerts(args, dir.string());
   std::error_code ignored;
   if (rc == 0) fs::remove_all(dir, ignored);
   return rc;

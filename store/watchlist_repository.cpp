@@ -30,8 +30,9 @@ void WatchlistRepository::replace(UserId user, const std::vector<Symbol>& symbol
 bool WatchlistRepository::add(UserId user, const Symbol& symbol) {
   return db_.write([&](sql::Connection& c) {
     sql::Transaction transaction(c);
-    sql::Statement count(c, "SELECT COUNT(*), COALESCE(MAX(position), -1) FROM watchlist "
-                            "WHERE user_id = ?");
+    sql::Statement count(c,
+                         "SELECT COUNT(*), COALESCE(MAX(position), -1) FROM watchlist "
+                         "WHERE user_id = ?");
     count.bind(1, user);
     count.step();
     const auto size = static_cast<std::size_t>(count.integer(0));

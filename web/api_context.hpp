@@ -40,7 +40,8 @@ struct ApiContext {
   std::string version;
   Sessions* sessions = nullptr;         // required by ApiServer (cookie sign-in)
   DeliveryContext* delivery = nullptr;  // channels and the outbox
-  WatchlistContext* watchlist = nullptr;  // the watchlist routes (optional)
+  // The watchlist routes (optional).
+  WatchlistContext* watchlist = nullptr;
 };
 
 }  // namespace bw

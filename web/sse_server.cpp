@@ -57,9 +57,9 @@ std::string default_quote_json(const Quote& quote) {
   std::array<char, 64> number{};
   const auto price_end =
       std::to_chars(number.data(), number.data() + number.size(), quote.price.to_double()).ptr;
-  return R"({"symbol":")" + quote.symbol + R"(","price":)" +
-         std::string(number.data(), price_end) + R"(,"volume":)" + std::to_string(quote.volume) +
-         R"(,"ts":)" + std::to_string(quote.ts_ms) + "}";
+  return R"({"symbol":")" + quote.symbol + R"(","price":)" + std::string(number.data(), price_end) +
+         R"(,"volume":)" + std::to_string(quote.volume) + R"(,"ts":)" +
+         std::to_string(quote.ts_ms) + "}";
 }
 
 SseServerOptions normalized(SseServerOptions options) {
@@ -274,7 +274,7 @@ class SseServer::Impl final : public SseSessionHost {
   using Subscribers = std::unordered_map<const SseSession*, std::weak_ptr<SseSession>>;
   struct Connection {
     std::weak_ptr<SseSession> session;
-    std::optional<std::int64_t> user_id;     // set once the stream is open
+    std::optional<std::int64_t> user_id;       // set once the stream is open
     std::shared_ptr<const WatchSet> watching;  // the symbols it is subscribed to
   };
   struct StreamRef {

@@ -528,8 +528,8 @@ class Session final : public SseSession, public std::enable_shared_from_this<Ses
       return close_now(Close::abortive);  // the client stopped reading
     }
     // A connection with bytes in flight or written recently is not idle.
-    const bool idle = !writing_ && write_queue_.empty() &&
-                      now - last_write_done_ >= heartbeat_interval_;
+    const bool idle =
+        !writing_ && write_queue_.empty() && now - last_write_done_ >= heartbeat_interval_;
     if (heartbeat_interval_.count() > 0 && idle) {
       enqueue(heartbeat_bytes());
       do_write();
@@ -635,7 +635,7 @@ class Session final : public SseSession, public std::enable_shared_from_this<Ses
   bool writing_ = false;
   std::chrono::steady_clock::time_point write_started_;    // of the write in flight
   std::chrono::steady_clock::time_point last_write_done_;  // or when streaming began
-  std::uint64_t write_generation_ = 0;  // final responses' write deadline
+  std::uint64_t write_generation_ = 0;                     // final responses' write deadline
   std::string final_response_;
 
   net::steady_timer watchdog_timer_;  // streaming
