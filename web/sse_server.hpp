@@ -29,8 +29,9 @@
 //     every client shares those bytes. The first quote after a quiet interval
 //     goes out at once; later ones wait for the interval to end (conflation).
 //     A watchlist change applies to open streams at once (set_watchlist).
-//   - heartbeat: `: heartbeat\n\n` every `heartbeat_interval` (skipped while
-//     other bytes are being written: the connection is not idle then).
+//   - heartbeat: `: heartbeat\n\n` once nothing else has been written for
+//     `heartbeat_interval` (checked every min(heartbeat_interval, 5 s)): a
+//     connection carrying events is not idle and needs none.
 //   - a client whose unsent notification bytes exceed `max_client_buffer_bytes`
 //     is disconnected (it replays on reconnect): notifications are never dropped.
 //   - bounds: the request header must arrive within 10 s and fit in 8 KiB (else
