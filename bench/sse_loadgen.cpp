@@ -4,6 +4,7 @@
 //   bw_sse_loadgen fanout --bin build/app/bellwether [--clients 10000] [--stalled 500]
 //                         [--rate 20] [--seconds 10] [--notifications 100]
 //   bw_sse_loadgen fanout --nchan [same options]      (nginx + libnginx-mod-nchan)
+//   bw_sse_loadgen fanout --nchan-single [...]        (nchan, shared channel only)
 //     Starts the server (bellwether with a fresh database of N users, each
 //     watching symbol BCAST; or nginx with nchan, one channel per client plus a
 //     shared one), opens N streams and reports:
@@ -73,6 +74,7 @@ struct Args {
   std::string mode;
   std::string bin;
   bool nchan = false;
+  bool nchan_single = false;  // nchan subscribers on the shared channel only
   int clients = 10000;
   int stalled = 500;
   int rate = 20;
@@ -100,6 +102,8 @@ Args parse_args(int argc, char** argv) {
       a.bin = value();
     else if (flag == "--nchan")
       a.nchan = true;
+    else if (flag == "--nchan-single")
+      a.nchan = a.nchan_single = true;
     else if (flag == "--clients")
       a.clients = std::stoi(value());
     else if (flag == "--stalled")
@@ -125,11 +129,12 @@ Args parse_args(int argc, char** argv) {
   }
   if ((a.mode != "fanout" && a.mode != "alerts") || (!a.nchan && a.bin.empty()) ||
       (a.nchan && a.mode != "fanout")) {
-    std::fprintf(stderr,
-                 "usage: bw_sse_loadgen fanout (--bin PATH | --nchan) [--clients N] "
-                 "[--stalled N] [--rate R] [--seconds S] [--notifications K] [--io-threads T]\n"
-                 "       bw_sse_loadgen alerts --bin PATH [--alerts N] [--quote-rate Q] "
-                 "[--probes K]\n");
+    std::fprintf(
+        stderr,
+        "usage: bw_sse_loadgen fanout (--bin PATH | --nchan | --nchan-single) [--clients N] "
+        "[--stalled N] [--rate R] [--seconds S] [--notifications K] [--io-threads T]\n"
+        "       bw_sse_loadgen alerts --bin PATH [--alerts N] [--quote-rate Q] "
+        "[--probes K]\n");
     std::exit(2);
   }
   return a;
@@ -541,6 +546,7 @@ Target start_nchan(const std::string& dir) {
       << " backlog=4096;\n"
          "    location ~ ^/sub/(\\w+)$ { nchan_subscriber eventsource; "
          "nchan_channel_id \"$1\" \"all\"; }\n"
+         "    location = /suball { nchan_subscriber eventsource; nchan_channel_id all; }\n"
          "    location ~ ^/pub/(\\w+)$ { nchan_publisher; nchan_channel_id \"$1\"; "
          "nchan_message_buffer_length 5; nchan_message_timeout 60s; }\n"
          "  }\n}\n";
@@ -638,8 +644,9 @@ int run_fanout(const Args& args, const std::string& dir) {
                              : start_bellwether(args, dir, n + args.stalled, args.notifications);
   for (int i = 0; i < n; ++i) {
     target.stream_requests.push_back(
-        args.nchan ? stream_request("/sub/c" + std::to_string(i), "", true)
-                   : stream_request("/api/v1/events", token_for(i + 1), false));
+        args.nchan
+            ? stream_request(args.nchan_single ? "/suball" : "/sub/c" + std::to_string(i), "", true)
+            : stream_request("/api/v1/events", token_for(i + 1), false));
   }
   for (int i = 0; i < args.stalled; ++i) {
     target.stalled_requests.push_back(
@@ -671,20 +678,22 @@ int run_fanout(const Args& args, const std::string& dir) {
       "%.2f ms, server CPU %.2f us/delivery\n",
       count, args.rate, n, clean.deliveries, clean.p50, clean.p99, clean.cpu_us_per_delivery);
 
+  // With --nchan-single no client has a channel of its own: no notification phase.
+  const int notifications = args.nchan_single ? 0 : args.notifications;
   const double cpu_before = cpu_seconds(target.pid);
   const long notes_before = pool.notes_received();
   paced_publish(
-      pool, 0, args.notifications, 20,
+      pool, 0, notifications, 20,
       [&](int k) {
         notes_log.mark(k);
         target.publish_notification(k);
       },
-      [&] { return pool.notes_received() - notes_before; }, args.notifications);
+      [&] { return pool.notes_received() - notes_before; }, notifications);
   const long notes = pool.notes_received() - notes_before;
   std::printf(
       "notification to one client: %ld of %d, p50 %.2f ms, p99 %.2f ms, server CPU "
       "%.1f us/notification (%s)\n",
-      notes, args.notifications, pool.note_latency().percentile(0.5),
+      notes, notifications, pool.note_latency().percentile(0.5),
       pool.note_latency().percentile(0.99),
       (cpu_seconds(target.pid) - cpu_before) * 1e6 / std::max<long>(1, notes),
       args.nchan ? "publish to its channel"
