@@ -31,6 +31,7 @@
 #include "web/json_codec.hpp"
 #include "web/session_auth.hpp"
 #include "web/sse_server.hpp"
+#include "web/watchlist_routes.hpp"
 
 namespace bw {
 
@@ -82,6 +83,8 @@ struct Server::Parts {
   std::unique_ptr<AlertRepository> alerts;
   std::unique_ptr<NotificationRepository> notifications;
   std::unique_ptr<PriceRepository> prices;
+  std::unique_ptr<WatchlistRepository> watchlists;
+  std::unique_ptr<WatchlistContext> watchlist_context;
   LastQuotes last_quotes;
   std::unique_ptr<EngineQueue> queue;
   std::unique_ptr<SseServer> sse;
@@ -121,6 +124,7 @@ void Server::start() {
   p.alerts = std::make_unique<AlertRepository>(*p.db);
   p.notifications = std::make_unique<NotificationRepository>(*p.db);
   p.prices = std::make_unique<PriceRepository>(*p.db);
+  p.watchlists = std::make_unique<WatchlistRepository>(*p.db);
   create_first_admin_if_empty(*p.accounts, data_dir, p.clock);
   start_pruner(p, config_.storage);
 
@@ -139,6 +143,7 @@ void Server::start() {
   const AuthOptions auth = auth_options(config_.auth);
   const Clock& clock = p.clock;
   NotificationRepository& notifications = *p.notifications;
+  WatchlistRepository& watchlists = *p.watchlists;
   p.sse = std::make_unique<SseServer>(
       sse_options,
       // The credential is an API token, or the session id from the bw_session cookie.
@@ -158,7 +163,9 @@ void Server::start() {
           events.push_back({n.id, dump_json(encode_notification(n))});
         }
         return events;
-      });
+      },
+      SseServerHooks{[](const Quote& q) { return dump_json(encode_quote(q)); },
+                     [&watchlists](std::int64_t user) { return watchlists.list(user); }});
   const std::uint16_t stream_port = p.sse->start();
   module_logger("stream")->info("stream: listening on http://{}:{}/api/v1/events", sse_options.host,
                                 stream_port);
@@ -188,12 +195,18 @@ void Server::start() {
   LastQuotes& last_quotes = p.last_quotes;
   SseServer& sse = *p.sse;
   p.hub->add_observer([&last_quotes](const Quote& q) { last_quotes.update(q); });
-  p.hub->add_observer(
-      [&sse](const Quote& q) { sse.publish_quote(q.symbol, dump_json(encode_quote(q))); });
+  // Every quote: the stream server only keeps the latest per symbol here and
+  // encodes once per flush, for watched symbols only.
+  p.hub->add_observer([&sse](const Quote& q) { sse.publish_quote(q); });
+  p.watchlist_context = std::make_unique<WatchlistContext>(
+      WatchlistContext{*p.watchlists, [&sse](UserId user, const std::vector<Symbol>& symbols) {
+                         sse.set_watchlist(user, symbols);
+                       }});
 
   p.api_context = std::make_unique<ApiContext>(ApiContext{
       *p.accounts, *p.alerts, *p.notifications, p.last_quotes, *p.hub, *p.engine, p.clock,
       stream_port, PROJECT_VERSION, p.sessions.get(), p.delivery_context.get()});
+  p.api_context->watchlist = p.watchlist_context.get();
   ApiServerOptions api_options{config_.web.listen.host, config_.web.listen.port,
                                config_.web.threads,     config_.web.max_body_bytes,
                                config_.web.ui_dir,      auth};

@@ -132,6 +132,16 @@ ALTER TABLE alerts ADD COLUMN managed_key TEXT;
 CREATE UNIQUE INDEX alerts_managed ON alerts(managed_file, managed_key)
   WHERE managed_file IS NOT NULL;
 )sql",
+    // 6: the dashboard watchlist (issue 5): the symbols whose quotes a user's
+    // event stream carries, in the order the user added them.
+    R"sql(
+CREATE TABLE watchlist (
+  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  symbol TEXT NOT NULL,
+  position INTEGER NOT NULL,
+  PRIMARY KEY (user_id, symbol)
+) WITHOUT ROWID;
+)sql",
 });
 
 int current_version(sql::Connection& connection) {

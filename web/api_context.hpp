@@ -18,7 +18,8 @@
 
 namespace bw {
 
-struct DeliveryContext;  // web/channel_routes.hpp
+struct DeliveryContext;   // web/channel_routes.hpp
+struct WatchlistContext;  // web/watchlist_routes.hpp
 
 class AlertEngine {
  public:
@@ -39,6 +40,8 @@ struct ApiContext {
   std::string version;
   Sessions* sessions = nullptr;         // required by ApiServer (cookie sign-in)
   DeliveryContext* delivery = nullptr;  // channels and the outbox
+  // The watchlist routes (optional).
+  WatchlistContext* watchlist = nullptr;
 };
 
 }  // namespace bw

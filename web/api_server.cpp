@@ -18,6 +18,7 @@
 #include "web/login_limiter.hpp"
 #include "web/ops_routes.hpp"
 #include "web/ui_assets.hpp"
+#include "web/watchlist_routes.hpp"
 
 namespace bw {
 
@@ -139,6 +140,9 @@ class ApiServer::Impl {
   void patch(const std::string& pattern, httplib::Server::Handler handler) {
     server_.Patch(pattern, tracked("PATCH", pattern, std::move(handler)));
   }
+  void put(const std::string& pattern, httplib::Server::Handler handler) {
+    server_.Put(pattern, tracked("PUT", pattern, std::move(handler)));
+  }
 
   using Handler = std::function<ApiResponse(const httplib::Request&, const User&)>;
   using CallerHandler = std::function<ApiResponse(const httplib::Request&, const Caller&)>;
@@ -153,6 +157,9 @@ class ApiServer::Impl {
     server_.set_write_timeout(10, 0);
     server_.set_keep_alive_timeout(5);
     server_.set_keep_alive_max_count(100);
+    // httplib writes a response's header and body separately: with Nagle on,
+    // the body waits for the client's delayed ACK (~40 ms per keep-alive request).
+    server_.set_tcp_nodelay(true);
     // Fill in a problem body for errors httplib raises itself (404 no route,
     // 413 body too large, 400 bad request line); ours already have one.
     server_.set_error_handler(httplib::Server::HandlerWithResponse(
@@ -355,6 +362,7 @@ class ApiServer::Impl {
           return list_notifications(context_, u, req.has_param("limit") ? &limit : nullptr);
         }));
     if (context_.delivery) delivery_routes(*context_.delivery);
+    if (context_.watchlist) watchlist_routes(*context_.watchlist);
     ui_routes();
   }
 
@@ -383,6 +391,18 @@ class ApiServer::Impl {
     post(R"(/api/v1/deliveries/([^/]+)/retry)", authed([&d](Req req, const User& u) {
            return retry_delivery(d, u, req.matches[1].str());
          }));
+  }
+
+  void watchlist_routes(WatchlistContext& w) {
+    using Req = const httplib::Request&;
+    get("/api/v1/watchlist", authed([&w](Req, const User& u) { return get_watchlist(w, u); }));
+    put("/api/v1/watchlist",
+        authed([&w](Req req, const User& u) { return put_watchlist(w, u, req.body); }, true));
+    post("/api/v1/watchlist",
+         authed([&w](Req req, const User& u) { return add_to_watchlist(w, u, req.body); }, true));
+    del(R"(/api/v1/watchlist/([^/]+))", authed([&w](Req req, const User& u) {
+          return remove_from_watchlist(w, u, req.matches[1].str());
+        }));
   }
 
   void ui_routes() {

@@ -8,12 +8,19 @@
 //   - a small asio::thread_pool runs the blocking callbacks (authenticate,
 //     replay), so a slow store never stalls an I/O thread. Its queue is bounded
 //     by the connection bound: a session has at most one blocking task.
-//   - publish_* run on the caller's thread: they format the event bytes once,
-//     look up the targets under mutex_, and post to each session's strand.
+//   - publish_notification/publish_event run on the caller's thread: they
+//     format the event bytes once, look up the targets under mutex_, and post
+//     to each session's strand.
+//   - publish_quote only stores the quote (latest per symbol) and schedules a
+//     flush on the server strand. The flush encodes each watched symbol once,
+//     groups the frames per subscribed session (the symbol index), and posts
+//     each session one handler with a range of the shared tick.
 #include "web/sse_server.hpp"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
+#include <charconv>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
@@ -36,7 +43,6 @@ namespace {
 
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
-using EventBytes = std::shared_ptr<const std::string>;
 
 // Connections past max_clients still get a 503 (a short-lived session), up to
 // this many at once; beyond that a new connection is closed without an answer.
@@ -45,6 +51,16 @@ constexpr std::size_t kRejectSlack = 64;
 // than spinning on the error.
 constexpr auto kAcceptRetryDelay = std::chrono::milliseconds(50);
 constexpr std::chrono::milliseconds kMinQuoteInterval{1};
+
+// The default QuoteEncoder (the app passes web/json_codec's encode_quote).
+std::string default_quote_json(const Quote& quote) {
+  std::array<char, 64> number{};
+  const auto price_end =
+      std::to_chars(number.data(), number.data() + number.size(), quote.price.to_double()).ptr;
+  return R"({"symbol":")" + quote.symbol + R"(","price":)" + std::string(number.data(), price_end) +
+         R"(,"volume":)" + std::to_string(quote.volume) + R"(,"ts":)" +
+         std::to_string(quote.ts_ms) + "}";
+}
 
 SseServerOptions normalized(SseServerOptions options) {
   options.io_threads = std::max(options.io_threads, 1);
@@ -62,10 +78,13 @@ int blocking_thread_count(const SseServerOptions& options) {
 
 class SseServer::Impl final : public SseSessionHost {
  public:
-  Impl(SseServerOptions options, StreamAuthenticator authenticate, StreamReplay replay)
+  Impl(SseServerOptions options, StreamAuthenticator authenticate, StreamReplay replay,
+       SseServerHooks hooks)
       : options_(normalized(std::move(options))),
         authenticate_(std::move(authenticate)),
         replay_(std::move(replay)),
+        encode_quote_(hooks.encode_quote ? std::move(hooks.encode_quote) : default_quote_json),
+        load_watchlist_(std::move(hooks.watchlist)),
         ioc_(options_.io_threads),
         work_(net::make_work_guard(ioc_)),
         server_strand_(net::make_strand(ioc_)),
@@ -91,10 +110,7 @@ class SseServer::Impl final : public SseSessionHost {
     const std::uint16_t port = acceptor_.local_endpoint(ec).port();
     started_ = true;
     // The acceptor and timer are touched only on the server strand from here on.
-    net::post(server_strand_, [this] {
-      do_accept();
-      arm_quote_timer();
-    });
+    net::post(server_strand_, [this] { do_accept(); });
     threads_.reserve(static_cast<std::size_t>(options_.io_threads));
     for (int i = 0; i < options_.io_threads; ++i) threads_.emplace_back([this] { run_io(); });
     return port;
@@ -162,12 +178,32 @@ class SseServer::Impl final : public SseSessionHost {
     for (const auto& session : targets) session->deliver_event(bytes);
   }
 
-  void publish_quote(const std::string& symbol, std::string json) {
+  void publish_quote(const Quote& quote) {
     if (stopping_) return;
-    auto bytes = std::make_shared<const std::string>(format_sse_event("quote", std::nullopt, json));
-    std::lock_guard lock(quotes_mutex_);
-    // Conflation, first stage: one pending quote per symbol until the next tick.
-    pending_quotes_[symbol] = std::move(bytes);
+    bool schedule = false;
+    {
+      std::lock_guard lock(quotes_mutex_);
+      // Conflation, first stage: the latest quote per symbol until the next flush.
+      const auto [it, inserted] = pending_quotes_.try_emplace(quote.symbol, quote);
+      if (!inserted) it->second = quote;
+      schedule = !std::exchange(flush_scheduled_, true);
+    }
+    if (schedule) net::post(server_strand_, [this] { schedule_flush(); });
+  }
+
+  void set_watchlist(std::int64_t user_id, std::vector<std::string> symbols) {
+    auto watching = std::make_shared<const WatchSet>(std::move(symbols));
+    std::lock_guard lock(mutex_);
+    watchlists_[user_id] = watching;
+    const auto streams = streams_by_user_.find(user_id);
+    if (streams == streams_by_user_.end()) return;
+    for (const StreamRef& ref : streams->second) {
+      const auto it = sessions_.find(ref.key);
+      if (it == sessions_.end()) continue;
+      unsubscribe_locked(ref.key, *it->second.watching);
+      subscribe_locked(ref.key, ref.session, *watching);
+      it->second.watching = watching;
+    }
   }
 
   std::size_t client_count() const {
@@ -197,13 +233,24 @@ class SseServer::Impl final : public SseSessionHost {
   }
 
   bool add_stream(std::int64_t user_id, const std::shared_ptr<SseSession>& session) override {
+    std::shared_ptr<const WatchSet> loaded;
+    if (load_watchlist_ && !watchlist_known(user_id)) {
+      // Outside the lock (a store read). A set_watchlist racing with this read
+      // wins below: try_emplace keeps the entry it stored.
+      loaded = std::make_shared<const WatchSet>(load_watchlist_(user_id));
+    }
     std::lock_guard lock(mutex_);
     if (stopping_) return false;
     const auto it = sessions_.find(session.get());
     // Unknown: the session closed (and unregistered) while authenticating.
     if (it == sessions_.end() || it->second.user_id) return false;
     it->second.user_id = user_id;
+    if (!loaded) loaded = std::make_shared<const WatchSet>();
+    // Kept for every user seen (bounded by the number of users, each list by
+    // the watchlist limit), so later streams need no store read.
+    it->second.watching = watchlists_.try_emplace(user_id, std::move(loaded)).first->second;
     streams_by_user_[user_id].push_back(StreamRef{session.get(), session});
+    subscribe_locked(session.get(), session, *it->second.watching);
     ++stream_count_;
     return true;
   }
@@ -213,6 +260,7 @@ class SseServer::Impl final : public SseSessionHost {
     const auto it = sessions_.find(session);
     if (it == sessions_.end()) return;
     if (const auto user_id = it->second.user_id) {
+      unsubscribe_locked(session, *it->second.watching);
       auto& streams = streams_by_user_[*user_id];
       std::erase_if(streams, [session](const StreamRef& ref) { return ref.key == session; });
       if (streams.empty()) streams_by_user_.erase(*user_id);
@@ -222,9 +270,12 @@ class SseServer::Impl final : public SseSessionHost {
   }
 
  private:
+  using WatchSet = std::vector<std::string>;  // empty: every symbol
+  using Subscribers = std::unordered_map<const SseSession*, std::weak_ptr<SseSession>>;
   struct Connection {
     std::weak_ptr<SseSession> session;
-    std::optional<std::int64_t> user_id;  // set once the stream is open
+    std::optional<std::int64_t> user_id;       // set once the stream is open
+    std::shared_ptr<const WatchSet> watching;  // the symbols it is subscribed to
   };
   struct StreamRef {
     const SseSession* key;
@@ -260,11 +311,14 @@ class SseServer::Impl final : public SseSessionHost {
   // ---- accepting (server strand) -------------------------------------------
 
   void do_accept() {
-    // Each connection gets its own strand: the socket's executor becomes the session's.
-    acceptor_.async_accept(net::make_strand(ioc_),
-                           [this](boost::system::error_code ec, tcp::socket socket) {
-                             on_accept(ec, std::move(socket));
-                           });
+    auto handler = [this](boost::system::error_code ec, tcp::socket socket) {
+      on_accept(ec, std::move(socket));
+    };
+    // Each connection gets its own strand: the socket's executor becomes the
+    // session's. With one I/O thread the io_context itself is an implicit
+    // strand, and skipping the strand layer saves work on every delivery.
+    if (options_.io_threads == 1) return acceptor_.async_accept(ioc_, std::move(handler));
+    acceptor_.async_accept(net::make_strand(ioc_), std::move(handler));
   }
 
   void on_accept(boost::system::error_code ec, tcp::socket socket) {
@@ -297,45 +351,145 @@ class SseServer::Impl final : public SseSessionHost {
     if (stopping_) return Admission::refuse;
     if (sessions_.size() >= options_.max_clients + kRejectSlack) return Admission::refuse;
     const bool busy = sessions_.size() >= options_.max_clients;
-    sessions_.emplace(session.get(), Connection{session, std::nullopt});
+    sessions_.emplace(session.get(), Connection{session, std::nullopt, nullptr});
     return busy ? Admission::reject_busy : Admission::serve;
   }
 
-  // ---- quote conflation (server strand) ------------------------------------
+  // ---- the symbol index (under mutex_) -------------------------------------
 
-  void arm_quote_timer() {
-    quote_timer_.expires_after(options_.quote_interval);
-    quote_timer_.async_wait([this](boost::system::error_code ec) { on_quote_timer(ec); });
+  bool watchlist_known(std::int64_t user_id) const {
+    std::lock_guard lock(mutex_);
+    return watchlists_.contains(user_id);
   }
 
-  void on_quote_timer(boost::system::error_code ec) {
-    if (ec) return;
+  void subscribe_locked(const SseSession* key, const std::weak_ptr<SseSession>& session,
+                        const WatchSet& watching) {
+    if (watching.empty()) {
+      every_symbol_.emplace(key, session);
+      return;
+    }
+    for (const std::string& symbol : watching) subscribers_[symbol].emplace(key, session);
+  }
+
+  void unsubscribe_locked(const SseSession* key, const WatchSet& watching) {
+    if (watching.empty()) {
+      every_symbol_.erase(key);
+      return;
+    }
+    for (const std::string& symbol : watching) {
+      const auto it = subscribers_.find(symbol);
+      if (it == subscribers_.end()) continue;
+      it->second.erase(key);
+      if (it->second.empty()) subscribers_.erase(it);
+    }
+  }
+
+  // ---- quote flushes (server strand) ---------------------------------------
+
+  // Conflation, second stage: flushes are at least quote_interval apart, so a
+  // client gets at most one quote per symbol per interval. The first quote
+  // after a quiet interval is flushed at once (no added latency).
+  void schedule_flush() {
     if (stopping_) return;
-    flush_quotes();
-    arm_quote_timer();
+    const auto due = last_flush_ + options_.quote_interval;
+    if (due <= std::chrono::steady_clock::now()) return flush_quotes();
+    quote_timer_.expires_at(due);
+    quote_timer_.async_wait([this](boost::system::error_code ec) {
+      if (!ec && !stopping_) flush_quotes();
+    });
   }
 
-  // Sends each stream the latest quote per symbol since the last tick, so a
-  // client gets at most one quote per symbol per quote_interval. A slow client
-  // merges ticks further in its own pending map (latest wins).
   void flush_quotes() {
-    std::unordered_map<std::string, EventBytes> quotes;
+    last_flush_ = std::chrono::steady_clock::now();
+    std::unordered_map<std::string, Quote> quotes;
     {
       std::lock_guard lock(quotes_mutex_);
       quotes.swap(pending_quotes_);
+      flush_scheduled_ = false;  // a quote from now on schedules the next flush
     }
-    if (quotes.empty()) return;
-    auto batch = std::make_shared<SseQuoteBatch>();
-    batch->reserve(quotes.size());
-    for (auto& [symbol, event] : quotes) batch->push_back(SseQuoteUpdate{symbol, std::move(event)});
+    auto tick = std::make_shared<SseQuoteTick>();
+    encode_watched(quotes, *tick);
+    if (tick->frames.empty()) return;
 
-    std::vector<std::shared_ptr<SseSession>> targets;
+    struct Target {
+      std::shared_ptr<SseSession> session;
+      std::uint32_t begin = 0;
+      std::uint32_t end = 0;
+    };
+    std::vector<Target> targets;
+    targets.reserve(client_count());
     {
       std::lock_guard lock(mutex_);
-      targets = live_sessions_locked(/*streams_only=*/true);
+      plan_fan_out_locked(*tick, [&](std::weak_ptr<SseSession> const& weak, std::uint32_t begin,
+                                     std::uint32_t end) {
+        if (auto session = weak.lock()) targets.push_back({std::move(session), begin, end});
+      });
     }
-    std::shared_ptr<const SseQuoteBatch> shared_batch = std::move(batch);
-    for (const auto& session : targets) session->deliver_quotes(shared_batch);
+    std::shared_ptr<const SseQuoteTick> shared_tick = std::move(tick);
+    for (Target& target : targets) {
+      target.session->deliver_quotes(shared_tick, target.begin, target.end);
+    }
+    // targets (the last references of closed sessions, perhaps) die here, outside mutex_.
+  }
+
+  // Encodes once each quote that some stream watches; the rest cost nothing.
+  void encode_watched(const std::unordered_map<std::string, Quote>& quotes, SseQuoteTick& tick) {
+    std::vector<const Quote*> watched;
+    {
+      std::lock_guard lock(mutex_);
+      const bool everyone = !every_symbol_.empty();
+      for (const auto& [symbol, quote] : quotes) {
+        if (everyone || subscribers_.contains(symbol)) watched.push_back(&quote);
+      }
+    }
+    tick.frames.reserve(watched.size());
+    for (const Quote* quote : watched) {
+      std::string json;
+      try {
+        json = encode_quote_(*quote);
+      } catch (...) {
+        continue;  // an encoder bug costs this quote, not the flush
+      }
+      tick.frames.push_back(SseQuoteFrame{
+          quote->symbol,
+          std::make_shared<const std::string>(format_sse_event("quote", std::nullopt, json))});
+    }
+  }
+
+  // Fills tick.order and calls emit(session, begin, end) once per receiving
+  // stream: the frame indices of its watched symbols. order starts with every
+  // frame (for streams that watch every symbol), then one group per stream.
+  template <typename Emit>
+  void plan_fan_out_locked(SseQuoteTick& tick, Emit&& emit) {
+    const auto frame_count = static_cast<std::uint32_t>(tick.frames.size());
+    tick.order.reserve(frame_count);
+    for (std::uint32_t i = 0; i < frame_count; ++i) tick.order.push_back(i);
+    for (const auto& [key, session] : every_symbol_) emit(session, 0, frame_count);
+
+    // (stream, frame) pairs, grouped by stream. One frame (a broadcast) needs no sort.
+    std::vector<std::pair<const SseSession*, std::uint32_t>> pairs;
+    for (std::uint32_t i = 0; i < frame_count; ++i) {
+      const auto it = subscribers_.find(tick.frames[i].symbol);
+      if (it == subscribers_.end()) continue;
+      if (frame_count == 1) {
+        for (const auto& [key, session] : it->second) emit(session, 0, 1);
+        return;
+      }
+      for (const auto& [key, session] : it->second) pairs.emplace_back(key, i);
+    }
+    std::sort(pairs.begin(), pairs.end());
+    for (std::size_t group = 0; group < pairs.size();) {
+      std::size_t next = group;
+      const auto begin = static_cast<std::uint32_t>(tick.order.size());
+      while (next < pairs.size() && pairs[next].first == pairs[group].first) {
+        tick.order.push_back(pairs[next++].second);
+      }
+      const auto connection = sessions_.find(pairs[group].first);
+      if (connection != sessions_.end()) {
+        emit(connection->second.session, begin, static_cast<std::uint32_t>(tick.order.size()));
+      }
+      group = next;
+    }
   }
 
   std::vector<std::shared_ptr<SseSession>> live_sessions_locked(bool streams_only) const {
@@ -352,6 +506,8 @@ class SseServer::Impl final : public SseSessionHost {
   const SseServerOptions options_;
   const StreamAuthenticator authenticate_;
   const StreamReplay replay_;
+  const QuoteEncoder encode_quote_;
+  const StreamWatchlist load_watchlist_;
 
   // The registry. Sessions unregister from their destructor too, which can run
   // while the members below are destroyed, so these are declared before them.
@@ -360,9 +516,16 @@ class SseServer::Impl final : public SseSessionHost {
   std::unordered_map<const SseSession*, Connection> sessions_;                // guarded by mutex_
   std::unordered_map<std::int64_t, std::vector<StreamRef>> streams_by_user_;  // guarded by mutex_
   std::size_t stream_count_ = 0;                                              // guarded by mutex_
+  // The symbol index: streams by watched symbol, and streams that watch all.
+  std::unordered_map<std::string, Subscribers> subscribers_;  // guarded by mutex_
+  Subscribers every_symbol_;                                  // guarded by mutex_
+  std::unordered_map<std::int64_t, std::shared_ptr<const WatchSet>>
+      watchlists_;  // guarded by mutex_
 
   std::mutex quotes_mutex_;
-  std::unordered_map<std::string, EventBytes> pending_quotes_;  // guarded by quotes_mutex_
+  std::unordered_map<std::string, Quote> pending_quotes_;  // guarded by quotes_mutex_
+  bool flush_scheduled_ = false;                           // guarded by quotes_mutex_
+  std::chrono::steady_clock::time_point last_flush_;       // server strand
 
   net::io_context ioc_;
   std::optional<net::executor_work_guard<net::io_context::executor_type>> work_;
@@ -380,9 +543,9 @@ class SseServer::Impl final : public SseSessionHost {
 };
 
 SseServer::SseServer(SseServerOptions options, StreamAuthenticator authenticate,
-                     StreamReplay replay)
-    : impl_(
-          std::make_unique<Impl>(std::move(options), std::move(authenticate), std::move(replay))) {}
+                     StreamReplay replay, SseServerHooks hooks)
+    : impl_(std::make_unique<Impl>(std::move(options), std::move(authenticate), std::move(replay),
+                                   std::move(hooks))) {}
 
 SseServer::~SseServer() = default;
 
@@ -403,8 +566,12 @@ void SseServer::publish_event(std::int64_t user_id, std::string_view event,
   impl_->publish_event(user_id, event, json);
 }
 
-void SseServer::publish_quote(const std::string& symbol, std::string json) {
-  impl_->publish_quote(symbol, std::move(json));
+void SseServer::publish_quote(const Quote& quote) {
+  impl_->publish_quote(quote);
+}
+
+void SseServer::set_watchlist(std::int64_t user_id, std::vector<std::string> symbols) {
+  impl_->set_watchlist(user_id, std::move(symbols));
 }
 
 std::size_t SseServer::client_count() const {

@@ -2,10 +2,11 @@
 // Boost.Asio/Beast. Serves `GET /api/v1/events`: per-user notification events
 // with ids and Last-Event-ID replay, conflated live quotes, heartbeats.
 //
-//   SseServer server(options, authenticate, replay);
+//   SseServer server(options, authenticate, replay, {encode_quote, load_watchlist});
 //   std::uint16_t port = server.start();   // throws std::runtime_error if bind fails
 //   server.publish_notification(user_id, id, json);   // from any thread
-//   server.publish_quote("AAPL", json);                 // from any thread
+//   server.publish_quote(quote);                        // from any thread, every quote
+//   server.set_watchlist(user_id, {"AAPL"});            // after the user changed it
 //   server.stop();                                      // closes sessions, joins threads
 //
 // Wire contract (docs/API.md):
@@ -20,15 +21,23 @@
 //   - notifications: `event: notification\nid: <id>\ndata: <json>\n\n`
 //   - `event: delivery\ndata: <delivery json>\n\n` (no id, not replayed) when a
 //     webhook delivery of the user becomes dead or failed (publish_event).
-//   - quotes: `event: quote\ndata: <json>\n\n`, at most one per symbol per
-//     `quote_interval` per client: a slow client gets the latest price, never a backlog.
-//   - heartbeat: `: heartbeat\n\n` every `heartbeat_interval` (skipped while
-//     other bytes are being written: the connection is not idle then).
+//   - quotes: `event: quote\ndata: <json>\n\n` for the symbols on the user's
+//     watchlist (every symbol while the watchlist is empty, as the dashboard
+//     shows every symbol then), at most one per symbol per `quote_interval`
+//     per client: a slow client gets the latest price, never a backlog. A quote
+//     is encoded once per symbol per flush, and only if someone watches it;
+//     every client shares those bytes. The first quote after a quiet interval
+//     goes out at once; later ones wait for the interval to end (conflation).
+//     A watchlist change applies to open streams at once (set_watchlist).
+//   - heartbeat: `: heartbeat\n\n` once nothing else has been written for
+//     `heartbeat_interval` (checked every min(heartbeat_interval, 5 s)): a
+//     connection carrying events is not idle and needs none.
 //   - a client whose unsent notification bytes exceed `max_client_buffer_bytes`
 //     is disconnected (it replays on reconnect): notifications are never dropped.
 //   - bounds: the request header must arrive within 10 s and fit in 8 KiB (else
 //     the connection is closed / answered 431); a write of up to 64 KiB that
-//     does not complete within 30 s disconnects the client; connections past
+//     does not complete within 30 s disconnects the client (checked every
+//     few seconds); connections past
 //     `max_clients` get 503 with Retry-After.
 //
 // Thread safety: publish_* and client_count are safe from any thread; start and
@@ -44,6 +53,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "rules/quote.hpp"
 
 namespace bw {
 
@@ -72,9 +83,23 @@ using StreamAuthenticator = std::function<std::optional<std::int64_t>(std::strin
 using StreamReplay = std::function<std::vector<StoredEvent>(
     std::int64_t user_id, std::int64_t after_id, std::size_t limit)>;
 
+// The JSON (`data:`) of a quote event. Called on the server's flush, once per
+// symbol per quote_interval; must not block. Default: symbol, price, volume, ts.
+using QuoteEncoder = std::function<std::string(const Quote& quote)>;
+// The user's watched symbols, loaded when the user's first stream opens (the
+// server then keeps them, updated by set_watchlist). May block: called off the
+// I/O threads. Default: none, i.e. every symbol.
+using StreamWatchlist = std::function<std::vector<std::string>(std::int64_t user_id)>;
+
+struct SseServerHooks {
+  QuoteEncoder encode_quote;
+  StreamWatchlist watchlist;
+};
+
 class SseServer {
  public:
-  SseServer(SseServerOptions options, StreamAuthenticator authenticate, StreamReplay replay);
+  SseServer(SseServerOptions options, StreamAuthenticator authenticate, StreamReplay replay,
+            SseServerHooks hooks = {});
   ~SseServer();
   SseServer(const SseServer&) = delete;
   SseServer& operator=(const SseServer&) = delete;
@@ -86,7 +111,12 @@ class SseServer {
   // An id-less event (`event: <event>\ndata: <json>`) to the user's live
   // streams, e.g. `delivery` when a webhook delivery is dead; not replayed.
   void publish_event(std::int64_t user_id, std::string_view event, const std::string& json);
-  void publish_quote(const std::string& symbol, std::string json);
+  // Keeps the latest quote per symbol until the next flush (cheap: no encoding
+  // here, so it can be called for every quote on the ingest hot path).
+  void publish_quote(const Quote& quote);
+  // The user's new watchlist (empty: every symbol); open streams follow it
+  // from the next flush. Quotes already queued for a client may still arrive.
+  void set_watchlist(std::int64_t user_id, std::vector<std::string> symbols);
   // Open event streams (authenticated clients), across all users.
   std::size_t client_count() const;
 

@@ -2,7 +2,9 @@
 // tcp_stream with timeouts). Responses are formatted by web/sse_format.hpp.
 #include "web/sse_session.hpp"
 
+#include <algorithm>
 #include <array>
+#include <chrono>
 #include <deque>
 #include <unordered_map>
 #include <utility>
@@ -40,6 +42,9 @@ constexpr std::size_t kMaxRequestBufferBytes = 16 * 1024;
 // progress for this long means a dead client: it is closed and replays on reconnect.
 constexpr auto kWriteTimeout = std::chrono::seconds(30);
 constexpr std::size_t kMaxWriteBatchBytes = 64 * 1024;
+// How often a stream checks for a stalled write (and idleness for heartbeats);
+// a stalled client is closed between kWriteTimeout and that plus this period.
+constexpr auto kWatchdogPeriod = std::chrono::milliseconds(5000);
 // After a final (error) response: how long we drain the client's bytes before
 // closing, so that an unread request does not turn our close into a reset that
 // destroys the response ("lingering close").
@@ -93,7 +98,7 @@ class Session final : public SseSession, public std::enable_shared_from_this<Ses
         heartbeat_interval_(host.options().heartbeat_interval),
         retry_hint_(host.options().retry_hint),
         max_buffer_bytes_(host.options().max_client_buffer_bytes),
-        heartbeat_timer_(executor_),
+        watchdog_timer_(executor_),
         write_deadline_(executor_) {}
 
   // Covers sessions destroyed without close() (e.g. handlers dropped when the
@@ -119,9 +124,11 @@ class Session final : public SseSession, public std::enable_shared_from_this<Ses
     });
   }
 
-  void deliver_quotes(std::shared_ptr<const SseQuoteBatch> batch) override {
-    net::post(executor_,
-              [self = shared_from_this(), batch = std::move(batch)] { self->on_quotes(*batch); });
+  void deliver_quotes(std::shared_ptr<const SseQuoteTick> tick, std::uint32_t begin,
+                      std::uint32_t end) override {
+    net::post(executor_, [self = shared_from_this(), tick = std::move(tick), begin, end] {
+      self->on_quotes(*tick, begin, end);
+    });
   }
 
   void close() override {
@@ -294,10 +301,19 @@ class Session final : public SseSession, public std::enable_shared_from_this<Ses
 
     phase_ = Phase::streaming;
     user_id_ = outcome.user_id;
+    // Events are small writes that must leave at once: without this, Nagle
+    // holds one back until the client's (delayed) ACK of the previous one.
+    beast::error_code ignored;
+    stream_.socket().set_option(tcp::no_delay(true), ignored);
+    stream_.socket().non_blocking(true, ignored);  // see do_write
     enqueue(std::make_shared<const std::string>(format_sse_stream_header(credentialed_origin_)));
     enqueue(std::make_shared<const std::string>(format_sse_retry(retry_hint_)));
+    // The request buffer is not needed again; idle clients should cost little.
+    buffer_.clear();
+    buffer_.shrink_to_fit();
+    last_write_done_ = std::chrono::steady_clock::now();
     do_watch_for_close();
-    arm_heartbeat();
+    arm_watchdog();
     if (replaying_) {
       apply_replay_page(std::move(outcome.first_page));
     } else {
@@ -389,11 +405,14 @@ class Session final : public SseSession, public std::enable_shared_from_this<Ses
     return true;
   }
 
-  void on_quotes(const SseQuoteBatch& batch) {
+  void on_quotes(const SseQuoteTick& tick, std::uint32_t begin, std::uint32_t end) {
     if (phase_ == Phase::closed || phase_ == Phase::responding) return;
     // Conflation: a newer quote replaces the unsent one of the same symbol,
-    // so this map holds at most one entry per symbol.
-    for (const SseQuoteUpdate& update : batch) pending_quotes_[update.symbol] = update.event;
+    // so this map holds at most one entry per watched symbol.
+    for (std::uint32_t i = begin; i < end; ++i) {
+      const SseQuoteFrame& frame = tick.frames[tick.order[i]];
+      pending_quotes_[frame.symbol] = frame.event;
+    }
     do_write();
   }
 
@@ -405,29 +424,62 @@ class Session final : public SseSession, public std::enable_shared_from_this<Ses
   }
 
   void do_write() {
-    if (writing_ || phase_ != Phase::streaming) return;
-    std::size_t batch_bytes = 0;
-    while (!write_queue_.empty() && batch_bytes < kMaxWriteBatchBytes) {
-      batch_bytes += write_queue_.front()->size();
-      queued_bytes_ -= write_queue_.front()->size();
-      in_flight_.push_back(std::move(write_queue_.front()));
-      write_queue_.pop_front();
-    }
-    for (auto& [symbol, event] : pending_quotes_) in_flight_.push_back(std::move(event));
-    pending_quotes_.clear();
-    maybe_request_replay_page();
-    if (in_flight_.empty()) return;
+    while (!writing_ && phase_ == Phase::streaming) {
+      std::size_t batch_bytes = 0;
+      while (!write_queue_.empty() && batch_bytes < kMaxWriteBatchBytes) {
+        batch_bytes += write_queue_.front()->size();
+        queued_bytes_ -= write_queue_.front()->size();
+        in_flight_.push_back(std::move(write_queue_.front()));
+        write_queue_.pop_front();
+      }
+      for (auto& [symbol, event] : pending_quotes_) in_flight_.push_back(std::move(event));
+      pending_quotes_.clear();
+      maybe_request_replay_page();
+      if (in_flight_.empty()) return;
 
-    in_flight_buffers_.clear();
-    for (const EventBytes& bytes : in_flight_) in_flight_buffers_.push_back(net::buffer(*bytes));
-    start_write_deadline();
-    net::async_write(stream_, in_flight_buffers_,
-                     beast::bind_front_handler(&Session::on_write, shared_from_this()));
+      in_flight_buffers_.clear();
+      for (const EventBytes& bytes : in_flight_) in_flight_buffers_.push_back(net::buffer(*bytes));
+      // Write at once on the non-blocking socket: the kernel usually takes it
+      // all, and then no completion handler has to run (half the work per
+      // delivery at broadcast rates). Only the rest waits for an async write.
+      beast::error_code ec;
+      const std::size_t total = net::buffer_size(in_flight_buffers_);
+      const std::size_t written = stream_.socket().write_some(in_flight_buffers_, ec);
+      if (ec && ec != net::error::would_block && ec != net::error::try_again) {
+        return close_now(Close::abortive);
+      }
+      const auto now = std::chrono::steady_clock::now();
+      if (!ec && written == total) {
+        in_flight_.clear();
+        last_write_done_ = now;
+        continue;  // more may be queued beyond one batch
+      }
+      drop_written(ec ? 0 : written);
+      // No timer per write (arming and cancelling one costs more than the
+      // write itself at broadcast rates): the watchdog tick checks write_started_.
+      writing_ = true;
+      write_started_ = now;
+      // On the socket itself: tcp_stream's timeouts are not used while streaming.
+      net::async_write(stream_.socket(), in_flight_buffers_,
+                       beast::bind_front_handler(&Session::on_write, shared_from_this()));
+    }
+  }
+
+  // Removes the first `bytes` from in_flight_buffers_ (a partial write).
+  void drop_written(std::size_t bytes) {
+    auto first = in_flight_buffers_.begin();
+    while (first != in_flight_buffers_.end() && bytes >= first->size()) {
+      bytes -= first->size();
+      ++first;
+    }
+    in_flight_buffers_.erase(in_flight_buffers_.begin(), first);
+    if (bytes > 0) in_flight_buffers_.front() += bytes;
   }
 
   void on_write(beast::error_code ec, std::size_t /*bytes*/) {
     if (ec) return close_now(Close::abortive);  // in_flight_ is freed with the session
-    stop_write_deadline();
+    writing_ = false;
+    last_write_done_ = std::chrono::steady_clock::now();
     in_flight_.clear();
     do_write();
   }
@@ -453,24 +505,36 @@ class Session final : public SseSession, public std::enable_shared_from_this<Ses
     close_now(Close::abortive);  // the client stopped reading
   }
 
-  // ---- heartbeat and client-close detection --------------------------------
+  // ---- watchdog: heartbeats, stalled writes, client-close detection --------
 
-  void arm_heartbeat() {
-    if (heartbeat_interval_.count() <= 0) return;  // disabled
-    heartbeat_timer_.expires_after(heartbeat_interval_);
-    heartbeat_timer_.async_wait(
-        beast::bind_front_handler(&Session::on_heartbeat, shared_from_this()));
+  // One periodic timer per stream does both jobs: a heartbeat once the
+  // connection has been idle for heartbeat_interval, and the write timeout.
+  std::chrono::milliseconds watchdog_period() const {
+    if (heartbeat_interval_.count() <= 0) return kWatchdogPeriod;  // heartbeats disabled
+    return std::min<std::chrono::milliseconds>(heartbeat_interval_, kWatchdogPeriod);
   }
 
-  void on_heartbeat(beast::error_code ec) {
+  void arm_watchdog() {
+    watchdog_timer_.expires_after(watchdog_period());
+    watchdog_timer_.async_wait(
+        beast::bind_front_handler(&Session::on_watchdog, shared_from_this()));
+  }
+
+  void on_watchdog(beast::error_code ec) {
     if (ec) return;
     if (phase_ != Phase::streaming) return;
-    // A connection with bytes in flight is not idle: no heartbeat needed.
-    if (!writing_ && write_queue_.empty()) {
+    const auto now = std::chrono::steady_clock::now();
+    if (writing_ && now - write_started_ >= kWriteTimeout) {
+      return close_now(Close::abortive);  // the client stopped reading
+    }
+    // A connection with bytes in flight or written recently is not idle.
+    const bool idle =
+        !writing_ && write_queue_.empty() && now - last_write_done_ >= heartbeat_interval_;
+    if (heartbeat_interval_.count() > 0 && idle) {
       enqueue(heartbeat_bytes());
       do_write();
     }
-    arm_heartbeat();
+    arm_watchdog();
   }
 
   // The client never sends anything after its request; a read completing
@@ -528,7 +592,7 @@ class Session final : public SseSession, public std::enable_shared_from_this<Ses
       stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
     }
     stream_.close();  // pending operations complete with operation_aborted
-    heartbeat_timer_.cancel();
+    watchdog_timer_.cancel();
     write_deadline_.cancel();
     // in_flight_ stays: a pending write may still reference it until on_write.
     write_queue_.clear();
@@ -569,11 +633,13 @@ class Session final : public SseSession, public std::enable_shared_from_this<Ses
   std::vector<EventBytes> in_flight_;                           // owned until on_write
   std::vector<net::const_buffer> in_flight_buffers_;
   bool writing_ = false;
-  std::uint64_t write_generation_ = 0;
+  std::chrono::steady_clock::time_point write_started_;    // of the write in flight
+  std::chrono::steady_clock::time_point last_write_done_;  // or when streaming began
+  std::uint64_t write_generation_ = 0;                     // final responses' write deadline
   std::string final_response_;
 
-  net::steady_timer heartbeat_timer_;
-  net::steady_timer write_deadline_;
+  net::steady_timer watchdog_timer_;  // streaming
+  net::steady_timer write_deadline_;  // final responses
   std::array<char, 512> discard_{};
 };
 

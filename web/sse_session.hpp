@@ -32,13 +32,17 @@
 
 namespace bw {
 
-// The latest quote of one symbol, already formatted as SSE event bytes.
-struct SseQuoteUpdate {
+// The quotes of one flush, each encoded once as SSE event bytes and shared by
+// every client that watches the symbol. `order` lists frame indices grouped
+// per receiving client: a client gets order[begin, end) (see deliver_quotes).
+struct SseQuoteFrame {
   std::string symbol;
   std::shared_ptr<const std::string> event;
 };
-// One conflation tick's worth of quotes: at most one update per symbol.
-using SseQuoteBatch = std::vector<SseQuoteUpdate>;
+struct SseQuoteTick {
+  std::vector<SseQuoteFrame> frames;
+  std::vector<std::uint32_t> order;
+};
 
 class SseSession;
 
@@ -58,8 +62,10 @@ class SseSessionHost {
   virtual std::optional<std::int64_t> authenticate(std::string_view token) = 0;
   virtual std::vector<StoredEvent> replay(std::int64_t user_id, std::int64_t after_id,
                                           std::size_t limit) = 0;
-  // Subscribes `session` to `user_id`'s notifications and to quotes. False
-  // when the server is stopping (the session should close).
+  // Subscribes `session` to `user_id`'s notifications and to the quotes of
+  // the user's watchlist (loading it first if needed: may block, so call it
+  // from run_blocking tasks only). False when the server is stopping (the
+  // session should close).
   virtual bool add_stream(std::int64_t user_id, const std::shared_ptr<SseSession>& session) = 0;
   // Forgets `session` (connection and stream); idempotent.
   virtual void remove_session(const SseSession* session) = 0;
@@ -84,15 +90,17 @@ class SseSession {
   // streaming live yet (it has no id, so nothing could replay it: such events
   // only announce state that the REST API also shows).
   virtual void deliver_event(std::shared_ptr<const std::string> event) = 0;
-  // Merges a tick of quotes into the pending set: only the latest per symbol
-  // is written.
-  virtual void deliver_quotes(std::shared_ptr<const SseQuoteBatch> batch) = 0;
+  // Merges the frames tick->order[begin, end) into the pending set: only the
+  // latest per symbol is written.
+  virtual void deliver_quotes(std::shared_ptr<const SseQuoteTick> tick, std::uint32_t begin,
+                              std::uint32_t end) = 0;
   // Closes the connection; pending and later calls do nothing.
   virtual void close() = 0;
 };
 
 // Makes a session that owns `socket`. The socket's executor must be a strand
-// (e.g. accepted with `async_accept(make_strand(ioc), ...)`): it becomes the
+// (e.g. accepted with `async_accept(make_strand(ioc), ...)`), or an
+// io_context run by a single thread (an implicit strand): it becomes the
 // session's strand.
 [[nodiscard]] std::shared_ptr<SseSession> make_sse_session(boost::asio::ip::tcp::socket socket,
                                                            SseSessionHost& host);

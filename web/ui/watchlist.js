@@ -1,6 +1,8 @@
-// Bellwether dashboard, watchlist: the symbols a user follows, kept per user
-// in localStorage. When the list has symbols, the live prices table shows only
-// their rows (the others keep updating, hidden); an empty list shows all.
+// Bellwether dashboard, watchlist: the symbols a user follows, kept on the
+// server (GET/PUT /api/v1/watchlist; the event stream then carries only their
+// quotes) and cached per user in localStorage for an instant first render.
+// When the list has symbols, the live prices table shows only their rows; an
+// empty list shows all (and the stream carries every symbol).
 // Follows app.js through the bellwether:signed-in / signed-out events and
 // watches the table for new rows, so app.js needs no knowledge of it.
 'use strict';
@@ -11,6 +13,7 @@
   const SYMBOL = /^[A-Z0-9.\-/]{1,15}$/;   // the server's symbol rule (docs/API.md)
   let key = null;                          // localStorage key of the signed-in user
   let symbols = [];
+  let saving = Promise.resolve();         // PUTs in order, so the last change wins
 
   function load() {
     try {
@@ -22,7 +25,30 @@
   }
 
   function save() {
-    if (key) localStorage.setItem(key, JSON.stringify(symbols));
+    if (!key) return;
+    localStorage.setItem(key, JSON.stringify(symbols));
+    const session = window.bellwetherSession;
+    if (!session) return;
+    const body = { symbols: symbols.slice() };
+    // Not fatal when it fails: the table still filters; the stream carries more quotes.
+    saving = saving.then(() => session.api('PUT', '/api/v1/watchlist', { body })).catch(() => {});
+  }
+
+  // The server's list wins; a list only this browser has (kept before the
+  // server stored watchlists) is uploaded once.
+  async function syncFromServer(session, userKey) {
+    let data;
+    try {
+      data = await session.api('GET', '/api/v1/watchlist');
+    } catch {
+      return;   // offline or an older server: keep the cached list
+    }
+    if (key !== userKey) return;   // signed out or switched users meanwhile
+    const stored = Array.isArray(data && data.symbols) ? data.symbols.filter((s) => typeof s === 'string' && SYMBOL.test(s)) : [];
+    if (stored.length === 0 && symbols.length > 0) return save();
+    symbols = stored.slice(0, MAX_SYMBOLS);
+    localStorage.setItem(key, JSON.stringify(symbols));
+    render();
   }
 
   function applyToRows() {
@@ -72,6 +98,7 @@
     key = `bellwether.watchlist.${session.user.name}`;
     load();
     render();
+    syncFromServer(session, key);
   }
 
   function onSignedOut() {

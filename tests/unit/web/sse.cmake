@@ -6,4 +6,4 @@ bw_unit_test_binary(bw_sse_tests
     ${PROJECT_SOURCE_DIR}/web/sse_format.cpp
     ${PROJECT_SOURCE_DIR}/web/sse_session.cpp
     ${PROJECT_SOURCE_DIR}/web/sse_server.cpp
-  LIBS Boost::system Threads::Threads)
+  LIBS bw_rules Boost::system Threads::Threads)

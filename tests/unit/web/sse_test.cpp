@@ -22,6 +22,7 @@
 #include <boost/asio/write.hpp>
 #include <catch2/catch.hpp>
 
+#include "rules/quote.hpp"
 #include "web/sse_format.hpp"
 #include "web/sse_server.hpp"
 
@@ -227,8 +228,10 @@ SseServerOptions test_options() {
 
 // A started server on a free loopback port.
 struct TestServer {
-  explicit TestServer(SseServerOptions options = test_options(), bw::StreamReplay replay = {})
-      : server(std::move(options), fake_authenticate, std::move(replay)), port(server.start()) {}
+  explicit TestServer(SseServerOptions options = test_options(), bw::StreamReplay replay = {},
+                      bw::SseServerHooks hooks = {})
+      : server(std::move(options), fake_authenticate, std::move(replay), std::move(hooks)),
+        port(server.start()) {}
 
   SseServer server;
   std::uint16_t port;
@@ -463,19 +466,109 @@ TEST_CASE("Multi-line JSON is framed as one data: line per line", "[web]") {
 
 // ---- quotes and heartbeats -------------------------------------------------
 
+bw::Quote quote(const std::string& symbol, int price) {
+  return bw::Quote::trade(symbol, bw::Price::from_units(price * bw::Price::kScale), 1, 7);
+}
+
+std::string quote_symbol(const std::optional<SseBlock>& block) {
+  REQUIRE(block);
+  const std::string& data = block->data.value_or("");
+  const std::size_t start = data.find(R"("symbol":")");
+  REQUIRE(start != std::string::npos);
+  return data.substr(start + 10, data.find('"', start + 10) - (start + 10));
+}
+
+// User 1 watches AAPL; user 2 has an empty watchlist (every symbol).
+bw::SseServerHooks watchlist_hooks(std::atomic<int>* loads = nullptr) {
+  bw::SseServerHooks hooks;
+  hooks.watchlist = [loads](std::int64_t user) -> std::vector<std::string> {
+    if (loads) ++*loads;
+    if (user == 1) return {"AAPL"};
+    return {};
+  };
+  return hooks;
+}
+
+TEST_CASE("A stream gets quotes of its user's watched symbols only", "[web]") {
+  TestServer fixture(test_options(), {}, watchlist_hooks());
+  auto watching = open_stream(fixture.port, bearer("token-1"));
+  auto everything = open_stream(fixture.port, bearer("token-2"));
+  fixture.server.publish_quote(quote("MSFT", 1));
+  CHECK(quote_symbol(everything->read_event("quote")) == "MSFT");
+  fixture.server.publish_quote(quote("AAPL", 2));
+  CHECK(quote_symbol(watching->read_event("quote")) == "AAPL");  // MSFT never reached it
+  CHECK(quote_symbol(everything->read_event("quote")) == "AAPL");
+}
+
+TEST_CASE("The watchlist is loaded once per user, not per stream", "[web]") {
+  std::atomic<int> loads = 0;
+  TestServer fixture(test_options(), {}, watchlist_hooks(&loads));
+  auto first = open_stream(fixture.port, bearer("token-1"));
+  auto second = open_stream(fixture.port, bearer("token-1"));
+  CHECK(loads == 1);
+  fixture.server.publish_quote(quote("AAPL", 3));
+  CHECK(quote_symbol(first->read_event("quote")) == "AAPL");
+  CHECK(quote_symbol(second->read_event("quote")) == "AAPL");
+}
+
+TEST_CASE("set_watchlist changes what an open stream receives", "[web]") {
+  TestServer fixture(test_options(), {}, watchlist_hooks());
+  auto client = open_stream(fixture.port, bearer("token-1"));
+  REQUIRE(wait_until([&] { return fixture.server.client_count() == 1; }));
+  fixture.server.set_watchlist(1, {"MSFT"});
+  fixture.server.publish_quote(quote("AAPL", 1));
+  fixture.server.publish_quote(quote("MSFT", 1));
+  CHECK(quote_symbol(client->read_event("quote")) == "MSFT");
+  fixture.server.set_watchlist(1, {});  // empty: every symbol
+  fixture.server.publish_quote(quote("IBM", 1));
+  CHECK(quote_symbol(client->read_event("quote")) == "IBM");
+}
+
+TEST_CASE("The quote encoder runs once per symbol per flush, whatever the number of clients",
+          "[web]") {
+  std::atomic<int> encodes = 0;
+  bw::SseServerHooks hooks;
+  hooks.encode_quote = [&encodes](const bw::Quote& q) {
+    ++encodes;
+    return R"({"symbol":")" + q.symbol + R"("})";
+  };
+  SseServerOptions options = test_options();
+  options.quote_interval = 1h;  // one flush (the first quote's) within this test
+  TestServer fixture(options, {}, hooks);
+  std::vector<std::unique_ptr<TestClient>> clients;
+  for (int i = 0; i < 5; ++i) clients.push_back(open_stream(fixture.port, bearer("token-1")));
+  REQUIRE(wait_until([&] { return fixture.server.client_count() == 5; }));
+  fixture.server.publish_quote(quote("AAPL", 1));
+  for (auto& client : clients) CHECK(quote_symbol(client->read_event("quote")) == "AAPL");
+  CHECK(encodes == 1);
+}
+
+TEST_CASE("An unwatched symbol is never encoded", "[web]") {
+  std::atomic<int> encodes = 0;
+  bw::SseServerHooks hooks = watchlist_hooks();
+  hooks.encode_quote = [&encodes](const bw::Quote& q) {
+    ++encodes;
+    return R"({"symbol":")" + q.symbol + R"("})";
+  };
+  TestServer fixture(test_options(), {}, hooks);
+  auto client = open_stream(fixture.port, bearer("token-1"));
+  REQUIRE(wait_until([&] { return fixture.server.client_count() == 1; }));
+  fixture.server.publish_quote(quote("MSFT", 1));
+  fixture.server.publish_quote(quote("AAPL", 1));
+  CHECK(quote_symbol(client->read_event("quote")) == "AAPL");
+  CHECK(encodes == 1);
+}
+
 TEST_CASE("Quotes are conflated: a client sees far fewer than 100 updates, the last one latest",
           "[web]") {
   SseServerOptions options = test_options();
   options.quote_interval = 50ms;
   TestServer fixture(options);
   auto client = open_stream(fixture.port, bearer("token-1"));
-  for (int price = 1; price <= 100; ++price) {
-    fixture.server.publish_quote("AAPL",
-                                 R"({"symbol":"AAPL","price":)" + std::to_string(price) + "}");
-  }
+  for (int price = 1; price <= 100; ++price) fixture.server.publish_quote(quote("AAPL", price));
   int received = 0;
   std::optional<std::string> last;
-  while (last != R"({"symbol":"AAPL","price":100})") {
+  while (last != R"({"symbol":"AAPL","price":100,"volume":1,"ts":7})") {
     const auto quote = client->read_event("quote");
     REQUIRE(quote);
     ++received;
