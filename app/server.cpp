@@ -9,6 +9,7 @@
 #include "app/retention.hpp"
 #include "app/system_clock.hpp"
 #include "config/config_diff.hpp"
+#include "ingest/candle_history.hpp"
 #include "ingest/ingest_hub.hpp"
 #include "ingest/last_quotes.hpp"
 #include "ingest/simulated_feed.hpp"
@@ -88,6 +89,7 @@ struct Server::Parts {
   std::unique_ptr<NotificationRepository> notifications;
   std::unique_ptr<PriceRepository> prices;
   LastQuotes last_quotes;
+  CandleHistory candles;  // recent bars per symbol, for the dashboard charts
   std::unique_ptr<EngineQueue> queue;
   std::unique_ptr<SseServer> sse;
   std::unique_ptr<SseNotificationSink> sse_sink;
@@ -192,12 +194,14 @@ void Server::start() {
   LastQuotes& last_quotes = p.last_quotes;
   SseServer& sse = *p.sse;
   p.hub->add_observer([&last_quotes](const Quote& q) { last_quotes.update(q); });
+  CandleHistory& candles = p.candles;
+  p.hub->add_observer([&candles](const Quote& q) { candles.record(q); });
   p.hub->add_observer(
       [&sse](const Quote& q) { sse.publish_quote(q.symbol, dump_json(encode_quote(q))); });
 
   p.api_context = std::make_unique<ApiContext>(ApiContext{
       *p.accounts, *p.alerts, *p.notifications, p.last_quotes, *p.hub, *p.engine, p.clock,
-      stream_port, PROJECT_VERSION, p.sessions.get(), p.delivery_context.get()});
+      stream_port, PROJECT_VERSION, p.sessions.get(), p.delivery_context.get(), &p.candles});
   ApiServerOptions api_options{config_.web.listen.host, config_.web.listen.port,
                                config_.web.threads,     config_.web.max_body_bytes,
                                config_.web.ui_dir,      auth};

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <string>
 
+#include "ingest/candle_history.hpp"
 #include "ingest/last_quotes.hpp"
 #include "ingest/quote_sink.hpp"
 #include "rules/clock.hpp"
@@ -39,6 +40,7 @@ struct ApiContext {
   std::string version;
   Sessions* sessions = nullptr;         // required by ApiServer (cookie sign-in)
   DeliveryContext* delivery = nullptr;  // channels and the outbox
+  CandleHistory* candles = nullptr;     // recent bars per symbol (charts)
 };
 
 }  // namespace bw
