@@ -78,8 +78,9 @@ void CandleHistory::fold(Ring& ring, std::size_t capacity, std::int64_t width_ms
     widen(bars.back(), quote.high, quote.low, quote.price, quote.volume, true);
     return;
   } else {
-    // Out of order: fold into its bar while the ring still has that period.
-    if (start < bars.front().start_ms) return;
+    // Out of order: fold into its bar, or insert one, unless the ring is full
+    // and the period is older than everything it keeps.
+    if (bars.size() >= capacity && start < bars.front().start_ms) return;
     auto it = std::lower_bound(bars.begin(), bars.end(), start,
                                [](const Candle& bar, TimestampMs t) { return bar.start_ms < t; });
     if (it != bars.end() && it->start_ms == start) {

@@ -149,8 +149,8 @@
       retry.addEventListener('click', async () => {
         retry.disabled = true;
         try {
-          await session.api('POST', `/api/v1/deliveries/${encodeURIComponent(d.id)}/retry`);
-          await watchDeliveries(item, list);
+          const due = await session.api('POST', `/api/v1/deliveries/${encodeURIComponent(d.id)}/retry`);
+          await watchRetry(item, list, due);
         } catch (err) {
           if (app().handleAuthFailure(err)) return;
           retry.disabled = false;
@@ -162,13 +162,16 @@
     return row;
   }
 
-  // After a retry: refresh the rows until no delivery is pending (a few seconds at most).
-  async function watchDeliveries(item, list) {
-    for (let i = 0; i < 20; i += 1) {
-      await loadDeliveries(item, list);
-      if (!list.querySelector('[data-status="pending"]')) return;
-      await new Promise((resolve) => setTimeout(resolve, 300));
+  // After a retry: refresh the rows until the dispatcher has made the new
+  // attempt (the delivery's attempt count grows), for a few seconds at most.
+  async function watchRetry(item, list, due) {
+    for (let i = 0; i < 30; i += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const data = await session.api('GET', `/api/v1/notifications/${encodeURIComponent(item.id)}/deliveries`);
+      const now = (data && data.items ? data.items : []).find((d) => d.id === due.id);
+      if (now && now.attempts > due.attempts) break;
     }
+    await loadDeliveries(item, list);
   }
 
   function renderAlertOptions(alerts) {

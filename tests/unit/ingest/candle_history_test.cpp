@@ -56,7 +56,7 @@ TEST_CASE("Longer intervals fold the base bars", "[ingest][candles]") {
     history.record(trade(std::to_string(100 + minute), kT0 + minute * kMinute));
   }
   std::vector<Candle> five = history.bars("AAPL", CandleInterval::five_minutes, 100);
-  // kT0 is 40 minutes past a 5-minute boundary? It is a whole minute: count the buckets.
+  // Count the 5-minute periods the ten minutes touch.
   std::size_t expected = 0;
   TimestampMs last_bucket = -1;
   for (int minute = 0; minute < 10; ++minute) {
@@ -84,6 +84,18 @@ TEST_CASE("A late quote joins its bar and does not move the close", "[ingest][ca
   CHECK(bars[0].high == p("20"));
   CHECK(bars[0].close == p("10"));
   CHECK(bars[1].close == p("11"));
+}
+
+TEST_CASE("A late quote for an earlier period gets its own bar, in order", "[ingest][candles]") {
+  CandleHistory history;
+  history.record(trade("12", kT0 + 3 * kMinute));
+  history.record(trade("10", kT0));
+  history.record(trade("11", kT0 + kMinute));
+  std::vector<Candle> bars = history.bars("AAPL", CandleInterval::one_minute, 10);
+  REQUIRE(bars.size() == 3);
+  CHECK(bars[0].start_ms == kT0);
+  CHECK(bars[1].start_ms == kT0 + kMinute);
+  CHECK(bars[2].close == p("12"));
 }
 
 TEST_CASE("The rings keep only the newest bars", "[ingest][candles]") {
