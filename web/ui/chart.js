@@ -15,6 +15,7 @@
   const SYMBOL = /^[A-Z0-9.\-/]{1,15}$/;   // the server's symbol rule (docs/API.md)
   const INTERVAL_SECONDS = { '5s': 5, '15s': 15, '1m': 60, '5m': 300, '15m': 900, '1h': 3600 };
   const BAR_LIMIT = 300;
+  const AUTOSCALE_REACH = 0.1;   // thresholds within 10% of the last close stay in view
 
   let session = null;
   let chart = null;            // the Lightweight Charts instance, made on first use
@@ -24,6 +25,7 @@
   let bars = [];               // what the series shows, oldest first
   let alerts = [];
   let lines = [];              // price lines drawn for alerts
+  let levels = [];             // their prices, for the price scale
   let pendingPrice = null;     // the price the user clicked
   let loadGeneration = 0;      // a newer load makes older answers stale
 
@@ -54,10 +56,27 @@
     series = chart.addSeries(CandlestickSeries, {
       upColor: css('--up'), downColor: css('--down'), borderVisible: false,
       wickUpColor: css('--up'), wickDownColor: css('--down'),
+      autoscaleInfoProvider: withAlertLevels,
     });
     chart.subscribeClick(onChartClick);
     window.matchMedia('(prefers-color-scheme: dark)').addEventListener('change', applyTheme);
     return true;
+  }
+
+  // The price scale also takes in the thresholds drawn, so an alert line near
+  // the candles is on screen; one further than AUTOSCALE_REACH from the last
+  // close is left off rather than squash the candles flat.
+  function withAlertLevels(original) {
+    const info = original();
+    if (!info || !info.priceRange || !bars.length) return info;
+    const last = bars[bars.length - 1].close;
+    let { minValue, maxValue } = info.priceRange;
+    for (const level of levels) {
+      if (Math.abs(level - last) > last * AUTOSCALE_REACH) continue;
+      minValue = Math.min(minValue, level);
+      maxValue = Math.max(maxValue, level);
+    }
+    return { ...info, priceRange: { minValue, maxValue } };
   }
 
   function applyTheme() {
@@ -138,6 +157,7 @@
     if (!series) return;
     for (const line of lines) series.removePriceLine(line);
     lines = [];
+    levels = [];
     const mine = alerts.filter((a) => a.symbol === symbol && a.state !== 'expired');
     const items = [];
     for (const alert of mine) {
@@ -147,6 +167,7 @@
       for (const level of app().conditionLevels(alert.condition)) {
         const price = Number(level);
         if (!Number.isFinite(price)) continue;
+        levels.push(price);
         lines.push(series.createPriceLine({
           price, color, lineWidth: 1, lineStyle: paused ? 3 : 2, axisLabelVisible: true, title: alert.name || title,
         }));
