@@ -13,8 +13,7 @@ namespace {
 
 ApiResponse list_of(int count) {
   json items = json::array();
-  for (int id = 1; id <= count; ++id)
-    items.push_back({{"id", id}, {"name", "item"}});
+  for (int id = 1; id <= count; ++id) items.push_back({{"id", id}, {"name", "item"}});
   return json_response(200, json{{"items", items}}.dump());
 }
 
