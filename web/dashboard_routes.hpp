@@ -5,6 +5,7 @@
 // Plain functions (request in, response out), like api_routes. Thread-safe.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 
