@@ -23,7 +23,11 @@ constexpr TimestampMs kStart = 1'764'000'000'000;
 void BM_CandleRecord(benchmark::State& state) {
   const std::size_t symbols = static_cast<std::size_t>(state.range(0));
   std::vector<Symbol> names;
-  for (std::size_t i = 0; i < symbols; ++i) names.push_back("S" + std::to_string(i));
+  for (std::size_t i = 0; i < symbols; ++i) {
+    Symbol name = "S";
+    name += std::to_string(i);  // not "S" + to_string: g++ 12 warns (-Wrestrict, a false positive)
+    names.push_back(std::move(name));
+  }
   CandleHistory history;
   std::size_t n = 0;
   for (auto _ : state) {
