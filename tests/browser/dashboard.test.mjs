@@ -628,6 +628,16 @@ describe('trader dashboard', () => {
   });
 
   test('the banner shows while the stream is down and clears when it is back', { timeout: 60_000 }, async () => {
+    // bob charts TEST first: the chart keeps its bars across the server restart
+    // (whose candle history starts empty) and goes on live after it.
+    await server.pushQuotes([{ symbol: 'TEST', price: 150.5, volume: 1, ts: new Date(Date.now() - 600_000).toISOString() }]);
+    await page.getByLabel('Chart ticker').fill('TEST');
+    await page.getByRole('button', { name: 'Show', exact: true }).click();
+    const chart = page.getByTestId('chart');
+    await eventually(async () => assert.ok(Number(await chart.getAttribute('data-bars')) >= 1));
+    const barsBefore = Number(await chart.getAttribute('data-bars'));
+    const firstBefore = await chart.getAttribute('data-first-time');
+    assert.ok(Number(firstBefore) <= Date.now() / 1000 - 540, 'the bar from ten minutes ago is charted');
     serverDown = true;
     const status = await server.stop();
     assert.equal(status, 0, `the server shuts down cleanly on SIGTERM:\n${await server.logTail()}`);
@@ -644,6 +654,9 @@ describe('trader dashboard', () => {
     await server.pushQuotes([{ symbol: 'TEST', price: 152.5, volume: 100 }]);
     const testRow = page.locator('[data-testid="price-row"][data-symbol="TEST"]');
     await eventually(async () => assert.equal(await textOf(testRow.getByTestId('price-value')), '152.50'));
+    await eventually(async () => assert.equal(await chart.getAttribute('data-last-close'), '152.5'));
+    assert.ok(Number(await chart.getAttribute('data-bars')) >= barsBefore, 'the bars from before the restart are kept');
+    assert.equal(await chart.getAttribute('data-first-time'), firstBefore);
     assert.deepEqual(consoleErrors, []);
   });
 

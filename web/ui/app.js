@@ -991,8 +991,12 @@
       state.everConnected = true;
       state.reconnectDelay = RECONNECT_MIN_MS;
       setStreamState('open');
-      // Alert states may have changed while we were away.
-      if (reconnected) refreshAlertsSoon();
+      // Alert states may have changed while we were away, and the chart
+      // missed the ticks in between.
+      if (reconnected) {
+        refreshAlertsSoon();
+        window.dispatchEvent(new CustomEvent('bellwether:stream-reopened'));
+      }
     });
     source.addEventListener('error', () => {
       if (!current()) return;

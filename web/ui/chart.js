@@ -7,7 +7,8 @@
 //
 // Follows app.js through its events: bellwether:signed-in / signed-out,
 // bellwether:quote (a live quote), bellwether:alerts (the alert list),
-// bellwether:chart (a symbol to show) and bellwether:page.
+// bellwether:chart (a symbol to show) and bellwether:stream-reopened (reload
+// the bars: ticks were missed while the stream was down).
 'use strict';
 
 (() => {
@@ -97,6 +98,7 @@
     node.dataset.symbol = symbol;
     node.dataset.interval = interval;
     node.dataset.lastClose = bars.length ? String(bars[bars.length - 1].close) : '';
+    node.dataset.firstTime = bars.length ? String(bars[0].time) : '';
     node.setAttribute('aria-label', symbol ? `Candlestick chart of ${symbol}, ${interval} bars, ${bars.length} shown` : 'Candlestick chart');
     $('chart-symbol-name').textContent = symbol;
     $('chart-empty').hidden = Boolean(symbol) && bars.length > 0;
@@ -104,7 +106,9 @@
       : 'Pick a ticker, or a row in the prices table, to chart it.';
   }
 
-  async function load() {
+  // merge: keep the bars this page already has from before the server's
+  // oldest one (after a server restart its in-memory history starts empty).
+  async function load({ merge = false } = {}) {
     const generation = ++loadGeneration;
     showError('');
     if (!session || !symbol) { bars = []; renderMeta(); return; }
@@ -119,9 +123,11 @@
       return;
     }
     if (generation !== loadGeneration) return;
-    bars = (Array.isArray(data && data.items) ? data.items : []).map((b) => ({
+    const fresh = (Array.isArray(data && data.items) ? data.items : []).map((b) => ({
       time: Number(b.time), open: Number(b.open), high: Number(b.high), low: Number(b.low), close: Number(b.close),
     }));
+    const oldest = fresh.length ? fresh[0].time : Infinity;
+    bars = merge ? bars.filter((b) => b.time < oldest).concat(fresh) : fresh;
     series.setData(bars);
     chart.timeScale().fitContent();
     drawLines();
@@ -276,6 +282,7 @@
     $('chart-card').scrollIntoView({ block: 'nearest' });
   });
   window.addEventListener('bellwether:quote', onQuote);
+  window.addEventListener('bellwether:stream-reopened', () => { if (symbol) load({ merge: true }); });
   window.addEventListener('bellwether:alerts', (event) => { alerts = event.detail.alerts || []; drawLines(); });
   window.addEventListener('bellwether:signed-in', onSignedIn);
   window.addEventListener('bellwether:signed-out', onSignedOut);
