@@ -75,12 +75,16 @@ QueryParam query_of(const httplib::Request& req) {
   };
 }
 
-// A complete list, cut to the page that ?limit= and ?cursor= ask for.
+// A complete list, cut to the page that ?limit= and ?cursor= ask for. The
+// list runs first, so its own refusals (403 for non-admins) win over a bad
+// parameter.
 ApiResponse paged(const httplib::Request& req, const std::function<ApiResponse()>& list) {
+  ApiResponse full = list();
+  if (full.status != 200) return full;
   const QueryParam param = query_of(req);
   Result<PageRequest> page = parse_page(param("limit"), param("cursor"), 100);
   if (!page) return problem(400, page.error());
-  return paginate_items(list(), *page);
+  return paginate_items(std::move(full), *page);
 }
 
 }  // namespace

@@ -132,6 +132,9 @@ class DashboardApiTest(unittest.TestCase):
                 status, problem = self.api("GET", f"{path}?{query}")
                 self.assertEqual(status, 400, f"{path}?{query}")
                 self.assertTrue(problem["detail"].startswith(f"{field}:"), problem)
+        # A non-admin is refused the users list before its parameters are looked at.
+        status, _ = self.api("GET", "/api/v1/users?limit=0")
+        self.assertEqual(status, 403)
 
     def test_notifications_page_newest_first_and_filter_on_the_server(self):
         dave = self.server.create_user("dave")
