@@ -337,13 +337,15 @@ describe('trader dashboard', () => {
   });
 
   test('the symbol view charts candles built from ticks, live, with alert lines', STEP, async () => {
-    // Three earlier minutes of AAPL, then the live tick already pushed (231.40).
+    // Three earlier minutes of AAPL, then the live tick already pushed (231.40,
+    // less than a minute ago): 5, 4 and 3 minutes back, so every quote has a
+    // minute of its own whatever the clock says.
     const now = Date.now();
     const minute = 60_000;
     await server.pushQuotes([
-      { symbol: 'AAPL', price: 228, volume: 10, ts: new Date(now - 3 * minute).toISOString() },
-      { symbol: 'AAPL', price: 229.5, volume: 10, ts: new Date(now - 2 * minute).toISOString() },
-      { symbol: 'AAPL', price: 230.8, volume: 10, ts: new Date(now - minute).toISOString() },
+      { symbol: 'AAPL', price: 228, volume: 10, ts: new Date(now - 5 * minute).toISOString() },
+      { symbol: 'AAPL', price: 229.5, volume: 10, ts: new Date(now - 4 * minute).toISOString() },
+      { symbol: 'AAPL', price: 230.8, volume: 10, ts: new Date(now - 3 * minute).toISOString() },
     ]);
     const bars = await server.api('GET', '/api/v1/quotes/AAPL/bars?interval=1m', { token: server.tokens.alice });
     assert.equal(bars.status, 200, JSON.stringify(bars.body));
