@@ -395,7 +395,7 @@ describe('trader dashboard', () => {
     const listed = await server.api('GET', '/api/v1/alerts', { token: server.tokens.alice });
     const made = listed.body.items.find((a) => a.symbol === 'AAPL' && a.condition.price === price);
     assert.ok(made, `an AAPL alert at ${price}: ${JSON.stringify(listed.body.items)}`);
-    assert.equal(made.condition.type, price > 232.15 ? 'crossing_up' : 'crossing_down');
+    assert.equal(made.condition.type, price >= 232.15 ? 'crossing_up' : 'crossing_down');
     await page.locator(`[data-testid="alert-row"][data-alert-id="${made.id}"]`).waitFor();
     await eventually(async () => assert.equal(await chart.getAttribute('data-lines'), '2'));
     // Tidy up: the form goes back to empty.
