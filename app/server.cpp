@@ -11,6 +11,7 @@
 #include "app/source_factory.hpp"
 #include "app/system_clock.hpp"
 #include "config/config_diff.hpp"
+#include "ingest/candle_history.hpp"
 #include "ingest/ingest_hub.hpp"
 #include "ingest/last_quotes.hpp"
 #include "log/module_logger.hpp"
@@ -86,6 +87,7 @@ struct Server::Parts {
   std::unique_ptr<WatchlistRepository> watchlists;
   std::unique_ptr<WatchlistContext> watchlist_context;
   LastQuotes last_quotes;
+  CandleHistory candles;  // recent bars per symbol, for the dashboard charts
   std::unique_ptr<EngineQueue> queue;
   std::unique_ptr<SseServer> sse;
   std::unique_ptr<SseNotificationSink> sse_sink;
@@ -195,6 +197,8 @@ void Server::start() {
   LastQuotes& last_quotes = p.last_quotes;
   SseServer& sse = *p.sse;
   p.hub->add_observer([&last_quotes](const Quote& q) { last_quotes.update(q); });
+  CandleHistory& candles = p.candles;
+  p.hub->add_observer([&candles](const Quote& q) { candles.record(q); });
   // Every quote: the stream server only keeps the latest per symbol here and
   // encodes once per flush, for watched symbols only.
   p.hub->add_observer([&sse](const Quote& q) { sse.publish_quote(q); });
@@ -207,6 +211,7 @@ void Server::start() {
       *p.accounts, *p.alerts, *p.notifications, p.last_quotes, *p.hub, *p.engine, p.clock,
       stream_port, PROJECT_VERSION, p.sessions.get(), p.delivery_context.get()});
   p.api_context->watchlist = p.watchlist_context.get();
+  p.api_context->candles = &p.candles;
   ApiServerOptions api_options{config_.web.listen.host, config_.web.listen.port,
                                config_.web.threads,     config_.web.max_body_bytes,
                                config_.web.ui_dir,      auth};

@@ -58,7 +58,9 @@ std::string webhook_payload(const DueDelivery& due) {
   } else {
     alert["deleted"] = true;
   }
-  return dump({{"type", "alert.triggered"},
+  // alert_id 0: a test message from POST /api/v1/channels/{id}/test.
+  if (n.alert_id == 0) alert = {{"id", 0}, {"test", true}};
+  return dump({{"type", n.alert_id == 0 ? "channel.test" : "alert.triggered"},
                {"timestamp", rfc3339(n.created_at)},
                {"data",
                 {{"delivery_id", due.delivery.id},

@@ -98,6 +98,13 @@ class DeliveryRepository {
   // Makes a failed, dead or retrying delivery due now (re-enabling nothing).
   // Error text when it cannot: "not found", or a reason it is not retryable.
   Result<Delivery> retry_now(UserId user, DeliveryId id, TimestampMs now);
+  // A test message for one of the user's channels (POST /api/v1/channels/{id}/test),
+  // committed like a fire: a notification with alert_id 0 and one pending
+  // delivery to that channel only, in one transaction; the dispatcher then
+  // sends it on the normal path (signing, retries, status). Defined in
+  // store/channel_test_message.cpp.
+  StoredNotification enqueue_channel_test(const Channel& channel, const std::string& message,
+                                          TimestampMs now);
   // Deliveries by status, for tests and the benchmark.
   std::int64_t count(DeliveryStatus status);
 

@@ -101,4 +101,24 @@ std::vector<StoredNotification> NotificationRepository::list_after(UserId user,
   });
 }
 
+std::vector<StoredNotification> NotificationRepository::list_page(const NotificationQuery& query) {
+  return db_.read([&](sql::Connection& c) {
+    // Unused filters compare against NULL and drop out ("? IS NULL OR ..."),
+    // so one statement serves every combination.
+    sql::Statement s(c, std::string(kColumns) +
+                            "WHERE user_id = ?1 AND (?2 IS NULL OR alert_id = ?2) "
+                            "AND (?3 IS NULL OR symbol = ?3) AND (?4 IS NULL OR created_at >= ?4) "
+                            "AND (?5 IS NULL OR created_at < ?5) AND (?6 IS NULL OR id < ?6) "
+                            "ORDER BY id DESC LIMIT ?7");
+    s.bind(1, query.user);
+    if (query.alert_id) s.bind(2, *query.alert_id);
+    if (query.symbol) s.bind(3, *query.symbol);
+    if (query.since) s.bind(4, *query.since);
+    if (query.until) s.bind(5, *query.until);
+    if (query.before_id) s.bind(6, *query.before_id);
+    s.bind(7, static_cast<std::int64_t>(query.limit));
+    return collect(s);
+  });
+}
+
 }  // namespace bw

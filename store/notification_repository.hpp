@@ -37,6 +37,18 @@ struct NewNotification {
   std::optional<TimestampMs> fired_at = std::nullopt;
 };
 
+// A page of a user's history (GET /api/v1/notifications), newest first. Empty
+// optionals do not filter.
+struct NotificationQuery {
+  UserId user = 0;
+  std::optional<AlertId> alert_id;
+  std::optional<Symbol> symbol;
+  std::optional<TimestampMs> since;       // created_at >= since
+  std::optional<TimestampMs> until;       // created_at < until
+  std::optional<std::int64_t> before_id;  // id < before_id (the cursor)
+  std::size_t limit = 50;
+};
+
 struct StoredNotification {
   NotificationId id = 0;
   NewNotification content;
@@ -55,6 +67,8 @@ class NotificationRepository {
 
   // The user's newest notifications first, at most `limit`.
   std::vector<StoredNotification> list_recent(UserId user, std::size_t limit);
+  // The user's notifications matching `query`, newest first, at most limit.
+  std::vector<StoredNotification> list_page(const NotificationQuery& query);
   // The user's notifications with id > after, oldest first (stream replay).
   std::vector<StoredNotification> list_after(UserId user, NotificationId after, std::size_t limit);
 

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <string>
 
+#include "ingest/candle_history.hpp"
 #include "ingest/last_quotes.hpp"
 #include "ingest/quote_sink.hpp"
 #include "rules/clock.hpp"
@@ -42,6 +43,7 @@ struct ApiContext {
   DeliveryContext* delivery = nullptr;  // channels and the outbox
   // The watchlist routes (optional).
   WatchlistContext* watchlist = nullptr;
+  CandleHistory* candles = nullptr;  // recent bars per symbol (charts)
 };
 
 }  // namespace bw

@@ -15,8 +15,10 @@
 #include "web/api_routes.hpp"
 #include "web/channel_routes.hpp"
 #include "web/credentials.hpp"
+#include "web/dashboard_routes.hpp"
 #include "web/login_limiter.hpp"
 #include "web/ops_routes.hpp"
+#include "web/pagination.hpp"
 #include "web/ui_assets.hpp"
 #include "web/watchlist_routes.hpp"
 
@@ -65,6 +67,26 @@ bool is_json_content_type(const std::string& content_type) {
   std::string base = content_type.substr(0, content_type.find(';'));
   while (!base.empty() && base.back() == ' ') base.pop_back();
   return base == "application/json";
+}
+
+// The request's query parameters by name (pointers into req.params).
+QueryParam query_of(const httplib::Request& req) {
+  return [&req](const char* name) -> const std::string* {
+    auto it = req.params.find(name);
+    return it == req.params.end() ? nullptr : &it->second;
+  };
+}
+
+// A complete list, cut to the page that ?limit= and ?cursor= ask for. The
+// list runs first, so its own refusals (403 for non-admins) win over a bad
+// parameter.
+ApiResponse paged(const httplib::Request& req, const std::function<ApiResponse()>& list) {
+  ApiResponse full = list();
+  if (full.status != 200) return full;
+  const QueryParam param = query_of(req);
+  Result<PageRequest> page = parse_page(param("limit"), param("cursor"), 100);
+  if (!page) return problem(400, page.error());
+  return paginate_items(std::move(full), *page);
 }
 
 }  // namespace
@@ -272,8 +294,8 @@ class ApiServer::Impl {
   }
 
   void account_routes() {
-    get("/api/v1/tokens", authed([this](const httplib::Request&, const User& u) {
-          return list_tokens(context_, u);
+    get("/api/v1/tokens", authed([this](const httplib::Request& req, const User& u) {
+          return paged(req, [&] { return list_tokens(context_, u); });
         }));
     post("/api/v1/tokens",
          authed([this](const httplib::Request& req,
@@ -282,8 +304,9 @@ class ApiServer::Impl {
     del(R"(/api/v1/tokens/([^/]+))", authed([this](const httplib::Request& req, const User& u) {
           return revoke_token(context_, u, req.matches[1].str());
         }));
-    get("/api/v1/users",
-        authed([this](const httplib::Request&, const User& u) { return list_users(context_, u); }));
+    get("/api/v1/users", authed([this](const httplib::Request& req, const User& u) {
+          return paged(req, [&] { return list_users(context_, u); });
+        }));
     post("/api/v1/users",
          authed([this](const httplib::Request& req,
                        const User& u) { return create_user(context_, auth_, u, req.body); },
@@ -324,8 +347,8 @@ class ApiServer::Impl {
          authed([this](const httplib::Request& req,
                        const User& u) { return create_alert(context_, u, req.body); },
                 true));
-    get("/api/v1/alerts", authed([this](const httplib::Request&, const User& u) {
-          return list_alerts(context_, u);
+    get("/api/v1/alerts", authed([this](const httplib::Request& req, const User& u) {
+          return paged(req, [&] { return list_alerts(context_, u); });
         }));
     alert_file_routes();  // before /api/v1/alerts/{id}, which would match "export"
     get(R"(/api/v1/alerts/([^/]+))", authed([this](const httplib::Request& req, const User& u) {
@@ -358,9 +381,14 @@ class ApiServer::Impl {
           return get_quote(context_, req.matches[1].str());
         }));
     get("/api/v1/notifications", authed([this](const httplib::Request& req, const User& u) {
-          const std::string limit = req.get_param_value("limit");
-          return list_notifications(context_, u, req.has_param("limit") ? &limit : nullptr);
+          return list_notification_history(context_, u, query_of(req));
         }));
+    if (context_.candles) {
+      get(R"(/api/v1/quotes/([^/]+)/bars)",
+          authed([this](const httplib::Request& req, const User&) {
+            return get_bars(*context_.candles, req.matches[1].str(), query_of(req));
+          }));
+    }
     if (context_.delivery) delivery_routes(*context_.delivery);
     if (context_.watchlist) watchlist_routes(*context_.watchlist);
     ui_routes();
@@ -379,7 +407,11 @@ class ApiServer::Impl {
     using Req = const httplib::Request&;
     post("/api/v1/channels",
          authed([&d](Req req, const User& u) { return create_channel(d, u, req.body); }, true));
-    get("/api/v1/channels", authed([&d](Req, const User& u) { return list_channels(d, u); }));
+    get("/api/v1/channels", authed([&d](Req req, const User& u) {
+          return paged(req, [&] { return list_channels(d, u); });
+        }));
+    post(R"(/api/v1/channels/([^/]+)/test)",
+         authed([&d](Req req, const User& u) { return test_channel(d, u, req.matches[1].str()); }));
     get(R"(/api/v1/channels/([^/]+))",
         authed([&d](Req req, const User& u) { return get_channel(d, u, req.matches[1].str()); }));
     del(R"(/api/v1/channels/([^/]+))", authed([&d](Req req, const User& u) {

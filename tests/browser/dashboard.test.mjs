@@ -7,6 +7,8 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { createHmac } from 'node:crypto';
+import http from 'node:http';
 import { chromium } from 'playwright-core';
 import { startServer } from './harness.mjs';
 
@@ -34,7 +36,25 @@ async function textOf(locator) {
   return ((await locator.textContent()) || '').trim();
 }
 
+// A webhook endpoint on loopback: records every request and answers with the
+// next queued status (200 when none is queued).
+async function startReceiver() {
+  const received = [];
+  const answers = [];
+  const receiver = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk) => { body += chunk; });
+    req.on('end', () => {
+      received.push({ headers: req.headers, body });
+      res.writeHead(answers.length ? answers.shift() : 200).end();
+    });
+  });
+  await new Promise((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  return { received, answers, url: `http://127.0.0.1:${receiver.address().port}/hook`, close: () => receiver.close() };
+}
+
 describe('trader dashboard', () => {
+  let receiver;
   let server;
   let browser;
   let context;
@@ -58,6 +78,7 @@ describe('trader dashboard', () => {
 
   before(async () => {
     await mkdir(ARTIFACTS, { recursive: true });
+    receiver = await startReceiver();
     server = await startServer();
     browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -91,6 +112,7 @@ describe('trader dashboard', () => {
   });
 
   after(async () => {
+    receiver?.close();
     await browser?.close().catch(() => {});
     if (server) {
       if (consoleErrors.length || process.exitCode) console.log(`# server log tail:\n${await server.logTail()}`);
@@ -189,7 +211,7 @@ describe('trader dashboard', () => {
 
   test('live quotes reach the prices table and flash on a tick', STEP, async () => {
     await server.pushQuotes([
-      { symbol: 'AAPL', price: 231.4, volume: 300 },
+      { symbol: 'AAPL', price: 231.4, volume: 300, prev_close: 220 },
       { symbol: 'MSFT', price: 415.1, volume: 200 },
       { symbol: 'NVDA', price: 142.82, volume: 900 },
       { symbol: 'SPY', price: 588.3, volume: 1200 },
@@ -199,6 +221,11 @@ describe('trader dashboard', () => {
     await eventually(async () => assert.equal(await textOf(testRow.getByTestId('price-value')), '149.50'));
     await eventually(async () => assert.equal(await textOf(page.getByTestId('prices-count')), '5'));
     assert.match(await textOf(testRow.getByTestId('price-time')), /^\d{2}:\d{2}:\d{2}$/);
+    // Change on the day: shown when the quote carries prev_close, blank when not.
+    const aaplRow = page.locator('[data-testid="price-row"][data-symbol="AAPL"]');
+    assert.equal(await textOf(aaplRow.getByTestId('price-change')), '+11.40');
+    assert.equal(await textOf(aaplRow.getByTestId('price-change-pct')), '+5.18%');
+    assert.equal(await textOf(testRow.getByTestId('price-change')), '');
 
     // 149.50 -> 150.25 crosses 150 upwards; MSFT ticks down at the same time.
     await server.pushQuotes([
@@ -309,6 +336,257 @@ describe('trader dashboard', () => {
     await row.waitFor({ state: 'detached' });
   });
 
+  test('the symbol view charts candles built from ticks, live, with alert lines', STEP, async () => {
+    // Three earlier minutes of AAPL, then the live tick already pushed (231.40,
+    // less than a minute ago): 5, 4 and 3 minutes back, so every quote has a
+    // minute of its own whatever the clock says.
+    const now = Date.now();
+    const minute = 60_000;
+    await server.pushQuotes([
+      { symbol: 'AAPL', price: 228, volume: 10, ts: new Date(now - 5 * minute).toISOString() },
+      { symbol: 'AAPL', price: 229.5, volume: 10, ts: new Date(now - 4 * minute).toISOString() },
+      { symbol: 'AAPL', price: 230.8, volume: 10, ts: new Date(now - 3 * minute).toISOString() },
+    ]);
+    const bars = await server.api('GET', '/api/v1/quotes/AAPL/bars?interval=1m', { token: server.tokens.alice });
+    assert.equal(bars.status, 200, JSON.stringify(bars.body));
+    assert.ok(bars.body.items.length >= 4, `four minutes of bars (got ${bars.body.items.length})`);
+
+    // A click on the symbol in the prices table opens its chart.
+    await page.getByRole('button', { name: 'Chart AAPL' }).click();
+    const chart = page.getByTestId('chart');
+    await eventually(async () => assert.equal(await chart.getAttribute('data-bars'), String(bars.body.items.length)));
+    assert.equal(await textOf(page.getByTestId('chart-symbol-name')), 'AAPL');
+    assert.equal(await chart.locator('canvas').count() > 0, true, 'lightweight-charts drew on a canvas');
+    assert.equal(Number(await chart.getAttribute('data-last-close')), bars.body.items.at(-1).close);
+    // alice's AAPL alert (above 250) is a price line, listed for screen readers.
+    await eventually(async () => assert.equal(await chart.getAttribute('data-lines'), '1'));
+    assert.match(await textOf(page.getByTestId('chart-line')), /^Above 250\.00 · armed · AAPL new high$/);
+
+    // A live tick moves the last candle.
+    await server.pushQuotes([{ symbol: 'AAPL', price: 232.15, volume: 5 }]);
+    await eventually(async () => assert.equal(await chart.getAttribute('data-last-close'), '232.15'));
+
+    // Another interval reloads the bars the server folds for it.
+    await page.getByLabel('Interval').selectOption('5s');
+    const fine = await server.api('GET', '/api/v1/quotes/AAPL/bars?interval=5s', { token: server.tokens.alice });
+    await eventually(async () => {
+      assert.equal(await chart.getAttribute('data-interval'), '5s');
+      assert.equal(await chart.getAttribute('data-bars'), String(fine.body.items.length));
+    });
+    await page.getByLabel('Interval').selectOption('1m');
+    await eventually(async () => assert.equal(await chart.getAttribute('data-interval'), '1m'));
+    assert.match(await textOf(page.getByTestId('chart-attribution')), /TradingView/);
+    await page.getByTestId('chart-card').screenshot({ path: path.join(ARTIFACTS, 'chart.png') });
+  });
+
+  test('alice sets an alert at a price by clicking the chart', STEP, async () => {
+    const chart = page.getByTestId('chart');
+    const box = await chart.boundingBox();
+    await chart.click({ position: { x: Math.round(box.width * 0.4), y: Math.round(box.height * 0.3) } });
+    const button = page.getByTestId('chart-alert');
+    await button.waitFor();
+    const price = Number(await button.getAttribute('data-price'));
+    assert.ok(price > 0, `the clicked price (${price})`);
+    assert.equal(await textOf(button), `Alert at ${price.toFixed(2)}`);
+    // The form is filled with the same price, for keyboard users.
+    assert.equal(Number(await page.getByLabel('Price', { exact: true }).inputValue()), price);
+    await button.click();
+    await button.waitFor({ state: 'hidden' });
+    const listed = await server.api('GET', '/api/v1/alerts', { token: server.tokens.alice });
+    const made = listed.body.items.find((a) => a.symbol === 'AAPL' && a.condition.price === price);
+    assert.ok(made, `an AAPL alert at ${price}: ${JSON.stringify(listed.body.items)}`);
+    assert.equal(made.condition.type, price >= 232.15 ? 'crossing_up' : 'crossing_down');
+    await page.locator(`[data-testid="alert-row"][data-alert-id="${made.id}"]`).waitFor();
+    await eventually(async () => assert.equal(await chart.getAttribute('data-lines'), '2'));
+    // Tidy up: the form goes back to empty.
+    await page.getByLabel('Symbol').fill('');
+    await page.getByLabel('Price', { exact: true }).fill('');
+  });
+
+  test('the alert form covers channel conditions, trigger policies and expiry, and edits', STEP, async () => {
+    // A band condition, every time with a cooldown, expiring.
+    await page.getByLabel('Symbol').fill('MSFT');
+    await page.getByLabel('Condition').selectOption('entering_channel');
+    assert.equal(await page.getByTestId('alert-rearm').isVisible(), false);
+    await page.getByLabel('Lower bound').fill('400');
+    await page.getByLabel('Upper bound').fill('420');
+    await page.getByLabel('Trigger').selectOption('every_time');
+    await page.getByLabel('Cooldown (optional)').fill('5m');
+    assert.equal(await page.getByTestId('alert-rearm').isVisible(), false, 're-arm is not offered for channel conditions');
+    await page.getByLabel('Expires (optional, local time)').fill('2030-01-01T10:00');
+    await page.getByLabel('Name (optional)').fill('MSFT range');
+    await page.getByRole('button', { name: 'Create alert' }).click();
+    const row = page.getByTestId('alert-row').filter({ hasText: 'MSFT range' });
+    await row.waitFor();
+    assert.equal(await textOf(row.getByTestId('alert-condition')), 'Enters 400.00–420.00');
+    let stored = (await server.api('GET', '/api/v1/alerts', { token: server.tokens.alice })).body.items.find((a) => a.name === 'MSFT range');
+    assert.deepEqual(stored.condition, { type: 'entering_channel', lower: 400, upper: 420 });
+    assert.deepEqual(stored.trigger, { mode: 'every_time', cooldown: '5m' });
+    assert.equal(stored.expires_at, '2030-01-01T10:00:00.000Z');
+    const msftId = stored.id;
+
+    // The server's message for a missing period, inline on the Period field.
+    const reference = await server.api('POST', '/api/v1/alerts', {
+      token: server.tokens.alice,
+      body: { symbol: 'NVDA', condition: { type: 'crossing', price: 150 }, trigger: { mode: 'once_per', interval: '' } },
+    });
+    assert.equal(reference.status, 400);
+    expectedFailures.push({ path: '/api/v1/alerts', status: 400 });
+    await page.getByLabel('Symbol').fill('NVDA');
+    await page.getByLabel('Condition').selectOption('crossing');
+    await page.getByLabel('Price', { exact: true }).fill('150');
+    await page.getByLabel('Trigger').selectOption('once_per');
+    await page.getByRole('button', { name: 'Create alert' }).click();
+    await eventually(async () => assert.equal(await textOf(page.getByTestId('alert-form-error')), reference.body.detail));
+    assert.equal(await page.getByTestId('alert-interval').getAttribute('aria-invalid'), 'true');
+    // Fixed: once per hour, re-armed after a 0.5% move.
+    await page.getByLabel('Period (30s, 5m, 1h, 1d)').fill('1h');
+    await page.getByLabel('Re-arm after a move of (optional)').fill('0.5');
+    await page.getByLabel('Re-arm unit').selectOption('percent');
+    await page.getByRole('button', { name: 'Create alert' }).click();
+    const nvda = page.getByTestId('alert-row').filter({ hasText: 'NVDA' });
+    await nvda.waitFor();
+    assert.equal(await textOf(nvda.getByTestId('alert-trigger')), 'Once per 1h, re-arm 0.5%');
+    stored = (await server.api('GET', '/api/v1/alerts', { token: server.tokens.alice })).body.items.find((a) => a.symbol === 'NVDA');
+    assert.deepEqual(stored.trigger, { mode: 'once_per', interval: '1h', rearm: { percent: 0.5 } });
+
+    // Edit the MSFT alert (PATCH): a wider band, once per day, no expiry.
+    await row.getByRole('button', { name: /^Edit alert MSFT/ }).click();
+    assert.equal(await textOf(page.locator('#new-alert-title')), 'Edit alert MSFT');
+    assert.equal(await page.getByLabel('Upper bound').inputValue(), '420');
+    await page.getByLabel('Upper bound').fill('425');
+    await page.getByLabel('Trigger').selectOption('once_per');
+    await page.getByLabel('Period (30s, 5m, 1h, 1d)').fill('1d');
+    await page.getByLabel('Expires (optional, local time)').fill('');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await eventually(async () => assert.equal(await textOf(row.getByTestId('alert-condition')), 'Enters 400.00–425.00'));
+    stored = (await server.api('GET', `/api/v1/alerts/${msftId}`, { token: server.tokens.alice })).body;
+    assert.equal(stored.name, 'MSFT range');
+    assert.deepEqual(stored.condition, { type: 'entering_channel', lower: 400, upper: 425 });
+    assert.deepEqual(stored.trigger, { mode: 'once_per', interval: '1d' });
+    assert.equal(stored.expires_at ?? null, null);
+    assert.equal(await page.getByRole('button', { name: 'Create alert' }).isVisible(), true, 'the form is back to creating');
+
+    // Pause and resume.
+    await row.getByRole('button', { name: /^Pause alert MSFT/ }).click();
+    await eventually(async () => assert.equal(await row.getAttribute('data-state'), 'paused'));
+    assert.equal((await server.api('GET', `/api/v1/alerts/${stored.id}`, { token: server.tokens.alice })).body.state, 'paused');
+    await row.getByRole('button', { name: /^Resume alert MSFT/ }).click();
+    await eventually(async () => assert.equal(await row.getAttribute('data-state'), 'armed'));
+    assert.equal((await server.api('GET', `/api/v1/alerts/${stored.id}`, { token: server.tokens.alice })).body.state, 'armed');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'alerts.png'), fullPage: true });
+  });
+
+  test('channels: a webhook (secret shown once, signed test delivered) and an email (test fails visibly)', STEP, async () => {
+    await page.getByRole('button', { name: 'Channels', exact: true }).click();
+    await page.getByTestId('page-channels').waitFor();
+    await page.getByLabel('Channel type').selectOption('webhook');
+    await page.getByLabel('Webhook URL').fill(receiver.url);
+    await page.getByRole('button', { name: 'Add channel' }).click();
+    const secret = await (async () => { await page.getByTestId('channel-secret-value').waitFor(); return page.getByTestId('channel-secret-value').inputValue(); })();
+    assert.match(secret, /^whsec_/);
+    const listed = await server.api('GET', '/api/v1/channels', { token: server.tokens.alice });
+    assert.equal(listed.body.items.length, 1);
+    assert.equal(listed.body.items[0].secret, undefined, 'the secret is never listed');
+    const webhook = page.getByTestId('channel-row').filter({ hasText: receiver.url });
+    await webhook.getByRole('button', { name: `Send a test message to webhook ${receiver.url}` }).click();
+    await eventually(async () => assert.equal(await textOf(webhook.getByTestId('channel-test-status')), 'Test delivered (HTTP 200).'));
+    const sent = receiver.received.at(-1);
+    const body = JSON.parse(sent.body);
+    assert.equal(body.type, 'channel.test');
+    const key = Buffer.from(secret.slice('whsec_'.length), 'base64');
+    const expected = createHmac('sha256', key).update(`${sent.headers['webhook-id']}.${sent.headers['webhook-timestamp']}.${sent.body}`).digest('base64');
+    assert.equal(sent.headers['webhook-signature'], `v1,${expected}`, 'signed with the secret shown once');
+
+    // Email: the SMTP server is not there, so the test shows the failure.
+    await page.getByLabel('Channel type').selectOption('email');
+    await page.getByLabel('Email address').fill('alice@example.com');
+    await page.getByRole('button', { name: 'Add channel' }).click();
+    const email = page.getByTestId('channel-row').filter({ hasText: 'alice@example.com' });
+    await email.waitFor();
+    assert.equal(await page.getByTestId('channel-secret').isVisible(), false, 'email channels have no secret');
+    await email.getByRole('button', { name: 'Send a test message to email alice@example.com' }).click();
+    await eventually(async () => assert.match(await textOf(email.getByTestId('channel-test-status')), /^Test retrying: .+\. See History to retry\.$/));
+    await page.screenshot({ path: path.join(ARTIFACTS, 'channels.png'), fullPage: true });
+    await email.getByRole('button', { name: 'Delete email alice@example.com' }).click();
+    await email.getByRole('button', { name: 'Delete email alice@example.com' }).click();   // confirm
+    await email.waitFor({ state: 'detached' });
+    assert.equal((await server.api('GET', '/api/v1/channels', { token: server.tokens.alice })).body.items.length, 1);
+  });
+
+  test('a failed delivery shows its error in the history, and Retry delivers it', STEP, async () => {
+    await page.getByRole('button', { name: 'Markets', exact: true }).click();
+    await page.getByTestId('notify-sound').check();
+    await page.getByLabel('Symbol').fill('DLV');
+    await page.getByLabel('Condition').selectOption('above');
+    await page.getByLabel('Price', { exact: true }).fill('10');
+    await page.getByLabel('Trigger').selectOption('once');
+    await page.getByLabel(`Webhook ${receiver.url}`, { exact: true }).check();
+    await page.getByRole('button', { name: 'Create alert' }).click();
+    await page.getByTestId('alert-row').filter({ hasText: 'DLV' }).waitFor();
+    const alert = (await server.api('GET', '/api/v1/alerts', { token: server.tokens.alice })).body.items.find((a) => a.symbol === 'DLV');
+    assert.equal(alert.channels.length, 1);
+
+    receiver.answers.push(500);
+    const before = receiver.received.length;
+    await server.pushQuotes([{ symbol: 'DLV', price: 11, volume: 1 }]);
+    await page.getByTestId('toast').filter({ hasText: 'DLV is above 10.00 at 11.00' }).waitFor();
+    await eventually(async () => assert.ok((await page.evaluate(() => window.__bellwetherChimes || 0)) >= 1, 'the sound played'));
+    await eventually(async () => assert.equal(receiver.received.length, before + 1));
+
+    await page.getByRole('button', { name: 'History', exact: true }).click();
+    await page.getByLabel('Filter by ticker').fill('DLV');
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    const items = page.getByTestId('history-item');
+    await eventually(async () => assert.equal(await items.count(), 1));
+    const item = items.first();
+    assert.match(await textOf(item.getByTestId('history-message')), /DLV is above 10\.00 at 11\.00/);
+    await item.getByRole('button', { name: /^Deliveries of notification/ }).click();
+    const delivery = item.getByTestId('delivery-row');
+    await eventually(async () => assert.equal(await delivery.getAttribute('data-status'), 'retrying'));
+    assert.match(await textOf(delivery), /HTTP 500/);
+    assert.ok((await textOf(delivery.getByTestId('delivery-error'))).length > 0, 'the error is shown');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'history-failed-delivery.png'), fullPage: true });
+    await delivery.getByRole('button', { name: `Retry delivery to Webhook ${receiver.url}` }).click();
+    await eventually(async () => assert.equal(await item.getByTestId('delivery-row').getAttribute('data-status'), 'delivered'));
+    assert.equal(receiver.received.length, before + 2);
+    assert.equal(receiver.received.at(-1).headers['webhook-id'], receiver.received.at(-2).headers['webhook-id'], 'the retry carries the same id');
+
+    // Filters run on the server: by alert, and by date.
+    await page.getByRole('button', { name: 'Clear' }).click();
+    await eventually(async () => assert.ok((await items.count()) >= 4, 'everything: TEST, DLV and the two channel tests'));
+    await page.getByLabel('Filter by alert').selectOption(String(alert.id));
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await eventually(async () => assert.equal(await items.count(), 1));
+    await page.getByLabel('Filter by alert').selectOption('');
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    await page.getByLabel('From date').fill(tomorrow);
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await page.getByTestId('history-empty').waitFor();
+    assert.equal(await items.count(), 0);
+    await page.getByRole('button', { name: 'Clear' }).click();
+    await eventually(async () => assert.ok((await items.count()) >= 4));
+    await page.getByRole('button', { name: 'Markets', exact: true }).click();
+    await page.getByTestId('notify-sound').uncheck();
+    assert.deepEqual(consoleErrors, []);
+  });
+
+  test('every page fits a phone and has a dark theme', STEP, async () => {
+    await page.setViewportSize(PHONE);
+    for (const name of ['Markets', 'History', 'Channels', 'Account']) {
+      await page.getByRole('button', { name, exact: true }).click();
+      await page.getByTestId(`page-${name.toLowerCase()}`).waitFor();
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      assert.ok(overflow <= 0, `${name}: no horizontal scrolling at ${PHONE.width}px (overflow ${overflow}px)`);
+      await page.screenshot({ path: path.join(ARTIFACTS, `phone-${name.toLowerCase()}.png`), fullPage: true });
+    }
+    await page.setViewportSize(DESKTOP);
+    await page.getByRole('button', { name: 'Markets', exact: true }).click();
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.getByTestId('chart-card').screenshot({ path: path.join(ARTIFACTS, 'chart-dark.png') });
+    await page.emulateMedia({ colorScheme: 'light' });
+  });
+
   test('sign out forgets the token', STEP, async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByTestId('signin-view').waitFor();
@@ -352,6 +630,16 @@ describe('trader dashboard', () => {
   });
 
   test('the banner shows while the stream is down and clears when it is back', { timeout: 60_000 }, async () => {
+    // bob charts TEST first: the chart keeps its bars across the server restart
+    // (whose candle history starts empty) and goes on live after it.
+    await server.pushQuotes([{ symbol: 'TEST', price: 150.5, volume: 1, ts: new Date(Date.now() - 600_000).toISOString() }]);
+    await page.getByLabel('Chart ticker').fill('TEST');
+    await page.getByRole('button', { name: 'Show', exact: true }).click();
+    const chart = page.getByTestId('chart');
+    await eventually(async () => assert.ok(Number(await chart.getAttribute('data-bars')) >= 1));
+    const barsBefore = Number(await chart.getAttribute('data-bars'));
+    const firstBefore = await chart.getAttribute('data-first-time');
+    assert.ok(Number(firstBefore) <= Date.now() / 1000 - 540, 'the bar from ten minutes ago is charted');
     serverDown = true;
     const status = await server.stop();
     assert.equal(status, 0, `the server shuts down cleanly on SIGTERM:\n${await server.logTail()}`);
@@ -368,6 +656,9 @@ describe('trader dashboard', () => {
     await server.pushQuotes([{ symbol: 'TEST', price: 152.5, volume: 100 }]);
     const testRow = page.locator('[data-testid="price-row"][data-symbol="TEST"]');
     await eventually(async () => assert.equal(await textOf(testRow.getByTestId('price-value')), '152.50'));
+    await eventually(async () => assert.equal(await chart.getAttribute('data-last-close'), '152.5'));
+    assert.ok(Number(await chart.getAttribute('data-bars')) >= barsBefore, 'the bars from before the restart are kept');
+    assert.equal(await chart.getAttribute('data-first-time'), firstBefore);
     assert.deepEqual(consoleErrors, []);
   });
 
@@ -427,8 +718,9 @@ describe('trader dashboard', () => {
     await page.getByRole('button', { name: 'Create alert' }).click();
     await page.getByTestId('alert-row').filter({ hasText: 'CRL' }).waitFor();
 
-    // Carol's own API token: shown once, listed, revoked.
-    assert.equal(await page.getByTestId('users-card').isVisible(), false, 'no users page for non-admins');
+    // Carol's own API token (Account page): shown once, listed, revoked.
+    assert.equal(await page.getByTestId('nav-admin').isVisible(), false, 'no admin page for non-admins');
+    await page.getByRole('button', { name: 'Account', exact: true }).click();
     await page.getByLabel('New token label').fill('carol script');
     await page.getByRole('button', { name: 'Create token' }).click();
     const secret = page.getByTestId('token-secret-value');
@@ -443,6 +735,7 @@ describe('trader dashboard', () => {
     await tokenRow.getByRole('button', { name: 'Revoke token carol script' }).click();
     await tokenRow.waitFor({ state: 'detached' });
     assert.equal((await server.api('GET', '/api/v1/me', { token })).status, 401);
+    await page.getByRole('button', { name: 'Markets', exact: true }).click();
 
     // A reload keeps the session.
     await page.reload();
@@ -467,8 +760,15 @@ describe('trader dashboard', () => {
     await page.getByLabel('API token').fill(server.tokens.ops);
     await page.getByRole('button', { name: 'Sign in with token' }).click();
     await page.getByTestId('dashboard-view').waitFor();
+    await page.getByRole('button', { name: 'Admin', exact: true }).click();
     const card = page.getByTestId('users-card');
     await card.waitFor();
+    // Server status next to the users.
+    await eventually(async () => assert.equal(await textOf(page.getByTestId('status-ready')), 'ready'));
+    assert.match(await textOf(page.getByTestId('status-version')), /^bellwether \d/);
+    assert.equal(await textOf(page.getByTestId('status-stream-port')), String(server.streamPort));
+    // TEST and CRL were pushed since the restart (the last-quote cache is in memory).
+    assert.equal(await textOf(page.getByTestId('status-symbols')), '2');
     await page.getByTestId('user-row').filter({ hasText: 'alice' }).waitFor();
 
     await page.getByLabel('New user name').fill('dave');
@@ -495,6 +795,7 @@ describe('trader dashboard', () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByTestId('signin-view').waitFor();
     assert.equal(await card.isVisible(), false);
+    assert.equal(await page.getByTestId('nav-admin').isVisible(), false);
     assert.deepEqual(consoleErrors, []);
   });
 });

@@ -52,7 +52,7 @@ export async function freePorts(count) {
   }
 }
 
-function configText(webPort, streamPort, dir) {
+function configText(webPort, streamPort, dir, smtpPort) {
   // `sources` is a top-level key, so it must come before the first [table].
   return [
     'sources = []',
@@ -65,6 +65,21 @@ function configText(webPort, streamPort, dir) {
     '',
     '[storage]',
     `path = ${JSON.stringify(path.join(dir, 'bellwether.db'))}`,
+    '',
+    // Webhooks to the test's receiver on loopback; a long first retry, so a
+    // failed delivery waits for the page's Retry button.
+    '[delivery]',
+    'allowed_private_addresses = ["127.0.0.1"]',
+    'retry_schedule = ["10m"]',
+    'retry_jitter = 0',
+    'timeout = "5s"',
+    '',
+    // Email channels are allowed; the SMTP port is closed, so a test email
+    // fails and shows its error.
+    '[email]',
+    `smtp_url = "smtp://127.0.0.1:${smtpPort}"`,
+    'from = "Bellwether <alerts@example.com>"',
+    'starttls = "off"',
     '',
   ].join('\n');
 }
@@ -204,9 +219,10 @@ export async function startServer() {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'bellwether-browser-'));
   let server;
   try {
-    const [webPort, streamPort] = await freePorts(2);
+    // The third port is left closed: the SMTP server that is not there.
+    const [webPort, streamPort, smtpPort] = await freePorts(3);
     const configPath = path.join(dir, 'bellwether.toml');
-    await writeFile(configPath, configText(webPort, streamPort, dir));
+    await writeFile(configPath, configText(webPort, streamPort, dir, smtpPort));
     const tokens = {
       ops: await createUser('ops', configPath, { admin: true }),
       alice: await createUser('alice', configPath),

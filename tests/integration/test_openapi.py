@@ -176,6 +176,13 @@ class OpenApiTest(unittest.TestCase):
         _, _, notifications = self.call("GET", "/api/v1/notifications?limit=5", expect=200)
         self.assertEqual(len(notifications["items"]), 1)
         self.call("GET", "/api/v1/notifications?limit=0", expect=400)
+        self.call("GET", "/api/v1/notifications?symbol=SPEC&since=2020-01-01&limit=1", expect=200)
+        self.call("GET", "/api/v1/alerts?limit=1", expect=200)
+        self.call("GET", "/api/v1/alerts?cursor=x", expect=400)
+        self.call("GET", "/api/v1/quotes/SPEC/bars?interval=1m", expect=200)
+        self.call("GET", "/api/v1/quotes/SPEC/bars?interval=7m", expect=400)
+        self.call("GET", "/api/v1/channels?limit=2", expect=200)
+        self.call("POST", "/api/v1/channels/424242/test", expect=404)
         self.call("DELETE", f"/api/v1/alerts/{created['id']}", expect=204)
         self.call("DELETE", f"/api/v1/users/{user['id']}", expect=204)
 

@@ -38,7 +38,7 @@
   async function loadTokens() {
     if (!session) return;
     try {
-      const data = await session.api('GET', '/api/v1/tokens');
+      const data = await session.api('GET', '/api/v1/tokens?limit=500');   // at most 100 per user
       renderTokens(data.items || []);
       showError('tokens-error', null);
     } catch (err) {
@@ -102,8 +102,15 @@
   async function loadUsers() {
     if (!session || !session.user.admin) return;
     try {
-      const data = await session.api('GET', '/api/v1/users');
-      renderUsers(data.items || []);
+      // Every page: the list follows next_cursor.
+      const users = [];
+      let cursor = null;
+      do {
+        const data = await session.api('GET', `/api/v1/users?limit=500${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+        users.push(...(data.items || []));
+        cursor = data.next_cursor || null;
+      } while (cursor);
+      renderUsers(users);
       showError('users-error', null);
     } catch (err) {
       showError('users-error', err);

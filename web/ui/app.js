@@ -16,13 +16,42 @@
   const RECONNECT_MIN_MS = 2000;     // only used when the browser gives up (CLOSED)
   const RECONNECT_MAX_MS = 30000;
 
-  const CONDITION_LABELS = {
-    above: 'Above',
-    below: 'Below',
-    crossing: 'Crosses',
-    crossing_up: 'Crosses up',
-    crossing_down: 'Crosses down',
+  const ALERT_PAGE_LIMIT = 500;      // alerts per request; the list follows next_cursor
+
+  // Condition shapes: which inputs a condition uses and how they map to its
+  // JSON. `line` is one threshold, `band` a lower and upper bound.
+  const CONDITION_SHAPES = {
+    line: {
+      fields: { price: 'Price' },
+      encode: (type, v) => ({ type, price: v.price }),
+      decode: (c) => ({ price: c.price }),
+      levels: (c) => [c.price],
+      rearm: true,
+    },
+    band: {
+      fields: { price: 'Lower bound', upper: 'Upper bound' },
+      encode: (type, v) => ({ type, lower: v.price, upper: v.upper }),
+      decode: (c) => ({ price: c.lower, upper: c.upper }),
+      levels: (c) => [c.lower, c.upper],
+      rearm: false,   // the engine refuses trigger.rearm with channel conditions
+    },
   };
+
+  // Every condition the engine supports (docs/RULES.md): a new type is one
+  // entry here (and a shape above if it needs other inputs).
+  const CONDITION_TYPES = [
+    { type: 'above', label: 'Price above', short: 'Above', shape: 'line' },
+    { type: 'below', label: 'Price below', short: 'Below', shape: 'line' },
+    { type: 'crossing', label: 'Crosses (either way)', short: 'Crosses', shape: 'line' },
+    { type: 'crossing_up', label: 'Crosses up', short: 'Crosses up', shape: 'line', default: true },
+    { type: 'crossing_down', label: 'Crosses down', short: 'Crosses down', shape: 'line' },
+    { type: 'entering_channel', label: 'Enters a channel', short: 'Enters', shape: 'band' },
+    { type: 'exiting_channel', label: 'Exits a channel', short: 'Exits', shape: 'band' },
+    { type: 'inside_channel', label: 'Inside a channel', short: 'Inside', shape: 'band' },
+    { type: 'outside_channel', label: 'Outside a channel', short: 'Outside', shape: 'band' },
+  ];
+  const conditionInfo = (type) => CONDITION_TYPES.find((c) => c.type === type) || null;
+  const shapeOf = (type) => CONDITION_SHAPES[(conditionInfo(type) || { shape: 'line' }).shape];
 
   // ---------------------------------------------------------------------------
   // Small helpers
@@ -81,8 +110,20 @@
 
   function describeCondition(condition) {
     if (!condition) return '';
-    const label = CONDITION_LABELS[condition.type] || String(condition.type);
+    const info = conditionInfo(condition.type);
+    const label = info ? info.short : String(condition.type);
+    if (info && info.shape === 'band') return `${label} ${formatPrice(condition.lower)}–${formatPrice(condition.upper)}`;
     return `${label} ${formatPrice(condition.price)}`;
+  }
+
+  function describeTrigger(trigger) {
+    if (!trigger || !trigger.mode) return '';
+    let text = trigger.mode === 'once' ? 'Once' : trigger.mode === 'once_per' ? `Once per ${trigger.interval}` : 'Every time';
+    if (trigger.mode === 'every_time' && trigger.cooldown && trigger.cooldown !== '0s') text += `, cooldown ${trigger.cooldown}`;
+    if (trigger.rearm) {
+      text += trigger.rearm.percent !== undefined ? `, re-arm ${trigger.rearm.percent}%` : `, re-arm ${formatPrice(trigger.rearm.amount)}`;
+    }
+    return text;
   }
 
   // ---------------------------------------------------------------------------
@@ -150,6 +191,10 @@
     notificationsLoaded: false, // the initial list arrived, so lastNotificationId is meaningful
     alertsRefresh: null,        // pending promise, so bursts of notifications refresh once
     alertsRefreshAgain: false,
+    editing: null,              // id of the alert the form edits (null: creating)
+    channels: [],               // the user's channels, for the alert form
+    page: 'markets',
+    audio: null,                // AudioContext once the user turned sound on
   };
 
   // ---------------------------------------------------------------------------
@@ -245,6 +290,8 @@
     state.user = user;
     showUser(user);
     showView('dashboard');
+    document.querySelector('#page-nav [data-page="admin"]').hidden = !(user && user.admin);
+    showPage(location.hash.replace(/^#/, '') || 'markets');
     await Promise.all([loadAlerts(), loadNotifications(), loadQuotes()]);
     if (state.csrf !== csrf || !signedIn()) return false;   // signed out meanwhile
     connectStream();
@@ -318,6 +365,9 @@
     $('toasts').replaceChildren();
     $('user-name').textContent = '';
     resetAlertForm();
+    renderChannelOptions([]);
+    showPage('markets');
+    document.querySelector('#page-nav [data-page="admin"]').hidden = true;
     renderPricesMeta();
     renderAlerts();
     renderNotifications();
@@ -343,12 +393,20 @@
   }
 
   function createPriceRow(symbol) {
+    // The symbol is a button: it opens the symbol's chart.
+    const chart = el('button', { type: 'button', className: 'link-button symbol', 'aria-label': `Chart ${symbol}`, dataset: { testid: 'price-symbol' } }, symbol);
+    chart.addEventListener('click', () => {
+      showPage('markets');
+      window.dispatchEvent(new CustomEvent('bellwether:chart', { detail: { symbol } }));
+    });
     const row = el('tr', { dataset: { testid: 'price-row', symbol } },
-      el('th', { scope: 'row', className: 'symbol' }, symbol),
+      el('th', { scope: 'row' }, chart),
       el('td', { className: 'num price' },
         el('span', { className: 'tick', 'aria-hidden': 'true' }),
         el('span', { className: 'price-value', dataset: { testid: 'price-value' } })),
-      el('td', { className: 'num time', dataset: { testid: 'price-time' } }));
+      el('td', { className: 'num change', dataset: { testid: 'price-change' } }),
+      el('td', { className: 'num change-pct', dataset: { testid: 'price-change-pct' } }),
+      el('td', { className: 'num time col-time', dataset: { testid: 'price-time' } }));
     // Keep rows sorted by symbol so the table does not jump around.
     const rows = $('prices-body').children;
     let before = null;
@@ -359,24 +417,44 @@
     return row;
   }
 
+  const changeFormat = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 4, signDisplay: 'exceptZero' });
+  const percentFormat = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2, signDisplay: 'exceptZero' });
+
+  // Change on the day against the previous close; blank while the feed has not
+  // said what it was (prev_close absent or zero).
+  function renderChange(entry) {
+    const change = entry.row.querySelector('.change');
+    const pct = entry.row.querySelector('.change-pct');
+    const known = Number.isFinite(entry.prevClose) && entry.prevClose > 0;
+    const diff = known ? entry.price - entry.prevClose : 0;
+    change.textContent = known ? changeFormat.format(diff) : '';
+    pct.textContent = known ? `${percentFormat.format((diff / entry.prevClose) * 100)}%` : '';
+    const direction = !known || diff === 0 ? 'flat' : diff > 0 ? 'up' : 'down';
+    change.dataset.direction = direction;
+    pct.dataset.direction = direction;
+  }
+
   function onQuote(quote) {
     if (!quote || typeof quote.symbol !== 'string') return;
     const price = Number(quote.price);
     if (!Number.isFinite(price)) return;
     let entry = state.quotes.get(quote.symbol);
     if (!entry) {
-      entry = { price: null, ts: null, row: createPriceRow(quote.symbol) };
+      entry = { price: null, ts: null, prevClose: null, row: createPriceRow(quote.symbol) };
       state.quotes.set(quote.symbol, entry);
       renderPricesMeta();
     }
     const previous = entry.price;
     entry.price = price;
     entry.ts = quote.ts;
-    const priceCell = entry.row.children[1];
-    const timeCell = entry.row.children[2];
+    const prevClose = Number(quote.prev_close);
+    if (Number.isFinite(prevClose) && prevClose > 0) entry.prevClose = prevClose;
+    const priceCell = entry.row.querySelector('.price');
+    const timeCell = entry.row.querySelector('.time');
     priceCell.querySelector('.price-value').textContent = formatPrice(price);
     timeCell.textContent = formatTime(quote.ts);
     if (quote.ts) timeCell.title = String(quote.ts);
+    renderChange(entry);
     if (previous !== null && price !== previous) {
       const direction = price > previous ? 'up' : 'down';
       entry.row.dataset.direction = direction;
@@ -391,10 +469,22 @@
   // ---------------------------------------------------------------------------
   // Alerts
 
+  // Every page of the list (GET /api/v1/alerts follows cursors).
+  async function fetchAllAlerts() {
+    const items = [];
+    let cursor = null;
+    do {
+      const query = `limit=${ALERT_PAGE_LIMIT}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+      const data = await api('GET', `/api/v1/alerts?${query}`, { token: state.token });
+      if (Array.isArray(data && data.items)) items.push(...data.items);
+      cursor = data && data.next_cursor ? data.next_cursor : null;
+    } while (cursor);
+    return items;
+  }
+
   async function loadAlerts() {
     try {
-      const data = await api('GET', '/api/v1/alerts', { token: state.token });
-      state.alerts = Array.isArray(data && data.items) ? data.items : [];
+      state.alerts = await fetchAllAlerts();
       $('alerts-error').hidden = true;
     } catch (err) {
       if (handleAuthFailure(err)) return;
@@ -424,6 +514,20 @@
     list.replaceChildren(...sorted.map(renderAlert));
     $('alerts-count').textContent = String(sorted.length);
     $('alerts-empty').hidden = sorted.length > 0;
+    // The chart draws thresholds and the history page filters by alert.
+    window.dispatchEvent(new CustomEvent('bellwether:alerts', { detail: { alerts: sorted } }));
+  }
+
+  function replaceAlert(updated) {
+    if (!updated || updated.id === undefined) return;
+    state.alerts = state.alerts.filter((a) => a.id !== updated.id).concat(updated);
+    renderAlerts();
+  }
+
+  function alertButton(text, testid, aria, className, handler) {
+    const button = el('button', { type: 'button', className, dataset: { testid }, 'aria-label': aria }, text);
+    button.addEventListener('click', () => handler(button));
+    return button;
   }
 
   function renderAlert(alert) {
@@ -434,19 +538,40 @@
       el('span', { className: 'alert-condition', dataset: { testid: 'alert-condition' } }, condition));
     const meta = el('div', { className: 'alert-meta muted' });
     if (alert.name) meta.append(el('span', { className: 'alert-name', dataset: { testid: 'alert-name' } }, String(alert.name)));
-    if (alert.trigger && alert.trigger.mode) meta.append(el('span', null, `Trigger: ${alert.trigger.mode}`));
+    if (alert.trigger && alert.trigger.mode) meta.append(el('span', { dataset: { testid: 'alert-trigger' } }, describeTrigger(alert.trigger)));
+    if (alert.expires_at) meta.append(el('span', { dataset: { testid: 'alert-expires' } }, `Expires ${formatDateTime(alert.expires_at)}`));
     if (alert.last_fired_at) {
       meta.append(el('span', { dataset: { testid: 'alert-fired' } }, `Fired ${formatDateTime(alert.last_fired_at)}`));
     }
     const badge = el('span', { className: 'badge', dataset: { state: stateName, testid: 'alert-state' } }, stateName);
     const label = `${alert.symbol} ${condition}${alert.name ? ` (${alert.name})` : ''}`;
-    const remove = el('button', {
-      type: 'button', className: 'btn btn-danger btn-small', dataset: { testid: 'alert-delete' },
-      'aria-label': `Delete alert ${label}`,
-    }, 'Delete');
-    remove.addEventListener('click', () => deleteAlert(alert, remove));
+    const actions = el('div', { className: 'alert-actions' });
+    if (stateName !== 'expired') {
+      actions.append(alertButton('Edit', 'alert-edit', `Edit alert ${label}`, 'btn btn-ghost btn-small', () => startEdit(alert)));
+    }
+    if (stateName === 'armed') {
+      actions.append(alertButton('Pause', 'alert-pause', `Pause alert ${label}`, 'btn btn-ghost btn-small', (b) => alertAction(alert, 'pause', b)));
+    } else if (stateName === 'paused' || stateName === 'triggered') {
+      actions.append(alertButton(stateName === 'paused' ? 'Resume' : 'Re-arm', 'alert-resume',
+        `${stateName === 'paused' ? 'Resume' : 'Re-arm'} alert ${label}`, 'btn btn-ghost btn-small', (b) => alertAction(alert, 'resume', b)));
+    }
+    actions.append(alertButton('Delete', 'alert-delete', `Delete alert ${label}`, 'btn btn-danger btn-small', (b) => deleteAlert(alert, b)));
     return el('li', { className: 'alert-item', dataset: { testid: 'alert-row', alertId: alert.id, state: stateName } },
-      el('div', { className: 'alert-main' }, title, meta), badge, remove);
+      el('div', { className: 'alert-main' }, title, meta), badge, actions);
+  }
+
+  // POST /api/v1/alerts/{id}/pause or /resume; the answer is the alert as stored.
+  async function alertAction(alert, verb, button) {
+    button.disabled = true;
+    try {
+      replaceAlert(await api('POST', `/api/v1/alerts/${encodeURIComponent(alert.id)}/${verb}`, { token: state.token }));
+      showListError('');
+    } catch (err) {
+      if (handleAuthFailure(err)) return;
+      button.disabled = false;
+      showListError(`Could not ${verb} the alert: ${err.detail || err.message}`);
+      if (err.status === 404) await loadAlerts();
+    }
   }
 
   async function deleteAlert(alert, button) {
@@ -465,17 +590,23 @@
       }
     }
     showListError('');
+    if (state.editing === alert.id) resetAlertForm();
     state.alerts = state.alerts.filter((a) => a.id !== alert.id);
     renderAlerts();
     $('alert-symbol').focus();
   }
 
   // ---------------------------------------------------------------------------
-  // Alert form
+  // Alert form: create, or edit an existing alert (PATCH). Validation is the
+  // server's: its problem detail is shown inline and marks the field it names.
 
+  // The last segment of the server's field path -> the input it is about.
   const FORM_FIELDS = {
     symbol: 'alert-symbol', condition: 'alert-condition', type: 'alert-condition',
-    price: 'alert-price', name: 'alert-name',
+    price: 'alert-price', lower: 'alert-price', upper: 'alert-upper', name: 'alert-name',
+    trigger: 'alert-mode', mode: 'alert-mode', interval: 'alert-interval', cooldown: 'alert-cooldown',
+    rearm: 'alert-rearm', amount: 'alert-rearm', percent: 'alert-rearm', expires_at: 'alert-expires',
+    channels: 'alert-channel-options',
   };
 
   function setFormError(message) {
@@ -485,8 +616,8 @@
     // The server's detail starts with the field it is about ("condition.price:
     // must be greater than zero"): mark that input invalid so it is outlined and
     // announced. The last path segment picks the input.
-    const path = /^\s*([A-Za-z_][\w.]*)\s*:/.exec(message || '');
-    const field = path ? path[1].split('.').pop() : null;
+    const path = /^\s*([A-Za-z_][\w.\[\]]*)\s*:/.exec(message || '');
+    const field = path ? path[1].replace(/\[\d+\]/g, '').split('.').pop() : null;
     for (const id of new Set(Object.values(FORM_FIELDS))) {
       const input = $(id);
       const invalid = Boolean(message) && field !== null && FORM_FIELDS[field] === id;
@@ -496,47 +627,149 @@
     }
   }
 
+  function fillConditionOptions() {
+    $('alert-condition').replaceChildren(...CONDITION_TYPES.map((c) =>
+      el('option', { value: c.type, ...(c.default ? { selected: '' } : {}) }, c.label)));
+  }
+
+  // Shows the inputs the chosen condition and trigger mode use.
+  function syncFormFields() {
+    const shape = shapeOf($('alert-condition').value);
+    $('alert-price-label').textContent = shape.fields.price;
+    $('alert-upper-field').hidden = !shape.fields.upper;
+    const mode = $('alert-mode').value;
+    $('alert-interval-field').hidden = mode !== 'once_per';
+    $('alert-cooldown-field').hidden = mode !== 'every_time';
+    $('alert-rearm-field').hidden = mode === 'once' || !shape.rearm;
+  }
+
+  function renderChannelOptions(channels) {
+    state.channels = Array.isArray(channels) ? channels : [];
+    const box = $('alert-channel-options');
+    const checked = new Set([...box.querySelectorAll('input:checked')].map((i) => Number(i.value)));
+    box.replaceChildren(...state.channels.map((channel) => {
+      const id = `alert-channel-${channel.id}`;
+      const input = el('input', { id, type: 'checkbox', value: channel.id, dataset: { testid: 'alert-channel' } });
+      input.checked = checked.has(Number(channel.id));
+      return el('label', { className: 'checkbox', for: id }, input, ` ${channel.type === 'email' ? 'Email' : 'Webhook'} ${channel.url || channel.address || ''}`);
+    }));
+    $('alert-channels-field').hidden = state.channels.length === 0;
+  }
+
   function resetAlertForm() {
+    state.editing = null;
     $('alert-form').reset();
+    fillConditionOptions();
+    syncFormFields();
     setFormError('');
     $('alert-form-status').textContent = '';
+    $('new-alert-title').textContent = 'New alert';
+    $('alert-submit').textContent = 'Create alert';
+    $('alert-cancel').hidden = true;
+    for (const input of $('alert-channel-options').querySelectorAll('input')) input.disabled = false;
+  }
+
+  // datetime-local wants local "YYYY-MM-DDTHH:MM".
+  function toLocalInput(text) {
+    const d = parseTime(text);
+    if (!d) return '';
+    const pad = (n) => String(n).padStart(2, '0');
+    return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  }
+
+  function startEdit(alert) {
+    resetAlertForm();
+    state.editing = alert.id;
+    const condition = alert.condition || {};
+    $('alert-symbol').value = String(alert.symbol || '');
+    $('alert-condition').value = condition.type;
+    const values = shapeOf(condition.type).decode(condition);
+    $('alert-price').value = values.price ?? '';
+    $('alert-upper').value = values.upper ?? '';
+    const trigger = alert.trigger || { mode: 'once' };
+    $('alert-mode').value = trigger.mode;
+    $('alert-interval').value = trigger.interval || '';
+    $('alert-cooldown').value = trigger.cooldown && trigger.cooldown !== '0s' ? trigger.cooldown : '';
+    if (trigger.rearm) {
+      const unit = trigger.rearm.percent !== undefined ? 'percent' : 'amount';
+      $('alert-rearm-unit').value = unit;
+      $('alert-rearm').value = trigger.rearm[unit];
+    }
+    $('alert-expires').value = toLocalInput(alert.expires_at);
+    $('alert-name').value = String(alert.name || '');
+    // PATCH does not change an alert's channels: show them, read-only.
+    const linked = new Set((alert.channels || []).map(Number));
+    for (const input of $('alert-channel-options').querySelectorAll('input')) {
+      input.checked = linked.has(Number(input.value));
+      input.disabled = true;
+    }
+    syncFormFields();
+    $('new-alert-title').textContent = `Edit alert ${alert.symbol}`;
+    $('alert-submit').textContent = 'Save changes';
+    $('alert-cancel').hidden = false;
+    showPage('markets');
+    $('alert-form').scrollIntoView({ block: 'nearest' });
+    $('alert-price').focus();
+  }
+
+  function numberOrNull(id) {
+    const text = $(id).value.trim();
+    if (text === '') return null;
+    const n = Number(text);
+    return Number.isFinite(n) ? n : text;   // the server names a bad number
   }
 
   function readAlertForm() {
     const symbol = $('alert-symbol').value.trim().toUpperCase();
-    const priceText = $('alert-price').value.trim();
-    const price = priceText === '' ? null : Number(priceText);
-    const body = {
-      symbol,
-      condition: { type: $('alert-condition').value, price: Number.isFinite(price) ? price : null },
-      trigger: { mode: 'once' },
-    };
+    const type = $('alert-condition').value;
+    const condition = shapeOf(type).encode(type, { price: numberOrNull('alert-price'), upper: numberOrNull('alert-upper') });
+    const mode = $('alert-mode').value;
+    const trigger = { mode };
+    if (mode === 'once_per') trigger.interval = $('alert-interval').value.trim();
+    if (mode === 'every_time' && $('alert-cooldown').value.trim()) trigger.cooldown = $('alert-cooldown').value.trim();
+    const rearm = numberOrNull('alert-rearm');
+    if (mode !== 'once' && shapeOf(type).rearm && rearm !== null) trigger.rearm = { [$('alert-rearm-unit').value]: rearm };
+    const body = { symbol, condition, trigger };
+    const expires = $('alert-expires').value;
+    const expiresAt = expires ? new Date(expires) : null;
+    if (state.editing) body.expires_at = expiresAt && !Number.isNaN(expiresAt.getTime()) ? expiresAt.toISOString() : null;
+    else if (expiresAt && !Number.isNaN(expiresAt.getTime())) body.expires_at = expiresAt.toISOString();
     const name = $('alert-name').value.trim();
-    if (name) body.name = name;
+    if (name || state.editing) body.name = name;
+    if (!state.editing) {
+      const channels = [...$('alert-channel-options').querySelectorAll('input:checked')].map((i) => Number(i.value));
+      if (channels.length) body.channels = channels;
+    }
     return body;
+  }
+
+  // Creates an alert from a body (the form, or the chart's "alert at this price").
+  async function createAlert(body) {
+    const created = await api('POST', '/api/v1/alerts', { token: state.token, body });
+    if (created && created.id !== undefined) replaceAlert(created);
+    else await loadAlerts();
+    return created;
   }
 
   async function submitAlert(event) {
     event.preventDefault();
     const button = $('alert-submit');
     if (button.disabled) return;
-    // Validation is the server's job: whatever it says goes inline under the form.
     const body = readAlertForm();
+    const editing = state.editing;
     button.disabled = true;
     $('alert-form-status').textContent = '';
     try {
-      const created = await api('POST', '/api/v1/alerts', { token: state.token, body });
-      setFormError('');
-      if (created && created.id !== undefined) {
-        state.alerts = state.alerts.filter((a) => a.id !== created.id).concat(created);
-        renderAlerts();
+      if (editing) {
+        replaceAlert(await api('PATCH', `/api/v1/alerts/${encodeURIComponent(editing)}`, { token: state.token, body }));
       } else {
-        await loadAlerts();
+        await createAlert(body);
       }
       const condition = $('alert-condition').value;
-      $('alert-form').reset();
-      $('alert-condition').value = condition;
-      $('alert-form-status').textContent = `Alert created for ${body.symbol}.`;
+      resetAlertForm();
+      if (!editing) $('alert-condition').value = condition;
+      syncFormFields();
+      $('alert-form-status').textContent = editing ? `Alert ${body.symbol} saved.` : `Alert created for ${body.symbol}.`;
       $('alert-symbol').focus();
     } catch (err) {
       if (handleAuthFailure(err)) return;
@@ -546,6 +779,33 @@
     } finally {
       button.disabled = false;
     }
+  }
+
+  // "Alert at this price" from the chart: fills the form (keyboard users get
+  // the same form) — the chart's own button creates it directly.
+  function prefillAlert(symbol, price) {
+    if (state.editing) resetAlertForm();
+    $('alert-symbol').value = symbol;
+    $('alert-price').value = String(price);
+    const last = state.quotes.get(symbol);
+    $('alert-condition').value = last && last.price > price ? 'crossing_down' : 'crossing_up';
+    syncFormFields();
+  }
+
+  // ---------------------------------------------------------------------------
+  // Pages
+
+  const PAGES = ['markets', 'history', 'channels', 'account', 'admin'];
+
+  function showPage(name) {
+    if (!PAGES.includes(name) || (name === 'admin' && !(state.user && state.user.admin))) name = 'markets';
+    state.page = name;
+    for (const page of document.querySelectorAll('#dashboard-view > .page')) page.hidden = page.dataset.page !== name;
+    for (const tab of document.querySelectorAll('#page-nav .page-tab')) {
+      if (tab.dataset.page === name) tab.setAttribute('aria-current', 'page');
+      else tab.removeAttribute('aria-current');
+    }
+    window.dispatchEvent(new CustomEvent('bellwether:page', { detail: { page: name } }));
   }
 
   // ---------------------------------------------------------------------------
@@ -614,7 +874,29 @@
     renderNotifications(Number(item.id));
     showToast(item);
     showBrowserNotification(item);
+    playSound();
     refreshAlertsSoon();
+    window.dispatchEvent(new CustomEvent('bellwether:notification', { detail: item }));
+  }
+
+  // Optional sound: a short two-tone chime through Web Audio (no sound file).
+  // The AudioContext is made on the click that turns sound on, as browsers
+  // allow audio only after a gesture.
+  function playSound() {
+    if (!$('notify-sound').checked || !state.audio) return;
+    const now = state.audio.currentTime;
+    for (const [offset, frequency] of [[0, 880], [0.12, 1320]]) {
+      const osc = state.audio.createOscillator();
+      const gain = state.audio.createGain();
+      osc.frequency.value = frequency;
+      gain.gain.setValueAtTime(0.0001, now + offset);
+      gain.gain.exponentialRampToValueAtTime(0.15, now + offset + 0.02);
+      gain.gain.exponentialRampToValueAtTime(0.0001, now + offset + 0.25);
+      osc.connect(gain).connect(state.audio.destination);
+      osc.start(now + offset);
+      osc.stop(now + offset + 0.3);
+    }
+    window.__bellwetherChimes = (window.__bellwetherChimes || 0) + 1;   // seen by the browser test
   }
 
   // A system notification too, once the user allowed it (asked for on a click:
@@ -709,8 +991,12 @@
       state.everConnected = true;
       state.reconnectDelay = RECONNECT_MIN_MS;
       setStreamState('open');
-      // Alert states may have changed while we were away.
-      if (reconnected) refreshAlertsSoon();
+      // Alert states may have changed while we were away, and the chart
+      // missed the ticks in between.
+      if (reconnected) {
+        refreshAlertsSoon();
+        window.dispatchEvent(new CustomEvent('bellwether:stream-reopened'));
+      }
     });
     source.addEventListener('error', () => {
       if (!current()) return;
@@ -726,7 +1012,9 @@
     source.addEventListener('quote', (event) => {
       if (!current()) return;
       const quote = parseEvent(event);
-      if (quote) onQuote(quote);
+      if (!quote) return;
+      onQuote(quote);
+      window.dispatchEvent(new CustomEvent('bellwether:quote', { detail: quote }));
     });
     source.addEventListener('notification', (event) => {
       if (!current()) return;
@@ -815,6 +1103,20 @@
       renderNotificationPermission();
     });
     $('alert-form').addEventListener('submit', submitAlert);
+    $('alert-condition').addEventListener('change', syncFormFields);
+    $('alert-mode').addEventListener('change', syncFormFields);
+    $('alert-cancel').addEventListener('click', () => { resetAlertForm(); $('alert-symbol').focus(); });
+    for (const tab of document.querySelectorAll('#page-nav .page-tab')) {
+      tab.addEventListener('click', () => {
+        showPage(tab.dataset.page);
+        history.replaceState(null, '', `#${state.page}`);
+      });
+    }
+    $('notify-sound').addEventListener('change', (event) => {
+      if (event.target.checked && !state.audio && window.AudioContext) state.audio = new AudioContext();
+    });
+    // channels.js tells the form which channels an alert can deliver to.
+    window.addEventListener('bellwether:channels', (event) => renderChannelOptions(event.detail.channels));
     $('alert-symbol').addEventListener('input', (event) => {
       const input = event.target;
       const { selectionStart, selectionEnd } = input;
@@ -830,7 +1132,24 @@
     });
   }
 
+  // What chart.js, history.js and channels.js use from here.
+  window.bellwetherApp = {
+    prefillAlert,
+    createAlert,
+    showPage,
+    describeCondition,
+    conditionLevels: (condition) => (condition ? shapeOf(condition.type).levels(condition) : []),
+    formatPrice,
+    formatDateTime,
+    lastPrice: (symbol) => (state.quotes.get(symbol) || {}).price ?? null,
+    handleAuthFailure,
+  };
+
   async function start() {
+    fillConditionOptions();
+    syncFormFields();
+    // Sound stays off until the user turns it on in this tab (audio needs a click).
+    $('notify-sound').checked = false;
     wireEvents();
     renderNotificationPermission();
     renderPricesMeta();
