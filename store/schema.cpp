@@ -123,6 +123,11 @@ ALTER TABLE alerts ADD COLUMN revision INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE alerts ADD COLUMN upper_threshold INTEGER;
 CREATE INDEX alerts_expiry ON alerts(expires_at) WHERE expires_at IS NOT NULL;
 )sql",
+    // 5: conditions beyond a line or channel (window moves, spread, all_of /
+    // any_of) in the text form of rules/condition_spec.hpp; NULL for the rest.
+    R"sql(
+ALTER TABLE alerts ADD COLUMN condition_spec TEXT;
+)sql",
 });
 
 int current_version(sql::Connection& connection) {
