@@ -132,6 +132,7 @@ Result<Condition> decode_condition_at(const json& value, const std::string& path
   if (Status s = reject_unknown_fields(value, {"type", name}, path + "."); !s)
     return Error{s.error()};
   Condition condition{*type, Price{}};
+  if (!value.contains(name)) return Error{path + "." + name + ": is required"};
   if (Status s = decode_param(value, name, path, condition.price); !s) return Error{s.error()};
   return condition;
 }
