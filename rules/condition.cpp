@@ -25,7 +25,7 @@ std::string_view name_of(const std::array<std::pair<Enum, std::string_view>, N>&
   return "unknown";
 }
 
-constexpr std::array<std::pair<ConditionType, std::string_view>, 16> kConditionNames{{
+constexpr std::array<std::pair<ConditionType, std::string_view>, 19> kConditionNames{{
     {ConditionType::above, "above"},
     {ConditionType::below, "below"},
     {ConditionType::crossing, "crossing"},
@@ -40,6 +40,9 @@ constexpr std::array<std::pair<ConditionType, std::string_view>, 16> kConditionN
     {ConditionType::moving_up_pct, "moving_up_pct"},
     {ConditionType::moving_down_pct, "moving_down_pct"},
     {ConditionType::spread_above_bps, "spread_above_bps"},
+    {ConditionType::day_change_pct_above, "day_change_pct_above"},
+    {ConditionType::day_change_pct_below, "day_change_pct_below"},
+    {ConditionType::volume_above, "volume_above"},
     {ConditionType::all_of, "all_of"},
     {ConditionType::any_of, "any_of"},
 }};

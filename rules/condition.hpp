@@ -27,6 +27,11 @@
 //   moving_down_pct fires when (X - L) * 100 >= percent * X
 // Quote: spread_above_bps fires when both bid and ask are known and
 //   (ask - bid) * 10000 > bps * (ask + bid) / 2       (price = bps)
+// Day: with R the reference (the quote's prev_close, else the last price of
+// the previous New York session day with quotes; rules/day_tracker.hpp):
+//   day_change_pct_above fires when (H - R) * 100 > percent * R  (signed percent)
+//   day_change_pct_below fires when (L - R) * 100 < percent * R
+//   volume_above         fires when the day's cumulative volume > volume
 // Compound: all_of fires when every term holds on the quote, any_of when one
 // does; the direction and price are those of the first term that holds.
 // Line conditions (price and channel) live in the ThresholdIndex; the others
@@ -63,6 +68,9 @@ enum class ConditionType {
   moving_up_pct,
   moving_down_pct,
   spread_above_bps,
+  day_change_pct_above,
+  day_change_pct_below,
+  volume_above,
   all_of,
   any_of,
 };
@@ -83,6 +91,10 @@ constexpr bool is_move(ConditionType type) {
   return type >= ConditionType::moving_up && type <= ConditionType::moving_down_pct;
 }
 
+constexpr bool is_day_change(ConditionType type) {
+  return type == ConditionType::day_change_pct_above || type == ConditionType::day_change_pct_below;
+}
+
 constexpr bool is_compound(ConditionType type) {
   return type == ConditionType::all_of || type == ConditionType::any_of;
 }
@@ -94,10 +106,12 @@ struct Condition {
 
   ConditionType type = ConditionType::above;
   // The line; the lower edge of a channel; the amount (moving_up/down), the
-  // percent (moving_*_pct: 1.5 means 1.5 %) or the basis points (spread_above_bps).
+  // percent (moving_*_pct: 1.5 means 1.5 %; day_change_pct_*: signed) or the
+  // basis points (spread_above_bps).
   Price price;
   Price upper;               // the upper edge of a channel; zero for the other types
   DurationMs window_ms = 0;  // window moves: the look-back window; zero otherwise
+  std::int64_t volume = 0;   // volume_above: the day's volume to exceed; zero otherwise
   std::vector<Condition> terms;  // all_of / any_of: the conditions; empty otherwise
 
   // Window moves with the same window share one PriceWindow per symbol: these

@@ -105,6 +105,32 @@ std::optional<Verdict> judge_move(const Condition& condition, const JudgeInput& 
                  move_meets(condition, base, quote.price) ? quote.price : quote.low};
 }
 
+// Signed: (price - reference) * 100 compared with percent * reference.
+int compare_change(Price price, Price reference, Price percent) {
+  const Wide change = (Wide{price.units()} - reference.units()) * 100 * Price::kScale;
+  const Wide line = Wide{percent.units()} * reference.units();
+  return change < line ? -1 : (change > line ? 1 : 0);
+}
+
+std::optional<Verdict> judge_day(const Condition& condition, const JudgeInput& in) {
+  const Quote& quote = in.quote;
+  if (condition.type == ConditionType::volume_above) {
+    if (in.day == nullptr || in.day->state().volume <= condition.volume) return std::nullopt;
+    return Verdict{Direction::up, quote.price};
+  }
+  std::optional<Price> reference = in.day ? in.day->reference(quote) : std::nullopt;
+  if (!reference && quote.prev_close.units() > 0) reference = quote.prev_close;
+  if (!reference || reference->units() <= 0) return std::nullopt;
+  if (condition.type == ConditionType::day_change_pct_above) {
+    if (compare_change(quote.high, *reference, condition.price) <= 0) return std::nullopt;
+    const bool close = compare_change(quote.price, *reference, condition.price) > 0;
+    return Verdict{Direction::up, close ? quote.price : quote.high};
+  }
+  if (compare_change(quote.low, *reference, condition.price) >= 0) return std::nullopt;
+  const bool close = compare_change(quote.price, *reference, condition.price) < 0;
+  return Verdict{Direction::down, close ? quote.price : quote.low};
+}
+
 std::optional<Verdict> judge_compound(const Condition& condition, const JudgeInput& in) {
   std::optional<Verdict> first;
   for (const Condition& term : condition.terms) {
@@ -136,6 +162,8 @@ std::optional<Verdict> judge_condition(const Condition& condition, const JudgeIn
   }
   if (is_move(condition.type)) return judge_move(condition, in);
   if (is_compound(condition.type)) return judge_compound(condition, in);
+  if (is_day_change(condition.type) || condition.type == ConditionType::volume_above)
+    return judge_day(condition, in);
   if (condition.type == ConditionType::spread_above_bps) {
     if (!spread_above(in.quote, condition.price)) return std::nullopt;
     return Verdict{Direction::up, in.quote.price};

@@ -15,6 +15,7 @@
 #include <optional>
 
 #include "rules/condition.hpp"
+#include "rules/day_tracker.hpp"
 #include "rules/quote.hpp"
 #include "rules/window_set.hpp"
 
@@ -24,6 +25,7 @@ struct JudgeInput {
   Price previous;  // P: the symbol's previous close, or this quote's open on its first quote
   const Quote& quote;
   const WindowSet* windows = nullptr;  // must hold every window the condition uses
+  const DayTracker* day = nullptr;     // the symbol's day, this quote included
 };
 
 struct Verdict {

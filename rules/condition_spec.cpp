@@ -25,6 +25,7 @@ const char* price_field(ConditionType type) {
   if (type == ConditionType::moving_up || type == ConditionType::moving_down) return "amount";
   if (is_move(type)) return "percent";
   if (type == ConditionType::spread_above_bps) return "bps";
+  if (is_day_change(type)) return "percent";
   return "price";
 }
 
@@ -63,6 +64,19 @@ Status validate_condition(const Condition& condition, const std::string& path) {
   if (is_compound(condition.type)) return check_compound(condition, path);
   if (!condition.terms.empty()) return Error{path + ".conditions: only all_of and any_of have conditions"};
   const std::string field = path + "." + price_field(condition.type);
+  if (condition.type == ConditionType::volume_above) {
+    if (condition.volume <= 0 || condition.volume > kMaxVolume)
+      return Error{path + ".volume: must be a whole number from 1 to " +
+                   std::to_string(kMaxVolume)};
+    return {};
+  }
+  if (condition.volume != 0) return Error{path + ".volume: not used by this condition"};
+  if (is_day_change(condition.type)) {
+    if (condition.price <= Price::from_units(kMinDayChangePercent * Price::kScale) ||
+        condition.price > Price::from_units(kMaxRisePercent * Price::kScale))
+      return Error{field + ": must be above -100 and at most " + std::to_string(kMaxRisePercent)};
+    return {};
+  }
   if (condition.price.units() <= 0) return Error{field + ": must be greater than zero"};
   if (is_channel(condition.type) && !(condition.price < condition.upper))
     return Error{path + ".upper: must be greater than " + path + ".lower"};
@@ -88,6 +102,7 @@ std::string format_condition_spec(const Condition& condition) {
   text += ':' + std::to_string(condition.price.units());
   text += ':' + std::to_string(condition.upper.units());
   text += ':' + std::to_string(condition.window_ms);
+  text += ':' + std::to_string(condition.volume);
   return text;
 }
 
@@ -119,10 +134,11 @@ class SpecReader {
       if (!take(']')) return Error{"condition spec: expected ]"};
       return condition;
     }
-    std::int64_t price = 0, upper = 0, window = 0;
+    std::int64_t price = 0, upper = 0, window = 0, volume = 0;
     if (!take(':') || !integer(price) || !take(':') || !integer(upper) || !take(':') ||
-        !integer(window))
-      return Error{"condition spec: expected type:price:upper:window"};
+        !integer(window) || !take(':') || !integer(volume))
+      return Error{"condition spec: expected type:price:upper:window:volume"};
+    condition.volume = volume;
     condition.price = Price::from_units(price);
     condition.upper = Price::from_units(upper);
     condition.window_ms = window;

@@ -6,9 +6,9 @@
 //   Result<Condition> back = parse_condition_spec(text);    // == condition
 //
 // The text form is a compact, lossless encoding of every field, for storage
-// only (the API speaks JSON, web/json_codec.hpp): `type:price:upper:window`
+// only (the API speaks JSON, web/json_codec.hpp): `type:price:upper:window:volume`
 // with prices in units of 1e-8 and the window in ms, or `type[term;term…]` for
-// a compound: "all_of[above:15000000000:0:0;moving_up:200000000:0:30000]".
+// a compound: "all_of[above:15000000000:0:0:0;moving_up:200000000:0:30000:0]".
 //
 // Pure functions; thread-safe.
 #pragma once
@@ -33,6 +33,10 @@ inline constexpr DurationMs kMaxMoveWindowMs = 24LL * 3600 * 1000;
 // Percent bounds: a fall cannot exceed 100 %; a rise is capped at 10000 %.
 inline constexpr std::int64_t kMaxRisePercent = 10'000;
 inline constexpr std::int64_t kMaxFallPercent = 100;
+// Day-change percents: above -100 (a price cannot fall further), at most 10000.
+inline constexpr std::int64_t kMinDayChangePercent = -100;
+// The largest volume threshold.
+inline constexpr std::int64_t kMaxVolume = 1'000'000'000'000'000;
 // A spread in basis points of the mid is below 20000 for any positive bid.
 inline constexpr std::int64_t kMaxSpreadBps = 20'000;
 

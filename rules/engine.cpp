@@ -130,6 +130,16 @@ void Engine::restore_last_price(const Symbol& symbol, Price price) {
   books_[symbol].last = price;
 }
 
+void Engine::restore_day_state(const Symbol& symbol, const DayState& state) {
+  books_[symbol].day.restore(state);
+}
+
+std::optional<DayState> Engine::day_state(const Symbol& symbol) const {
+  auto it = books_.find(symbol);
+  if (it == books_.end()) return std::nullopt;
+  return it->second.day.state();
+}
+
 std::optional<Price> Engine::last_price(const Symbol& symbol) const {
   auto it = books_.find(symbol);
   if (it == books_.end()) return std::nullopt;
@@ -165,6 +175,7 @@ void Engine::rearm_waiting(SymbolBook& book, const Quote& quote) {
 
 void Engine::on_quote(const Quote& quote, std::vector<Fire>& fires) {
   SymbolBook& book = books_[quote.symbol];
+  book.day.on_quote(quote);
   if (!book.windows.empty() || !book.judged.empty()) judge_direct(book, quote, fires);
   if (book.index.quiet(book.last, quote)) {
     book.last = quote.price;  // nothing can fire or re-arm: skip the index
@@ -203,7 +214,7 @@ void Engine::on_quote(const Quote& quote, std::vector<Fire>& fires) {
 void Engine::judge_direct(SymbolBook& book, const Quote& quote, std::vector<Fire>& fires) {
   book.windows.push(quote);
   if (book.judged.empty()) return;
-  const JudgeInput input{book.last.value_or(quote.open), quote, &book.windows};
+  const JudgeInput input{book.last.value_or(quote.open), quote, &book.windows, &book.day};
   judged_scratch_.assign(book.judged.begin(), book.judged.end());
   for (AlertId id : judged_scratch_) {
     auto it = alerts_.find(id);

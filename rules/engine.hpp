@@ -27,6 +27,7 @@
 #include "rules/condition.hpp"
 #include "rules/quote.hpp"
 #include "rules/result.hpp"
+#include "rules/day_tracker.hpp"
 #include "rules/threshold_index.hpp"
 #include "rules/window_set.hpp"
 
@@ -68,6 +69,10 @@ class Engine {
   bool remove(AlertId id);
   // Seeds a symbol's previous price (restart continuity).
   void restore_last_price(const Symbol& symbol, Price price);
+  // Seeds a symbol's session day (previous close, day volume) after a restart.
+  void restore_day_state(const Symbol& symbol, const DayState& state);
+  // The symbol's session day, for persisting; empty for a symbol never seen.
+  std::optional<DayState> day_state(const Symbol& symbol) const;
 
   void on_quote(const Quote& quote, std::vector<Fire>& fires);
 
@@ -97,6 +102,8 @@ class Engine {
     std::vector<AlertId> judged;
     // The price windows their window moves use, pushed before judging.
     WindowSet windows;
+    // The session day of every symbol (day change, day volume).
+    DayTracker day;
   };
 
   Fire make_fire(AlertId id, const ArmedAlert& alert, Direction direction,

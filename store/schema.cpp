@@ -123,10 +123,17 @@ ALTER TABLE alerts ADD COLUMN revision INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE alerts ADD COLUMN upper_threshold INTEGER;
 CREATE INDEX alerts_expiry ON alerts(expires_at) WHERE expires_at IS NOT NULL;
 )sql",
-    // 5: conditions beyond a line or channel (window moves, spread, all_of /
-    // any_of) in the text form of rules/condition_spec.hpp; NULL for the rest.
+    // 5: conditions beyond a line or channel (window moves, spread, day
+    // change, volume, all_of / any_of) in the text form of
+    // rules/condition_spec.hpp, NULL for the rest; and each symbol's session
+    // day (rules/day_tracker.hpp) next to its last price, so the previous
+    // close and the day's volume survive a restart (NULL day: none tracked).
     R"sql(
 ALTER TABLE alerts ADD COLUMN condition_spec TEXT;
+ALTER TABLE last_prices ADD COLUMN session_day INTEGER;
+ALTER TABLE last_prices ADD COLUMN day_last INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE last_prices ADD COLUMN previous_close INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE last_prices ADD COLUMN day_volume INTEGER NOT NULL DEFAULT 0;
 )sql",
 });
 

@@ -86,6 +86,30 @@ Result<Condition> decode_move(const json& value, ConditionType type, const std::
   return condition;
 }
 
+// day_change_pct_above/below: a signed percent; volume_above: a whole volume.
+Result<Condition> decode_day(const json& value, ConditionType type, const std::string& path) {
+  const bool volume = type == ConditionType::volume_above;
+  const char* name = volume ? "volume" : "percent";
+  if (Status s = reject_unknown_fields(value, {"type", name}, path + "."); !s)
+    return Error{s.error()};
+  const std::string field = path + "." + name;
+  auto it = value.find(name);
+  if (it == value.end())
+    return Error{field + ": is required for " + value["type"].get<std::string>()};
+  Condition condition{type, Price{}};
+  if (volume) {
+    if (!it->is_number_integer()) return Error{field + ": must be a whole number"};
+    condition.volume = it->get<std::int64_t>();
+    return condition;
+  }
+  std::optional<Price> percent;
+  if (it->is_number()) percent = Price::from_double(it->get<double>());
+  if (it->is_string()) percent = Price::parse(it->get<std::string>());
+  if (!percent) return Error{field + ": must be a number (a signed percent, e.g. -2.5)"};
+  condition.price = *percent;
+  return condition;
+}
+
 Result<Condition> decode_compound(const json& value, ConditionType type, const std::string& path,
                                   int depth) {
   if (Status s = reject_unknown_fields(value, {"type", "conditions"}, path + "."); !s)
@@ -123,11 +147,13 @@ Result<Condition> decode_condition_at(const json& value, const std::string& path
                  "\" (expected above, below, crossing, crossing_up, crossing_down, "
                  "entering_channel, exiting_channel, inside_channel, outside_channel, "
                  "moving_up, moving_down, moving_up_pct, moving_down_pct, spread_above_bps, "
-                 "all_of or any_of)"};
+                 "day_change_pct_above, day_change_pct_below, volume_above, all_of or any_of)"};
   }
   if (is_channel(*type)) return decode_channel(value, *type, path);
   if (is_move(*type)) return decode_move(value, *type, path);
   if (is_compound(*type)) return decode_compound(value, *type, path, depth);
+  if (is_day_change(*type) || *type == ConditionType::volume_above)
+    return decode_day(value, *type, path);
   const char* name = *type == ConditionType::spread_above_bps ? "bps" : "price";
   if (Status s = reject_unknown_fields(value, {"type", name}, path + "."); !s)
     return Error{s.error()};
@@ -163,6 +189,10 @@ json encode_condition(const Condition& condition) {
     out["window"] = format_policy_duration(condition.window_ms);
   } else if (condition.type == ConditionType::spread_above_bps) {
     out["bps"] = condition.price.to_double();
+  } else if (is_day_change(condition.type)) {
+    out["percent"] = condition.price.to_double();
+  } else if (condition.type == ConditionType::volume_above) {
+    out["volume"] = condition.volume;
   } else {
     out["price"] = condition.price.to_double();
   }

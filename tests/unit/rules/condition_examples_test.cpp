@@ -201,3 +201,50 @@ TEST_CASE("Example: a crossing inside all_of is judged from the symbol's previou
   CHECK(at(engine, "149", 10'000).empty());
   CHECK(at(engine, "151", 20'000).size() == 1);  // crossed 150 and 4 above 147
 }
+
+namespace {
+
+Condition day_change(ConditionType type, std::string_view percent) {
+  return Condition{type, px(percent)};
+}
+
+}  // namespace
+
+TEST_CASE("Example: day_change_pct_above 2 uses the feed's previous close", "[rules][examples]") {
+  Engine engine;
+  arm(engine, 1, day_change(ConditionType::day_change_pct_above, "2"));
+  Quote quote = Quote::trade("AAPL", px("102"), 100, kT0);
+  quote.prev_close = px("100");
+  CHECK(on_quote(engine, quote).empty());  // exactly +2 %: not above
+  quote.price = quote.high = quote.low = quote.open = px("102.01");
+  auto fires = on_quote(engine, quote);
+  REQUIRE(fires.size() == 1);
+  CHECK(fires[0].price == px("102.01"));
+}
+
+TEST_CASE("Example: without a feed close the previous session day's last price is the reference",
+          "[rules][examples]") {
+  // kT0 is 2023-11-14 22:13:20 UTC, 17:13 EST: the session day of November 14.
+  Engine engine;
+  arm(engine, 1, day_change(ConditionType::day_change_pct_below, "-3"), kEveryTime);
+  CHECK(at(engine, "100", 0).empty());
+  CHECK(at(engine, "50", 3'600'000).empty());    // 18:13 EST, same day: no reference yet
+  CHECK(at(engine, "200", 7'200'000).empty());   // 19:13 EST: the day's last price is 200
+  CHECK(at(engine, "194", 86'400'000).empty());  // next day: exactly -3 % of 200
+  auto fires = at(engine, "193.99", 86'401'000);
+  REQUIRE(fires.size() == 1);
+  CHECK(fires[0].direction == Direction::down);
+}
+
+TEST_CASE("Example: volume_above counts the day's volume, this quote included",
+          "[rules][examples]") {
+  Engine engine;
+  Condition condition{ConditionType::volume_above, Price{}};
+  condition.volume = 250;
+  arm(engine, 1, condition);
+  CHECK(at(engine, "10", 0).empty());      // 100
+  CHECK(at(engine, "10", 1'000).empty());  // 200
+  CHECK(at(engine, "10", 86'400'000).empty());  // a new day: 100
+  CHECK(at(engine, "10", 86'401'000).empty());  // 200
+  CHECK(at(engine, "11", 86'402'000).size() == 1);  // 300 > 250
+}

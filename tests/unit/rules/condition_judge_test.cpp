@@ -185,8 +185,8 @@ TEST_CASE("The stored condition spec reads back every field", "[rules]") {
                                         Condition{ConditionType::spread_above_bps, px("12")}})});
   const std::string text = format_condition_spec(condition);
   CHECK(text ==
-        "any_of[entering_channel:14000000000:15050000000:0;all_of[moving_down_pct:250000000:0:"
-        "300000;spread_above_bps:1200000000:0:0]]");
+        "any_of[entering_channel:14000000000:15050000000:0:0;all_of[moving_down_pct:250000000:0:"
+        "300000:0;spread_above_bps:1200000000:0:0:0]]");
   Result<Condition> back = parse_condition_spec(text);
   REQUIRE(back.ok());
   CHECK(*back == condition);
@@ -194,8 +194,8 @@ TEST_CASE("The stored condition spec reads back every field", "[rules]") {
 
 TEST_CASE("A damaged condition spec is an error, not a guess", "[rules]") {
   for (const char* text :
-       {"", "above", "moving_up:1:0", "moving_up:100:0:0", "all_of[]", "all_of[above:1:0:0",
-        "nope:1:0:0", "above:1:0:0x", "all_of[all_of[all_of[above:1:0:0]]]"}) {
+       {"", "above", "moving_up:1:0", "moving_up:100:0:0:0", "all_of[]", "all_of[above:1:0:0:0", "above:1:0:0",
+        "nope:1:0:0:0", "above:1:0:0:0x", "all_of[all_of[all_of[above:1:0:0:0]]]"}) {
     INFO(text);
     CHECK_FALSE(parse_condition_spec(text).ok());
   }
