@@ -23,7 +23,7 @@ struct LastPrice {
   Price price;
   TimestampMs ts_ms = 0;
   // The symbol's session day (previous close, day volume); empty: not saved.
-  std::optional<DayState> day;
+  std::optional<DayState> day = std::nullopt;
 };
 
 class PriceRepository {

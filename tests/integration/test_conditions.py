@@ -1,4 +1,5 @@
-"""Window moves, spreads and compound conditions through the real binary:
+"""Window moves, spreads, day change, day volume and compound conditions
+through the real binary:
 they fire from pushed quotes (event time from the quote), GET returns them as
 they were sent, they survive a restart, and bad parameters are 400s that name
 the field (inside a compound too)."""
@@ -122,6 +123,42 @@ class ConditionsTest(unittest.TestCase):
         listed = self.server.api("GET", "/api/v1/alerts", token=self.alice)[1]
         items = listed["items"] if isinstance(listed, dict) else listed
         self.assertEqual(len(items), 1)
+
+    def test_the_previous_sessions_close_survives_a_restart(self):
+        # Two consecutive New York days, both well in the past: 17:00 UTC is
+        # 12:00 or 13:00 in New York, whatever the season.
+        import datetime
+        today = datetime.datetime.now(datetime.timezone.utc).replace(hour=17, minute=0, second=0,
+                                                                      microsecond=0)
+        day1 = int((today - datetime.timedelta(days=3)).timestamp() * 1000)
+        day2 = int((today - datetime.timedelta(days=2)).timestamp() * 1000)
+        self.create({"type": "day_change_pct_below", "percent": -2},
+                    trigger={"mode": "every_time", "cooldown": "0s"})
+        self.t0 = day1
+        self.push(100, 0)
+        self.settle(100)
+        self.server.stop()
+        self.server.start()
+        self.t0 = day2
+        self.push(98, 0)  # exactly -2 %: not below
+        self.settle(98)
+        self.assertEqual(self.messages(), [])
+        self.push(97.9, 1_000)
+        self.assertEqual(self.wait_messages(1), ["COND day change is below -2% at 97.90"])
+        # The feed's previous close wins: -1.1 % of 99 is not below -2 %.
+        self.push(97.9, 2_000, prev_close=99)
+        self.settle(97.9)
+        time.sleep(0.3)
+        self.assertEqual(len(self.messages()), 1)
+
+    def test_volume_above_counts_the_days_volume(self):
+        self.create({"type": "volume_above", "volume": 250})
+        self.push(10, 0, volume=100)
+        self.push(10.5, 1_000, volume=100)
+        self.settle(10.5)
+        self.assertEqual(self.messages(), [])
+        self.push(11, 2_000, volume=100)
+        self.assertEqual(self.wait_messages(1), ["COND day volume is above 250 at 11.00"])
 
 
 if __name__ == "__main__":

@@ -114,3 +114,24 @@ TEST_CASE("a rearm band is refused with judged conditions, naming trigger.rearm"
   REQUIRE_FALSE(draft.ok());
   CHECK(draft.error() == "trigger.rearm: not supported with moving_up conditions");
 }
+
+TEST_CASE("day change takes a signed percent and volume_above a whole volume", "[web]") {
+  const json down = {{"type", "day_change_pct_below"}, {"percent", -2.5}};
+  CHECK(encode_condition(decoded(down)) == down);
+  const json flat = {{"type", "day_change_pct_above"}, {"percent", 0}};
+  CHECK(encode_condition(decoded(flat)) == flat);
+  const json volume = {{"type", "volume_above"}, {"volume", 1'000'000}};
+  Condition condition = decoded(volume);
+  CHECK(condition.volume == 1'000'000);
+  CHECK(encode_condition(condition) == volume);
+  CHECK(condition_error({{"type", "day_change_pct_above"}, {"percent", -100}}) ==
+        "condition.percent: must be above -100 and at most 10000");
+  CHECK(condition_error({{"type", "day_change_pct_above"}, {"percent", "x"}}) ==
+        "condition.percent: must be a number (a signed percent, e.g. -2.5)");
+  CHECK(condition_error({{"type", "volume_above"}, {"volume", 1.5}}) ==
+        "condition.volume: must be a whole number");
+  CHECK(condition_error({{"type", "volume_above"}, {"volume", 0}}) ==
+        "condition.volume: must be a whole number from 1 to 1000000000000000");
+  CHECK(condition_error({{"type", "volume_above"}}) ==
+        "condition.volume: is required for volume_above");
+}
