@@ -86,7 +86,8 @@ void EngineWorker::apply(std::vector<EngineQueue::Entry>& batch, std::vector<Fir
   for (EngineQueue::Entry& entry : batch) {
     if (auto* quote = std::get_if<Quote>(&entry)) {
       evaluate(*quote, fires);
-      dirty_prices_[quote->symbol] = LastPrice{quote->symbol, quote->price, quote->ts_ms, std::nullopt};
+      dirty_prices_[quote->symbol] =
+          LastPrice{quote->symbol, quote->price, quote->ts_ms, std::nullopt};
     } else {
       std::get<EngineCommand>(entry).apply(engine_);
     }

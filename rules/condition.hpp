@@ -109,9 +109,9 @@ struct Condition {
   // percent (moving_*_pct: 1.5 means 1.5 %; day_change_pct_*: signed) or the
   // basis points (spread_above_bps).
   Price price;
-  Price upper;               // the upper edge of a channel; zero for the other types
-  DurationMs window_ms = 0;  // window moves: the look-back window; zero otherwise
-  std::int64_t volume = 0;   // volume_above: the day's volume to exceed; zero otherwise
+  Price upper;                   // the upper edge of a channel; zero for the other types
+  DurationMs window_ms = 0;      // window moves: the look-back window; zero otherwise
+  std::int64_t volume = 0;       // volume_above: the day's volume to exceed; zero otherwise
   std::vector<Condition> terms;  // all_of / any_of: the conditions; empty otherwise
 
   // Window moves with the same window share one PriceWindow per symbol: these

@@ -40,7 +40,8 @@ Status check_compound(const Condition& condition, const std::string& path) {
     return Error{path + ".conditions: at most " + std::to_string(kMaxConditionNodes) +
                  " conditions in one alert"};
   for (std::size_t i = 0; i < condition.terms.size(); ++i) {
-    Status s = validate_condition(condition.terms[i], path + ".conditions[" + std::to_string(i) + "]");
+    Status s =
+        validate_condition(condition.terms[i], path + ".conditions[" + std::to_string(i) + "]");
     if (!s) return s;
   }
   return {};
@@ -62,7 +63,8 @@ Status check_move(const Condition& condition, const std::string& path) {
 
 Status validate_condition(const Condition& condition, const std::string& path) {
   if (is_compound(condition.type)) return check_compound(condition, path);
-  if (!condition.terms.empty()) return Error{path + ".conditions: only all_of and any_of have conditions"};
+  if (!condition.terms.empty())
+    return Error{path + ".conditions: only all_of and any_of have conditions"};
   const std::string field = path + "." + price_field(condition.type);
   if (condition.type == ConditionType::volume_above) {
     if (condition.volume <= 0 || condition.volume > kMaxVolume)
@@ -118,8 +120,7 @@ class SpecReader {
     if (depth > kMaxConditionDepth) return Error{"condition spec: nested too deeply"};
     const std::size_t name_end = text_.find_first_of(":[", pos_);
     if (name_end == std::string_view::npos) return Error{"condition spec: missing parameters"};
-    std::optional<ConditionType> type =
-        parse_condition_type(text_.substr(pos_, name_end - pos_));
+    std::optional<ConditionType> type = parse_condition_type(text_.substr(pos_, name_end - pos_));
     if (!type) return Error{"condition spec: unknown type"};
     pos_ = name_end;
     Condition condition;

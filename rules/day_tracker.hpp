@@ -25,10 +25,10 @@
 namespace bw {
 
 struct DayState {
-  std::int64_t day = 0;      // New York date, days since 1970-01-01; 0 with no quote yet
-  Price last;                // the day's last price
-  Price previous_close;      // the last price of the previous day with quotes; zero: unknown
-  std::int64_t volume = 0;   // the day's cumulative volume
+  std::int64_t day = 0;     // New York date, days since 1970-01-01; 0 with no quote yet
+  Price last;               // the day's last price
+  Price previous_close;     // the last price of the previous day with quotes; zero: unknown
+  std::int64_t volume = 0;  // the day's cumulative volume
 
   bool operator==(const DayState&) const = default;
 };

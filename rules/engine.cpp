@@ -227,7 +227,12 @@ void Engine::judge_direct(SymbolBook& book, const Quote& quote, std::vector<Fire
       continue;
     }
     if (!alert.policy.allows(alert.last_fired_at, quote.ts_ms)) continue;
-    Fire fire{id, alert.user_id, alert.symbol, alert.condition, verdict->direction, verdict->price,
+    Fire fire{id,
+              alert.user_id,
+              alert.symbol,
+              alert.condition,
+              verdict->direction,
+              verdict->price,
               quote.ts_ms};
     fire.revision = alert.revision;
     fires.push_back(std::move(fire));

@@ -15,8 +15,8 @@
 // engine instead. Re-arms are reported through take_rearmed() so the caller
 // can persist them. Conditions outside the threshold index (window moves,
 // spread, all_of / any_of; condition_judge.hpp) are judged on every quote of
-// their symbol, before the index, from the same previous price. Not thread-safe: one thread owns an Engine
-// (see app/engine_worker.hpp), and alert changes arrive on that thread.
+// their symbol, before the index, from the same previous price. Not thread-safe: one thread owns an
+// Engine (see app/engine_worker.hpp), and alert changes arrive on that thread.
 #pragma once
 
 #include <cstddef>
@@ -25,9 +25,9 @@
 #include <vector>
 
 #include "rules/condition.hpp"
+#include "rules/day_tracker.hpp"
 #include "rules/quote.hpp"
 #include "rules/result.hpp"
-#include "rules/day_tracker.hpp"
 #include "rules/threshold_index.hpp"
 #include "rules/window_set.hpp"
 
@@ -116,11 +116,11 @@ class Engine {
 
   std::unordered_map<Symbol, SymbolBook> books_;
   std::unordered_map<AlertId, ArmedAlert> alerts_;
-  std::vector<ThresholdHit> hits_;   // scratch, reused across quotes
-  std::vector<AlertId> rearm_hits_;  // scratch
-  std::vector<AlertId> judged_scratch_;  // scratch
+  std::vector<ThresholdHit> hits_;          // scratch, reused across quotes
+  std::vector<AlertId> rearm_hits_;         // scratch
+  std::vector<AlertId> judged_scratch_;     // scratch
   std::vector<DurationMs> window_scratch_;  // scratch
-  std::vector<AlertId> rearmed_;     // re-armed since take_rearmed()
+  std::vector<AlertId> rearmed_;            // re-armed since take_rearmed()
   std::uint64_t quote_sequence_ = 0;
 };
 

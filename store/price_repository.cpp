@@ -36,8 +36,8 @@ std::vector<LastPrice> PriceRepository::load_all() {
     while (s.step()) {
       LastPrice price{s.text(0), Price::from_units(s.integer(1)), s.integer(2), std::nullopt};
       if (std::optional<std::int64_t> day = s.optional_integer(3)) {
-        price.day = DayState{*day, Price::from_units(s.integer(4)),
-                             Price::from_units(s.integer(5)), s.integer(6)};
+        price.day = DayState{*day, Price::from_units(s.integer(4)), Price::from_units(s.integer(5)),
+                             s.integer(6)};
       }
       prices.push_back(std::move(price));
     }

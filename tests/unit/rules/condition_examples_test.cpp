@@ -89,8 +89,7 @@ TEST_CASE("Example: moving_up 2 within 30s fires 2 above the lowest price of the
   CHECK(at(engine, "101.5", 41'000).empty());
 }
 
-TEST_CASE("Example: a quote exactly one window after the low still sees it",
-          "[rules][examples]") {
+TEST_CASE("Example: a quote exactly one window after the low still sees it", "[rules][examples]") {
   Engine engine;
   arm(engine, 1, move(ConditionType::moving_up, "2", 30'000));
   arm(engine, 2, move(ConditionType::moving_up, "2", 30'000));
@@ -121,7 +120,8 @@ TEST_CASE("Example: a mini-bar's own range counts as a move", "[rules][examples]
   arm(engine, 1, move(ConditionType::moving_up, "2", 30'000));
   // The symbol's first quote, merged from 101, 100, 102, 101.5: low 100, high 102.
   Quote bar = Quote::trade("AAPL", px("101"), 100, kT0);
-  for (const char* price : {"100", "102", "101.5"}) bar.merge(Quote::trade("AAPL", px(price), 100, kT0 + 1));
+  for (const char* price : {"100", "102", "101.5"})
+    bar.merge(Quote::trade("AAPL", px(price), 100, kT0 + 1));
   auto fires = on_quote(engine, bar);
   REQUIRE(fires.size() == 1);
   CHECK(fires[0].price == px("102"));  // the close 101.5 is only 1.5 above 100
@@ -132,7 +132,7 @@ TEST_CASE("Example: an out-of-order tick counts as if it came at the newest time
   Engine engine;
   arm(engine, 1, move(ConditionType::moving_up, "2", 30'000));
   CHECK(at(engine, "100", 60'000).empty());
-  CHECK(at(engine, "98", 0).empty());  // stamped 60 s earlier: kept as of t0 + 60 s
+  CHECK(at(engine, "98", 0).empty());      // stamped 60 s earlier: kept as of t0 + 60 s
   auto fires = at(engine, "100", 85'000);  // window [55 s, 85 s] still holds the 98
   REQUIRE(fires.size() == 1);
   CHECK(fires[0].price == px("100"));
@@ -152,21 +152,20 @@ TEST_CASE("Example: spread_above_bps 10 fires strictly above 10 bps of the mid",
   Engine engine;
   arm(engine, 1, Condition{ConditionType::spread_above_bps, px("10")}, kEveryTime);
   CHECK(on_quote(engine, Quote::trade("AAPL", px("100"), 100, kT0)).empty());  // no bid/ask
-  CHECK(on_quote(engine, with_book("100", "99.95", "100.05")).empty());  // exactly 10 bps
-  auto fires = on_quote(engine, with_book("100", "99.94", "100.06"));    // 12 bps
+  CHECK(on_quote(engine, with_book("100", "99.95", "100.05")).empty());        // exactly 10 bps
+  auto fires = on_quote(engine, with_book("100", "99.94", "100.06"));          // 12 bps
   REQUIRE(fires.size() == 1);
   CHECK(fires[0].price == px("100"));
   CHECK(fires[0].direction == Direction::up);
 }
 
-TEST_CASE("Example: all_of fires only on a quote that meets every condition",
-          "[rules][examples]") {
+TEST_CASE("Example: all_of fires only on a quote that meets every condition", "[rules][examples]") {
   Engine engine;
   arm(engine, 1,
       compound(ConditionType::all_of, {Condition{ConditionType::above, px("150")},
                                        Condition{ConditionType::spread_above_bps, px("10")}}));
   CHECK(on_quote(engine, Quote::trade("AAPL", px("151"), 100, kT0)).empty());  // no book
-  CHECK(on_quote(engine, with_book("149", "148", "150")).empty());              // not above
+  CHECK(on_quote(engine, with_book("149", "148", "150")).empty());             // not above
   auto fires = on_quote(engine, with_book("151", "150.5", "151.5"));
   REQUIRE(fires.size() == 1);
   CHECK(fires[0].price == px("151"));
@@ -242,9 +241,9 @@ TEST_CASE("Example: volume_above counts the day's volume, this quote included",
   Condition condition{ConditionType::volume_above, Price{}};
   condition.volume = 250;
   arm(engine, 1, condition);
-  CHECK(at(engine, "10", 0).empty());      // 100
-  CHECK(at(engine, "10", 1'000).empty());  // 200
-  CHECK(at(engine, "10", 86'400'000).empty());  // a new day: 100
-  CHECK(at(engine, "10", 86'401'000).empty());  // 200
+  CHECK(at(engine, "10", 0).empty());               // 100
+  CHECK(at(engine, "10", 1'000).empty());           // 200
+  CHECK(at(engine, "10", 86'400'000).empty());      // a new day: 100
+  CHECK(at(engine, "10", 86'401'000).empty());      // 200
   CHECK(at(engine, "11", 86'402'000).size() == 1);  // 300 > 250
 }

@@ -67,10 +67,11 @@ TEST_CASE("PriceWindow stays bounded on a market that only rises", "[rules]") {
 
 TEST_CASE("judge_condition agrees with the engine's index on line conditions", "[rules]") {
   std::mt19937_64 random(11);
-  const ConditionType types[] = {
-      ConditionType::above,           ConditionType::below,           ConditionType::crossing,
-      ConditionType::crossing_up,     ConditionType::crossing_down,   ConditionType::entering_channel,
-      ConditionType::exiting_channel, ConditionType::inside_channel, ConditionType::outside_channel};
+  const ConditionType types[] = {ConditionType::above,           ConditionType::below,
+                                 ConditionType::crossing,        ConditionType::crossing_up,
+                                 ConditionType::crossing_down,   ConditionType::entering_channel,
+                                 ConditionType::exiting_channel, ConditionType::inside_channel,
+                                 ConditionType::outside_channel};
   const auto price_at = [&](int range) {
     return Price::from_units(100 + static_cast<std::int64_t>(random() % range));
   };
@@ -158,10 +159,10 @@ TEST_CASE("validate_condition names the field that is wrong", "[rules]") {
         "condition.amount: must be greater than zero");
   CHECK(validate_condition(compound(ConditionType::all_of, {})).error() ==
         "condition.conditions: must hold 1 to 16 conditions");
-  const Condition nested = compound(
-      ConditionType::any_of,
-      {Condition{ConditionType::above, px("1")},
-       compound(ConditionType::all_of, {move(ConditionType::moving_up, "1", 0)})});
+  const Condition nested =
+      compound(ConditionType::any_of,
+               {Condition{ConditionType::above, px("1")},
+                compound(ConditionType::all_of, {move(ConditionType::moving_up, "1", 0)})});
   CHECK(validate_condition(nested).error() ==
         "condition.conditions[1].conditions[0].window: must be a positive duration up to 1d");
   const Condition too_deep = compound(
@@ -170,8 +171,8 @@ TEST_CASE("validate_condition names the field that is wrong", "[rules]") {
                 {compound(ConditionType::all_of, {Condition{ConditionType::above, px("1")}})})});
   CHECK(validate_condition(too_deep).error() ==
         "condition.conditions: compound conditions nest at most 2 levels deep");
-  std::vector<Condition> many(16, compound(ConditionType::any_of,
-                                           {Condition{ConditionType::above, px("1")}}));
+  std::vector<Condition> many(
+      16, compound(ConditionType::any_of, {Condition{ConditionType::above, px("1")}}));
   CHECK(validate_condition(compound(ConditionType::all_of, many)).error() ==
         "condition.conditions: at most 32 conditions in one alert");
   CHECK(validate_condition(move(ConditionType::moving_up_pct, "10000", 1)).ok());
@@ -194,8 +195,8 @@ TEST_CASE("The stored condition spec reads back every field", "[rules]") {
 
 TEST_CASE("A damaged condition spec is an error, not a guess", "[rules]") {
   for (const char* text :
-       {"", "above", "moving_up:1:0", "moving_up:100:0:0:0", "all_of[]", "all_of[above:1:0:0:0", "above:1:0:0",
-        "nope:1:0:0:0", "above:1:0:0:0x", "all_of[all_of[all_of[above:1:0:0:0]]]"}) {
+       {"", "above", "moving_up:1:0", "moving_up:100:0:0:0", "all_of[]", "all_of[above:1:0:0:0",
+        "above:1:0:0", "nope:1:0:0:0", "above:1:0:0:0x", "all_of[all_of[all_of[above:1:0:0:0]]]"}) {
     INFO(text);
     CHECK_FALSE(parse_condition_spec(text).ok());
   }

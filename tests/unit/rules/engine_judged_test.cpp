@@ -53,7 +53,7 @@ TEST_CASE("A repeating window move fires again after its cooldown", "[rules]") {
   REQUIRE(first.size() == 1);
   CHECK(first[0].state_after == AlertState::armed);
   CHECK(first[0].user_id == 7);
-  CHECK(at(engine, "101.5", 5'000).empty());    // cooldown
+  CHECK(at(engine, "101.5", 5'000).empty());  // cooldown
   CHECK(at(engine, "101.5", 11'000).size() == 1);
   CHECK(engine.policy_state(1)->last_fired_at == 11'000);
 }
@@ -63,7 +63,7 @@ TEST_CASE("Editing an alert that keeps its window keeps the window's history", "
   REQUIRE(engine.add(move_alert(1, "5", 60'000)).ok());
   CHECK(at(engine, "100", 0).empty());
   REQUIRE(engine.add(move_alert(1, "2", 60'000)).ok());  // replaced, same window
-  CHECK(at(engine, "102", 1'000).size() == 1);            // 2 above the 100 seen before
+  CHECK(at(engine, "102", 1'000).size() == 1);           // 2 above the 100 seen before
 }
 
 TEST_CASE("Removing the last alert on a window forgets its history", "[rules]") {
@@ -102,8 +102,8 @@ TEST_CASE("A judged alert never fires at or after its expiry and leaves the engi
 
 TEST_CASE("A rearm band is ignored for a judged condition", "[rules]") {
   Engine engine;
-  Alert alert = move_alert(1, "1", 60'000,
-                           {TriggerMode::every_time, 0, RearmBand::by_amount(px("0.5"))});
+  Alert alert =
+      move_alert(1, "1", 60'000, {TriggerMode::every_time, 0, RearmBand::by_amount(px("0.5"))});
   alert.rearm_wait = RearmWait::below;
   REQUIRE(engine.add(alert).ok());
   CHECK(engine.policy_state(1)->rearm_wait == RearmWait::none);

@@ -136,8 +136,7 @@ TEST_CASE("alerts survive a restart", "[store]") {
   CHECK(reopened.list_armed().size() == 1);
 }
 
-TEST_CASE("window moves, spreads and compounds survive a round trip through the store",
-          "[store]") {
+TEST_CASE("window moves, spreads and compounds survive a round trip through the store", "[store]") {
   TwoUsers store;
   Condition move{ConditionType::moving_down_pct, px("2.5")};
   move.window_ms = 300'000;

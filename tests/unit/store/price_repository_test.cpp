@@ -78,8 +78,8 @@ TEST_CASE("last prices survive a restart", "[store]") {
 TEST_CASE("a symbol's session day survives a round trip with its last price", "[store]") {
   bw::testing::TempDatabase temp;
   PriceRepository prices(temp.db());
-  LastPrice aapl{"AAPL", *Price::parse("150"), 1000, DayState{20'000, *Price::parse("150"),
-                                                                *Price::parse("148.5"), 12'345}};
+  LastPrice aapl{"AAPL", *Price::parse("150"), 1000,
+                 DayState{20'000, *Price::parse("150"), *Price::parse("148.5"), 12'345}};
   LastPrice msft{"MSFT", *Price::parse("400"), 1000, std::nullopt};
   prices.save({aapl, msft});
   for (const LastPrice& p : prices.load_all()) {

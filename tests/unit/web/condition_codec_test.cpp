@@ -64,8 +64,7 @@ TEST_CASE("a window move names its wrong field", "[web]") {
 TEST_CASE("spread_above_bps decodes its bps and refuses a price", "[web]") {
   const json spread = {{"type", "spread_above_bps"}, {"bps", 25}};
   CHECK(encode_condition(decoded(spread)) == spread);
-  CHECK(condition_error({{"type", "spread_above_bps"}}) ==
-        "condition.bps: is required");
+  CHECK(condition_error({{"type", "spread_above_bps"}}) == "condition.bps: is required");
   CHECK(condition_error({{"type", "spread_above_bps"}, {"bps", 25}, {"price", 1}}) ==
         "condition.price: unknown field");
   CHECK(condition_error({{"type", "spread_above_bps"}, {"bps", 20000}}) ==
@@ -73,14 +72,13 @@ TEST_CASE("spread_above_bps decodes its bps and refuses a price", "[web]") {
 }
 
 TEST_CASE("all_of and any_of decode nested conditions and encode them back", "[web]") {
-  const json body = {
-      {"type", "any_of"},
-      {"conditions",
-       {{{"type", "crossing_up"}, {"price", 150}},
-        {{"type", "all_of"},
-         {"conditions",
-          {{{"type", "inside_channel"}, {"lower", 140}, {"upper", 145}},
-           {{"type", "moving_down_pct"}, {"percent", 2}, {"window", "15m"}}}}}}}};
+  const json body = {{"type", "any_of"},
+                     {"conditions",
+                      {{{"type", "crossing_up"}, {"price", 150}},
+                       {{"type", "all_of"},
+                        {"conditions",
+                         {{{"type", "inside_channel"}, {"lower", 140}, {"upper", 145}},
+                          {{"type", "moving_down_pct"}, {"percent", 2}, {"window", "15m"}}}}}}}};
   Condition condition = decoded(body);
   REQUIRE(condition.terms.size() == 2);
   CHECK(condition.terms[1].terms[1].window_ms == 900'000);
@@ -93,11 +91,10 @@ TEST_CASE("a compound names the wrong field of its inner condition", "[web]") {
         "condition.conditions: must be an array of 1 to 16 conditions");
   CHECK(condition_error({{"type", "any_of"}, {"conditions", {{{"type", "above"}}}}}) ==
         "condition.conditions[0].price: is required");
-  CHECK(condition_error(
-            {{"type", "any_of"},
-             {"conditions",
-              {{{"type", "above"}, {"price", 1}},
-               {{"type", "entering_channel"}, {"lower", 150}, {"upper", 140}}}}}) ==
+  CHECK(condition_error({{"type", "any_of"},
+                         {"conditions",
+                          {{{"type", "above"}, {"price", 1}},
+                           {{"type", "entering_channel"}, {"lower", 150}, {"upper", 140}}}}}) ==
         "condition.conditions[1].upper: must be greater than condition.conditions[1].lower");
   json deep = {{"type", "above"}, {"price", 1}};
   for (int i = 0; i < 3; ++i) deep = {{"type", "all_of"}, {"conditions", {deep}}};
@@ -107,10 +104,10 @@ TEST_CASE("a compound names the wrong field of its inner condition", "[web]") {
 }
 
 TEST_CASE("a rearm band is refused with judged conditions, naming trigger.rearm", "[web]") {
-  Result<AlertDraft> draft = decode_alert(json{
-      {"symbol", "AAPL"},
-      {"condition", {{"type", "moving_up"}, {"amount", 1}, {"window", "1m"}}},
-      {"trigger", {{"mode", "every_time"}, {"cooldown", "1m"}, {"rearm", {{"amount", 1}}}}}});
+  Result<AlertDraft> draft = decode_alert(
+      json{{"symbol", "AAPL"},
+           {"condition", {{"type", "moving_up"}, {"amount", 1}, {"window", "1m"}}},
+           {"trigger", {{"mode", "every_time"}, {"cooldown", "1m"}, {"rearm", {{"amount", 1}}}}}});
   REQUIRE_FALSE(draft.ok());
   CHECK(draft.error() == "trigger.rearm: not supported with moving_up conditions");
 }
