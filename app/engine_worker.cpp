@@ -18,7 +18,10 @@ EngineWorker::~EngineWorker() {
 
 void EngineWorker::load(const std::vector<Alert>& armed,
                         const std::vector<LastPrice>& last_prices) {
-  for (const LastPrice& p : last_prices) engine_.restore_last_price(p.symbol, p.price);
+  for (const LastPrice& p : last_prices) {
+    engine_.restore_last_price(p.symbol, p.price);
+    if (p.day) engine_.restore_day_state(p.symbol, *p.day);
+  }
   for (const Alert& alert : armed) {
     if (Status s = engine_.add(alert); !s)
       module_logger("engine")->warn("engine: skipped alert {}: {}", alert.id, s.error());
@@ -83,7 +86,8 @@ void EngineWorker::apply(std::vector<EngineQueue::Entry>& batch, std::vector<Fir
   for (EngineQueue::Entry& entry : batch) {
     if (auto* quote = std::get_if<Quote>(&entry)) {
       evaluate(*quote, fires);
-      dirty_prices_[quote->symbol] = LastPrice{quote->symbol, quote->price, quote->ts_ms};
+      dirty_prices_[quote->symbol] =
+          LastPrice{quote->symbol, quote->price, quote->ts_ms, std::nullopt};
     } else {
       std::get<EngineCommand>(entry).apply(engine_);
     }
@@ -120,7 +124,10 @@ void EngineWorker::flush_prices() {
   if (dirty_prices_.empty()) return;
   std::vector<LastPrice> batch;
   batch.reserve(dirty_prices_.size());
-  for (auto& [symbol, price] : dirty_prices_) batch.push_back(price);
+  for (auto& [symbol, price] : dirty_prices_) {
+    price.day = engine_.day_state(symbol);  // as of now: newer than the quote that dirtied it
+    batch.push_back(price);
+  }
   try {
     prices_.save(batch);
     dirty_prices_.clear();

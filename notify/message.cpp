@@ -23,14 +23,45 @@ std::string_view verb_for(const Fire& fire) {
       return "is inside channel";
     case ConditionType::outside_channel:
       return "is outside channel";
+    case ConditionType::moving_up:
+    case ConditionType::moving_up_pct:
+      return "rose";
+    case ConditionType::moving_down:
+    case ConditionType::moving_down_pct:
+      return "fell";
+    case ConditionType::spread_above_bps:
+      return "spread is above";
+    case ConditionType::day_change_pct_above:
+      return "day change is above";
+    case ConditionType::day_change_pct_below:
+      return "day change is below";
+    case ConditionType::volume_above:
+      return "day volume is above";
+    case ConditionType::all_of:
+      return "met all of";
+    case ConditionType::any_of:
+      return "met one of";
   }
   return "reached";
 }
 
-// "150.00" for a line, "140.00-150.00" for a channel.
+// "150.00" for a line, "140.00-150.00" for a channel, "2.00 within 30s" and
+// "1.5% within 5m" for moves, "25 bps" for a spread, "-2%" for a day change,
+// "1000000" for a day volume, "2 conditions" for a compound.
 std::string threshold_text(const Condition& condition) {
-  if (!is_channel(condition.type)) return condition.price.to_string();
-  return condition.price.to_string() + "-" + condition.upper.to_string();
+  if (is_channel(condition.type))
+    return condition.price.to_string() + "-" + condition.upper.to_string();
+  if (is_compound(condition.type)) return std::to_string(condition.terms.size()) + " conditions";
+  if (condition.type == ConditionType::spread_above_bps)
+    return condition.price.to_string(0) + " bps";
+  if (condition.type == ConditionType::volume_above) return std::to_string(condition.volume);
+  if (is_day_change(condition.type)) return condition.price.to_string(0) + "%";
+  if (condition.type == ConditionType::moving_up_pct ||
+      condition.type == ConditionType::moving_down_pct)
+    return condition.price.to_string(0) + "% within " + format_policy_duration(condition.window_ms);
+  if (is_move(condition.type))
+    return condition.price.to_string() + " within " + format_policy_duration(condition.window_ms);
+  return condition.price.to_string();
 }
 }  // namespace
 

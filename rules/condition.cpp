@@ -25,7 +25,7 @@ std::string_view name_of(const std::array<std::pair<Enum, std::string_view>, N>&
   return "unknown";
 }
 
-constexpr std::array<std::pair<ConditionType, std::string_view>, 9> kConditionNames{{
+constexpr std::array<std::pair<ConditionType, std::string_view>, 19> kConditionNames{{
     {ConditionType::above, "above"},
     {ConditionType::below, "below"},
     {ConditionType::crossing, "crossing"},
@@ -35,6 +35,16 @@ constexpr std::array<std::pair<ConditionType, std::string_view>, 9> kConditionNa
     {ConditionType::exiting_channel, "exiting_channel"},
     {ConditionType::inside_channel, "inside_channel"},
     {ConditionType::outside_channel, "outside_channel"},
+    {ConditionType::moving_up, "moving_up"},
+    {ConditionType::moving_down, "moving_down"},
+    {ConditionType::moving_up_pct, "moving_up_pct"},
+    {ConditionType::moving_down_pct, "moving_down_pct"},
+    {ConditionType::spread_above_bps, "spread_above_bps"},
+    {ConditionType::day_change_pct_above, "day_change_pct_above"},
+    {ConditionType::day_change_pct_below, "day_change_pct_below"},
+    {ConditionType::volume_above, "volume_above"},
+    {ConditionType::all_of, "all_of"},
+    {ConditionType::any_of, "any_of"},
 }};
 
 constexpr std::array<std::pair<AlertState, std::string_view>, 4> kStateNames{{
@@ -45,6 +55,11 @@ constexpr std::array<std::pair<AlertState, std::string_view>, 4> kStateNames{{
 }};
 
 }  // namespace
+
+void Condition::collect_windows(std::vector<DurationMs>& out) const {
+  if (is_move(type)) out.push_back(window_ms);
+  for (const Condition& term : terms) term.collect_windows(out);
+}
 
 std::string_view condition_type_name(ConditionType type) {
   return name_of(kConditionNames, type);

@@ -19,6 +19,23 @@
 //   exiting_channel   fires when min(P, L) <= B < H (up) or L < A <= max(P, H) (down)
 // A channel alert fires at most once per quote; when both edges qualify the
 // direction is up.
+// Window moves (W the window; M the lowest low, X the highest high of the
+// symbol's quotes with event time in [t - W, t], this quote included):
+//   moving_up      fires when H - M >= amount         (price = amount)
+//   moving_down    fires when X - L >= amount
+//   moving_up_pct  fires when (H - M) * 100 >= percent * M   (price = percent)
+//   moving_down_pct fires when (X - L) * 100 >= percent * X
+// Quote: spread_above_bps fires when both bid and ask are known and
+//   (ask - bid) * 10000 > bps * (ask + bid) / 2       (price = bps)
+// Day: with R the reference (the quote's prev_close, else the last price of
+// the previous New York session day with quotes; rules/day_tracker.hpp):
+//   day_change_pct_above fires when (H - R) * 100 > percent * R  (signed percent)
+//   day_change_pct_below fires when (L - R) * 100 < percent * R
+//   volume_above         fires when the day's cumulative volume > volume
+// Compound: all_of fires when every term holds on the quote, any_of when one
+// does; the direction and price are those of the first term that holds.
+// Line conditions (price and channel) live in the ThresholdIndex; the others
+// are judged by condition_judge.hpp.
 //
 // Plain value types and pure functions; thread-safe.
 #pragma once
@@ -27,6 +44,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "rules/price.hpp"
 #include "rules/quote.hpp"
@@ -45,6 +63,16 @@ enum class ConditionType {
   exiting_channel,
   inside_channel,
   outside_channel,
+  moving_up,
+  moving_down,
+  moving_up_pct,
+  moving_down_pct,
+  spread_above_bps,
+  day_change_pct_above,
+  day_change_pct_below,
+  volume_above,
+  all_of,
+  any_of,
 };
 
 // True for the four channel types (they use `price` as lower and `upper`).
@@ -53,14 +81,42 @@ constexpr bool is_channel(ConditionType type) {
          type == ConditionType::inside_channel || type == ConditionType::outside_channel;
 }
 
+// The price and channel conditions: the ones the ThresholdIndex holds.
+constexpr bool is_line_condition(ConditionType type) {
+  return type <= ConditionType::outside_channel;
+}
+
+// The four window moves (they use `price` as the amount or percent and `window_ms`).
+constexpr bool is_move(ConditionType type) {
+  return type >= ConditionType::moving_up && type <= ConditionType::moving_down_pct;
+}
+
+constexpr bool is_day_change(ConditionType type) {
+  return type == ConditionType::day_change_pct_above || type == ConditionType::day_change_pct_below;
+}
+
+constexpr bool is_compound(ConditionType type) {
+  return type == ConditionType::all_of || type == ConditionType::any_of;
+}
+
 struct Condition {
-  constexpr Condition() = default;
-  constexpr Condition(ConditionType type_, Price price_, Price upper_ = Price{})
+  Condition() = default;
+  Condition(ConditionType type_, Price price_, Price upper_ = Price{})
       : type(type_), price(price_), upper(upper_) {}
 
   ConditionType type = ConditionType::above;
-  Price price;  // the line; the lower edge of a channel
-  Price upper;  // the upper edge of a channel; zero for the other types
+  // The line; the lower edge of a channel; the amount (moving_up/down), the
+  // percent (moving_*_pct: 1.5 means 1.5 %; day_change_pct_*: signed) or the
+  // basis points (spread_above_bps).
+  Price price;
+  Price upper;                   // the upper edge of a channel; zero for the other types
+  DurationMs window_ms = 0;      // window moves: the look-back window; zero otherwise
+  std::int64_t volume = 0;       // volume_above: the day's volume to exceed; zero otherwise
+  std::vector<Condition> terms;  // all_of / any_of: the conditions; empty otherwise
+
+  // Window moves with the same window share one PriceWindow per symbol: these
+  // are the windows this condition (and its terms) needs.
+  void collect_windows(std::vector<DurationMs>& out) const;
 
   bool operator==(const Condition&) const = default;
 };

@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <initializer_list>
 
+#include "rules/condition_judge.hpp"
+#include "rules/condition_spec.hpp"
+
 namespace bw {
 
 namespace {
@@ -60,13 +63,24 @@ Price reported_price(const Condition& condition, Direction direction, const Quot
 }
 
 bool uses_rearm(const Condition& condition, const TriggerPolicy& policy) {
-  return policy.repeating() && policy.rearm.enabled() && !is_channel(condition.type);
+  return policy.repeating() && policy.rearm.enabled() && is_line_condition(condition.type) &&
+         !is_channel(condition.type);
 }
 
 Status Engine::add(const Alert& alert) {
   if (alert.state != AlertState::armed) {
     return Error{"alert " + std::to_string(alert.id) + " is not armed"};
   }
+  // Line conditions keep the engine's historic contract (any threshold, even
+  // a negative one); the others must be valid, or judging them means nothing.
+  if (!is_line_condition(alert.condition.type)) {
+    if (Status s = validate_condition(alert.condition); !s) return s;
+  }
+  SymbolBook& book = books_[alert.symbol];
+  // Windows first: an edit that keeps a window keeps its history.
+  window_scratch_.clear();
+  alert.condition.collect_windows(window_scratch_);
+  for (DurationMs length : window_scratch_) book.windows.acquire(length);
   remove(alert.id);
   // A wait without a band (or for a `once` alert) means nothing: armed.
   const RearmWait wait =
@@ -74,7 +88,11 @@ Status Engine::add(const Alert& alert) {
   alerts_.emplace(alert.id,
                   ArmedAlert{alert.user_id, alert.symbol, alert.condition, alert.trigger,
                              alert.expires_at, alert.last_fired_at, wait, alert.revision, 0});
-  ThresholdIndex& index = books_[alert.symbol].index;
+  if (!is_line_condition(alert.condition.type)) {
+    book.judged.push_back(alert.id);
+    return {};
+  }
+  ThresholdIndex& index = book.index;
   if (wait == RearmWait::none) {
     index.insert(alert.id, alert.condition);
   } else {
@@ -88,7 +106,16 @@ bool Engine::remove(AlertId id) {
   auto it = alerts_.find(id);
   if (it == alerts_.end()) return false;
   const ArmedAlert& alert = it->second;
-  ThresholdIndex& index = books_[alert.symbol].index;
+  SymbolBook& book = books_[alert.symbol];
+  if (!is_line_condition(alert.condition.type)) {
+    std::erase(book.judged, id);
+    window_scratch_.clear();
+    alert.condition.collect_windows(window_scratch_);
+    for (DurationMs length : window_scratch_) book.windows.release(length);
+    alerts_.erase(it);
+    return true;
+  }
+  ThresholdIndex& index = book.index;
   if (alert.rearm_wait == RearmWait::none) {
     index.erase(id, alert.condition);
   } else {
@@ -101,6 +128,16 @@ bool Engine::remove(AlertId id) {
 
 void Engine::restore_last_price(const Symbol& symbol, Price price) {
   books_[symbol].last = price;
+}
+
+void Engine::restore_day_state(const Symbol& symbol, const DayState& state) {
+  books_[symbol].day.restore(state);
+}
+
+std::optional<DayState> Engine::day_state(const Symbol& symbol) const {
+  auto it = books_.find(symbol);
+  if (it == books_.end()) return std::nullopt;
+  return it->second.day.state();
 }
 
 std::optional<Price> Engine::last_price(const Symbol& symbol) const {
@@ -138,6 +175,8 @@ void Engine::rearm_waiting(SymbolBook& book, const Quote& quote) {
 
 void Engine::on_quote(const Quote& quote, std::vector<Fire>& fires) {
   SymbolBook& book = books_[quote.symbol];
+  book.day.on_quote(quote);
+  if (!book.windows.empty() || !book.judged.empty()) judge_direct(book, quote, fires);
   if (book.index.quiet(book.last, quote)) {
     book.last = quote.price;  // nothing can fire or re-arm: skip the index
     return;
@@ -168,6 +207,37 @@ void Engine::on_quote(const Quote& quote, std::vector<Fire>& fires) {
   }
   // The next quotes skip the index while they stay inside the new band.
   book.index.refresh_quiet_band(quote.price);
+}
+
+// The same order as the index path: the condition, then the expiry, then the
+// time gate. A `once` fire removes the alert, so the ids are copied first.
+void Engine::judge_direct(SymbolBook& book, const Quote& quote, std::vector<Fire>& fires) {
+  book.windows.push(quote);
+  if (book.judged.empty()) return;
+  const JudgeInput input{book.last.value_or(quote.open), quote, &book.windows, &book.day};
+  judged_scratch_.assign(book.judged.begin(), book.judged.end());
+  for (AlertId id : judged_scratch_) {
+    auto it = alerts_.find(id);
+    if (it == alerts_.end()) continue;
+    ArmedAlert& alert = it->second;
+    std::optional<Verdict> verdict = judge_condition(alert.condition, input);
+    if (!verdict) continue;
+    if (alert.expires_at && quote.ts_ms >= *alert.expires_at) {
+      remove(id);  // expired: never fires again
+      continue;
+    }
+    if (!alert.policy.allows(alert.last_fired_at, quote.ts_ms)) continue;
+    Fire fire{id,
+              alert.user_id,
+              alert.symbol,
+              alert.condition,
+              verdict->direction,
+              verdict->price,
+              quote.ts_ms};
+    fire.revision = alert.revision;
+    fires.push_back(std::move(fire));
+    after_fire(book, id, alert, verdict->direction, fires.back());
+  }
 }
 
 void Engine::after_fire(SymbolBook& book, AlertId id, ArmedAlert& alert, Direction direction,

@@ -13,8 +13,10 @@
 // rearm band, parks it until the price comes back (trigger_policy.hpp). An
 // alert never fires on a quote at or after its `expires_at`: it leaves the
 // engine instead. Re-arms are reported through take_rearmed() so the caller
-// can persist them. Not thread-safe: one thread owns an Engine
-// (see app/engine_worker.hpp), and alert changes arrive on that thread.
+// can persist them. Conditions outside the threshold index (window moves,
+// spread, all_of / any_of; condition_judge.hpp) are judged on every quote of
+// their symbol, before the index, from the same previous price. Not thread-safe: one thread owns an
+// Engine (see app/engine_worker.hpp), and alert changes arrive on that thread.
 #pragma once
 
 #include <cstddef>
@@ -23,9 +25,11 @@
 #include <vector>
 
 #include "rules/condition.hpp"
+#include "rules/day_tracker.hpp"
 #include "rules/quote.hpp"
 #include "rules/result.hpp"
 #include "rules/threshold_index.hpp"
+#include "rules/window_set.hpp"
 
 namespace bw {
 
@@ -65,6 +69,10 @@ class Engine {
   bool remove(AlertId id);
   // Seeds a symbol's previous price (restart continuity).
   void restore_last_price(const Symbol& symbol, Price price);
+  // Seeds a symbol's session day (previous close, day volume) after a restart.
+  void restore_day_state(const Symbol& symbol, const DayState& state);
+  // The symbol's session day, for persisting; empty for a symbol never seen.
+  std::optional<DayState> day_state(const Symbol& symbol) const;
 
   void on_quote(const Quote& quote, std::vector<Fire>& fires);
 
@@ -90,19 +98,29 @@ class Engine {
   struct SymbolBook {
     std::optional<Price> last;
     ThresholdIndex index;
+    // Alerts judged directly on every quote (not line conditions), by id.
+    std::vector<AlertId> judged;
+    // The price windows their window moves use, pushed before judging.
+    WindowSet windows;
+    // The session day of every symbol (day change, day volume).
+    DayTracker day;
   };
 
   Fire make_fire(AlertId id, const ArmedAlert& alert, Direction direction,
                  const Quote& quote) const;
   void rearm_waiting(SymbolBook& book, const Quote& quote);
+  // Pushes the quote into the symbol's windows and fires the judged alerts.
+  void judge_direct(SymbolBook& book, const Quote& quote, std::vector<Fire>& fires);
   // Applies the policy after a fire: leave the engine, or stay (maybe parked).
   void after_fire(SymbolBook& book, AlertId id, ArmedAlert& alert, Direction direction, Fire& fire);
 
   std::unordered_map<Symbol, SymbolBook> books_;
   std::unordered_map<AlertId, ArmedAlert> alerts_;
-  std::vector<ThresholdHit> hits_;   // scratch, reused across quotes
-  std::vector<AlertId> rearm_hits_;  // scratch
-  std::vector<AlertId> rearmed_;     // re-armed since take_rearmed()
+  std::vector<ThresholdHit> hits_;          // scratch, reused across quotes
+  std::vector<AlertId> rearm_hits_;         // scratch
+  std::vector<AlertId> judged_scratch_;     // scratch
+  std::vector<DurationMs> window_scratch_;  // scratch
+  std::vector<AlertId> rearmed_;            // re-armed since take_rearmed()
   std::uint64_t quote_sequence_ = 0;
 };
 

@@ -62,6 +62,8 @@ void ThresholdIndex::insert(AlertId id, const Condition& condition) {
     case ConditionType::inside_channel:
       inside_.insert({condition.price, id, condition.upper});
       break;
+    default:  // not a line condition: the engine judges it directly
+      break;
   }
 }
 
@@ -100,6 +102,8 @@ void ThresholdIndex::erase(AlertId id, const Condition& condition) {
       break;
     case ConditionType::inside_channel:
       inside_.erase({condition.price, id, condition.upper});
+      break;
+    default:  // not a line condition: never inserted
       break;
   }
 }

@@ -1,6 +1,9 @@
 #include "store/alert_repository.hpp"
 
 #include <string>
+#include <utility>
+
+#include "rules/condition_spec.hpp"
 
 #include "store/alert_rows.hpp"
 
@@ -11,7 +14,8 @@ namespace {
 constexpr const char* kAlertColumns =
     "SELECT id, user_id, symbol, name, condition_type, threshold, trigger_mode, state, "
     "created_at, last_fired_at, trigger_interval_ms, rearm_kind, rearm_value, rearm_wait, "
-    "expires_at, revision, upper_threshold, managed_file, managed_key FROM alerts ";
+    "expires_at, revision, upper_threshold, managed_file, managed_key, condition_spec "
+    "FROM alerts ";
 
 std::string_view rearm_kind_name(RearmKind kind) {
   switch (kind) {
@@ -53,6 +57,16 @@ Alert alert_from_row(const sql::Statement& row) {
   alert.condition.upper = Price::from_units(row.optional_integer(16).value_or(0));
   alert.managed_file = row.text(17);
   alert.managed_key = row.text(18);
+  if (!row.is_null(19)) {
+    // Conditions beyond a line or channel (rules/condition_spec.hpp). A spec
+    // this binary cannot read leaves the alert paused rather than guessing.
+    Result<Condition> condition = parse_condition_spec(row.text(19));
+    if (condition) {
+      alert.condition = std::move(*condition);
+    } else {
+      alert.state = AlertState::paused;
+    }
+  }
   return alert;
 }
 
@@ -65,6 +79,16 @@ std::vector<Alert> collect(sql::Statement& statement) {
 std::optional<std::int64_t> upper_column(const Condition& condition) {
   if (condition.upper.units() == 0) return std::nullopt;
   return condition.upper.units();
+}
+
+// The full text of a condition the threshold/upper columns cannot hold; NULL
+// for line and channel conditions, which those columns describe exactly.
+void bind_spec(sql::Statement& statement, int index, const Condition& condition) {
+  if (is_line_condition(condition.type)) {
+    statement.bind(index, std::nullopt);
+  } else {
+    statement.bind(index, format_condition_spec(condition));
+  }
 }
 
 std::optional<Alert> find_with(sql::Connection& c, UserId user, AlertId id) {
@@ -89,8 +113,8 @@ Alert insert_alert_row(sql::Connection& c, Alert alert, TimestampMs now) {
     sql::Statement s(c,
                      "INSERT INTO alerts (user_id, symbol, name, condition_type, threshold, "
                      "trigger_mode, state, created_at, updated_at, trigger_interval_ms, "
-                     "rearm_kind, rearm_value, rearm_wait, expires_at, revision, upper_threshold) "
-                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                     "rearm_kind, rearm_value, rearm_wait, expires_at, revision, upper_threshold, "
+                     "condition_spec) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     s.bind(1, alert.user_id)
         .bind(2, alert.symbol)
         .bind(3, alert.name)
@@ -106,8 +130,9 @@ Alert insert_alert_row(sql::Connection& c, Alert alert, TimestampMs now) {
         .bind(13, rearm_wait_name(alert.rearm_wait))
         .bind(14, alert.expires_at)
         .bind(15, alert.revision)
-        .bind(16, upper_column(alert.condition))
-        .run();
+        .bind(16, upper_column(alert.condition));
+    bind_spec(s, 17, alert.condition);
+    s.run();
     alert.id = c.last_insert_id();
     alert.created_at = now;
   }
@@ -170,7 +195,7 @@ void update_alert_row(sql::Connection& c, const Alert& alert, TimestampMs now) {
                      "UPDATE alerts SET symbol = ?, name = ?, condition_type = ?, threshold = ?, "
                      "trigger_mode = ?, state = ?, updated_at = ?, trigger_interval_ms = ?, "
                      "rearm_kind = ?, rearm_value = ?, rearm_wait = ?, expires_at = ?, "
-                     "revision = ?, upper_threshold = ?, last_fired_at = ? "
+                     "revision = ?, upper_threshold = ?, last_fired_at = ?, condition_spec = ? "
                      "WHERE user_id = ? AND id = ?");
     s.bind(1, alert.symbol)
         .bind(2, alert.name)
@@ -187,9 +212,10 @@ void update_alert_row(sql::Connection& c, const Alert& alert, TimestampMs now) {
         .bind(13, alert.revision)
         .bind(14, upper_column(alert.condition))
         .bind(15, alert.last_fired_at)
-        .bind(16, alert.user_id)
-        .bind(17, alert.id)
-        .run();
+        .bind(17, alert.user_id)
+        .bind(18, alert.id);
+    bind_spec(s, 16, alert.condition);
+    s.run();
   }
 }
 

@@ -1,5 +1,6 @@
 // PriceRepository: the last price of each symbol, so a restart keeps crossing
-// continuity (the engine's "previous price" survives the process).
+// continuity (the engine's "previous price" survives the process), and its
+// session day, so day-change references and the day's volume survive too.
 //
 //   prices.save({{"AAPL", price, ts}});   // upserts, one transaction
 //   for (auto& p : prices.load_all()) engine.restore_last_price(p.symbol, p.price);
@@ -9,6 +10,9 @@
 
 #include <vector>
 
+#include <optional>
+
+#include "rules/day_tracker.hpp"
 #include "rules/quote.hpp"
 #include "store/database.hpp"
 
@@ -18,6 +22,8 @@ struct LastPrice {
   Symbol symbol;
   Price price;
   TimestampMs ts_ms = 0;
+  // The symbol's session day (previous close, day volume); empty: not saved.
+  std::optional<DayState> day = std::nullopt;
 };
 
 class PriceRepository {

@@ -141,6 +141,17 @@ CREATE TABLE watchlist (
   position INTEGER NOT NULL,
   PRIMARY KEY (user_id, symbol)
 ) WITHOUT ROWID;
+    // 7: conditions beyond a line or channel (window moves, spread, day
+    // change, volume, all_of / any_of) in the text form of
+    // rules/condition_spec.hpp, NULL for the rest; and each symbol's session
+    // day (rules/day_tracker.hpp) next to its last price, so the previous
+    // close and the day's volume survive a restart (NULL day: none tracked).
+    R"sql(
+ALTER TABLE alerts ADD COLUMN condition_spec TEXT;
+ALTER TABLE last_prices ADD COLUMN session_day INTEGER;
+ALTER TABLE last_prices ADD COLUMN day_last INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE last_prices ADD COLUMN previous_close INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE last_prices ADD COLUMN day_volume INTEGER NOT NULL DEFAULT 0;
 )sql",
 });
 

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <set>
 
+#include "rules/condition_spec.hpp"
 #include "web/alert_policy_codec.hpp"
 #include "web/time_text.hpp"
 
@@ -43,61 +44,167 @@ Result<Price> decode_price(const json& value, const std::string& field) {
 
 namespace {
 
-Result<Condition> decode_channel(const json& value, ConditionType type) {
-  if (Status s = reject_unknown_fields(value, {"type", "lower", "upper"}, "condition."); !s)
+Result<Condition> decode_condition_at(const json& value, const std::string& path, int depth);
+
+// A required price-like field of a condition ("condition.amount").
+Status decode_param(const json& value, const char* name, const std::string& path, Price& out) {
+  const std::string field = path + "." + name;
+  auto it = value.find(name);
+  if (it == value.end())
+    return Error{field + ": is required for " + value["type"].get<std::string>()};
+  Result<Price> price = decode_price(*it, field);
+  if (!price) return Error{price.error()};
+  out = *price;
+  return {};
+}
+
+Result<Condition> decode_channel(const json& value, ConditionType type, const std::string& path) {
+  if (Status s = reject_unknown_fields(value, {"type", "lower", "upper"}, path + "."); !s)
     return Error{s.error()};
   Condition condition{type, Price{}, Price{}};
-  for (const char* edge : {"lower", "upper"}) {
-    const std::string field = std::string("condition.") + edge;
-    auto it = value.find(edge);
-    if (it == value.end())
-      return Error{field + ": is required for " + value["type"].get<std::string>()};
-    Result<Price> price = decode_price(*it, field);
-    if (!price) return Error{price.error()};
-    (std::string_view(edge) == "lower" ? condition.price : condition.upper) = *price;
+  if (Status s = decode_param(value, "lower", path, condition.price); !s) return Error{s.error()};
+  if (Status s = decode_param(value, "upper", path, condition.upper); !s) return Error{s.error()};
+  return condition;
+}
+
+Result<Condition> decode_move(const json& value, ConditionType type, const std::string& path) {
+  const char* amount =
+      type == ConditionType::moving_up || type == ConditionType::moving_down ? "amount" : "percent";
+  if (Status s = reject_unknown_fields(value, {"type", amount, "window"}, path + "."); !s)
+    return Error{s.error()};
+  Condition condition{type, Price{}};
+  if (Status s = decode_param(value, amount, path, condition.price); !s) return Error{s.error()};
+  const std::string field = path + ".window";
+  auto window = value.find("window");
+  if (window == value.end())
+    return Error{field + ": is required for " + value["type"].get<std::string>()};
+  std::optional<DurationMs> parsed;
+  if (window->is_string()) parsed = parse_policy_duration(window->get<std::string>());
+  if (!parsed || *parsed <= 0)
+    return Error{field + ": must be a positive duration like \"30s\", \"5m\" or \"1h\""};
+  condition.window_ms = *parsed;
+  return condition;
+}
+
+// day_change_pct_above/below: a signed percent; volume_above: a whole volume.
+Result<Condition> decode_day(const json& value, ConditionType type, const std::string& path) {
+  const bool volume = type == ConditionType::volume_above;
+  const char* name = volume ? "volume" : "percent";
+  if (Status s = reject_unknown_fields(value, {"type", name}, path + "."); !s)
+    return Error{s.error()};
+  const std::string field = path + "." + name;
+  auto it = value.find(name);
+  if (it == value.end())
+    return Error{field + ": is required for " + value["type"].get<std::string>()};
+  Condition condition{type, Price{}};
+  if (volume) {
+    if (!it->is_number_integer()) return Error{field + ": must be a whole number"};
+    condition.volume = it->get<std::int64_t>();
+    return condition;
   }
-  if (!(condition.price < condition.upper))
-    return Error{"condition.upper: must be greater than condition.lower"};
+  std::optional<Price> percent;
+  if (it->is_number()) percent = Price::from_double(it->get<double>());
+  if (it->is_string()) percent = Price::parse(it->get<std::string>());
+  if (!percent) return Error{field + ": must be a number (a signed percent, e.g. -2.5)"};
+  condition.price = *percent;
+  return condition;
+}
+
+Result<Condition> decode_compound(const json& value, ConditionType type, const std::string& path,
+                                  int depth) {
+  if (Status s = reject_unknown_fields(value, {"type", "conditions"}, path + "."); !s)
+    return Error{s.error()};
+  const std::string field = path + ".conditions";
+  auto terms = value.find("conditions");
+  if (terms == value.end())
+    return Error{field + ": is required for " + value["type"].get<std::string>()};
+  if (!terms->is_array() || terms->empty() || terms->size() > kMaxCompoundTerms)
+    return Error{field + ": must be an array of 1 to " + std::to_string(kMaxCompoundTerms) +
+                 " conditions"};
+  // Checked while decoding, so a hostile body cannot make us recurse deeply.
+  if (depth >= kMaxConditionDepth)
+    return Error{field + ": compound conditions nest at most " +
+                 std::to_string(kMaxConditionDepth - 1) + " levels deep"};
+  Condition condition{type, Price{}};
+  for (std::size_t i = 0; i < terms->size(); ++i) {
+    Result<Condition> term =
+        decode_condition_at((*terms)[i], field + "[" + std::to_string(i) + "]", depth + 1);
+    if (!term) return term;
+    condition.terms.push_back(std::move(*term));
+  }
+  return condition;
+}
+
+Result<Condition> decode_condition_at(const json& value, const std::string& path, int depth) {
+  if (!value.is_object())
+    return Error{path + ": must be an object like {\"type\":\"above\",\"price\":150}"};
+  auto type_field = value.find("type");
+  if (type_field == value.end()) return Error{path + ".type: is required"};
+  if (!type_field->is_string()) return Error{path + ".type: must be a string"};
+  std::optional<ConditionType> type = parse_condition_type(type_field->get<std::string>());
+  if (!type) {
+    return Error{path + ".type: unknown type \"" + type_field->get<std::string>() +
+                 "\" (expected above, below, crossing, crossing_up, crossing_down, "
+                 "entering_channel, exiting_channel, inside_channel, outside_channel, "
+                 "moving_up, moving_down, moving_up_pct, moving_down_pct, spread_above_bps, "
+                 "day_change_pct_above, day_change_pct_below, volume_above, all_of or any_of)"};
+  }
+  if (is_channel(*type)) return decode_channel(value, *type, path);
+  if (is_move(*type)) return decode_move(value, *type, path);
+  if (is_compound(*type)) return decode_compound(value, *type, path, depth);
+  if (is_day_change(*type) || *type == ConditionType::volume_above)
+    return decode_day(value, *type, path);
+  const char* name = *type == ConditionType::spread_above_bps ? "bps" : "price";
+  if (Status s = reject_unknown_fields(value, {"type", name}, path + "."); !s)
+    return Error{s.error()};
+  Condition condition{*type, Price{}};
+  if (!value.contains(name)) return Error{path + "." + name + ": is required"};
+  if (Status s = decode_param(value, name, path, condition.price); !s) return Error{s.error()};
   return condition;
 }
 
 }  // namespace
 
 Result<Condition> decode_condition(const json& value) {
-  if (!value.is_object())
-    return Error{"condition: must be an object like {\"type\":\"above\",\"price\":150}"};
-  auto type_field = value.find("type");
-  if (type_field == value.end()) return Error{"condition.type: is required"};
-  if (!type_field->is_string()) return Error{"condition.type: must be a string"};
-  std::optional<ConditionType> type = parse_condition_type(type_field->get<std::string>());
-  if (!type) {
-    return Error{"condition.type: unknown type \"" + type_field->get<std::string>() +
-                 "\" (expected above, below, crossing, crossing_up, crossing_down, "
-                 "entering_channel, exiting_channel, inside_channel or outside_channel)"};
-  }
-  if (is_channel(*type)) return decode_channel(value, *type);
-  if (Status s = reject_unknown_fields(value, {"type", "price"}, "condition."); !s)
-    return Error{s.error()};
-  auto price_field = value.find("price");
-  if (price_field == value.end()) return Error{"condition.price: is required"};
-  Result<Price> price = decode_price(*price_field, "condition.price");
-  if (!price) return Error{price.error()};
-  return Condition{*type, *price};
+  Result<Condition> condition = decode_condition_at(value, "condition", 1);
+  if (!condition) return condition;
+  // Bounds that need the whole tree (size, percents, windows, lower < upper).
+  if (Status s = validate_condition(*condition); !s) return Error{s.error()};
+  return condition;
 }
 
 json encode_condition(const Condition& condition) {
+  json out{{"type", condition_type_name(condition.type)}};
   if (is_channel(condition.type)) {
-    return json{{"type", condition_type_name(condition.type)},
-                {"lower", condition.price.to_double()},
-                {"upper", condition.upper.to_double()}};
+    out["lower"] = condition.price.to_double();
+    out["upper"] = condition.upper.to_double();
+  } else if (is_compound(condition.type)) {
+    json terms = json::array();
+    for (const Condition& term : condition.terms) terms.push_back(encode_condition(term));
+    out["conditions"] = std::move(terms);
+  } else if (is_move(condition.type)) {
+    const bool amount =
+        condition.type == ConditionType::moving_up || condition.type == ConditionType::moving_down;
+    out[amount ? "amount" : "percent"] = condition.price.to_double();
+    out["window"] = format_policy_duration(condition.window_ms);
+  } else if (condition.type == ConditionType::spread_above_bps) {
+    out["bps"] = condition.price.to_double();
+  } else if (is_day_change(condition.type)) {
+    out["percent"] = condition.price.to_double();
+  } else if (condition.type == ConditionType::volume_above) {
+    out["volume"] = condition.volume;
+  } else {
+    out["price"] = condition.price.to_double();
   }
-  return json{{"type", condition_type_name(condition.type)},
-              {"price", condition.price.to_double()}};
+  return out;
 }
 
 Status check_rearm_applies(const Condition& condition, const TriggerPolicy& trigger) {
   if (trigger.rearm.enabled() && is_channel(condition.type))
     return Error{"trigger.rearm: not supported with channel conditions"};
+  if (trigger.rearm.enabled() && !is_line_condition(condition.type))
+    return Error{"trigger.rearm: not supported with " +
+                 std::string(condition_type_name(condition.type)) + " conditions"};
   return {};
 }
 

@@ -69,3 +69,18 @@ TEST_CASE("channel alerts name the channel as lower-upper", "[notify]") {
   f.condition.type = ConditionType::outside_channel;
   CHECK(render_message(f) == "AAPL is outside channel 140.00-150.00 at 140.50");
 }
+
+TEST_CASE("window moves, spreads and compounds read as what happened", "[notify]") {
+  Fire f = fire(ConditionType::moving_up, Direction::up, "2", "152");
+  f.condition.window_ms = 30'000;
+  CHECK(render_message(f) == "AAPL rose 2.00 within 30s at 152.00");
+  f.condition.type = ConditionType::moving_down_pct;
+  f.condition.price = *Price::parse("1.5");
+  f.condition.window_ms = 300'000;
+  CHECK(render_message(f) == "AAPL fell 1.5% within 5m at 152.00");
+  Fire spread = fire(ConditionType::spread_above_bps, Direction::up, "25", "100");
+  CHECK(render_message(spread) == "AAPL spread is above 25 bps at 100.00");
+  Fire all = fire(ConditionType::all_of, Direction::up, "0", "151");
+  all.condition.terms = {Condition{ConditionType::above, *Price::parse("150")}, spread.condition};
+  CHECK(render_message(all) == "AAPL met all of 2 conditions at 151.00");
+}

@@ -135,3 +135,30 @@ TEST_CASE("alerts survive a restart", "[store]") {
   REQUIRE(reopened.find(store.alice, mine.id));
   CHECK(reopened.list_armed().size() == 1);
 }
+
+TEST_CASE("window moves, spreads and compounds survive a round trip through the store", "[store]") {
+  TwoUsers store;
+  Condition move{ConditionType::moving_down_pct, px("2.5")};
+  move.window_ms = 300'000;
+  Condition compound{ConditionType::any_of, Price{}};
+  compound.terms = {Condition{ConditionType::entering_channel, px("140"), px("150")}, move,
+                    Condition{ConditionType::spread_above_bps, px("12.5")}};
+  for (const Condition& condition : {move, compound}) {
+    Alert draft;
+    draft.user_id = store.alice;
+    draft.symbol = "AAPL";
+    draft.condition = condition;
+    Alert saved = store.alerts.insert(draft, kNow);
+    std::optional<Alert> found = store.alerts.find(store.alice, saved.id);
+    REQUIRE(found);
+    CHECK(found->condition == condition);
+    // An edit to a plain line clears the stored spec.
+    std::optional<Alert> edited = store.alerts.modify(store.alice, saved.id, kNow, [](Alert& a) {
+      a.condition = Condition{ConditionType::above, px("10")};
+      return true;
+    });
+    REQUIRE(edited);
+    CHECK(store.alerts.find(store.alice, saved.id)->condition ==
+          Condition{ConditionType::above, px("10")});
+  }
+}

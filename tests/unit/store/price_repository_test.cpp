@@ -74,3 +74,20 @@ TEST_CASE("last prices survive a restart", "[store]") {
   CHECK(loaded[0].symbol == "AAPL");
   CHECK(loaded[0].price == px("150.25"));
 }
+
+TEST_CASE("a symbol's session day survives a round trip with its last price", "[store]") {
+  bw::testing::TempDatabase temp;
+  PriceRepository prices(temp.db());
+  LastPrice aapl{"AAPL", *Price::parse("150"), 1000,
+                 DayState{20'000, *Price::parse("150"), *Price::parse("148.5"), 12'345}};
+  LastPrice msft{"MSFT", *Price::parse("400"), 1000, std::nullopt};
+  prices.save({aapl, msft});
+  for (const LastPrice& p : prices.load_all()) {
+    if (p.symbol == "AAPL") {
+      REQUIRE(p.day);
+      CHECK(*p.day == *aapl.day);
+    } else {
+      CHECK_FALSE(p.day);
+    }
+  }
+}

@@ -5,6 +5,7 @@ bw_unit_test_binary(bw_web_tests
     ${CMAKE_CURRENT_LIST_DIR}/time_text_test.cpp
     ${CMAKE_CURRENT_LIST_DIR}/pagination_test.cpp
     ${CMAKE_CURRENT_LIST_DIR}/json_codec_test.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/condition_codec_test.cpp
     ${CMAKE_CURRENT_LIST_DIR}/credentials_test.cpp
     ${CMAKE_CURRENT_LIST_DIR}/api_routes_test.cpp
     ${CMAKE_CURRENT_LIST_DIR}/session_auth_test.cpp
