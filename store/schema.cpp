@@ -141,6 +141,7 @@ CREATE TABLE watchlist (
   position INTEGER NOT NULL,
   PRIMARY KEY (user_id, symbol)
 ) WITHOUT ROWID;
+)sql",
     // 7: conditions beyond a line or channel (window moves, spread, day
     // change, volume, all_of / any_of) in the text form of
     // rules/condition_spec.hpp, NULL for the rest; and each symbol's session
