@@ -12,10 +12,20 @@ std::unique_ptr<QuoteSource> make_simulated(const SourceConfig& config, QuoteSin
                                             const Clock& clock) {
   SimulatedFeedOptions options{config.name, config.seed, config.interval, config.time_scale,
                                config.symbols};
+  options.normalizer = normalizer_options(config);
   return std::make_unique<SimulatedFeed>(options, sink, clock);
 }
 
 }  // namespace
+
+NormalizerOptions normalizer_options(const SourceConfig& config) {
+  NormalizerOptions options;
+  options.aliases = config.aliases;
+  options.max_skew = config.max_skew;
+  options.drop_duplicates = config.drop_duplicates;
+  options.drop_out_of_order = config.drop_out_of_order;
+  return options;
+}
 
 Result<std::unique_ptr<QuoteSource>> make_source(const SourceConfig& config, QuoteSink& sink,
                                                  const Clock& clock) {

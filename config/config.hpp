@@ -123,6 +123,11 @@ struct SourceConfig {
   std::string name;
   std::string type;  // "simulated"
   std::vector<std::string> symbols;
+  // Normalisation (every type; see ingest/quote_normalizer.hpp).
+  std::map<std::string, std::string> aliases;  // the source's symbol → ours
+  std::chrono::milliseconds max_skew{std::chrono::minutes(5)};
+  bool drop_duplicates = true;
+  bool drop_out_of_order = true;
 
   // simulated
   std::uint64_t seed = 42;

@@ -487,6 +487,44 @@ void read_simulated_keys(TableReader& r, SourceConfig& source) {
   r.number("time_scale", source.time_scale, 0.0, 1e6);
 }
 
+// Keys every source type takes: symbol aliases and the ordering checks.
+void read_source_normalization_keys(TableReader& r, SourceConfig& source) {
+  if (const toml::node* node = r.get("aliases")) {
+    const toml::table* table = node->as_table();
+    if (!table) {
+      r.fail(*node, "aliases", "expected a table such as { \"BRK-B\" = \"BRK.B\" }");
+    } else {
+      for (const auto& [key, value] : *table) {
+        const std::string from(key.str());
+        auto to = value.value<std::string>();
+        if (!to) {
+          r.fail(value, "aliases." + from, "expected a string (the symbol alerts use)");
+          continue;
+        }
+        if (from.empty() || from.size() > 64) {
+          r.fail(value, "aliases." + from, "the source's symbol must be 1 to 64 characters");
+          continue;
+        }
+        std::string target = *to;
+        for (char& c : target) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        // The rules of rules/symbol.hpp (config/ does not link rules/).
+        const bool valid = !target.empty() && target.size() <= 15 &&
+                           target.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-/") ==
+                               std::string::npos;
+        if (!valid) {
+          r.fail(value, "aliases." + from,
+                 "must be a symbol of 1 to 15 characters A-Z, 0-9, '.', '-' or '/'");
+          continue;
+        }
+        source.aliases[from] = target;
+      }
+    }
+  }
+  r.duration("max_skew", source.max_skew, std::chrono::milliseconds(0));
+  r.boolean("drop_duplicates", source.drop_duplicates);
+  r.boolean("drop_out_of_order", source.drop_out_of_order);
+}
+
 // The keys of the source's own type; any other key is left unread, so
 // reject_unknown() names it.
 void read_source_type_keys(TableReader& r, SourceConfig& source) {
@@ -513,6 +551,7 @@ void read_sources(const toml::node& node, std::vector<SourceConfig>& sources, Pr
     r.string("name", source.name);
     r.one_of("type", source.type, {"simulated"});  // keep in step with read_source_type_keys
     r.strings("symbols", source.symbols);
+    read_source_normalization_keys(r, source);
     read_source_type_keys(r, source);
     // Without a known type the other keys cannot be judged.
     if (!source.type.empty()) r.reject_unknown();
