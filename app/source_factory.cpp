@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "ingest/replay_feed.hpp"
 #include "ingest/simulated_feed.hpp"
 
 namespace bw {
@@ -14,6 +15,20 @@ std::unique_ptr<QuoteSource> make_simulated(const SourceConfig& config, QuoteSin
                                config.symbols};
   options.normalizer = normalizer_options(config);
   return std::make_unique<SimulatedFeed>(options, sink, clock);
+}
+
+std::unique_ptr<QuoteSource> make_replay(const SourceConfig& config, QuoteSink& sink,
+                                         const Clock& clock) {
+  ReplayOptions options;
+  options.name = config.name;
+  options.path = config.path;
+  options.format = config.format;
+  options.speed = config.speed;
+  options.loop = config.loop;
+  options.restamp = config.timestamps == "replayed";
+  options.symbols = config.symbols;
+  options.normalizer = normalizer_options(config);
+  return std::make_unique<ReplayFeed>(options, sink, clock);
 }
 
 }  // namespace
@@ -31,6 +46,7 @@ Result<std::unique_ptr<QuoteSource>> make_source(const SourceConfig& config, Quo
                                                  const Clock& clock) {
   try {
     if (config.type == "simulated") return make_simulated(config, sink, clock);
+    if (config.type == "replay") return make_replay(config, sink, clock);
   } catch (const std::exception& error) {
     return Error{error.what()};
   }

@@ -104,7 +104,8 @@ std::string_view QuoteNormalizer::check_order(const Quote& quote,
 }
 
 void QuoteNormalizer::reject(std::string_view reason, std::string_view where, TimestampMs now) {
-  monitor_.rejected(reason);
+  // Counted by category: parenthesised detail (a column number) stays in the log.
+  monitor_.rejected(reason.substr(0, reason.find(" (")));
   std::string line = "source " + source_ + ": skipped ";
   line += where.empty() ? std::string_view("a quote") : where;
   line += ": ";

@@ -67,7 +67,9 @@ class QuoteNormalizer {
                           std::optional<std::uint64_t> sequence = std::nullopt,
                           std::string_view where = {});
 
-  // Counts and logs a frame, row or line that never became a quote.
+  // Counts and logs a frame, row or line that never became a quote. The
+  // count goes under `reason` up to any " (" (so "malformed JSON (expected
+  // ':' at column 9)" counts as "malformed JSON"); the log has all of it.
   void reject(std::string_view reason, std::string_view where, TimestampMs now);
 
   // Forgets the ordering state (a replay starting over).

@@ -79,3 +79,49 @@ TEST_CASE("max_skew must be a duration", "[config]") {
   CHECK(error_of(kSim + "max_skew = 5\n") ==
         "FILE:4:12: sources[0].max_skew: expected a duration string such as \"30s\"");
 }
+
+TEST_CASE("a replay source reads its file relative to the config file", "[config]") {
+  TempDirectory directory("bw-replay-config");
+  std::ofstream(directory.file("ticks.csv")) << "1764169200000,AAPL,1\n";
+  const std::string path = directory.file("bellwether.toml");
+  std::ofstream(path) << "[[sources]]\nname = \"day\"\ntype = \"replay\"\npath = \"ticks.csv\"\n"
+                         "format = \"csv\"\nspeed = \"max\"\nloop = true\n"
+                         "timestamps = \"replayed\"\n";
+  Result<Config> config = load_config(path, {});
+  REQUIRE(config.ok());
+  const SourceConfig& s = config->sources.at(0);
+  CHECK(s.path == directory.file("ticks.csv"));
+  CHECK(s.format == "csv");
+  CHECK(s.speed == 0);
+  CHECK(s.loop);
+  CHECK(s.timestamps == "replayed");
+}
+
+TEST_CASE("replay keys are validated", "[config]") {
+  const std::string replay = "[[sources]]\nname = \"day\"\ntype = \"replay\"\n";
+  CHECK(error_of(replay) == "FILE:1:1: sources[0].path: is required");
+  CHECK(error_of(replay + "path = \"/nonexistent/ticks.csv\"\n") ==
+        "FILE:4:8: sources[0].path: cannot read \"/nonexistent/ticks.csv\"");
+  CHECK(error_of(replay + "path = \"/dev/null\"\nspeed = \"fast\"\n") ==
+        "FILE:5:9: sources[0].speed: expected a number (1: real time) or \"max\"");
+  CHECK(error_of(replay + "path = \"/dev/null\"\nspeed = 0\n") ==
+        "FILE:5:9: sources[0].speed: must be between 0.001 and 1e+06");
+  CHECK(error_of(replay + "path = \"/dev/null\"\nformat = \"xml\"\n") ==
+        "FILE:5:10: sources[0].format: must be one of: auto, csv, databento, ndjson");
+  // A key of another type is unknown here.
+  CHECK(error_of(replay + "path = \"/dev/null\"\nlisten = \"127.0.0.1:9100\"\n") ==
+        "FILE:5:1: sources[0].listen: unknown key");
+}
+
+TEST_CASE("a tcp_ndjson source takes a listen address and bounds", "[config]") {
+  Result<Config> config = load_text(
+      "[[sources]]\nname = \"feed\"\ntype = \"tcp_ndjson\"\nlisten = \"127.0.0.1:0\"\n"
+      "max_line_bytes = \"4KiB\"\nmax_connections = 8\n");
+  REQUIRE(config.ok());
+  const SourceConfig& s = config->sources.at(0);
+  CHECK(s.listen.port == 0);
+  CHECK(s.max_line_bytes == 4096);
+  CHECK(s.max_connections == 8);
+  CHECK(error_of("[[sources]]\nname = \"feed\"\ntype = \"tcp_ndjson\"\nmax_line_bytes = 10\n") ==
+        "FILE:4:18: sources[0].max_line_bytes: must be at least 256 bytes");
+}
