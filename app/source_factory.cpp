@@ -4,6 +4,7 @@
 
 #include "ingest/replay_feed.hpp"
 #include "ingest/simulated_feed.hpp"
+#include "ingest/tcp_ndjson_source.hpp"
 
 namespace bw {
 
@@ -31,6 +32,18 @@ std::unique_ptr<QuoteSource> make_replay(const SourceConfig& config, QuoteSink& 
   return std::make_unique<ReplayFeed>(options, sink, clock);
 }
 
+std::unique_ptr<QuoteSource> make_tcp_ndjson(const SourceConfig& config, QuoteSink& sink,
+                                             const Clock& clock) {
+  TcpNdjsonOptions options;
+  options.name = config.name;
+  options.host = config.listen.host;
+  options.port = config.listen.port;
+  options.max_line_bytes = config.max_line_bytes;
+  options.max_connections = config.max_connections;
+  options.normalizer = normalizer_options(config);
+  return std::make_unique<TcpNdjsonSource>(options, sink, clock);
+}
+
 }  // namespace
 
 NormalizerOptions normalizer_options(const SourceConfig& config) {
@@ -47,6 +60,7 @@ Result<std::unique_ptr<QuoteSource>> make_source(const SourceConfig& config, Quo
   try {
     if (config.type == "simulated") return make_simulated(config, sink, clock);
     if (config.type == "replay") return make_replay(config, sink, clock);
+    if (config.type == "tcp_ndjson") return make_tcp_ndjson(config, sink, clock);
   } catch (const std::exception& error) {
     return Error{error.what()};
   }
