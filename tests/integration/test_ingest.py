@@ -8,6 +8,7 @@ import unittest
 
 from harness import BellwetherServer, free_port
 from prometheus_text import parse as parse_metrics
+from test_openapi import check as check_schema
 
 
 def sources_of(server, token):
@@ -96,6 +97,17 @@ class TcpNdjsonTest(unittest.TestCase):
         self.assertEqual(hub["by_source"]["desk"]["accepted"], 3)
         self.assertIn("queue_depth", hub)
         self.assertIn("queue_capacity", hub)
+
+    def test_the_sources_answer_matches_its_openapi_schema(self):
+        send_lines(self.port, ['{"symbol":"AAPL","price":1}', "{bad"])
+        self.server.wait_for(lambda: sources_of(self.server, self.ops)[0]["desk"]["rejected"] == 1,
+                             what="the rejection")
+        status, doc = self.server.api("GET", "/api/v1/openapi.json")
+        self.assertEqual(status, 200)
+        status, body = self.server.api("GET", "/api/v1/sources", token=self.ops)
+        schema = doc["paths"]["/api/v1/sources"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+        check_schema(doc, schema, body)
+        self.assertIn("push", body["hub"]["by_source"])
 
     def test_sources_is_for_admins_only(self):
         status, body = self.server.api("GET", "/api/v1/sources", token=self.alice)
