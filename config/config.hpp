@@ -136,6 +136,7 @@ struct SourceConfig {
   std::uint64_t seed = 42;
   std::chrono::milliseconds interval{250};
   double time_scale = 60.0;
+  bool always_open = false;  // false: quiet outside US regular hours
 
   // replay
   std::string path;             // relative paths: from the config file's directory

@@ -486,6 +486,7 @@ void read_simulated_keys(TableReader& r, SourceConfig& source) {
   r.integer("seed", source.seed, 0, std::numeric_limits<std::int64_t>::max());
   r.duration("interval", source.interval, std::chrono::milliseconds(10));
   r.number("time_scale", source.time_scale, 0.0, 1e6);
+  r.boolean("always_open", source.always_open);
 }
 
 // Keys every source type takes: symbol aliases and the ordering checks.

@@ -37,7 +37,9 @@ SimulatedFeed::SimulatedFeed(SimulatedFeedOptions options, QuoteSink& sink, cons
       clock_(clock),
       market_(options_.seed, options_.time_scale, pick_tickers(options_)),
       monitor_(options_.name, "simulated"),
-      normalizer_(options_.name, options_.normalizer, monitor_) {}
+      normalizer_(options_.name, options_.normalizer, monitor_) {
+  market_.set_always_open(options_.always_open);
+}
 
 SimulatedFeed::~SimulatedFeed() {
   stop();

@@ -30,6 +30,7 @@ struct SimulatedFeedOptions {
   double time_scale = 60.0;
   std::vector<std::string> symbols;  // empty: every default ticker
   NormalizerOptions normalizer;
+  bool always_open = false;  // false: quiet outside the US regular session
 };
 
 class SimulatedFeed : public QuoteSource {

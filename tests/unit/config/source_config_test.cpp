@@ -125,3 +125,12 @@ TEST_CASE("a tcp_ndjson source takes a listen address and bounds", "[config]") {
   CHECK(error_of("[[sources]]\nname = \"feed\"\ntype = \"tcp_ndjson\"\nmax_line_bytes = 10\n") ==
         "FILE:4:18: sources[0].max_line_bytes: must be at least 256 bytes");
 }
+
+TEST_CASE("a simulated source is session-aware unless always_open", "[config]") {
+  Result<Config> quiet = load_text(kSim);
+  REQUIRE(quiet.ok());
+  CHECK_FALSE(quiet->sources.at(0).always_open);
+  Result<Config> open = load_text(kSim + "always_open = true\n");
+  REQUIRE(open.ok());
+  CHECK(open->sources.at(0).always_open);
+}
