@@ -9,6 +9,7 @@
 #include "app/retention.hpp"
 #include "app/source_board.hpp"
 #include "app/source_factory.hpp"
+#include "app/source_watch.hpp"
 #include "app/system_clock.hpp"
 #include "config/config_diff.hpp"
 #include "ingest/ingest_hub.hpp"
@@ -104,6 +105,7 @@ struct Server::Parts {
   std::unique_ptr<ApiContext> api_context;
   std::unique_ptr<ApiServer> api;
   std::unique_ptr<SourceBoard> board;               // GET /api/v1/sources; before feeds
+  std::unique_ptr<SourceWatch> source_watch;        // stale/down → admin notifications
   std::vector<std::unique_ptr<QuoteSource>> feeds;  // one per config_.sources, same order
   std::unique_ptr<Observability> observability;
   std::unique_ptr<OpsContext> ops;
@@ -272,6 +274,10 @@ void Server::start_sources(Parts& p) {
     p.feeds.back()->start();
   }
   p.board->set(board_entries(p.feeds, config_.sources));
+  SseNotificationSink& sse_sink = *p.sse_sink;
+  p.source_watch = std::make_unique<SourceWatch>(
+      *p.board, *p.db, p.clock, [&sse_sink](const StoredNotification& n) { sse_sink.deliver(n); });
+  p.source_watch->start();
 }
 
 void Server::set_config_source(std::function<Result<Config>()> source) {
@@ -405,6 +411,7 @@ void Server::stop() {
   if (!parts_) return;
   Parts& p = *parts_;
   module_logger("app")->info("shutting down: stopping sources");
+  if (p.source_watch) p.source_watch->stop();
   if (p.board) p.board->set({});
   for (auto& feed : p.feeds) feed->stop();
   if (p.api) p.api->stop();

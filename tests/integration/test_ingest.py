@@ -4,6 +4,7 @@ admin-only GET /api/v1/sources, per-source metrics, and an overload flood
 through tcp_ndjson that must still fire the alert it crossed."""
 import os
 import socket
+import time
 import unittest
 
 from harness import BellwetherServer, free_port
@@ -148,6 +149,34 @@ class TcpNdjsonTest(unittest.TestCase):
         self.assertIn("FLOOD crossed above 150.00", notes[0]["message"])
         status, quote = self.server.api("GET", "/api/v1/quotes/FLOOD", token=self.alice)
         self.assertLess(quote["price"], 150)
+
+
+class StaleSourceTest(unittest.TestCase):
+    def test_a_source_going_stale_notifies_the_admins_once(self):
+        port = free_port()
+        with BellwetherServer(
+                sources=f'[[sources]]\nname = "desk"\ntype = "tcp_ndjson"\nlisten = "127.0.0.1:{port}"\n'
+                        'stale_after = "300ms"\n') as server:
+            ops = server.create_user("ops", admin=True)
+            alice = server.create_user("alice")
+            with server.stream(ops) as events:
+                send_lines(port, ['{"symbol":"AAPL","price":1}'])
+                event = events.next_event("notification")
+                self.assertIn("source desk (tcp_ndjson) is stale", event["data"])
+            status, body = server.api("GET", "/api/v1/notifications", token=ops)
+            self.assertEqual(status, 200)
+            self.assertEqual([n["message"] for n in body["items"]],
+                             ["source desk (tcp_ndjson) is stale: no message within its stale_after"])
+            self.assertEqual(server.api("GET", "/api/v1/notifications", token=alice)[1]["items"], [])
+            # Live again and stale again within five minutes: logged, not sent again.
+            # (ticking for longer than the watch's one-second look, so it sees `live`)
+            with socket.create_connection(("127.0.0.1", port), timeout=15) as feed:
+                for i in range(25):
+                    feed.sendall(b'{"symbol":"AAPL","price":%d}\n' % (2 + i))
+                    time.sleep(0.1)
+            server.wait_for(lambda: server.read_log().count("source desk (tcp_ndjson) is stale") >= 2,
+                            what="the second stale transition in the log")
+            self.assertEqual(len(server.api("GET", "/api/v1/notifications", token=ops)[1]["items"]), 1)
 
 
 class NdjsonPushTest(unittest.TestCase):
