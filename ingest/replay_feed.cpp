@@ -97,10 +97,10 @@ ReplayFeed::~ReplayFeed() {
 }
 
 void ReplayFeed::start() {
-  module_logger("ingest")->info("source {}: replaying {} (format {}, speed {}{})", options_.name,
-                                options_.path, options_.format,
-                                options_.speed > 0 ? std::to_string(options_.speed) : "max",
-                                options_.loop ? ", in a loop" : "");
+  module_logger("ingest")->info(
+      "source {}: replaying {} (format {}, speed {}{})", options_.name, options_.path,
+      options_.format, options_.speed > 0 ? fmt::format("{}", options_.speed) : std::string("max"),
+      options_.loop ? ", in a loop" : "");
   monitor_.live();
   thread_ = std::thread([this] { run(); });
 }
