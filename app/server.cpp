@@ -8,7 +8,9 @@
 #include "app/logging.hpp"
 #include "app/observability.hpp"
 #include "app/retention.hpp"
+#include "app/source_board.hpp"
 #include "app/source_factory.hpp"
+#include "app/source_watch.hpp"
 #include "app/system_clock.hpp"
 #include "config/config_diff.hpp"
 #include "ingest/candle_history.hpp"
@@ -67,6 +69,15 @@ std::string data_directory(const std::string& db_path) {
 
 constexpr const char* kShuttingDown = "the server is shutting down";
 
+std::vector<BoardEntry> board_entries(const std::vector<std::unique_ptr<QuoteSource>>& feeds,
+                                      const std::vector<SourceConfig>& sources) {
+  std::vector<BoardEntry> entries;
+  for (std::size_t i = 0; i < feeds.size(); ++i) {
+    entries.push_back({feeds[i].get(), sources[i].stale_after});
+  }
+  return entries;
+}
+
 std::string joined(const std::vector<std::string>& keys) {
   std::string out;
   for (const std::string& key : keys) out += (out.empty() ? "" : ", ") + key;
@@ -100,6 +111,8 @@ struct Server::Parts {
   std::unique_ptr<IngestHub> hub;
   std::unique_ptr<ApiContext> api_context;
   std::unique_ptr<ApiServer> api;
+  std::unique_ptr<SourceBoard> board;               // GET /api/v1/sources; before feeds
+  std::unique_ptr<SourceWatch> source_watch;        // stale/down → admin notifications
   std::vector<std::unique_ptr<QuoteSource>> feeds;  // one per config_.sources, same order
   std::unique_ptr<Observability> observability;
   std::unique_ptr<OpsContext> ops;
@@ -212,6 +225,9 @@ void Server::start() {
       stream_port, PROJECT_VERSION, p.sessions.get(), p.delivery_context.get()});
   p.api_context->watchlist = p.watchlist_context.get();
   p.api_context->candles = &p.candles;
+  p.board = std::make_unique<SourceBoard>(*p.hub, *p.queue, config_.engine.queue_capacity);
+  p.board->register_metrics(p.metrics, p.clock);
+  p.api_context->ingest_status = p.board.get();
   ApiServerOptions api_options{config_.web.listen.host, config_.web.listen.port,
                                config_.web.threads,     config_.web.max_body_bytes,
                                config_.web.ui_dir,      auth};
@@ -317,6 +333,11 @@ void Server::start_sources(Parts& p) {
     p.feeds.push_back(std::move(*feed));
     p.feeds.back()->start();
   }
+  p.board->set(board_entries(p.feeds, config_.sources));
+  SseNotificationSink& sse_sink = *p.sse_sink;
+  p.source_watch = std::make_unique<SourceWatch>(
+      *p.board, *p.db, p.clock, [&sse_sink](const StoredNotification& n) { sse_sink.deliver(n); });
+  p.source_watch->start();
 }
 
 void Server::set_config_source(std::function<Result<Config>()> source) {
@@ -418,6 +439,7 @@ void Server::swap_sources(Parts& p, const std::vector<SourceConfig>& sources,
     feeds[i] = std::move(fresh[i]);
     feeds[i]->start();
   }
+  p.board->set(board_entries(feeds, sources));  // before the old feeds are destroyed
   p.feeds = std::move(feeds);
   config_.sources = sources;
   std::vector<std::string> names;
@@ -471,6 +493,8 @@ void Server::stop() {
   if (!parts_) return;
   Parts& p = *parts_;
   module_logger("app")->info("shutting down: stopping sources");
+  if (p.source_watch) p.source_watch->stop();
+  if (p.board) p.board->set({});
   for (auto& feed : p.feeds) feed->stop();
   if (p.api) p.api->stop();
   module_logger("app")->info("shutting down: draining the engine");

@@ -22,6 +22,7 @@ namespace bw {
 struct ListenAddress {
   std::string host = "127.0.0.1";
   std::uint16_t port = 0;
+  bool operator==(const ListenAddress&) const = default;
 };
 
 // A secret, read from an environment variable (`<key>_env`) or a file
@@ -129,11 +130,31 @@ struct SourceConfig {
   std::string name;
   std::string type;  // "simulated"
   std::vector<std::string> symbols;
+  // Normalisation (every type; see ingest/quote_normalizer.hpp).
+  std::map<std::string, std::string> aliases;  // the source's symbol → ours
+  std::chrono::milliseconds max_skew{std::chrono::minutes(5)};
+  bool drop_duplicates = true;
+  bool drop_out_of_order = true;
+  // Health: a live source with no message for this long is `stale`.
+  std::chrono::milliseconds stale_after{10000};
 
   // simulated
   std::uint64_t seed = 42;
   std::chrono::milliseconds interval{250};
   double time_scale = 60.0;
+  bool always_open = false;  // false: quiet outside US regular hours
+
+  // replay
+  std::string path;             // relative paths: from the config file's directory
+  std::string format = "auto";  // auto, csv, databento, ndjson
+  double speed = 1.0;           // 0: "max"
+  bool loop = false;
+  std::string timestamps = "file";  // "file" or "replayed"
+
+  // tcp_ndjson
+  ListenAddress listen{"127.0.0.1", 9100};
+  std::size_t max_line_bytes = 64 * 1024;
+  std::size_t max_connections = 64;
 
   // Equal configs mean a reload keeps the running source.
   bool operator==(const SourceConfig&) const = default;

@@ -19,8 +19,9 @@
 
 namespace bw {
 
-struct DeliveryContext;   // web/channel_routes.hpp
-struct WatchlistContext;  // web/watchlist_routes.hpp
+struct DeliveryContext;      // web/channel_routes.hpp
+struct WatchlistContext;     // web/watchlist_routes.hpp
+class IngestStatusProvider;  // web/ingest_routes.hpp
 
 class AlertEngine {
  public:
@@ -43,7 +44,8 @@ struct ApiContext {
   DeliveryContext* delivery = nullptr;  // channels and the outbox
   // The watchlist routes (optional).
   WatchlistContext* watchlist = nullptr;
-  CandleHistory* candles = nullptr;  // recent bars per symbol (charts)
+  CandleHistory* candles = nullptr;                     // recent bars per symbol (charts)
+  const IngestStatusProvider* ingest_status = nullptr;  // GET /api/v1/sources when set
 };
 
 }  // namespace bw

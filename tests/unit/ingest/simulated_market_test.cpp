@@ -118,3 +118,46 @@ TEST_CASE("a market restricted to given tickers quotes only those", "[ingest]") 
     CHECK((quote.symbol == "AAA" || quote.symbol == "BBB"));
   }
 }
+
+TEST_CASE("the US regular session runs 9:30 to 16:00 New York time on weekdays", "[ingest]") {
+  // 2025-11-26 is a Wednesday in standard time (UTC-5): the session opens at 14:30Z.
+  CHECK(us_session_minute(1'764'167'400'000) == 0);   // 14:30Z
+  CHECK(us_session_minute(kStart) == 30);             // 15:00Z
+  CHECK(us_session_minute(1'764'167'399'000) == -1);  // 14:29:59Z
+  CHECK(us_session_minute(1'764'190'800'000) == -1);  // 21:00Z = 16:00 ET
+  CHECK(us_session_minute(1'764'428'400'000) == -1);  // Saturday 2025-11-29 15:00Z
+  // 2025-07-02 is in daylight saving time (UTC-4): the open is 13:30Z.
+  CHECK(us_session_minute(1'751'463'000'000) == 0);
+}
+
+TEST_CASE("intraday volatility is a U: high at the open and close, low at midday", "[ingest]") {
+  CHECK(intraday_volatility(0) == Approx(2.4));
+  CHECK(intraday_volatility(195) == Approx(0.6));
+  CHECK(intraday_volatility(390) == Approx(2.4));
+  CHECK(intraday_volatility(60) > intraday_volatility(150));
+}
+
+TEST_CASE("outside the session a session-aware market is quiet", "[ingest]") {
+  constexpr TimestampMs kNight = 1'764'129'600'000;  // 2025-11-26T04:00Z
+  SimulatedMarket quiet(11, 60.0);
+  quiet.set_always_open(false);
+  SimulatedMarket open(11, 60.0);
+  std::vector<RawQuote> night_quotes, open_quotes;
+  for (int i = 0; i < 400; ++i) {
+    quiet.step(kNight + i * 250, 0.25, night_quotes);
+    open.step(kNight + i * 250, 0.25, open_quotes);
+  }
+  const double steps = 400.0 * quiet.ticker_count();
+  CHECK(night_quotes.size() / steps == Approx(0.05).margin(0.02));
+  CHECK(open_quotes.size() / steps == Approx(0.75).margin(0.03));
+}
+
+TEST_CASE("simulated quotes carry a bid and ask around the price", "[ingest]") {
+  for (const RawQuote& quote : run(13, 50)) {
+    REQUIRE(quote.bid.has_value());
+    REQUIRE(quote.ask.has_value());
+    CHECK(*quote.bid <= quote.price);
+    CHECK(*quote.ask >= quote.price);
+    CHECK(*quote.ask - *quote.bid >= 0.0099);
+  }
+}
