@@ -13,6 +13,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <span>
 
 #include <sstream>
 
@@ -487,10 +488,107 @@ void read_simulated_keys(TableReader& r, SourceConfig& source) {
   r.number("time_scale", source.time_scale, 0.0, 1e6);
 }
 
+constexpr std::string_view kWsTypes[] = {"finnhub_ws", "alpaca_ws", "polygon_ws"};
+constexpr std::string_view kPollTypes[] = {"finnhub_rest", "yahoo_chart", "http_json"};
+
+bool is_one_of(const std::string& type, std::span<const std::string_view> types) {
+  return std::find(types.begin(), types.end(), type) != types.end();
+}
+
+// A secret the source cannot work without.
+void required_secret(TableReader& r, const toml::table& table, std::string_view key,
+                     Secret& out) {
+  r.secret(key, out);
+  const std::string name(key);
+  if (!table.contains(name + "_env") && !table.contains(name + "_file")) {
+    r.require(name + "_env");  // "…api_key_env: is required" (or api_key_file)
+  }
+}
+
+// The keys every provider feed shares: endpoint, private CA, backoff.
+void read_provider_keys(TableReader& r, SourceConfig& source) {
+  r.string("url", source.url);
+  r.string("ca_file", source.ca_file);
+  r.duration("backoff_initial", source.backoff_initial, std::chrono::milliseconds(10));
+  r.duration("backoff_max", source.backoff_max, std::chrono::milliseconds(10));
+  if (source.backoff_max < source.backoff_initial) source.backoff_max = source.backoff_initial;
+}
+
+void read_channels(TableReader& r, const toml::table& table, SourceConfig& source,
+                   std::initializer_list<std::string_view> allowed) {
+  r.strings("channels", source.channels);
+  for (const std::string& channel : source.channels) {
+    if (std::find(allowed.begin(), allowed.end(), channel) == allowed.end()) {
+      std::string choices;
+      for (auto a : allowed) choices += (choices.empty() ? "" : ", ") + std::string(a);
+      r.fail(*table.get("channels"), "channels",
+             "unknown channel \"" + channel + "\"; expected any of: " + choices);
+      return;
+    }
+  }
+  if (source.channels.empty()) source.channels = {"trades"};
+}
+
+void read_ws_keys(TableReader& r, const toml::table& table, SourceConfig& source) {
+  read_provider_keys(r, source);
+  r.duration("connect_timeout", source.connect_timeout, std::chrono::milliseconds(100));
+  r.duration("idle_timeout", source.idle_timeout, std::chrono::milliseconds(200));
+  r.require("symbols");
+  required_secret(r, table, "api_key", source.api_key);
+  if (source.type == "alpaca_ws") {
+    required_secret(r, table, "api_secret", source.api_secret);
+    r.one_of("feed", source.feed, {"iex", "sip", "test"});
+    read_channels(r, table, source, {"trades", "quotes", "bars"});
+  } else if (source.type == "polygon_ws") {
+    read_channels(r, table, source, {"trades", "quotes", "aggregates"});
+  }
+}
+
+void read_json_path(TableReader& r, const toml::table& table, std::string_view key,
+                    std::string& out) {
+  r.string(key, out);
+  if (const toml::node* node = table.get(key); node && node->is_string()) {
+    const bool valid = !out.empty() && out.front() != '.' && out.back() != '.' &&
+                       out.find("..") == std::string::npos;
+    if (!valid) r.fail(*node, key, "expected a dot-separated path such as \"data.0.last\"");
+  }
+}
+
+void read_poll_keys(TableReader& r, const toml::table& table, SourceConfig& source) {
+  read_provider_keys(r, source);
+  if (!table.contains("backoff_initial")) source.backoff_initial = std::chrono::seconds(1);
+  if (!table.contains("backoff_max")) source.backoff_max = std::chrono::minutes(5);
+  source.interval = std::chrono::seconds(5);  // the pollers' default
+  r.duration("interval", source.interval, std::chrono::milliseconds(100));
+  r.integer("max_requests_per_minute", source.max_requests_per_minute, 1, 100'000);
+  r.duration("request_timeout", source.request_timeout, std::chrono::milliseconds(100));
+  if (source.type == "finnhub_rest") {
+    r.require("symbols");
+    required_secret(r, table, "api_key", source.api_key);
+  } else if (source.type == "yahoo_chart") {
+    r.require("symbols");
+  } else {  // http_json
+    r.require("url");
+    r.require("price_path");
+    r.secret("api_key", source.api_key);
+    r.string("api_key_header", source.api_key_header);
+    auto& p = source.paths;
+    for (auto [key, out] : {std::pair{"items_path", &p.items}, {"symbol_path", &p.symbol},
+                            {"price_path", &p.price}, {"volume_path", &p.volume},
+                            {"ts_path", &p.ts}, {"bid_path", &p.bid}, {"ask_path", &p.ask},
+                            {"prev_close_path", &p.prev_close}}) {
+      read_json_path(r, table, key, *out);
+    }
+    if (source.url.find("{symbol}") != std::string::npos) r.require("symbols");
+  }
+}
+
 // The keys of the source's own type; any other key is left unread, so
 // reject_unknown() names it.
-void read_source_type_keys(TableReader& r, SourceConfig& source) {
+void read_source_type_keys(TableReader& r, const toml::table& table, SourceConfig& source) {
   if (source.type == "simulated") read_simulated_keys(r, source);
+  if (is_one_of(source.type, kWsTypes)) read_ws_keys(r, table, source);
+  if (is_one_of(source.type, kPollTypes)) read_poll_keys(r, table, source);
 }
 
 void read_sources(const toml::node& node, std::vector<SourceConfig>& sources, Problems& problems) {
@@ -511,9 +609,12 @@ void read_sources(const toml::node& node, std::vector<SourceConfig>& sources, Pr
     r.require("name");
     r.require("type");
     r.string("name", source.name);
-    r.one_of("type", source.type, {"simulated"});  // keep in step with read_source_type_keys
+    // keep in step with read_source_type_keys
+    r.one_of("type", source.type,
+             {"simulated", "finnhub_ws", "alpaca_ws", "polygon_ws", "finnhub_rest", "yahoo_chart",
+              "http_json"});
     r.strings("symbols", source.symbols);
-    read_source_type_keys(r, source);
+    read_source_type_keys(r, *table, source);
     // Without a known type the other keys cannot be judged.
     if (!source.type.empty()) r.reject_unknown();
     if (const toml::node* name = table->get("name");
