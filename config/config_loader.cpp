@@ -692,6 +692,12 @@ std::vector<std::pair<std::string, const Secret*>> configured_secrets(const Conf
   if (config.web.metrics_token.configured()) {
     out.emplace_back("web.metrics_token", &config.web.metrics_token);
   }
+  for (std::size_t i = 0; i < config.sources.size(); ++i) {
+    const SourceConfig& source = config.sources[i];
+    const std::string prefix = "sources[" + std::to_string(i) + "].";
+    if (source.api_key.configured()) out.emplace_back(prefix + "api_key", &source.api_key);
+    if (source.api_secret.configured()) out.emplace_back(prefix + "api_secret", &source.api_secret);
+  }
   return out;
 }
 
