@@ -506,9 +506,26 @@ void required_secret(TableReader& r, const toml::table& table, std::string_view 
 }
 
 // The keys every provider feed shares: endpoint, private CA, backoff.
-void read_provider_keys(TableReader& r, SourceConfig& source) {
+void read_provider_keys(TableReader& r, const toml::table& table, SourceConfig& source) {
   r.string("url", source.url);
+  if (const toml::node* url = table.get("url"); url && url->is_string()) {
+    const bool websocket = is_one_of(source.type, kWsTypes);
+    const bool scheme_ok = websocket ? source.url.rfind("ws://", 0) == 0 ||
+                                           source.url.rfind("wss://", 0) == 0
+                                     : source.url.rfind("http://", 0) == 0 ||
+                                           source.url.rfind("https://", 0) == 0;
+    if (!scheme_ok) {
+      r.fail(*url, "url",
+             websocket ? "must start with ws:// or wss://" : "must start with http:// or https://");
+    } else if (source.url.find('@') != std::string::npos) {
+      r.fail(*url, "url",
+             "credentials in the URL are not accepted: use api_key_env or api_key_file");
+    }
+  }
   r.string("ca_file", source.ca_file);
+  if (const toml::node* ca = table.get("ca_file"); ca && ca->is_string()) {
+    if (!std::ifstream(source.ca_file)) r.fail(*ca, "ca_file", "cannot read \"" + source.ca_file + "\"");
+  }
   r.duration("backoff_initial", source.backoff_initial, std::chrono::milliseconds(10));
   r.duration("backoff_max", source.backoff_max, std::chrono::milliseconds(10));
   if (source.backoff_max < source.backoff_initial) source.backoff_max = source.backoff_initial;
@@ -530,10 +547,14 @@ void read_channels(TableReader& r, const toml::table& table, SourceConfig& sourc
 }
 
 void read_ws_keys(TableReader& r, const toml::table& table, SourceConfig& source) {
-  read_provider_keys(r, source);
+  read_provider_keys(r, table, source);
   r.duration("connect_timeout", source.connect_timeout, std::chrono::milliseconds(100));
   r.duration("idle_timeout", source.idle_timeout, std::chrono::milliseconds(200));
   r.require("symbols");
+  if (const toml::node* symbols = table.get("symbols");
+      symbols && symbols->is_array() && source.symbols.empty()) {
+    r.fail(*symbols, "symbols", "must name at least one symbol to subscribe to");
+  }
   required_secret(r, table, "api_key", source.api_key);
   if (source.type == "alpaca_ws") {
     required_secret(r, table, "api_secret", source.api_secret);
@@ -555,7 +576,7 @@ void read_json_path(TableReader& r, const toml::table& table, std::string_view k
 }
 
 void read_poll_keys(TableReader& r, const toml::table& table, SourceConfig& source) {
-  read_provider_keys(r, source);
+  read_provider_keys(r, table, source);
   if (!table.contains("backoff_initial")) source.backoff_initial = std::chrono::seconds(1);
   if (!table.contains("backoff_max")) source.backoff_max = std::chrono::minutes(5);
   source.interval = std::chrono::seconds(5);  // the pollers' default

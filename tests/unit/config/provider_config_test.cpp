@@ -56,7 +56,7 @@ api_key_env = "BW_TEST_PROVIDER_KEY"
 api_secret_env = "BW_TEST_PROVIDER_SECRET"
 idle_timeout = "20s"
 backoff_max = "1m"
-ca_file = "/etc/ssl/private-ca.pem"
+ca_file = "/etc/ssl/certs/ca-certificates.crt"
 )");
   REQUIRE(config);
   const SourceConfig& s = config->sources[0];
@@ -66,7 +66,7 @@ ca_file = "/etc/ssl/private-ca.pem"
   CHECK(s.api_secret.value == "secret-456");
   CHECK(s.idle_timeout == 20s);
   CHECK(s.backoff_max == 1min);
-  CHECK(s.ca_file == "/etc/ssl/private-ca.pem");
+  CHECK(s.ca_file == "/etc/ssl/certs/ca-certificates.crt");
 }
 
 TEST_CASE("a WebSocket source without a key names the missing key", "[config]") {
@@ -152,4 +152,42 @@ api_key_header = "X-Api-Key"
   CHECK(good->sources[0].paths.price == "quote.last");
   CHECK(good->sources[0].paths.ask == "quote.ask");
   CHECK(good->sources[0].api_key_header == "X-Api-Key");
+}
+
+TEST_CASE("a provider url must have its type's scheme and no credentials", "[config]") {
+  EnvKey env;
+  auto http_for_ws = load_text(R"([[sources]]
+name = "p"
+type = "polygon_ws"
+url = "https://socket.polygon.io/stocks"
+symbols = ["A"]
+api_key_env = "BW_TEST_PROVIDER_KEY"
+)");
+  REQUIRE_FALSE(http_for_ws);
+  CHECK(http_for_ws.error() == "FILE:4:7: sources[0].url: must start with ws:// or wss://");
+  auto with_user = load_text(R"([[sources]]
+name = "y"
+type = "yahoo_chart"
+url = "https://me:pw@example.com"
+symbols = ["A"]
+)");
+  REQUIRE_FALSE(with_user);
+  CHECK(with_user.error() ==
+        "FILE:4:7: sources[0].url: credentials in the URL are not accepted: use api_key_env or "
+        "api_key_file");
+}
+
+TEST_CASE("an unreadable ca_file and an empty symbol list are named", "[config]") {
+  EnvKey env;
+  auto config = load_text(R"([[sources]]
+name = "f"
+type = "finnhub_ws"
+symbols = []
+ca_file = "/nonexistent/ca.pem"
+api_key_env = "BW_TEST_PROVIDER_KEY"
+)");
+  REQUIRE_FALSE(config);
+  CHECK(config.error() ==
+        "FILE:5:11: sources[0].ca_file: cannot read \"/nonexistent/ca.pem\"\n"
+        "FILE:4:11: sources[0].symbols: must name at least one symbol to subscribe to");
 }
