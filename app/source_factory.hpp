@@ -11,12 +11,17 @@
 #include <memory>
 
 #include "config/config.hpp"
+#include "ingest/quote_normalizer.hpp"
 #include "ingest/quote_sink.hpp"
 #include "ingest/quote_source.hpp"
 #include "rules/clock.hpp"
 #include "rules/result.hpp"
 
 namespace bw {
+
+// The normaliser settings every source type shares (aliases, max_skew,
+// drop_duplicates, drop_out_of_order).
+NormalizerOptions normalizer_options(const SourceConfig& config);
 
 Result<std::unique_ptr<QuoteSource>> make_source(const SourceConfig& config, QuoteSink& sink,
                                                  const Clock& clock);

@@ -22,6 +22,7 @@ namespace bw {
 struct ListenAddress {
   std::string host = "127.0.0.1";
   std::uint16_t port = 0;
+  bool operator==(const ListenAddress&) const = default;
 };
 
 // A secret, read from an environment variable (`<key>_env`) or a file
@@ -124,6 +125,11 @@ struct SourceConfig {
   std::string type;  // "simulated", "finnhub_ws", "alpaca_ws", "polygon_ws",
                      // "finnhub_rest", "yahoo_chart", "http_json"
   std::vector<std::string> symbols;
+  // Normalisation (every type; see ingest/quote_normalizer.hpp).
+  std::map<std::string, std::string> aliases;  // the source's symbol → ours
+  std::chrono::milliseconds max_skew{std::chrono::minutes(5)};
+  bool drop_duplicates = true;
+  bool drop_out_of_order = true;
 
   // simulated (seed, interval, time_scale); the pollers' poll interval too
   // (default 5s for them)
@@ -156,6 +162,17 @@ struct SourceConfig {
     bool operator==(const JsonPaths&) const = default;
   } paths;
   std::string api_key_header;  // empty: "Authorization: Bearer <key>"
+  // replay
+  std::string path;             // relative paths: from the config file's directory
+  std::string format = "auto";  // auto, csv, databento, ndjson
+  double speed = 1.0;           // 0: "max"
+  bool loop = false;
+  std::string timestamps = "file";  // "file" or "replayed"
+
+  // tcp_ndjson
+  ListenAddress listen{"127.0.0.1", 9100};
+  std::size_t max_line_bytes = 64 * 1024;
+  std::size_t max_connections = 64;
 
   // Equal configs mean a reload keeps the running source.
   bool operator==(const SourceConfig&) const = default;

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <limits>
 #include <map>
@@ -604,15 +605,94 @@ void read_poll_keys(TableReader& r, const toml::table& table, SourceConfig& sour
   }
 }
 
+// Keys every source type takes: symbol aliases and the ordering checks.
+void read_source_normalization_keys(TableReader& r, SourceConfig& source) {
+  if (const toml::node* node = r.get("aliases")) {
+    const toml::table* table = node->as_table();
+    if (!table) {
+      r.fail(*node, "aliases", "expected a table such as { \"BRK-B\" = \"BRK.B\" }");
+    } else {
+      for (const auto& [key, value] : *table) {
+        const std::string from(key.str());
+        auto to = value.value<std::string>();
+        if (!to) {
+          r.fail(value, "aliases." + from, "expected a string (the symbol alerts use)");
+          continue;
+        }
+        if (from.empty() || from.size() > 64) {
+          r.fail(value, "aliases." + from, "the source's symbol must be 1 to 64 characters");
+          continue;
+        }
+        std::string target = *to;
+        for (char& c : target) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        // The rules of rules/symbol.hpp (config/ does not link rules/).
+        const bool valid = !target.empty() && target.size() <= 15 &&
+                           target.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-/") ==
+                               std::string::npos;
+        if (!valid) {
+          r.fail(value, "aliases." + from,
+                 "must be a symbol of 1 to 15 characters A-Z, 0-9, '.', '-' or '/'");
+          continue;
+        }
+        source.aliases[from] = target;
+      }
+    }
+  }
+  r.duration("max_skew", source.max_skew, std::chrono::milliseconds(0));
+  r.boolean("drop_duplicates", source.drop_duplicates);
+  r.boolean("drop_out_of_order", source.drop_out_of_order);
+}
+
+// `path` is read relative to the config file's directory, and must be readable.
+void read_replay_keys(TableReader& r, SourceConfig& source, const std::string& config_file) {
+  r.require("path");
+  r.string("path", source.path);
+  if (const toml::node* node = r.get("path"); node && node->is_string()) {
+    std::filesystem::path path(source.path);
+    if (path.is_relative() && !config_file.empty()) {
+      path = std::filesystem::path(config_file).parent_path() / path;
+    }
+    source.path = path.lexically_normal().string();
+    if (source.path.empty() || !std::ifstream(source.path).is_open()) {
+      r.fail(*node, "path", "cannot read \"" + source.path + "\"");
+    }
+  }
+  r.one_of("format", source.format, {"auto", "csv", "databento", "ndjson"});
+  if (const toml::node* node = r.get("speed")) {
+    if (node->value<std::string>() == std::optional<std::string>("max")) {
+      source.speed = 0;
+    } else if (!node->value<double>()) {
+      r.fail(*node, "speed", "expected a number (1: real time) or \"max\"");
+    } else {
+      r.number("speed", source.speed, 0.001, 1e6);
+    }
+  }
+  r.boolean("loop", source.loop);
+  r.one_of("timestamps", source.timestamps, {"file", "replayed"});
+}
+
+void read_tcp_ndjson_keys(TableReader& r, SourceConfig& source) {
+  r.listen("listen", source.listen);
+  r.size("max_line_bytes", source.max_line_bytes, 256);
+  if (source.max_line_bytes > (16u << 20)) {
+    r.fail(*r.get("max_line_bytes"), "max_line_bytes", "must be at most 16MiB");
+  }
+  r.integer("max_connections", source.max_connections, 1, 10000);
+}
+
 // The keys of the source's own type; any other key is left unread, so
 // reject_unknown() names it.
-void read_source_type_keys(TableReader& r, const toml::table& table, SourceConfig& source) {
+void read_source_type_keys(TableReader& r, const toml::table& table, SourceConfig& source,
+                           const std::string& config_file) {
   if (source.type == "simulated") read_simulated_keys(r, source);
   if (is_one_of(source.type, kWsTypes)) read_ws_keys(r, table, source);
   if (is_one_of(source.type, kPollTypes)) read_poll_keys(r, table, source);
+  if (source.type == "replay") read_replay_keys(r, source, config_file);
+  if (source.type == "tcp_ndjson") read_tcp_ndjson_keys(r, source);
 }
 
-void read_sources(const toml::node& node, std::vector<SourceConfig>& sources, Problems& problems) {
+void read_sources(const toml::node& node, std::vector<SourceConfig>& sources, Problems& problems,
+                  const std::string& config_file) {
   const toml::array* array = node.as_array();
   if (!array)
     return problems.add(node.source(), "sources", "expected an array of [[sources]] tables");
@@ -632,10 +712,11 @@ void read_sources(const toml::node& node, std::vector<SourceConfig>& sources, Pr
     r.string("name", source.name);
     // keep in step with read_source_type_keys
     r.one_of("type", source.type,
-             {"simulated", "finnhub_ws", "alpaca_ws", "polygon_ws", "finnhub_rest", "yahoo_chart",
-              "http_json"});
+             {"simulated", "replay", "tcp_ndjson", "finnhub_ws", "alpaca_ws", "polygon_ws",
+              "finnhub_rest", "yahoo_chart", "http_json"});
     r.strings("symbols", source.symbols);
-    read_source_type_keys(r, *table, source);
+    read_source_normalization_keys(r, source);
+    read_source_type_keys(r, *table, source, config_file);
     // Without a known type the other keys cannot be judged.
     if (!source.type.empty()) r.reject_unknown();
     if (const toml::node* name = table->get("name");
@@ -767,7 +848,7 @@ Result<Config> load_config(const std::string& path, const std::vector<std::strin
     read_email(*t, config.email, problems);
   if (const toml::table* t = sub_table(top, "log", problems)) read_log(*t, config.log, problems);
   if (const toml::node* sources = top.get("sources"))
-    read_sources(*sources, config.sources, problems);
+    read_sources(*sources, config.sources, problems, path);
   top.reject_unknown();
   if (!problems.empty()) return Error{problems.joined()};
   return config;

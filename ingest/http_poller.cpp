@@ -102,7 +102,7 @@ struct HttpPollerSource::Impl {
       : options(std::move(o)),
         clock(c),
         monitor(options.name, options.type),
-        publisher(options.name, sink, monitor, c),
+        publisher(options.name, options.normalizer, sink, monitor, c),
         backoff(options.backoff_initial) {}
 
   const HttpPollerOptions options;
@@ -236,7 +236,7 @@ struct HttpPollerSource::Impl {
     }
     monitor.message(clock.now_ms());
     if (status < 200 || status >= 300) {
-      return publisher.frame_error(http + (transfer.symbol.empty() ? "" : " for " + transfer.symbol));
+      return publisher.frame_error(http + (transfer.symbol.empty() ? "" : " (" + transfer.symbol + ")"));
     }
     succeed();
     publish_body(transfer);

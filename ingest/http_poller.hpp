@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "ingest/providers/rest_frames.hpp"
+#include "ingest/quote_normalizer.hpp"
 #include "ingest/quote_sink.hpp"
 #include "ingest/quote_source.hpp"
 #include "rules/clock.hpp"
@@ -45,6 +46,7 @@ struct HttpPollerOptions {
   std::string api_key_header;  // http_json: header name for the key; empty: Authorization: Bearer
   JsonQuotePaths paths;        // http_json
   std::size_t max_response_bytes = 1 << 20;
+  NormalizerOptions normalizer;  // aliases, skew, duplicate/out-of-order checks
 };
 
 class HttpPollerSource : public QuoteSource {

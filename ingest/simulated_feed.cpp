@@ -36,7 +36,8 @@ SimulatedFeed::SimulatedFeed(SimulatedFeedOptions options, QuoteSink& sink, cons
       sink_(sink),
       clock_(clock),
       market_(options_.seed, options_.time_scale, pick_tickers(options_)),
-      monitor_(options_.name, "simulated") {}
+      monitor_(options_.name, "simulated"),
+      normalizer_(options_.name, options_.normalizer, monitor_) {}
 
 SimulatedFeed::~SimulatedFeed() {
   stop();
@@ -76,15 +77,9 @@ void SimulatedFeed::run() {
     market_.step(now, elapsed_seconds, raw);
     monitor_.message(now);
     for (const RawQuote& candidate : raw) {
-      Result<Quote> quote = validate_quote(candidate, now);
-      // The generator only makes valid quotes; a failure here is a bug worth seeing.
-      if (!quote) {
-        monitor_.rejected(quote.error());
-        module_logger("ingest")->error("source {}: generated an invalid quote: {}", options_.name,
-                                       quote.error());
-        continue;
-      }
-      sink_.publish(*quote, options_.name);
+      // The generator only makes valid quotes; a refusal is counted and logged.
+      Result<Quote> quote = normalizer_.normalize(candidate, now);
+      if (quote) sink_.publish(*quote, options_.name);
     }
     lock.lock();
   }

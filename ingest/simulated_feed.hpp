@@ -15,6 +15,7 @@
 #include <string>
 #include <thread>
 
+#include "ingest/quote_normalizer.hpp"
 #include "ingest/quote_sink.hpp"
 #include "ingest/quote_source.hpp"
 #include "ingest/simulated_market.hpp"
@@ -28,6 +29,7 @@ struct SimulatedFeedOptions {
   std::chrono::milliseconds interval{250};
   double time_scale = 60.0;
   std::vector<std::string> symbols;  // empty: every default ticker
+  NormalizerOptions normalizer;
 };
 
 class SimulatedFeed : public QuoteSource {
@@ -50,6 +52,7 @@ class SimulatedFeed : public QuoteSource {
   const Clock& clock_;
   SimulatedMarket market_;
   SourceMonitor monitor_;
+  QuoteNormalizer normalizer_;
   std::thread thread_;
   std::mutex mutex_;
   std::condition_variable wake_;

@@ -17,7 +17,7 @@ bool common_fields(const nlohmann::json& item, std::string_view what, ProviderQu
                    ProviderFrame& out) {
   auto symbol = jf::text(item, "S");
   if (!symbol) {
-    out.rejected.push_back(std::string(what) + ": S (symbol) is missing");
+    out.rejected.push_back(std::string(what) + ": symbol S is missing");
     return false;
   }
   quote.raw.symbol = std::string(*symbol);
@@ -37,7 +37,7 @@ void parse_trade(const nlohmann::json& item, ProviderFrame& out) {
   ProviderQuote quote;
   if (!common_fields(item, "trade", quote, out)) return;
   auto price = jf::number(item, "p");
-  if (!price) return (void)out.rejected.emplace_back("trade: p (price) is missing or not a number");
+  if (!price) return (void)out.rejected.emplace_back("trade: price p is missing or not a number");
   quote.raw.price = *price;
   if (auto size = jf::number(item, "s")) quote.raw.volume = static_cast<std::int64_t>(*size);
   out.quotes.push_back(std::move(quote));
@@ -86,7 +86,7 @@ ControlKind error_kind(int code) {
 
 void parse_message(const nlohmann::json& item, ProviderFrame& out) {
   auto type = jf::text(item, "T");
-  if (!type) return (void)out.rejected.emplace_back("message: T (type) is missing");
+  if (!type) return (void)out.rejected.emplace_back("message: type T is missing");
   if (*type == "t") return parse_trade(item, out);
   if (*type == "q") return parse_quote(item, out);
   if (*type == "b") return parse_bar(item, out);

@@ -12,20 +12,20 @@ namespace {
 
 void parse_trade(const nlohmann::json& item, ProviderFrame& out) {
   auto symbol = jf::text(item, "s");
-  if (!symbol) return (void)out.rejected.emplace_back("trade: s (symbol) is missing");
+  if (!symbol) return (void)out.rejected.emplace_back("trade: symbol s is missing");
   auto price = jf::number(item, "p");
-  if (!price) return (void)out.rejected.emplace_back("trade: p (price) is missing or not a number");
+  if (!price) return (void)out.rejected.emplace_back("trade: price p is missing or not a number");
   ProviderQuote quote;
   quote.raw.symbol = std::string(*symbol);
   quote.raw.price = *price;
   if (const nlohmann::json* v = jf::field(item, "v")) {
-    if (!v->is_number()) return (void)out.rejected.emplace_back("trade: v (volume) is not a number");
+    if (!v->is_number()) return (void)out.rejected.emplace_back("trade: volume v is not a number");
     // Finnhub sends fractional volumes for crypto; shares are whole.
     quote.raw.volume = static_cast<std::int64_t>(v->get<double>());
   }
   if (jf::field(item, "t")) {
     auto ts = jf::integer(item, "t");
-    if (!ts) return (void)out.rejected.emplace_back("trade: t (Unix ms) is not an integer");
+    if (!ts) return (void)out.rejected.emplace_back("trade: time t is not an integer (Unix ms)");
     quote.raw.ts_ms = *ts;
   }
   out.quotes.push_back(std::move(quote));

@@ -27,8 +27,8 @@ bool time_field(const nlohmann::json& item, std::string_view key, std::string_vi
   if (!jf::field(item, key)) return true;
   auto ts = jf::integer(item, key);
   if (!ts) {
-    out.rejected.push_back(std::string(what) + ": " + std::string(key) +
-                           " (Unix ms) is not an integer");
+    out.rejected.push_back(std::string(what) + ": time " + std::string(key) +
+                           " is not an integer (Unix ms)");
     return false;
   }
   quote.raw.ts_ms = *ts;
@@ -39,7 +39,7 @@ void parse_trade(const nlohmann::json& item, ProviderFrame& out) {
   ProviderQuote quote;
   if (!symbol_field(item, "trade", quote, out)) return;
   auto price = jf::number(item, "p");
-  if (!price) return (void)out.rejected.emplace_back("trade: p (price) is missing or not a number");
+  if (!price) return (void)out.rejected.emplace_back("trade: price p is missing or not a number");
   quote.raw.price = *price;
   if (auto size = jf::number(item, "s")) quote.raw.volume = static_cast<std::int64_t>(*size);
   if (!time_field(item, "t", "trade", quote, out)) return;

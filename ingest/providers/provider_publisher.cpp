@@ -1,13 +1,11 @@
 #include "ingest/providers/provider_publisher.hpp"
 
-#include "log/module_logger.hpp"
-
 namespace bw {
 
 namespace {
 
-// A bar's open/high/low on top of the validated close; nullopt fields keep
-// the single-trade shape. Bars were checked (l ≤ o, c ≤ h) by the parser.
+// A bar's open/high/low on top of the accepted close; without them the quote
+// keeps the single-trade shape. The parser checked l ≤ o, c ≤ h.
 void apply_bar(const ProviderQuote& raw, Quote& quote) {
   if (!raw.high || !raw.low || !raw.open) return;
   auto high = Price::from_double(*raw.high);
@@ -21,53 +19,31 @@ void apply_bar(const ProviderQuote& raw, Quote& quote) {
 
 }  // namespace
 
-ProviderPublisher::ProviderPublisher(std::string source, QuoteSink& sink, SourceMonitor& monitor,
-                                     const Clock& clock)
-    : source_(std::move(source)), sink_(sink), monitor_(monitor), clock_(clock) {}
+ProviderPublisher::ProviderPublisher(std::string source, NormalizerOptions options,
+                                     QuoteSink& sink, SourceMonitor& monitor, const Clock& clock)
+    : source_(std::move(source)),
+      normalizer_(source_, std::move(options), monitor),
+      sink_(sink),
+      clock_(clock) {}
 
 std::size_t ProviderPublisher::publish(const ProviderFrame& frame) {
-  for (const std::string& reason : frame.rejected) reject(reason);
-  if (frame.quotes.empty()) return 0;
+  if (frame.rejected.empty() && frame.quotes.empty()) return 0;
   const TimestampMs now = clock_.now_ms();
+  for (const std::string& reason : frame.rejected) normalizer_.reject(reason, {}, now);
   std::size_t published = 0;
   for (const ProviderQuote& quote : frame.quotes) published += publish_one(quote, now) ? 1 : 0;
   return published;
 }
 
 bool ProviderPublisher::publish_one(const ProviderQuote& raw, TimestampMs now) {
-  // The normaliser call: swap validate_quote for the per-source normaliser here.
-  Result<Quote> quote = validate_quote(raw.raw, now);
-  if (!quote) {
-    reject(quote.error());
-    return false;
-  }
+  Result<Quote> quote = normalizer_.normalize(raw.raw, now, raw.sequence);
+  if (!quote) return false;  // counted and logged by the normaliser
   apply_bar(raw, *quote);
   return sink_.publish(*quote, source_);
 }
 
 void ProviderPublisher::frame_error(std::string_view reason) {
-  reject(reason);
-}
-
-void ProviderPublisher::reject(std::string_view reason) {
-  monitor_.rejected(reason);
-  // At most kLogsPerWindow lines a minute: a broken feed must not flood the log.
-  const TimestampMs now = clock_.now_ms();
-  if (now - log_window_start_ >= kLogWindowMs) {
-    if (suppressed_ > 0) {
-      module_logger("ingest")->warn("source {}: {} more rejected items not logged", source_,
-                                    suppressed_);
-    }
-    log_window_start_ = now;
-    logged_in_window_ = 0;
-    suppressed_ = 0;
-  }
-  if (logged_in_window_ < kLogsPerWindow) {
-    ++logged_in_window_;
-    module_logger("ingest")->warn("source {}: rejected: {}", source_, reason);
-  } else {
-    ++suppressed_;
-  }
+  normalizer_.reject(reason, {}, clock_.now_ms());
 }
 
 }  // namespace bw

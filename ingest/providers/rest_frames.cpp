@@ -58,7 +58,7 @@ bool optional_number(const nlohmann::json& item, const std::string& path, const 
                      std::optional<double>& out, std::vector<std::string>& rejected) {
   if (path.empty() || !at_path(item, path)) return true;
   out = number_at(item, path);
-  if (!out) rejected.push_back(std::string(name) + " (" + path + ") is not a number");
+  if (!out) rejected.push_back(std::string(name) + ": not a number (at \"" + path + "\")");
   return out.has_value();
 }
 
@@ -76,7 +76,7 @@ bool read_ts(const nlohmann::json& item, const std::string& path, RawQuote& raw,
     raw.ts_ms = epoch_to_ms(node->get<double>());
     return true;
   }
-  rejected.push_back("ts (" + path + ") is neither Unix time nor RFC 3339");
+  rejected.push_back("ts: neither Unix time nor RFC 3339 (at \"" + path + "\")");
   return false;
 }
 
@@ -89,12 +89,12 @@ void parse_item(const nlohmann::json& item, const JsonQuotePaths& paths,
   } else {
     const nlohmann::json* symbol = at_path(item, paths.symbol);
     if (!symbol || !symbol->is_string()) {
-      return rejected.push_back("symbol (" + paths.symbol + ") is missing or not a string");
+      return rejected.push_back("symbol: missing or not a string (at \"" + paths.symbol + "\")");
     }
     quote.raw.symbol = symbol->get<std::string>();
   }
   auto price = number_at(item, paths.price);
-  if (!price) return rejected.push_back("price (" + paths.price + ") is missing or not a number");
+  if (!price) return rejected.push_back("price: missing or not a number (at \"" + paths.price + "\")");
   quote.raw.price = *price;
   std::optional<double> volume;
   if (!optional_number(item, paths.volume, "volume", volume, rejected) ||
@@ -115,7 +115,7 @@ Result<ProviderQuote> parse_finnhub_quote(std::string_view body, std::string_vie
   if (doc.is_discarded()) return Error{"malformed json"};
   if (auto error = jf::text(doc, "error")) return Error{"provider error: " + std::string(*error)};
   auto current = jf::number(doc, "c");
-  if (!current) return Error{"c (current price) is missing or not a number"};
+  if (!current) return Error{"c: the current price is missing or not a number"};
   auto ts = jf::number(doc, "t");
   if (*current == 0 && ts.value_or(0) == 0) return Error{"unknown symbol (c and t are 0)"};
   ProviderQuote quote;
@@ -164,7 +164,7 @@ Status parse_json_quotes(std::string_view body, const JsonQuotePaths& paths,
     return {};
   }
   const nlohmann::json* items = at_path(doc, paths.items);
-  if (!items || !items->is_array()) return Error{"items (" + paths.items + ") is not an array"};
+  if (!items || !items->is_array()) return Error{"items: not an array (at \"" + paths.items + "\")"};
   for (const nlohmann::json& item : *items) parse_item(item, paths, request_symbol, out, rejected);
   return {};
 }

@@ -24,7 +24,7 @@ class ProviderProtocol : public WsHandler {
         parser_(parser),
         monitor_(monitor),
         clock_(clock),
-        publisher_(options.name, sink, monitor, clock) {}
+        publisher_(options.name, options.normalizer, sink, monitor, clock) {}
 
   void on_message(std::string_view text, WsReply& reply) final {
     monitor_.message(clock_.now_ms());

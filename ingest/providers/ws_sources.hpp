@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "ingest/quote_normalizer.hpp"
 #include "ingest/quote_sink.hpp"
 #include "ingest/quote_source.hpp"
 #include "ingest/ws_client.hpp"
@@ -36,6 +37,7 @@ struct WsSourceOptions {
   std::vector<std::string> channels;  // alpaca: trades/quotes/bars; polygon: trades/quotes/aggregates
   std::string api_key;     // never logged
   std::string api_secret;  // alpaca only; never logged
+  NormalizerOptions normalizer;  // aliases, skew, duplicate/out-of-order checks
 };
 
 // Throws std::invalid_argument for an unknown type, a bad url or unreadable CA file.

@@ -182,7 +182,7 @@ class Finnhub(Provider):
     def batch(self, symbols, price):
         t = now_ms()
         return json.dumps({"type": "trade", "data": [
-            {"s": s, "p": price, "t": t, "v": 10, "c": ["1"]} for s in symbols for _ in range(2)]})
+            {"s": s, "p": price, "t": t, "v": v, "c": ["1"]} for s in symbols for v in (10, 20)]})
 
     def extra(self):
         return [json.dumps({"type": "ping"})]

@@ -111,7 +111,7 @@ TEST_CASE("http_json with one URL reads every item and counts the bad one", "[in
   source.start();
   REQUIRE(eventually([&] { return sink.size() >= 4; }));
   SourceHealth health = source.health(clock.now_ms(), std::chrono::seconds(60));
-  CHECK(health.rejected_by_reason["price (last) is missing or not a number"] >= 1);
+  CHECK(health.rejected_by_reason["price: missing or not a number"] >= 1);
   CHECK(health.state == SourceState::live);
 }
 
@@ -146,7 +146,7 @@ TEST_CASE("finnhub_rest counts an unknown symbol and keeps polling the others", 
   source.start();
   REQUIRE(eventually([&] { return sink.size() >= 2; }));
   SourceHealth health = source.health(clock.now_ms(), std::chrono::seconds(60));
-  CHECK(health.rejected_by_reason["unknown symbol (c and t are 0)"] >= 1);
+  CHECK(health.rejected_by_reason["unknown symbol"] >= 1);
 }
 
 TEST_CASE("A wrong API key is reported as not authorised", "[ingest][poll]") {

@@ -42,7 +42,7 @@ TEST_CASE("A Finnhub trade without a price is rejected alone, its batch kept", "
       frame));
   CHECK(frame.quotes.size() == 1);
   REQUIRE(frame.rejected.size() == 2);
-  CHECK(frame.rejected[0] == "trade: p (price) is missing or not a number");
+  CHECK(frame.rejected[0] == "trade: price p is missing or not a number");
 }
 
 TEST_CASE("Finnhub pings and errors are control messages", "[ingest][finnhub]") {
@@ -127,7 +127,7 @@ TEST_CASE("Bad Alpaca items are rejected with the field named", "[ingest][alpaca
   CHECK(frame.rejected == std::vector<std::string>{"trade: t is not an RFC 3339 time",
                                                    "quote: one-sided (bp or ap is 0)",
                                                    "bar: o and c must lie between l and h",
-                                                   "message: T (type) is missing"});
+                                                   "message: type T is missing"});
 }
 
 TEST_CASE("Malformed Alpaca frames are errors", "[ingest][alpaca]") {
@@ -191,9 +191,9 @@ TEST_CASE("Bad Polygon items are rejected; malformed frames are errors", "[inges
   REQUIRE(parse_polygon_frame(R"([{"ev":"T","sym":"MSFT","t":1},{"ev":"T","p":1},{"ev":"T","sym":"A","p":1,"t":"now"}])",
                               frame));
   CHECK(frame.quotes.empty());
-  CHECK(frame.rejected == std::vector<std::string>{"trade: p (price) is missing or not a number",
+  CHECK(frame.rejected == std::vector<std::string>{"trade: price p is missing or not a number",
                                                    "trade: sym is missing",
-                                                   "trade: t (Unix ms) is not an integer"});
+                                                   "trade: time t is not an integer (Unix ms)"});
   CHECK_FALSE(parse_polygon_frame(R"([{"ev":"T")", frame));
   CHECK_FALSE(parse_polygon_frame("42", frame));
 }
@@ -260,7 +260,7 @@ TEST_CASE("Generic JSON quotes follow the configured field paths", "[ingest][pol
   CHECK(quotes[0].raw.price == 150.25);
   CHECK(quotes[0].raw.ts_ms == 1700000000000);
   CHECK(quotes[1].raw.ts_ms == 1700000000000);
-  CHECK(rejected == std::vector<std::string>{"price (last) is missing or not a number"});
+  CHECK(rejected == std::vector<std::string>{"price: missing or not a number (at \"last\")"});
 }
 
 TEST_CASE("Generic JSON: one quote per document, array indexes in paths", "[ingest][poll]") {
@@ -280,5 +280,5 @@ TEST_CASE("Generic JSON: one quote per document, array indexes in paths", "[inge
   CHECK_FALSE(parse_json_quotes("{", paths, "XYZ", quotes, rejected));
   paths.items = "missing";
   Status no_items = parse_json_quotes("{}", paths, "XYZ", quotes, rejected);
-  CHECK(no_items.error() == "items (missing) is not an array");
+  CHECK(no_items.error() == "items: not an array (at \"missing\")");
 }

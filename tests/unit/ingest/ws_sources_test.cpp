@@ -152,7 +152,7 @@ TEST_CASE("polygon_ws counts malformed frames and bad trades and keeps streaming
   CHECK(health.state == SourceState::live);
   CHECK(health.reconnects == 0);
   CHECK(health.rejected_by_reason["malformed json"] == 1);
-  CHECK(health.rejected_by_reason["trade: p (price) is missing or not a number"] == 1);
+  CHECK(health.rejected_by_reason["trade: price p is missing or not a number"] == 1);
 }
 
 TEST_CASE("polygon_ws with refused credentials reports auth failed", "[ingest][ws][polygon]") {
