@@ -33,7 +33,8 @@ std::unique_ptr<QuoteSource> make_ws(const SourceConfig& config, QuoteSink& sink
   client.url = config.url;
   if (client.url.empty()) {
     if (config.type == "finnhub_ws") client.url = "wss://ws.finnhub.io";
-    if (config.type == "alpaca_ws") client.url = "wss://stream.data.alpaca.markets/v2/" + config.feed;
+    if (config.type == "alpaca_ws")
+      client.url = "wss://stream.data.alpaca.markets/v2/" + config.feed;
     if (config.type == "polygon_ws") client.url = "wss://socket.polygon.io/stocks";
   }
   client.ca_file = config.ca_file;
@@ -42,7 +43,8 @@ std::unique_ptr<QuoteSource> make_ws(const SourceConfig& config, QuoteSink& sink
   client.backoff_initial = config.backoff_initial;
   client.backoff_max = config.backoff_max;
   if (options.symbols.empty()) {
-    throw std::invalid_argument("source " + config.name + ": symbols must name at least one symbol");
+    throw std::invalid_argument("source " + config.name +
+                                ": symbols must name at least one symbol");
   }
   options.normalizer = normalizer_options(config);
   return make_ws_source(std::move(options), sink, clock);

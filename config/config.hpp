@@ -147,8 +147,9 @@ struct SourceConfig {
   std::chrono::milliseconds backoff_max{30'000};
 
   // WebSocket feeds
-  std::string feed = "iex";           // alpaca_ws: iex, sip or test
-  std::vector<std::string> channels;  // alpaca: trades/quotes/bars; polygon: trades/quotes/aggregates
+  std::string feed = "iex";  // alpaca_ws: iex, sip or test
+  std::vector<std::string>
+      channels;  // alpaca: trades/quotes/bars; polygon: trades/quotes/aggregates
   std::chrono::milliseconds connect_timeout{10'000};
   std::chrono::milliseconds idle_timeout{30'000};
 

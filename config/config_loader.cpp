@@ -497,8 +497,7 @@ bool is_one_of(const std::string& type, std::span<const std::string_view> types)
 }
 
 // A secret the source cannot work without.
-void required_secret(TableReader& r, const toml::table& table, std::string_view key,
-                     Secret& out) {
+void required_secret(TableReader& r, const toml::table& table, std::string_view key, Secret& out) {
   r.secret(key, out);
   const std::string name(key);
   if (!table.contains(name + "_env") && !table.contains(name + "_file")) {
@@ -511,10 +510,9 @@ void read_provider_keys(TableReader& r, const toml::table& table, SourceConfig& 
   r.string("url", source.url);
   if (const toml::node* url = table.get("url"); url && url->is_string()) {
     const bool websocket = is_one_of(source.type, kWsTypes);
-    const bool scheme_ok = websocket ? source.url.rfind("ws://", 0) == 0 ||
-                                           source.url.rfind("wss://", 0) == 0
-                                     : source.url.rfind("http://", 0) == 0 ||
-                                           source.url.rfind("https://", 0) == 0;
+    const bool scheme_ok =
+        websocket ? source.url.rfind("ws://", 0) == 0 || source.url.rfind("wss://", 0) == 0
+                  : source.url.rfind("http://", 0) == 0 || source.url.rfind("https://", 0) == 0;
     if (!scheme_ok) {
       r.fail(*url, "url",
              websocket ? "must start with ws:// or wss://" : "must start with http:// or https://");
@@ -525,7 +523,8 @@ void read_provider_keys(TableReader& r, const toml::table& table, SourceConfig& 
   }
   r.string("ca_file", source.ca_file);
   if (const toml::node* ca = table.get("ca_file"); ca && ca->is_string()) {
-    if (!std::ifstream(source.ca_file)) r.fail(*ca, "ca_file", "cannot read \"" + source.ca_file + "\"");
+    if (!std::ifstream(source.ca_file))
+      r.fail(*ca, "ca_file", "cannot read \"" + source.ca_file + "\"");
   }
   r.duration("backoff_initial", source.backoff_initial, std::chrono::milliseconds(10));
   r.duration("backoff_max", source.backoff_max, std::chrono::milliseconds(10));
@@ -595,9 +594,13 @@ void read_poll_keys(TableReader& r, const toml::table& table, SourceConfig& sour
     r.secret("api_key", source.api_key);
     r.string("api_key_header", source.api_key_header);
     auto& p = source.paths;
-    for (auto [key, out] : {std::pair{"items_path", &p.items}, {"symbol_path", &p.symbol},
-                            {"price_path", &p.price}, {"volume_path", &p.volume},
-                            {"ts_path", &p.ts}, {"bid_path", &p.bid}, {"ask_path", &p.ask},
+    for (auto [key, out] : {std::pair{"items_path", &p.items},
+                            {"symbol_path", &p.symbol},
+                            {"price_path", &p.price},
+                            {"volume_path", &p.volume},
+                            {"ts_path", &p.ts},
+                            {"bid_path", &p.bid},
+                            {"ask_path", &p.ask},
                             {"prev_close_path", &p.prev_close}}) {
       read_json_path(r, table, key, *out);
     }

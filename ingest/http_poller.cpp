@@ -226,17 +226,20 @@ struct HttpPollerSource::Impl {
     curl_easy_getinfo(transfer.easy, CURLINFO_RESPONSE_CODE, &status);
     const std::string http = "HTTP " + std::to_string(status);
     if (status == 429) {
-      return fail("rate limited (" + http + ")", parse_retry_after(transfer.retry_after, clock.now_ms()));
+      return fail("rate limited (" + http + ")",
+                  parse_retry_after(transfer.retry_after, clock.now_ms()));
     }
     if (status >= 500) {
-      return fail("server error (" + http + ")", parse_retry_after(transfer.retry_after, clock.now_ms()));
+      return fail("server error (" + http + ")",
+                  parse_retry_after(transfer.retry_after, clock.now_ms()));
     }
     if (status == 401 || status == 403) {
       return fail("not authorised (" + http + "): check the API key", std::nullopt);
     }
     monitor.message(clock.now_ms());
     if (status < 200 || status >= 300) {
-      return publisher.frame_error(http + (transfer.symbol.empty() ? "" : " (" + transfer.symbol + ")"));
+      return publisher.frame_error(http +
+                                   (transfer.symbol.empty() ? "" : " (" + transfer.symbol + ")"));
     }
     succeed();
     publish_body(transfer);
@@ -312,7 +315,8 @@ struct HttpPollerSource::Impl {
     if (paused_until > now) until = std::max(until, paused_until);
     if (!pending.empty() && paused_until <= now && tokens < 1) {
       const double per_ms = options.max_requests_per_minute / 60'000.0;
-      until = std::min(until, now + milliseconds(static_cast<std::int64_t>((1 - tokens) / per_ms) + 1));
+      until =
+          std::min(until, now + milliseconds(static_cast<std::int64_t>((1 - tokens) / per_ms) + 1));
     }
     const auto ms = std::chrono::duration_cast<milliseconds>(until - now).count();
     return std::clamp<std::int64_t>(ms, in_flight.empty() ? 0 : 1, 1000);
@@ -325,11 +329,14 @@ HttpPollerSource::HttpPollerSource(HttpPollerOptions options, QuoteSink& sink, c
     throw std::invalid_argument("source " + options.name + ": unknown polling type " + type);
   }
   if (options.url.rfind("http://", 0) != 0 && options.url.rfind("https://", 0) != 0) {
-    throw std::invalid_argument("source " + options.name + ": url must start with http:// or https://");
+    throw std::invalid_argument("source " + options.name +
+                                ": url must start with http:// or https://");
   }
-  const bool needs_symbols = type != "http_json" || options.url.find("{symbol}") != std::string::npos;
+  const bool needs_symbols =
+      type != "http_json" || options.url.find("{symbol}") != std::string::npos;
   if (needs_symbols && options.symbols.empty()) {
-    throw std::invalid_argument("source " + options.name + ": symbols must name at least one symbol");
+    throw std::invalid_argument("source " + options.name +
+                                ": symbols must name at least one symbol");
   }
   if (type == "http_json" && options.paths.price.empty()) {
     throw std::invalid_argument("source " + options.name + ": price_path is required");
@@ -359,8 +366,8 @@ void HttpPollerSource::start() {
   }
   curl_multi_setopt(impl.multi, CURLMOPT_MAX_HOST_CONNECTIONS, static_cast<long>(kMaxParallel));
   module_logger("ingest")->info("source {}: {} polling every {} ms, {} requests/min budget",
-                                impl.options.name, impl.options.type,
-                                impl.options.interval.count(), impl.options.max_requests_per_minute);
+                                impl.options.name, impl.options.type, impl.options.interval.count(),
+                                impl.options.max_requests_per_minute);
   impl.monitor.connecting();
   impl.thread = std::thread([&impl] { impl.run(); });
 }
@@ -377,7 +384,8 @@ void HttpPollerSource::stop() {
   }
 }
 
-SourceHealth HttpPollerSource::health(TimestampMs now_ms, std::chrono::milliseconds stale_after) const {
+SourceHealth HttpPollerSource::health(TimestampMs now_ms,
+                                      std::chrono::milliseconds stale_after) const {
   return impl_->monitor.snapshot(now_ms, stale_after);
 }
 

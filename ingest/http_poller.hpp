@@ -41,8 +41,8 @@ struct HttpPollerOptions {
   std::chrono::milliseconds request_timeout{10'000};
   std::chrono::milliseconds backoff_initial{1'000};
   std::chrono::milliseconds backoff_max{300'000};
-  std::string ca_file;  // empty: the system's CA store
-  std::string api_key;  // never logged
+  std::string ca_file;         // empty: the system's CA store
+  std::string api_key;         // never logged
   std::string api_key_header;  // http_json: header name for the key; empty: Authorization: Bearer
   JsonQuotePaths paths;        // http_json
   std::size_t max_response_bytes = 1 << 20;

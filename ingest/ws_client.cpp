@@ -164,9 +164,8 @@ struct WsClient::Impl {
     co_return co_await handshake_and_read(ws, was_live);
   }
 
-  asio::awaitable<std::string> open_tls(
-      websocket::stream<beast::ssl_stream<beast::tcp_stream>>& ws,
-      const tcp::resolver::results_type& addresses) {
+  asio::awaitable<std::string> open_tls(websocket::stream<beast::ssl_stream<beast::tcp_stream>>& ws,
+                                        const tcp::resolver::results_type& addresses) {
     error_code ec;
     beast::get_lowest_layer(ws).expires_after(options.connect_timeout);
     co_await beast::get_lowest_layer(ws).async_connect(addresses,
@@ -206,7 +205,8 @@ struct WsClient::Impl {
                                 asio::redirect_error(kUseAwaitable, ec));
     if (ec) {
       std::string error = "WebSocket handshake failed: " + ec.message();
-      if (response.result_int() != 0) error += " (HTTP " + std::to_string(response.result_int()) + ")";
+      if (response.result_int() != 0)
+        error += " (HTTP " + std::to_string(response.result_int()) + ")";
       co_return error;
     }
     log()->info("source {}: connected to {}", options.name, endpoint.redacted());
@@ -218,8 +218,8 @@ struct WsClient::Impl {
       buffer.clear();
       co_await ws.async_read(buffer, asio::redirect_error(kUseAwaitable, ec));
       if (ec == websocket::error::closed) {
-        co_return "closed by the provider: " + std::string(ws.reason().reason.c_str()) +
-            " (code " + std::to_string(ws.reason().code) + ")";
+        co_return "closed by the provider: " + std::string(ws.reason().reason.c_str()) + " (code " +
+            std::to_string(ws.reason().code) + ")";
       }
       if (ec) co_return "connection lost: " + ec.message();
       reply = WsReply{};
@@ -255,7 +255,8 @@ struct WsClient::Impl {
 WsClient::WsClient(WsClientOptions options, WsHandler& handler, SourceMonitor& monitor)
     : impl_(std::make_unique<Impl>(std::move(options), handler, monitor)) {
   Result<WsEndpoint> endpoint = parse_ws_url(impl_->options.url);
-  if (!endpoint) throw std::invalid_argument("source " + impl_->options.name + ": " + endpoint.error());
+  if (!endpoint)
+    throw std::invalid_argument("source " + impl_->options.name + ": " + endpoint.error());
   impl_->endpoint = *endpoint;
   if (!endpoint->tls) return;
   error_code ec;
@@ -265,9 +266,10 @@ WsClient::WsClient(WsClientOptions options, WsHandler& handler, SourceMonitor& m
     impl_->tls_context.load_verify_file(impl_->options.ca_file, ec);
   }
   if (ec) {
-    throw std::invalid_argument("source " + impl_->options.name + ": cannot load CA certificates" +
-                                (impl_->options.ca_file.empty() ? "" : " from " + impl_->options.ca_file) +
-                                ": " + ec.message());
+    throw std::invalid_argument(
+        "source " + impl_->options.name + ": cannot load CA certificates" +
+        (impl_->options.ca_file.empty() ? "" : " from " + impl_->options.ca_file) + ": " +
+        ec.message());
   }
 }
 

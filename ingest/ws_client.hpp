@@ -44,7 +44,7 @@ Result<WsEndpoint> parse_ws_url(std::string_view url);
 struct WsClientOptions {
   std::string name;  // the source's name, for logs
   std::string url;
-  std::string ca_file;  // empty: the system's CA store
+  std::string ca_file;                                // empty: the system's CA store
   std::chrono::milliseconds connect_timeout{10'000};  // DNS + TCP + TLS + WebSocket handshake
   // No frame (data or pong) for this long closes the connection; a ping goes
   // out after half of it without traffic.

@@ -50,7 +50,8 @@ void parse_quote(const nlohmann::json& item, ProviderFrame& out) {
   auto ask = jf::number(item, "ap");
   if (!bid || !ask) return (void)out.rejected.emplace_back("quote: bp and ap are required numbers");
   // A one-sided book (a zero side) has no midpoint worth alerting on.
-  if (*bid <= 0 || *ask <= 0) return (void)out.rejected.emplace_back("quote: one-sided (bp or ap is 0)");
+  if (*bid <= 0 || *ask <= 0)
+    return (void)out.rejected.emplace_back("quote: one-sided (bp or ap is 0)");
   quote.raw.bid = *bid;
   quote.raw.ask = *ask;
   quote.raw.price = (*bid + *ask) / 2;

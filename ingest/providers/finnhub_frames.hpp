@@ -2,8 +2,8 @@
 // and the subscribe message.
 //
 //   ProviderFrame frame;
-//   Status s = parse_finnhub_frame(R"({"type":"trade","data":[{"s":"AAPL","p":1.5,"t":1,"v":2}]})", frame);
-//   std::string sub = finnhub_subscribe_message("AAPL");
+//   Status s = parse_finnhub_frame(R"({"type":"trade","data":[{"s":"AAPL","p":1.5,"t":1,"v":2}]})",
+//   frame); std::string sub = finnhub_subscribe_message("AAPL");
 //
 // Frames: {"type":"trade","data":[{"s","p","t" (Unix ms),"v","c"}]},
 // {"type":"ping"}, {"type":"error","msg":...}. Pure; safe from any thread.

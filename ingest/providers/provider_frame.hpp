@@ -42,8 +42,8 @@ enum class ControlKind {
 
 struct ControlMessage {
   ControlKind kind = ControlKind::info;
-  int code = 0;          // provider's error code when it sends one (Alpaca 402, 406, ...)
-  std::string message;   // the provider's own text
+  int code = 0;         // provider's error code when it sends one (Alpaca 402, 406, ...)
+  std::string message;  // the provider's own text
 };
 
 struct ProviderFrame {

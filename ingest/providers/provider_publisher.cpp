@@ -19,8 +19,8 @@ void apply_bar(const ProviderQuote& raw, Quote& quote) {
 
 }  // namespace
 
-ProviderPublisher::ProviderPublisher(std::string source, NormalizerOptions options,
-                                     QuoteSink& sink, SourceMonitor& monitor, const Clock& clock)
+ProviderPublisher::ProviderPublisher(std::string source, NormalizerOptions options, QuoteSink& sink,
+                                     SourceMonitor& monitor, const Clock& clock)
     : source_(std::move(source)),
       normalizer_(source_, std::move(options), monitor),
       sink_(sink),

@@ -94,7 +94,8 @@ void parse_item(const nlohmann::json& item, const JsonQuotePaths& paths,
     quote.raw.symbol = symbol->get<std::string>();
   }
   auto price = number_at(item, paths.price);
-  if (!price) return rejected.push_back("price: missing or not a number (at \"" + paths.price + "\")");
+  if (!price)
+    return rejected.push_back("price: missing or not a number (at \"" + paths.price + "\")");
   quote.raw.price = *price;
   std::optional<double> volume;
   if (!optional_number(item, paths.volume, "volume", volume, rejected) ||
@@ -164,7 +165,8 @@ Status parse_json_quotes(std::string_view body, const JsonQuotePaths& paths,
     return {};
   }
   const nlohmann::json* items = at_path(doc, paths.items);
-  if (!items || !items->is_array()) return Error{"items: not an array (at \"" + paths.items + "\")"};
+  if (!items || !items->is_array())
+    return Error{"items: not an array (at \"" + paths.items + "\")"};
   for (const nlohmann::json& item : *items) parse_item(item, paths, request_symbol, out, rejected);
   return {};
 }

@@ -31,12 +31,13 @@ namespace bw {
 
 struct WsSourceOptions {
   std::string name;
-  std::string type;  // finnhub_ws, alpaca_ws, polygon_ws
+  std::string type;        // finnhub_ws, alpaca_ws, polygon_ws
   WsClientOptions client;  // client.url: the full endpoint (without Finnhub's token)
   std::vector<std::string> symbols;
-  std::vector<std::string> channels;  // alpaca: trades/quotes/bars; polygon: trades/quotes/aggregates
-  std::string api_key;     // never logged
-  std::string api_secret;  // alpaca only; never logged
+  std::vector<std::string>
+      channels;                  // alpaca: trades/quotes/bars; polygon: trades/quotes/aggregates
+  std::string api_key;           // never logged
+  std::string api_secret;        // alpaca only; never logged
   NormalizerOptions normalizer;  // aliases, skew, duplicate/out-of-order checks
 };
 

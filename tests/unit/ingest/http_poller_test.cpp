@@ -61,8 +61,9 @@ TEST_CASE("A 429 pauses the poller (Retry-After) and it recovers", "[ingest][pol
   CollectingSink sink;
   HttpPollerSource source(poller("yahoo_chart", base(fake)), sink, clock);
   source.start();
-  REQUIRE(eventually([&] { return source.health(clock.now_ms(), std::chrono::seconds(60)).state ==
-                                  SourceState::down; }));
+  REQUIRE(eventually([&] {
+    return source.health(clock.now_ms(), std::chrono::seconds(60)).state == SourceState::down;
+  }));
   CHECK(source.health(clock.now_ms(), std::chrono::seconds(60)).last_error ==
         "rate limited (HTTP 429)");
   REQUIRE(eventually([&] { return sink.size() >= 2; }));
@@ -183,8 +184,8 @@ TEST_CASE("https polling verifies the server with the configured CA", "[ingest][
     HttpPollerSource source(options, sink, clock);
     source.start();
     REQUIRE(eventually([&] {
-      return source.health(clock.now_ms(), std::chrono::seconds(60)).last_error.find(
-                 "certificate") != std::string::npos;
+      return source.health(clock.now_ms(), std::chrono::seconds(60))
+                 .last_error.find("certificate") != std::string::npos;
     }));
     CHECK(sink.size() == 0);
   }
@@ -201,8 +202,7 @@ TEST_CASE("Pollers refuse settings they cannot work with", "[ingest][poll]") {
   WallClock clock;
   CollectingSink sink;
   auto no_price = poller("http_json", "http://127.0.0.1:1/x");
-  CHECK_THROWS_WITH(HttpPollerSource(no_price, sink, clock),
-                    "source poll: price_path is required");
+  CHECK_THROWS_WITH(HttpPollerSource(no_price, sink, clock), "source poll: price_path is required");
   auto bad_url = poller("yahoo_chart", "ftp://127.0.0.1/");
   CHECK_THROWS_WITH(HttpPollerSource(bad_url, sink, clock),
                     "source poll: url must start with http:// or https://");

@@ -35,7 +35,8 @@ TEST_CASE("A Finnhub trade frame yields every trade of its batch", "[ingest][fin
   CHECK(frame.rejected.empty());
 }
 
-TEST_CASE("A Finnhub trade without a price is rejected alone, its batch kept", "[ingest][finnhub]") {
+TEST_CASE("A Finnhub trade without a price is rejected alone, its batch kept",
+          "[ingest][finnhub]") {
   ProviderFrame frame;
   REQUIRE(parse_finnhub_frame(
       R"({"type":"trade","data":[{"s":"AAPL","t":1},{"s":"MSFT","p":"x"},{"s":"IBM","p":1.5}]})",
@@ -48,7 +49,8 @@ TEST_CASE("A Finnhub trade without a price is rejected alone, its batch kept", "
 TEST_CASE("Finnhub pings and errors are control messages", "[ingest][finnhub]") {
   ProviderFrame frame;
   REQUIRE(parse_finnhub_frame(R"({"type":"ping"})", frame));
-  REQUIRE(parse_finnhub_frame(R"({"type":"error","msg":"Subscribing to too many symbols"})", frame));
+  REQUIRE(
+      parse_finnhub_frame(R"({"type":"error","msg":"Subscribing to too many symbols"})", frame));
   REQUIRE(frame.control.size() == 2);
   CHECK(frame.control[0].kind == ControlKind::ping);
   CHECK(frame.control[1].kind == ControlKind::error);
@@ -85,8 +87,8 @@ TEST_CASE("Alpaca error codes: 402 is an auth failure, 406 the connection limit"
           "[ingest][alpaca]") {
   ProviderFrame frame;
   REQUIRE(parse_alpaca_frame(R"([{"T":"error","code":402,"msg":"auth failed"}])", frame));
-  REQUIRE(parse_alpaca_frame(R"([{"T":"error","code":406,"msg":"connection limit exceeded"}])",
-                             frame));
+  REQUIRE(
+      parse_alpaca_frame(R"([{"T":"error","code":406,"msg":"connection limit exceeded"}])", frame));
   REQUIRE(frame.control.size() == 2);
   CHECK(frame.control[0].kind == ControlKind::auth_failed);
   CHECK(frame.control[0].code == 402);
@@ -188,8 +190,9 @@ TEST_CASE("Polygon trades carry their sequence number; quotes and minute bars pa
 
 TEST_CASE("Bad Polygon items are rejected; malformed frames are errors", "[ingest][polygon]") {
   ProviderFrame frame;
-  REQUIRE(parse_polygon_frame(R"([{"ev":"T","sym":"MSFT","t":1},{"ev":"T","p":1},{"ev":"T","sym":"A","p":1,"t":"now"}])",
-                              frame));
+  REQUIRE(parse_polygon_frame(
+      R"([{"ev":"T","sym":"MSFT","t":1},{"ev":"T","p":1},{"ev":"T","sym":"A","p":1,"t":"now"}])",
+      frame));
   CHECK(frame.quotes.empty());
   CHECK(frame.rejected == std::vector<std::string>{"trade: price p is missing or not a number",
                                                    "trade: sym is missing",
@@ -216,8 +219,8 @@ TEST_CASE("A Finnhub REST quote gives price, time and previous close", "[ingest]
 }
 
 TEST_CASE("Finnhub's all-zero answer for an unknown symbol is an error", "[ingest][poll]") {
-  auto quote = parse_finnhub_quote(R"({"c":0,"d":null,"dp":null,"h":0,"l":0,"o":0,"pc":0,"t":0})",
-                                   "NOPE");
+  auto quote =
+      parse_finnhub_quote(R"({"c":0,"d":null,"dp":null,"h":0,"l":0,"o":0,"pc":0,"t":0})", "NOPE");
   REQUIRE_FALSE(quote);
   CHECK(quote.error() == "unknown symbol (c and t are 0)");
   CHECK_FALSE(parse_finnhub_quote("<html>", "AAPL"));
@@ -271,8 +274,9 @@ TEST_CASE("Generic JSON: one quote per document, array indexes in paths", "[inge
   paths.ts = "time";
   std::vector<ProviderQuote> quotes;
   std::vector<std::string> rejected;
-  REQUIRE(parse_json_quotes(R"({"time":1700000000,"quotes":[{"price":10.5,"book":{"bid":10.4,"ask":10.6}}]})",
-                            paths, "XYZ", quotes, rejected));
+  REQUIRE(parse_json_quotes(
+      R"({"time":1700000000,"quotes":[{"price":10.5,"book":{"bid":10.4,"ask":10.6}}]})", paths,
+      "XYZ", quotes, rejected));
   REQUIRE(quotes.size() == 1);
   CHECK(quotes[0].raw.symbol == "XYZ");
   CHECK(quotes[0].raw.bid == 10.4);

@@ -28,11 +28,10 @@ TEST_CASE("A Polygon trade with a lower sequence than the last one is refused as
           "[ingest][polygon]") {
   Fixture f;
   ProviderFrame frame;
-  REQUIRE(parse_polygon_frame(
-      R"([{"ev":"T","sym":"MSFT","p":100,"s":1,"t":1699999999000,"q":20},)"
-      R"({"ev":"T","sym":"MSFT","p":101,"s":1,"t":1699999999500,"q":13},)"
-      R"({"ev":"T","sym":"MSFT","p":102,"s":1,"t":1699999999600,"q":27}])",
-      frame));
+  REQUIRE(parse_polygon_frame(R"([{"ev":"T","sym":"MSFT","p":100,"s":1,"t":1699999999000,"q":20},)"
+                              R"({"ev":"T","sym":"MSFT","p":101,"s":1,"t":1699999999500,"q":13},)"
+                              R"({"ev":"T","sym":"MSFT","p":102,"s":1,"t":1699999999600,"q":27}])",
+                              frame));
   CHECK(f.publisher.publish(frame) == 2);
   REQUIRE(f.sink.size() == 2);
   CHECK(f.sink.quotes()[1].price == *Price::from_double(102));

@@ -133,7 +133,8 @@ TEST_CASE("polygon_ws cut off without a close frame reconnects and resubscribes"
            sink.size() >= 4;
   }));
   const auto lines = read_lines(dir.file("record"));
-  CHECK(count_containing(lines, R"({"conn": 2, "msg": {"action": "auth", "params": "test-key"}})") == 1);
+  CHECK(count_containing(lines,
+                         R"({"conn": 2, "msg": {"action": "auth", "params": "test-key"}})") == 1);
   CHECK(count_containing(lines, R"("params": "T.AAPL,T.MSFT")") >= 2);
   SourceHealth health = health_of(*source);
   CHECK(health.reconnects >= 1);
@@ -161,9 +162,8 @@ TEST_CASE("polygon_ws with refused credentials reports auth failed", "[ingest][w
   CollectingSink sink;
   auto source = make_ws_source(options_for("polygon_ws", ws_url(fake)), sink, clock);
   source->start();
-  REQUIRE(eventually([&] {
-    return health_of(*source).last_error == "auth failed: authentication failed";
-  }));
+  REQUIRE(eventually(
+      [&] { return health_of(*source).last_error == "auth failed: authentication failed"; }));
   CHECK(sink.size() == 0);
 }
 
@@ -183,7 +183,8 @@ TEST_CASE("A silent provider that answers no pings hits the idle timeout and is 
 TEST_CASE("wss with the test CA verifies the provider's certificate", "[ingest][ws][tls]") {
   TempDir dir;
   make_test_ca(dir);
-  FakeProcess fake({"--provider", "alpaca", "--tls", dir.file("server.pem"), dir.file("server.key")});
+  FakeProcess fake(
+      {"--provider", "alpaca", "--tls", dir.file("server.pem"), dir.file("server.key")});
   WallClock clock;
   CollectingSink sink;
   auto options =
@@ -198,7 +199,8 @@ TEST_CASE("wss with the test CA verifies the provider's certificate", "[ingest][
 TEST_CASE("wss with the wrong CA fails verification with a clear error", "[ingest][ws][tls]") {
   TempDir dir;
   make_test_ca(dir);
-  FakeProcess fake({"--provider", "alpaca", "--tls", dir.file("server.pem"), dir.file("server.key")});
+  FakeProcess fake(
+      {"--provider", "alpaca", "--tls", dir.file("server.pem"), dir.file("server.key")});
   WallClock clock;
   CollectingSink sink;
   auto options = options_for("alpaca_ws", "wss://127.0.0.1:" + std::to_string(fake.port()));
