@@ -14,9 +14,8 @@ namespace {
 
 std::unique_ptr<QuoteSource> make_simulated(const SourceConfig& config, QuoteSink& sink,
                                             const Clock& clock) {
-  SimulatedFeedOptions options{config.name, config.seed, config.interval, config.time_scale,
-                               config.symbols};
-  options.normalizer = normalizer_options(config);
+  SimulatedFeedOptions options{config.name,       config.seed,    config.interval,
+                               config.time_scale, config.symbols, normalizer_options(config)};
   return std::make_unique<SimulatedFeed>(options, sink, clock);
 }
 
