@@ -18,6 +18,8 @@
 #include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
 #include <boost/beast/websocket/ssl.hpp>
+#include <functional>
+#include <future>
 #include <random>
 
 #include "log/module_logger.hpp"
@@ -109,7 +111,12 @@ struct WsClient::Impl {
   ssl::context tls_context;
   asio::io_context io;
   std::thread thread;
+  std::promise<void> finished;  // set when io.run() returns
   std::atomic<bool> stopping{false};
+  // io thread only: closes the connection being dialled or read (a close
+  // frame when open), and the backoff timer; both empty when there is none.
+  std::function<void()> close_current;
+  asio::steady_timer* backoff_timer = nullptr;
   std::mt19937_64 random{std::random_device{}()};
 
   std::shared_ptr<spdlog::logger> log() const { return module_logger("ingest"); }
@@ -124,6 +131,7 @@ struct WsClient::Impl {
   asio::awaitable<void> run() {
     std::chrono::milliseconds backoff = options.backoff_initial;
     asio::steady_timer timer(co_await asio::this_coro::executor);
+    backoff_timer = &timer;
     for (bool first = true; !stopping; first = false) {
       if (!first) monitor.reconnecting();
       monitor.connecting();
@@ -140,7 +148,26 @@ struct WsClient::Impl {
       timer.expires_after(delay);
       co_await timer.async_wait(asio::redirect_error(kUseAwaitable, ec));
     }
+    backoff_timer = nullptr;
   }
+
+  // Registers how to close `ws` for stop(); unregisters when the connection
+  // attempt ends (the stream lives in the coroutine frame).
+  template <typename Stream>
+  struct CloseHook {
+    CloseHook(Impl& impl, websocket::stream<Stream>& ws) : impl(impl) {
+      impl.close_current = [&ws] {
+        if (ws.is_open()) {
+          ws.async_close(websocket::close_code::going_away, [](error_code) {});
+        } else {
+          error_code ignored;
+          beast::get_lowest_layer(ws).socket().close(ignored);
+        }
+      };
+    }
+    ~CloseHook() { impl.close_current = nullptr; }
+    Impl& impl;
+  };
 
   // One connection from dial to drop; returns why it ended.
   asio::awaitable<std::string> connect_and_read(bool& was_live) {
@@ -152,11 +179,13 @@ struct WsClient::Impl {
     if (ec) co_return "cannot resolve " + endpoint.host + ": " + ec.message();
     if (endpoint.tls) {
       websocket::stream<beast::ssl_stream<beast::tcp_stream>> ws(executor, tls_context);
+      CloseHook hook(*this, ws);
       std::string error = co_await open_tls(ws, addresses);
       if (!error.empty()) co_return error;
       co_return co_await handshake_and_read(ws, was_live);
     }
     websocket::stream<beast::tcp_stream> ws(executor);
+    CloseHook hook(*this, ws);
     beast::get_lowest_layer(ws).expires_after(options.connect_timeout);
     co_await beast::get_lowest_layer(ws).async_connect(addresses,
                                                        asio::redirect_error(kUseAwaitable, ec));
@@ -288,16 +317,29 @@ void WsClient::start() {
       impl.log()->error("source {}: stopped by an internal error: {}", impl.options.name, e.what());
     }
   });
-  impl.thread = std::thread([&impl] { impl.io.run(); });
+  impl.thread = std::thread([&impl] {
+    impl.io.run();
+    impl.finished.set_value();
+  });
 }
 
 void WsClient::stop() {
   Impl& impl = *impl_;
   if (impl.stopping.exchange(true)) return;
-  // Abandons the pending operations; their coroutine frames (and sockets) are
-  // destroyed with the io_context.
-  impl.io.stop();
-  if (impl.thread.joinable()) impl.thread.join();
+  if (impl.thread.joinable()) {
+    // A close frame to the provider (it frees the connection slot at once),
+    // then the coroutine ends by itself. Whatever is still pending after the
+    // grace period (a slow DNS lookup, an unanswered close) is abandoned: its
+    // coroutine frame and socket are destroyed with the io_context.
+    asio::post(impl.io, [&impl] {
+      if (impl.close_current) impl.close_current();
+      if (impl.backoff_timer) impl.backoff_timer->cancel();
+    });
+    if (impl.finished.get_future().wait_for(std::chrono::seconds(2)) != std::future_status::ready) {
+      impl.io.stop();
+    }
+    impl.thread.join();
+  }
   impl.monitor.down("stopped");
 }
 

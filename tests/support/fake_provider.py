@@ -66,6 +66,7 @@ class WsConnection:
         self.buffer = b""
         self.open = True
         self.answer_pings = True
+        self.close_code = None
 
     def _read(self, n):
         while len(self.buffer) < n:
@@ -125,6 +126,7 @@ class WsConnection:
             mask = self._read(4) if b1 & 0x80 else b"\0\0\0\0"
             payload = bytes(b ^ mask[i % 4] for i, b in enumerate(self._read(n)))
             if opcode == 8:
+                self.close_code = struct.unpack(">H", payload[:2])[0] if len(payload) >= 2 else None
                 self.send(payload[:2], opcode=8)
                 return None
             if opcode == 9:
@@ -315,6 +317,7 @@ def serve_ws(args, recorder, provider):
                 while True:
                     text = ws.receive()
                     if text is None:
+                        recorder.record(conn, {"close_code": ws.close_code})
                         break
                     try:
                         msg = json.loads(text)

@@ -235,3 +235,19 @@ TEST_CASE("WebSocket URLs: scheme, default ports, target; the query is kept out 
   CHECK_FALSE(parse_ws_url("ws://host:99999/"));
   CHECK_FALSE(parse_ws_url("wss://user:pw@host/"));
 }
+
+TEST_CASE("stop() sends the provider a close frame (going away)", "[ingest][ws]") {
+  TempDir dir;
+  FakeProcess fake({"--provider", "alpaca", "--record", dir.file("record")});
+  WallClock clock;
+  CollectingSink sink;
+  auto source = make_ws_source(options_for("alpaca_ws", ws_url(fake)), sink, clock);
+  source->start();
+  REQUIRE(eventually([&] { return health_of(*source).state == SourceState::live; }));
+  source->stop();
+  REQUIRE(eventually([&] {
+    return count_containing(read_lines(dir.file("record")), R"("close_code": 1001)") == 1;
+  }));
+  CHECK(health_of(*source).state == SourceState::down);
+  CHECK(health_of(*source).last_error == "stopped");
+}
