@@ -156,6 +156,27 @@ backoff_initial = "50ms"
         self.assertNotIn("wrong-secret-value", self.server.read_log())
         self.assertEqual(self.server.request("GET", "/healthz")[0], 200)
 
+    def test_a_reload_closes_the_old_connection_and_subscribes_the_new_symbols(self):
+        record = os.path.join(self.tmp.name, "record")
+        fake = self.fake("--provider", "polygon", record=record)
+        source = """[[sources]]
+name = "polygon"
+type = "polygon_ws"
+url = "ws://127.0.0.1:{port}/stocks"
+symbols = {symbols}
+api_key_env = "BW_IT_PROVIDER_KEY"
+"""
+        self.serve(source.format(port=fake.port, symbols='["ACME"]'))
+        self.wait_quote("ACME")
+        self.server.write_config(source.format(port=fake.port, symbols='["ACME", "BETA"]'))
+        status, body = self.server.api("POST", "/api/v1/admin/reload", token=self.ops)
+        self.assertEqual(status, 200, body)
+        self.wait_quote("BETA")
+        with open(record) as f:
+            lines = [json.loads(line) for line in f]
+        self.assertIn({"conn": 1, "msg": {"close_code": 1001}}, lines)  # "going away", not a cut
+        self.assertIn({"conn": 2, "msg": {"action": "subscribe", "params": "T.ACME,T.BETA"}}, lines)
+
     def test_finnhub_rest_polls_into_the_quote_api_and_fires_an_alert(self):
         fake = self.fake("--provider", "http", "--prices", "10,12")
         self.serve(f"""[[sources]]
