@@ -1,5 +1,6 @@
 #include "ingest/providers/ws_sources.hpp"
 
+#include <cctype>
 #include <stdexcept>
 
 #include "ingest/providers/alpaca_frames.hpp"
@@ -179,7 +180,17 @@ class WsSource final : public QuoteSource {
     client.name = options_.name;
     if (options_.type == "finnhub_ws" && !options_.api_key.empty()) {
       client.url += (client.url.find('?') == std::string::npos ? "?" : "&");
-      client.url += "token=" + options_.api_key;
+      client.url += "token=";
+      for (unsigned char c : options_.api_key) {  // percent-encoded: keys are opaque strings
+        static constexpr char kHex[] = "0123456789ABCDEF";
+        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+          client.url += static_cast<char>(c);
+        } else {
+          client.url += '%';
+          client.url += kHex[c >> 4];
+          client.url += kHex[c & 15];
+        }
+      }
     }
     return client;
   }
