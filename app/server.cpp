@@ -7,6 +7,7 @@
 #include "app/logging.hpp"
 #include "app/observability.hpp"
 #include "app/retention.hpp"
+#include "app/source_board.hpp"
 #include "app/source_factory.hpp"
 #include "app/system_clock.hpp"
 #include "config/config_diff.hpp"
@@ -63,6 +64,15 @@ std::string data_directory(const std::string& db_path) {
 
 constexpr const char* kShuttingDown = "the server is shutting down";
 
+std::vector<BoardEntry> board_entries(const std::vector<std::unique_ptr<QuoteSource>>& feeds,
+                                      const std::vector<SourceConfig>& sources) {
+  std::vector<BoardEntry> entries;
+  for (std::size_t i = 0; i < feeds.size(); ++i) {
+    entries.push_back({feeds[i].get(), sources[i].stale_after});
+  }
+  return entries;
+}
+
 std::string joined(const std::vector<std::string>& keys) {
   std::string out;
   for (const std::string& key : keys) out += (out.empty() ? "" : ", ") + key;
@@ -93,6 +103,7 @@ struct Server::Parts {
   std::unique_ptr<IngestHub> hub;
   std::unique_ptr<ApiContext> api_context;
   std::unique_ptr<ApiServer> api;
+  std::unique_ptr<SourceBoard> board;               // GET /api/v1/sources; before feeds
   std::vector<std::unique_ptr<QuoteSource>> feeds;  // one per config_.sources, same order
   std::unique_ptr<Observability> observability;
   std::unique_ptr<OpsContext> ops;
@@ -191,6 +202,9 @@ void Server::start() {
   p.api_context = std::make_unique<ApiContext>(ApiContext{
       *p.accounts, *p.alerts, *p.notifications, p.last_quotes, *p.hub, *p.engine, p.clock,
       stream_port, PROJECT_VERSION, p.sessions.get(), p.delivery_context.get()});
+  p.board = std::make_unique<SourceBoard>(*p.hub, *p.queue, config_.engine.queue_capacity);
+  p.board->register_metrics(p.metrics, p.clock);
+  p.api_context->ingest_status = p.board.get();
   ApiServerOptions api_options{config_.web.listen.host, config_.web.listen.port,
                                config_.web.threads,     config_.web.max_body_bytes,
                                config_.web.ui_dir,      auth};
@@ -257,6 +271,7 @@ void Server::start_sources(Parts& p) {
     p.feeds.push_back(std::move(*feed));
     p.feeds.back()->start();
   }
+  p.board->set(board_entries(p.feeds, config_.sources));
 }
 
 void Server::set_config_source(std::function<Result<Config>()> source) {
@@ -337,6 +352,7 @@ void Server::swap_sources(Parts& p, const std::vector<SourceConfig>& sources,
     feeds[i] = std::move(fresh[i]);
     feeds[i]->start();
   }
+  p.board->set(board_entries(feeds, sources));  // before the old feeds are destroyed
   p.feeds = std::move(feeds);
   config_.sources = sources;
   std::vector<std::string> names;
@@ -389,6 +405,7 @@ void Server::stop() {
   if (!parts_) return;
   Parts& p = *parts_;
   module_logger("app")->info("shutting down: stopping sources");
+  if (p.board) p.board->set({});
   for (auto& feed : p.feeds) feed->stop();
   if (p.api) p.api->stop();
   module_logger("app")->info("shutting down: draining the engine");

@@ -130,6 +130,8 @@ struct SourceConfig {
   std::chrono::milliseconds max_skew{std::chrono::minutes(5)};
   bool drop_duplicates = true;
   bool drop_out_of_order = true;
+  // Health: a live source with no message for this long is `stale`.
+  std::chrono::milliseconds stale_after{10000};
 
   // simulated (seed, interval, time_scale); the pollers' poll interval too
   // (default 5s for them)

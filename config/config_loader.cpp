@@ -644,6 +644,7 @@ void read_source_normalization_keys(TableReader& r, SourceConfig& source) {
   r.duration("max_skew", source.max_skew, std::chrono::milliseconds(0));
   r.boolean("drop_duplicates", source.drop_duplicates);
   r.boolean("drop_out_of_order", source.drop_out_of_order);
+  r.duration("stale_after", source.stale_after, std::chrono::milliseconds(100));
 }
 
 // `path` is read relative to the config file's directory, and must be readable.

@@ -18,7 +18,8 @@
 
 namespace bw {
 
-struct DeliveryContext;  // web/channel_routes.hpp
+struct DeliveryContext;      // web/channel_routes.hpp
+class IngestStatusProvider;  // web/ingest_routes.hpp
 
 class AlertEngine {
  public:
@@ -37,8 +38,9 @@ struct ApiContext {
   const Clock& clock;
   std::uint16_t stream_port = 0;
   std::string version;
-  Sessions* sessions = nullptr;         // required by ApiServer (cookie sign-in)
-  DeliveryContext* delivery = nullptr;  // channels and the outbox
+  Sessions* sessions = nullptr;                         // required by ApiServer (cookie sign-in)
+  DeliveryContext* delivery = nullptr;                  // channels and the outbox
+  const IngestStatusProvider* ingest_status = nullptr;  // GET /api/v1/sources when set
 };
 
 }  // namespace bw

@@ -14,6 +14,7 @@
 #include "web/api_routes.hpp"
 #include "web/channel_routes.hpp"
 #include "web/credentials.hpp"
+#include "web/ingest_routes.hpp"
 #include "web/login_limiter.hpp"
 #include "web/ops_routes.hpp"
 #include "web/ui_assets.hpp"
@@ -339,10 +340,20 @@ class ApiServer::Impl {
          authed([this](const httplib::Request& req, const User& u) {
            return resume_alert(context_, u, req.matches[1].str());
          }));
-    post("/api/v1/quotes",
-         authed([this](const httplib::Request& req,
-                       const User& u) { return push_quotes(context_, u, req.body); },
-                true));
+    // A JSON array, or NDJSON (one quote per line); the handler checks the type.
+    post("/api/v1/quotes", authed([this](const httplib::Request& req, const User& u) {
+           const std::string type = req.get_header_value("Content-Type");
+           if (is_ndjson_content_type(type)) return push_quotes_ndjson(context_, u, req.body);
+           if (!is_json_content_type(type)) {
+             return problem(415, "Content-Type: must be application/json or application/x-ndjson");
+           }
+           return push_quotes(context_, u, req.body);
+         }));
+    if (context_.ingest_status) {
+      get("/api/v1/sources", authed([this](const httplib::Request&, const User& u) {
+            return get_sources(*context_.ingest_status, u, context_.clock.now_ms());
+          }));
+    }
     get("/api/v1/quotes",
         authed([this](const httplib::Request&, const User&) { return list_quotes(context_); }));
     get(R"(/api/v1/quotes/([^/]+))", authed([this](const httplib::Request& req, const User&) {

@@ -81,6 +81,11 @@ class ProvidersTest(unittest.TestCase):
             return any(text in json.dumps(n) for n in body["items"])
         self.server.wait_for(fired, what=f"a notification containing {text!r}")
 
+    def source(self, name):
+        status, body = self.server.api("GET", "/api/v1/sources", token=self.ops)
+        self.assertEqual(status, 200, body)
+        return {s["name"]: s for s in body["sources"]}[name]
+
     def assert_no_credentials_in_log(self):
         log = self.server.read_log()
         self.assertNotIn(KEY, log)
@@ -117,8 +122,28 @@ backoff_initial = "50ms"
             return {m["conn"] for m in lines if m["msg"].get("type") == "subscribe"} >= {1, 2}
         self.server.wait_for(resubscribed, what="a subscription on the second connection")
         self.wait_quote("BETA")
+        self.server.wait_for(lambda: self.source("finnhub")["state"] == "live", what="live again")
+        status = self.source("finnhub")
+        self.assertGreaterEqual(status["reconnects"], 1)
+        self.assertTrue(status["last_error"].startswith("connection lost"), status["last_error"])
         self.assertIn("connection lost", self.server.read_log())
         self.assert_no_credentials_in_log()  # Finnhub's token rides in the URL query
+
+    def test_malformed_polygon_frames_are_counted_by_reason_and_the_feed_stays_live(self):
+        fake = self.fake("--provider", "polygon", "--scenario", "malformed")
+        self.serve(f"""[[sources]]
+name = "polygon"
+type = "polygon_ws"
+url = "ws://127.0.0.1:{fake.port}"
+symbols = ["ACME"]
+api_key_env = "BW_IT_PROVIDER_KEY"
+""")
+        self.wait_quote("ACME")
+        status = self.source("polygon")
+        self.assertEqual(status["state"], "live")
+        self.assertEqual(status["rejected_by_reason"].get("malformed json"), 1)
+        self.assertEqual(status["rejected_by_reason"].get("trade: price p is missing or not a number"), 1)
+        self.assertEqual(status["reconnects"], 0)
 
     def test_alpaca_over_tls_with_a_private_ca(self):
         ca_dir = os.path.join(self.tmp.name, "ca")
@@ -153,6 +178,11 @@ backoff_initial = "50ms"
 """)
         self.server.wait_for(lambda: "source alpaca: auth failed 402: auth failed" in self.server.read_log(),
                              what="the auth failure in the log")
+        self.server.wait_for(lambda: self.source("alpaca")["reconnects"] >= 1, what="a retry")
+        status = self.source("alpaca")
+        self.assertEqual(status["type"], "alpaca_ws")
+        self.assertIn(status["state"], ("down", "connecting"))
+        self.assertEqual(status["last_error"], "auth failed 402: auth failed")
         self.assertNotIn("wrong-secret-value", self.server.read_log())
         self.assertEqual(self.server.request("GET", "/healthz")[0], 200)
 
@@ -204,6 +234,10 @@ interval = "100ms"
 """)
         self.assertEqual(self.wait_quote("ACME")["price"], 33)
         self.assertIn("source yahoo: rate limited (HTTP 429)", self.server.read_log())
+        status = self.source("yahoo")
+        self.assertEqual(status["state"], "live")
+        self.assertEqual(status["last_error"], "rate limited (HTTP 429)")
+        self.assertGreaterEqual(status["reconnects"], 1)
 
     def test_http_json_reads_configured_paths(self):
         fake = self.fake("--provider", "http", "--prices", "7.5")
