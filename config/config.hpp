@@ -128,7 +128,8 @@ inline constexpr std::array<std::string_view, 7> kLogModules{"app",   "engine", 
 // that does not belong to the source's type is rejected by the loader.
 struct SourceConfig {
   std::string name;
-  std::string type;  // "simulated"
+  std::string type;  // "simulated", "finnhub_ws", "alpaca_ws", "polygon_ws",
+                     // "finnhub_rest", "yahoo_chart", "http_json"
   std::vector<std::string> symbols;
   // Normalisation (every type; see ingest/quote_normalizer.hpp).
   std::map<std::string, std::string> aliases;  // the source's symbol → ours
@@ -138,12 +139,39 @@ struct SourceConfig {
   // Health: a live source with no message for this long is `stale`.
   std::chrono::milliseconds stale_after{10000};
 
-  // simulated
+  // simulated (seed, interval, time_scale); the pollers' poll interval too
+  // (default 5s for them)
   std::uint64_t seed = 42;
   std::chrono::milliseconds interval{250};
   double time_scale = 60.0;
   bool always_open = false;  // false: quiet outside US regular hours
 
+  // Provider feeds (WebSocket and polling): the endpoint, a private CA,
+  // credentials (from *_env / *_file only; never logged), reconnect backoff.
+  std::string url;      // empty: the provider's public endpoint
+  std::string ca_file;  // empty: the system's CA store
+  Secret api_key;
+  Secret api_secret;  // alpaca_ws
+  std::chrono::milliseconds backoff_initial{500};
+  std::chrono::milliseconds backoff_max{30'000};
+
+  // WebSocket feeds
+  std::string feed = "iex";  // alpaca_ws: iex, sip or test
+  std::vector<std::string>
+      channels;  // alpaca: trades/quotes/bars; polygon: trades/quotes/aggregates
+  std::chrono::milliseconds connect_timeout{10'000};
+  std::chrono::milliseconds idle_timeout{30'000};
+
+  // Pollers
+  int max_requests_per_minute = 60;
+  std::chrono::milliseconds request_timeout{10'000};
+
+  // http_json: field paths ("data.0.last") and the key's header
+  struct JsonPaths {
+    std::string items, symbol, price, volume, ts, bid, ask, prev_close;
+    bool operator==(const JsonPaths&) const = default;
+  } paths;
+  std::string api_key_header;  // empty: "Authorization: Bearer <key>"
   // replay
   std::string path;             // relative paths: from the config file's directory
   std::string format = "auto";  // auto, csv, databento, ndjson

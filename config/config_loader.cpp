@@ -14,6 +14,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <span>
 
 #include <sstream>
 
@@ -496,6 +497,125 @@ void read_simulated_keys(TableReader& r, SourceConfig& source) {
   r.boolean("always_open", source.always_open);
 }
 
+constexpr std::string_view kWsTypes[] = {"finnhub_ws", "alpaca_ws", "polygon_ws"};
+constexpr std::string_view kPollTypes[] = {"finnhub_rest", "yahoo_chart", "http_json"};
+
+bool is_one_of(const std::string& type, std::span<const std::string_view> types) {
+  return std::find(types.begin(), types.end(), type) != types.end();
+}
+
+// A secret the source cannot work without.
+void required_secret(TableReader& r, const toml::table& table, std::string_view key, Secret& out) {
+  r.secret(key, out);
+  const std::string name(key);
+  if (!table.contains(name + "_env") && !table.contains(name + "_file")) {
+    r.require(name + "_env");  // "…api_key_env: is required" (or api_key_file)
+  }
+}
+
+// The keys every provider feed shares: endpoint, private CA, backoff.
+void read_provider_keys(TableReader& r, const toml::table& table, SourceConfig& source) {
+  r.string("url", source.url);
+  if (const toml::node* url = table.get("url"); url && url->is_string()) {
+    const bool websocket = is_one_of(source.type, kWsTypes);
+    const bool scheme_ok =
+        websocket ? source.url.rfind("ws://", 0) == 0 || source.url.rfind("wss://", 0) == 0
+                  : source.url.rfind("http://", 0) == 0 || source.url.rfind("https://", 0) == 0;
+    if (!scheme_ok) {
+      r.fail(*url, "url",
+             websocket ? "must start with ws:// or wss://" : "must start with http:// or https://");
+    } else if (source.url.find('@') != std::string::npos) {
+      r.fail(*url, "url",
+             "credentials in the URL are not accepted: use api_key_env or api_key_file");
+    }
+  }
+  r.string("ca_file", source.ca_file);
+  if (const toml::node* ca = table.get("ca_file"); ca && ca->is_string()) {
+    if (!std::ifstream(source.ca_file))
+      r.fail(*ca, "ca_file", "cannot read \"" + source.ca_file + "\"");
+  }
+  r.duration("backoff_initial", source.backoff_initial, std::chrono::milliseconds(10));
+  r.duration("backoff_max", source.backoff_max, std::chrono::milliseconds(10));
+  if (source.backoff_max < source.backoff_initial) source.backoff_max = source.backoff_initial;
+}
+
+void read_channels(TableReader& r, const toml::table& table, SourceConfig& source,
+                   std::initializer_list<std::string_view> allowed) {
+  r.strings("channels", source.channels);
+  for (const std::string& channel : source.channels) {
+    if (std::find(allowed.begin(), allowed.end(), channel) == allowed.end()) {
+      std::string choices;
+      for (auto a : allowed) choices += (choices.empty() ? "" : ", ") + std::string(a);
+      r.fail(*table.get("channels"), "channels",
+             "unknown channel \"" + channel + "\"; expected any of: " + choices);
+      return;
+    }
+  }
+  if (source.channels.empty()) source.channels = {"trades"};
+}
+
+void read_ws_keys(TableReader& r, const toml::table& table, SourceConfig& source) {
+  read_provider_keys(r, table, source);
+  r.duration("connect_timeout", source.connect_timeout, std::chrono::milliseconds(100));
+  r.duration("idle_timeout", source.idle_timeout, std::chrono::milliseconds(200));
+  r.require("symbols");
+  if (const toml::node* symbols = table.get("symbols");
+      symbols && symbols->is_array() && source.symbols.empty()) {
+    r.fail(*symbols, "symbols", "must name at least one symbol to subscribe to");
+  }
+  required_secret(r, table, "api_key", source.api_key);
+  if (source.type == "alpaca_ws") {
+    required_secret(r, table, "api_secret", source.api_secret);
+    r.one_of("feed", source.feed, {"iex", "sip", "test"});
+    read_channels(r, table, source, {"trades", "quotes", "bars"});
+  } else if (source.type == "polygon_ws") {
+    read_channels(r, table, source, {"trades", "quotes", "aggregates"});
+  }
+}
+
+void read_json_path(TableReader& r, const toml::table& table, std::string_view key,
+                    std::string& out) {
+  r.string(key, out);
+  if (const toml::node* node = table.get(key); node && node->is_string()) {
+    const bool valid = !out.empty() && out.front() != '.' && out.back() != '.' &&
+                       out.find("..") == std::string::npos;
+    if (!valid) r.fail(*node, key, "expected a dot-separated path such as \"data.0.last\"");
+  }
+}
+
+void read_poll_keys(TableReader& r, const toml::table& table, SourceConfig& source) {
+  read_provider_keys(r, table, source);
+  if (!table.contains("backoff_initial")) source.backoff_initial = std::chrono::seconds(1);
+  if (!table.contains("backoff_max")) source.backoff_max = std::chrono::minutes(5);
+  source.interval = std::chrono::seconds(5);  // the pollers' default
+  r.duration("interval", source.interval, std::chrono::milliseconds(100));
+  r.integer("max_requests_per_minute", source.max_requests_per_minute, 1, 100'000);
+  r.duration("request_timeout", source.request_timeout, std::chrono::milliseconds(100));
+  if (source.type == "finnhub_rest") {
+    r.require("symbols");
+    required_secret(r, table, "api_key", source.api_key);
+  } else if (source.type == "yahoo_chart") {
+    r.require("symbols");
+  } else {  // http_json
+    r.require("url");
+    r.require("price_path");
+    r.secret("api_key", source.api_key);
+    r.string("api_key_header", source.api_key_header);
+    auto& p = source.paths;
+    for (auto [key, out] : {std::pair{"items_path", &p.items},
+                            {"symbol_path", &p.symbol},
+                            {"price_path", &p.price},
+                            {"volume_path", &p.volume},
+                            {"ts_path", &p.ts},
+                            {"bid_path", &p.bid},
+                            {"ask_path", &p.ask},
+                            {"prev_close_path", &p.prev_close}}) {
+      read_json_path(r, table, key, *out);
+    }
+    if (source.url.find("{symbol}") != std::string::npos) r.require("symbols");
+  }
+}
+
 // Keys every source type takes: symbol aliases and the ordering checks.
 void read_source_normalization_keys(TableReader& r, SourceConfig& source) {
   if (const toml::node* node = r.get("aliases")) {
@@ -574,8 +694,11 @@ void read_tcp_ndjson_keys(TableReader& r, SourceConfig& source) {
 
 // The keys of the source's own type; any other key is left unread, so
 // reject_unknown() names it.
-void read_source_type_keys(TableReader& r, SourceConfig& source, const std::string& config_file) {
+void read_source_type_keys(TableReader& r, const toml::table& table, SourceConfig& source,
+                           const std::string& config_file) {
   if (source.type == "simulated") read_simulated_keys(r, source);
+  if (is_one_of(source.type, kWsTypes)) read_ws_keys(r, table, source);
+  if (is_one_of(source.type, kPollTypes)) read_poll_keys(r, table, source);
   if (source.type == "replay") read_replay_keys(r, source, config_file);
   if (source.type == "tcp_ndjson") read_tcp_ndjson_keys(r, source);
 }
@@ -600,10 +723,12 @@ void read_sources(const toml::node& node, std::vector<SourceConfig>& sources, Pr
     r.require("type");
     r.string("name", source.name);
     // keep in step with read_source_type_keys
-    r.one_of("type", source.type, {"simulated", "replay", "tcp_ndjson"});
+    r.one_of("type", source.type,
+             {"simulated", "replay", "tcp_ndjson", "finnhub_ws", "alpaca_ws", "polygon_ws",
+              "finnhub_rest", "yahoo_chart", "http_json"});
     r.strings("symbols", source.symbols);
     read_source_normalization_keys(r, source);
-    read_source_type_keys(r, source, config_file);
+    read_source_type_keys(r, *table, source, config_file);
     // Without a known type the other keys cannot be judged.
     if (!source.type.empty()) r.reject_unknown();
     if (const toml::node* name = table->get("name");
@@ -680,6 +805,12 @@ std::vector<std::pair<std::string, const Secret*>> configured_secrets(const Conf
   std::vector<std::pair<std::string, const Secret*>> out;
   if (config.web.metrics_token.configured()) {
     out.emplace_back("web.metrics_token", &config.web.metrics_token);
+  }
+  for (std::size_t i = 0; i < config.sources.size(); ++i) {
+    const SourceConfig& source = config.sources[i];
+    const std::string prefix = "sources[" + std::to_string(i) + "].";
+    if (source.api_key.configured()) out.emplace_back(prefix + "api_key", &source.api_key);
+    if (source.api_secret.configured()) out.emplace_back(prefix + "api_secret", &source.api_secret);
   }
   return out;
 }

@@ -108,7 +108,9 @@ class MetricsTokenTest(unittest.TestCase):
 class ExampleConfigsTest(unittest.TestCase):
     def test_every_example_config_passes_config_check_with_secrets_redacted(self):
         examples = os.path.join(os.path.dirname(__file__), "../../config/examples")
-        env = dict(os.environ, BELLWETHER_METRICS_TOKEN="example-secret-value")
+        env = dict(os.environ, BELLWETHER_METRICS_TOKEN="example-secret-value",
+                   FINNHUB_API_KEY="example-secret-value", ALPACA_API_KEY_ID="example-secret-value",
+                   ALPACA_API_SECRET_KEY="example-secret-value", POLYGON_API_KEY="example-secret-value")
         files = sorted(f for f in os.listdir(examples) if f.endswith(".toml"))
         self.assertIn("production.toml", files)
         for name in files:

@@ -275,8 +275,13 @@ TEST_CASE("a source without a name or type is an error", "[config]") {
 }
 
 TEST_CASE("a source of an unknown type lists the known types", "[config]") {
-  CHECK_THAT(error_of("[[sources]]\nname = \"x\"\ntype = \"kafka\"\n"),
+  const std::string error = error_of("[[sources]]\nname = \"x\"\ntype = \"kafka\"\n");
+  CHECK_THAT(error,
              Catch::StartsWith("FILE:3:8: sources[0].type: must be one of: simulated, replay, "));
+  for (const char* type : {"tcp_ndjson", "finnhub_ws", "alpaca_ws", "polygon_ws", "finnhub_rest",
+                           "yahoo_chart", "http_json"}) {
+    CHECK_THAT(error, Catch::Contains(type));
+  }
 }
 
 TEST_CASE("sources that are not an array of tables are an error", "[config]") {

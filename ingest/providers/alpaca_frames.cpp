@@ -1,0 +1,138 @@
+#include "ingest/providers/alpaca_frames.hpp"
+
+#include <algorithm>
+
+#include <nlohmann/json.hpp>
+
+#include "ingest/providers/json_fields.hpp"
+
+namespace bw {
+
+namespace jf = json_fields;
+
+namespace {
+
+// Symbol and RFC 3339 time, common to trades, quotes and bars; false: rejected.
+bool common_fields(const nlohmann::json& item, std::string_view what, ProviderQuote& quote,
+                   ProviderFrame& out) {
+  auto symbol = jf::text(item, "S");
+  if (!symbol) {
+    out.rejected.push_back(std::string(what) + ": symbol S is missing");
+    return false;
+  }
+  quote.raw.symbol = std::string(*symbol);
+  if (jf::field(item, "t")) {
+    auto text = jf::text(item, "t");
+    auto ts = text ? parse_rfc3339_ms(*text) : std::nullopt;
+    if (!ts) {
+      out.rejected.push_back(std::string(what) + ": t is not an RFC 3339 time");
+      return false;
+    }
+    quote.raw.ts_ms = *ts;
+  }
+  return true;
+}
+
+void parse_trade(const nlohmann::json& item, ProviderFrame& out) {
+  ProviderQuote quote;
+  if (!common_fields(item, "trade", quote, out)) return;
+  auto price = jf::number(item, "p");
+  if (!price) return (void)out.rejected.emplace_back("trade: price p is missing or not a number");
+  quote.raw.price = *price;
+  if (auto size = jf::number(item, "s")) quote.raw.volume = static_cast<std::int64_t>(*size);
+  out.quotes.push_back(std::move(quote));
+}
+
+void parse_quote(const nlohmann::json& item, ProviderFrame& out) {
+  ProviderQuote quote;
+  if (!common_fields(item, "quote", quote, out)) return;
+  auto bid = jf::number(item, "bp");
+  auto ask = jf::number(item, "ap");
+  if (!bid || !ask) return (void)out.rejected.emplace_back("quote: bp and ap are required numbers");
+  // A one-sided book (a zero side) has no midpoint worth alerting on.
+  if (*bid <= 0 || *ask <= 0)
+    return (void)out.rejected.emplace_back("quote: one-sided (bp or ap is 0)");
+  quote.raw.bid = *bid;
+  quote.raw.ask = *ask;
+  quote.raw.price = (*bid + *ask) / 2;
+  out.quotes.push_back(std::move(quote));
+}
+
+void parse_bar(const nlohmann::json& item, ProviderFrame& out) {
+  ProviderQuote quote;
+  if (!common_fields(item, "bar", quote, out)) return;
+  auto open = jf::number(item, "o");
+  auto high = jf::number(item, "h");
+  auto low = jf::number(item, "l");
+  auto close = jf::number(item, "c");
+  if (!open || !high || !low || !close) {
+    return (void)out.rejected.emplace_back("bar: o, h, l and c are required numbers");
+  }
+  if (*low > *high || *close > *high || *close < *low || *open > *high || *open < *low) {
+    return (void)out.rejected.emplace_back("bar: o and c must lie between l and h");
+  }
+  quote.raw.price = *close;
+  quote.open = *open;
+  quote.high = *high;
+  quote.low = *low;
+  if (auto volume = jf::number(item, "v")) quote.raw.volume = static_cast<std::int64_t>(*volume);
+  out.quotes.push_back(std::move(quote));
+}
+
+ControlKind error_kind(int code) {
+  // 401 not authenticated, 402 auth failed, 404 auth timeout.
+  return (code == 401 || code == 402 || code == 404) ? ControlKind::auth_failed
+                                                     : ControlKind::error;
+}
+
+void parse_message(const nlohmann::json& item, ProviderFrame& out) {
+  auto type = jf::text(item, "T");
+  if (!type) return (void)out.rejected.emplace_back("message: type T is missing");
+  if (*type == "t") return parse_trade(item, out);
+  if (*type == "q") return parse_quote(item, out);
+  if (*type == "b") return parse_bar(item, out);
+  const std::string message(jf::text(item, "msg").value_or(""));
+  if (*type == "success") {
+    if (message == "connected") return out.control.push_back({ControlKind::connected, 0, message});
+    if (message == "authenticated") {
+      return out.control.push_back({ControlKind::authenticated, 0, message});
+    }
+    return out.control.push_back({ControlKind::info, 0, message});
+  }
+  if (*type == "error") {
+    const int code = static_cast<int>(jf::integer(item, "code").value_or(0));
+    return out.control.push_back({error_kind(code), code, message.empty() ? "error" : message});
+  }
+  if (*type == "subscription") {
+    return out.control.push_back({ControlKind::subscribed, 0, item.dump()});
+  }
+  // Daily bars "d", updated bars "u", statuses "s", LULDs "l", corrections
+  // "c", cancels "x": not quotes this server alerts on.
+}
+
+}  // namespace
+
+Status parse_alpaca_frame(std::string_view text, ProviderFrame& out) {
+  nlohmann::json frame = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (frame.is_discarded()) return Error{"malformed json"};
+  if (frame.is_object()) {
+    parse_message(frame, out);  // tolerated: a single message outside an array
+    return {};
+  }
+  if (!frame.is_array()) return Error{"not an alpaca message: expected an array"};
+  for (const nlohmann::json& item : frame) parse_message(item, out);
+  return {};
+}
+
+std::string alpaca_auth_message(std::string_view key, std::string_view secret) {
+  return nlohmann::json{{"action", "auth"}, {"key", key}, {"secret", secret}}.dump();
+}
+
+std::string alpaca_subscribe_message(const std::vector<std::string>& symbols,
+                                     const std::vector<std::string>& channels) {
+  nlohmann::json message{{"action", "subscribe"}};
+  for (const std::string& channel : channels) message[channel] = symbols;
+  return message.dump();
+}
+
+}  // namespace bw
