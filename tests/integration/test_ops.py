@@ -110,7 +110,11 @@ class ExampleConfigsTest(unittest.TestCase):
         examples = os.path.join(os.path.dirname(__file__), "../../config/examples")
         env = dict(os.environ, BELLWETHER_METRICS_TOKEN="example-secret-value",
                    FINNHUB_API_KEY="example-secret-value", ALPACA_API_KEY_ID="example-secret-value",
-                   ALPACA_API_SECRET_KEY="example-secret-value", POLYGON_API_KEY="example-secret-value")
+                   ALPACA_API_SECRET_KEY="example-secret-value", POLYGON_API_KEY="example-secret-value",
+                   BELLWETHER_SMTP_PASSWORD="example-secret-value",
+                   SENDGRID_API_KEY="example-secret-value", MAILGUN_API_KEY="example-secret-value",
+                   POSTMARK_SERVER_TOKEN="example-secret-value",
+                   MAIL_GATEWAY_KEY="example-secret-value")
         files = sorted(f for f in os.listdir(examples) if f.endswith(".toml"))
         self.assertIn("production.toml", files)
         for name in files:
