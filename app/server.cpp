@@ -16,6 +16,7 @@
 #include "notify/notifier.hpp"
 #include "notify/webhook_dispatcher.hpp"
 #include "store/accounts.hpp"
+#include "store/alert_message_repository.hpp"
 #include "store/alert_repository.hpp"
 #include "store/channel_repository.hpp"
 #include "store/database.hpp"
@@ -85,6 +86,7 @@ struct Server::Parts {
   std::unique_ptr<Accounts> accounts;
   std::unique_ptr<Sessions> sessions;
   std::unique_ptr<AlertRepository> alerts;
+  std::unique_ptr<AlertMessageRepository> messages;
   std::unique_ptr<NotificationRepository> notifications;
   std::unique_ptr<PriceRepository> prices;
   LastQuotes last_quotes;
@@ -124,6 +126,7 @@ void Server::start() {
   p.accounts = std::make_unique<Accounts>(*p.db);
   p.sessions = std::make_unique<Sessions>(*p.db);
   p.alerts = std::make_unique<AlertRepository>(*p.db);
+  p.messages = std::make_unique<AlertMessageRepository>(*p.db);
   p.notifications = std::make_unique<NotificationRepository>(*p.db);
   p.prices = std::make_unique<PriceRepository>(*p.db);
   create_first_admin_if_empty(*p.accounts, data_dir, p.clock);
@@ -197,7 +200,8 @@ void Server::start() {
 
   p.api_context = std::make_unique<ApiContext>(ApiContext{
       *p.accounts, *p.alerts, *p.notifications, p.last_quotes, *p.hub, *p.engine, p.clock,
-      stream_port, PROJECT_VERSION, p.sessions.get(), p.delivery_context.get()});
+      stream_port, PROJECT_VERSION, p.sessions.get(), p.delivery_context.get(),
+      p.messages.get()});
   ApiServerOptions api_options{config_.web.listen.host, config_.web.listen.port,
                                config_.web.threads,     config_.web.max_body_bytes,
                                config_.web.ui_dir,      auth};

@@ -124,16 +124,55 @@ std::string html_escape(std::string_view text) {
   return out;
 }
 
+namespace {
+
+// Line ends as CRLF (a template may arrive with LF or CRLF).
+std::string crlf_lines(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + 16);
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\r') continue;
+    if (text[i] == '\n') {
+      out += "\r\n";
+      continue;
+    }
+    out += text[i];
+  }
+  return out;
+}
+
+// Escaped text with line breaks as <br> (a body template is plain text).
+std::string html_lines(std::string_view text) {
+  std::string out;
+  for (char c : html_escape(text)) {
+    if (c == '\r') continue;
+    out += c == '\n' ? std::string("<br>\r\n") : std::string(1, c);
+  }
+  return out;
+}
+
+}  // namespace
+
 EmailContent email_content(const DueDelivery& due, std::string_view from) {
   const NewNotification& n = due.notification.content;
   const std::string name = due.alert.exists && !due.alert.name.empty() ? due.alert.name : n.symbol;
+  const std::string reference = "Alert: " + name + " (#" + std::to_string(n.alert_id) +
+                                ")\r\nNotification #" + std::to_string(due.notification.id) +
+                                "\r\n";
+  const std::string html_reference = "<p>Alert: " + html_escape(name) + " (#" +
+                                     std::to_string(n.alert_id) + ")<br>Notification #" +
+                                     std::to_string(due.notification.id) + "</p>";
   EmailContent c;
-  c.subject = "[Bellwether] " + n.message;
-  c.text = n.message + "\r\n\r\nAlert: " + name + " (#" + std::to_string(n.alert_id) +
-           ")\r\nNotification #" + std::to_string(due.notification.id) + "\r\n";
-  c.html = "<!DOCTYPE html><html><body><p><strong>" + html_escape(n.message) +
-           "</strong></p><p>Alert: " + html_escape(name) + " (#" + std::to_string(n.alert_id) +
-           ")<br>Notification #" + std::to_string(due.notification.id) + "</p></body></html>\r\n";
+  c.subject = n.email_subject.empty() ? "[Bellwether] " + n.message : n.email_subject;
+  if (n.email_body.empty()) {
+    c.text = n.message + "\r\n\r\n" + reference;
+    c.html = "<!DOCTYPE html><html><body><p><strong>" + html_escape(n.message) +
+             "</strong></p>" + html_reference + "</body></html>\r\n";
+  } else {
+    c.text = crlf_lines(n.email_body) + "\r\n\r\n-- \r\n" + reference;
+    c.html = "<!DOCTYPE html><html><body><p>" + html_lines(n.email_body) + "</p>" +
+             html_reference + "</body></html>\r\n";
+  }
   c.message_id = "<delivery-" + std::to_string(due.delivery.id) + "@" +
                  domain_of(envelope_address(from)) + ">";
   return c;

@@ -2,8 +2,7 @@
 
 namespace bw {
 
-namespace {
-std::string_view verb_for(const Fire& fire) {
+std::string_view condition_phrase(const Fire& fire) {
   switch (fire.condition.type) {
     case ConditionType::above:
       return "is above";
@@ -27,17 +26,15 @@ std::string_view verb_for(const Fire& fire) {
   return "reached";
 }
 
-// "150.00" for a line, "140.00-150.00" for a channel.
 std::string threshold_text(const Condition& condition) {
   if (!is_channel(condition.type)) return condition.price.to_string();
   return condition.price.to_string() + "-" + condition.upper.to_string();
 }
-}  // namespace
 
 std::string render_message(const Fire& fire) {
   std::string text = fire.symbol;
   text += ' ';
-  text += verb_for(fire);
+  text += condition_phrase(fire);
   text += ' ';
   text += threshold_text(fire.condition);
   text += " at ";

@@ -3,11 +3,16 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "rules/engine.hpp"
 
 namespace bw {
 
 std::string render_message(const Fire& fire);
+// The condition as a verb phrase: "crossed above", "is below", "entered channel".
+std::string_view condition_phrase(const Fire& fire);
+// "150.00" for a line, "140.00-150.00" for a channel.
+std::string threshold_text(const Condition& condition);
 
 }  // namespace bw

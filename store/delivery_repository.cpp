@@ -73,7 +73,8 @@ std::vector<DueDelivery> DeliveryRepository::claim_due(TimestampMs now, std::siz
     sql::Statement detail(
         c,
         "SELECT ch.type, ch.target, ch.secret, n.alert_id, n.symbol, n.price, n.message, "
-        "n.created_at, a.id, a.name, a.condition_type, a.threshold FROM deliveries d "
+        "n.created_at, a.id, a.name, a.condition_type, a.threshold, n.email_subject, "
+        "n.email_body FROM deliveries d "
         "JOIN channels ch ON ch.id = d.channel_id JOIN notifications n ON n.id = "
         "d.notification_id LEFT JOIN alerts a ON a.id = n.alert_id WHERE d.id = ?");
     s.bind(1, now).bind(2, static_cast<std::int64_t>(limit + in_flight.size()));
@@ -94,6 +95,8 @@ std::vector<DueDelivery> DeliveryRepository::claim_due(TimestampMs now, std::siz
       item.notification.content = NewNotification{
           detail.integer(3), d.user_id,        detail.text(4), Price::from_units(detail.integer(5)),
           detail.text(6),    detail.integer(7)};
+      item.notification.content.email_subject = detail.is_null(12) ? "" : detail.text(12);
+      item.notification.content.email_body = detail.is_null(13) ? "" : detail.text(13);
       if (!detail.is_null(8)) {
         item.alert = AlertSummary{detail.integer(8), detail.text(9), detail.text(10),
                                   detail.integer(11), true};

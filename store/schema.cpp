@@ -123,6 +123,20 @@ ALTER TABLE alerts ADD COLUMN revision INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE alerts ADD COLUMN upper_threshold INTEGER;
 CREATE INDEX alerts_expiry ON alerts(expires_at) WHERE expires_at IS NOT NULL;
 )sql",
+    // 5: message templates (issue 5). An alert's templates live beside it
+    // (a row only when the user set one); a notification keeps its rendered
+    // email subject and body (NULL: the default text), so every attempt sends
+    // the same words.
+    R"sql(
+CREATE TABLE alert_messages (
+  alert_id INTEGER PRIMARY KEY REFERENCES alerts(id) ON DELETE CASCADE,
+  message_template TEXT,
+  email_subject_template TEXT,
+  email_body_template TEXT
+);
+ALTER TABLE notifications ADD COLUMN email_subject TEXT;
+ALTER TABLE notifications ADD COLUMN email_body TEXT;
+)sql",
 });
 
 int current_version(sql::Connection& connection) {

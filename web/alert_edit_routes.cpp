@@ -1,5 +1,8 @@
 #include "web/alert_edit_routes.hpp"
 
+#include <functional>
+
+#include "web/alert_message_codec.hpp"
 #include "web/alert_policy_codec.hpp"
 #include "web/api_routes.hpp"
 #include "web/json_codec.hpp"
@@ -16,9 +19,10 @@ struct EditOutcome {
 };
 
 // Runs `edit` on the user's alert in the store, then brings the engine in line.
+// `after_save` runs once the edit is stored (the message templates of a PATCH).
 template <typename Edit>
 ApiResponse edit_alert(ApiContext& context, const User& user, std::string_view id_text,
-                       Edit&& edit) {
+                       Edit&& edit, const std::function<void(const Alert&)>& after_save = {}) {
   std::optional<std::int64_t> id = parse_id(id_text);
   if (!id) return not_found_alert(id_text);
   sweep_expired_alerts(context);
@@ -30,6 +34,7 @@ ApiResponse edit_alert(ApiContext& context, const User& user, std::string_view i
   });
   if (!saved) return not_found_alert(id_text);
   if (refusal) return *refusal;
+  if (after_save) after_save(*saved);
   if (saved->state == AlertState::armed) {
     context.engine.arm(*saved);
   } else {
@@ -54,6 +59,21 @@ std::optional<ApiResponse> expired_refusal(const Alert& alert, TimestampMs now) 
   return std::nullopt;
 }
 
+// A PATCH of message templates alone: the alert's revision stays, so a fire
+// already in flight is still recorded (with the new words).
+ApiResponse patch_templates(ApiContext& context, const User& user, std::string_view id_text,
+                            const TemplatesPatch& templates) {
+  std::optional<std::int64_t> id = parse_id(id_text);
+  if (!id) return not_found_alert(id_text);
+  sweep_expired_alerts(context);
+  if (!context.alerts.find(user.id, *id)) return not_found_alert(id_text);
+  const AlertTemplates next = templates.applied_to(context.messages->find(user.id, *id));
+  if (!context.messages->save(user.id, *id, next)) return not_found_alert(id_text);
+  std::optional<Alert> alert = context.alerts.find(user.id, *id);
+  if (!alert) return not_found_alert(id_text);
+  return json_response(200, dump_json(alert_json(context, *alert)));
+}
+
 }  // namespace
 
 ApiResponse patch_alert(ApiContext& context, const User& user, std::string_view id,
@@ -62,6 +82,17 @@ ApiResponse patch_alert(ApiContext& context, const User& user, std::string_view 
   if (!parsed) return problem(400, parsed.error());
   Result<AlertPatch> patch = decode_alert_patch(*parsed);
   if (!patch) return problem(400, patch.error());
+  Result<TemplatesPatch> templates = decode_templates(*parsed);
+  if (!templates) return problem(400, templates.error());
+  if (templates->any() && !context.messages)
+    return problem(400, "message_template: message templates are not enabled");
+  if (only_template_fields(*parsed)) return patch_templates(context, user, id, *templates);
+  const auto save_templates = [&](const Alert& alert) {
+    if (!templates->any()) return;
+    const AlertTemplates next =
+        templates->applied_to(context.messages->find(user.id, alert.id));
+    (void)context.messages->save(user.id, alert.id, next);
+  };
   if (patch->expires_at && *patch->expires_at && **patch->expires_at <= context.clock.now_ms())
     return problem(400, "expires_at: must be in the future");
   return edit_alert(context, user, id, [&](Alert& alert, TimestampMs now) {
@@ -82,7 +113,7 @@ ApiResponse patch_alert(ApiContext& context, const User& user, std::string_view 
       rearm(alert);
     }
     return none;
-  });
+  }, save_templates);
 }
 
 ApiResponse pause_alert(ApiContext& context, const User& user, std::string_view id) {

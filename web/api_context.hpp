@@ -12,6 +12,7 @@
 #include "ingest/quote_sink.hpp"
 #include "rules/clock.hpp"
 #include "store/accounts.hpp"
+#include "store/alert_message_repository.hpp"
 #include "store/alert_repository.hpp"
 #include "store/notification_repository.hpp"
 #include "store/sessions.hpp"
@@ -39,6 +40,7 @@ struct ApiContext {
   std::string version;
   Sessions* sessions = nullptr;         // required by ApiServer (cookie sign-in)
   DeliveryContext* delivery = nullptr;  // channels and the outbox
+  AlertMessageRepository* messages = nullptr;  // message templates; null: not offered
 };
 
 }  // namespace bw

@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include "web/alert_message_codec.hpp"
 #include "web/channel_routes.hpp"
 #include "web/json_codec.hpp"
 
@@ -42,6 +43,7 @@ json alert_json(ApiContext& context, const Alert& alert) {
   json out = encode_alert(alert);
   out["channels"] = context.delivery ? context.delivery->channels.for_alert(alert.id)
                                      : std::vector<std::int64_t>{};
+  if (context.messages) encode_templates(context.messages->find(alert.user_id, alert.id), out);
   return out;
 }
 
@@ -88,6 +90,10 @@ ApiResponse create_alert(ApiContext& context, const User& user, std::string_view
   if (!parsed) return problem(400, parsed.error());
   Result<AlertDraft> draft = decode_alert(*parsed);
   if (!draft) return problem(400, draft.error());
+  Result<TemplatesPatch> templates = decode_templates(*parsed);
+  if (!templates) return problem(400, templates.error());
+  if (templates->any() && !context.messages)
+    return problem(400, "message_template: message templates are not enabled");
   if (!draft->channels.empty()) {
     if (!context.delivery) return problem(400, "channels: delivery channels are not enabled");
     if (Status ok = check_alert_channels(*context.delivery, user, draft->channels); !ok) {
@@ -107,6 +113,7 @@ ApiResponse create_alert(ApiContext& context, const User& user, std::string_view
   Alert saved = context.alerts.insert(alert, context.clock.now_ms());
   // Linked before the alert is armed, so its first fire already has them.
   if (context.delivery) context.delivery->channels.link_alert(saved.id, draft->channels);
+  if (templates->any()) (void)context.messages->save(user.id, saved.id, templates->applied_to({}));
   context.engine.arm(saved);
   ApiResponse response = json_response(201, dump_json(alert_json(context, saved)));
   response.headers.emplace_back("Location", "/api/v1/alerts/" + std::to_string(saved.id));
