@@ -1,7 +1,6 @@
 #include "notify/message_template.hpp"
 
 #include <array>
-#include <cstdio>
 #include <ctime>
 
 #include "notify/message.hpp"
@@ -144,10 +143,16 @@ std::string change_percent_text(Price price, Price previous) {
   const Wide hundredths =
       (scaled >= 0 ? scaled + half : scaled - half) / static_cast<Wide>(previous.units());
   const bool negative = hundredths < 0;
-  const auto magnitude = static_cast<unsigned long long>(negative ? -hundredths : hundredths);
-  char text[48];
-  std::snprintf(text, sizeof text, "%s%llu.%02llu",
-                negative ? "-" : (magnitude == 0 ? "" : "+"), magnitude / 100, magnitude % 100);
+  Wide magnitude = negative ? -hundredths : hundredths;
+  std::string digits;  // reversed
+  for (int i = 0; i < 3 || magnitude > 0; ++i) {
+    if (i == 2) digits += '.';
+    digits += static_cast<char>('0' + static_cast<int>(magnitude % 10));
+    magnitude /= 10;
+  }
+  const bool zero = hundredths == 0;
+  std::string text = negative ? "-" : (zero ? "" : "+");
+  text.append(digits.rbegin(), digits.rend());
   return text;
 }
 

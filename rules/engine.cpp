@@ -191,14 +191,10 @@ void Engine::after_fire(SymbolBook& book, AlertId id, ArmedAlert& alert, Directi
 
 Fire Engine::make_fire(AlertId id, const ArmedAlert& alert, Direction direction,
                        const Quote& quote) const {
-  Fire fire;
-  fire.alert_id = id;
-  fire.user_id = alert.user_id;
-  fire.symbol = alert.symbol;
-  fire.condition = alert.condition;
-  fire.direction = direction;
-  fire.price = reported_price(alert.condition, direction, quote);
-  fire.ts_ms = quote.ts_ms;
+  Fire fire{id,           alert.user_id,
+            alert.symbol, alert.condition,
+            direction,    reported_price(alert.condition, direction, quote),
+            quote.ts_ms};
   fire.revision = alert.revision;
   fire.prev_close = quote.prev_close;
   return fire;

@@ -9,4 +9,5 @@ bw_unit_test_binary(bw_web_tests
     ${CMAKE_CURRENT_LIST_DIR}/session_auth_test.cpp
     ${CMAKE_CURRENT_LIST_DIR}/channel_routes_test.cpp
     ${CMAKE_CURRENT_LIST_DIR}/alert_edit_routes_test.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/alert_message_routes_test.cpp
   LIBS bw_web)
