@@ -14,6 +14,7 @@
 #include "ingest/simulated_feed.hpp"
 #include "log/module_logger.hpp"
 #include "notify/notifier.hpp"
+#include "notify/quiet_hours.hpp"
 #include "notify/webhook_dispatcher.hpp"
 #include "store/accounts.hpp"
 #include "store/alert_message_repository.hpp"
@@ -24,11 +25,13 @@
 #include "store/notification_repository.hpp"
 #include "store/price_repository.hpp"
 #include "store/sessions.hpp"
+#include "store/user_settings_repository.hpp"
 #include "web/api_server.hpp"
 #include "web/channel_routes.hpp"
 #include "web/credentials.hpp"
 #include "web/json_codec.hpp"
 #include "web/session_auth.hpp"
+#include "web/settings_routes.hpp"
 #include "web/sse_server.hpp"
 
 namespace bw {
@@ -69,6 +72,16 @@ std::unique_ptr<SimulatedFeed> make_feed(const SourceConfig& source, QuoteSink& 
   return std::make_unique<SimulatedFeed>(options, sink, clock);
 }
 
+// The end of the user's quiet hours when `now` is inside them.
+std::optional<TimestampMs> quiet_until_for(UserSettingsRepository& settings, UserId user,
+                                           TimestampMs now) {
+  std::optional<QuietHoursRow> row = settings.quiet_hours(user);
+  if (!row) return std::nullopt;
+  Result<TimeZoneRule> zone = parse_time_zone(row->timezone);
+  if (!zone) return std::nullopt;  // only validated zones are stored
+  return quiet_until(QuietHours{row->start_minute, row->end_minute, *zone}, now);
+}
+
 constexpr const char* kShuttingDown = "the server is shutting down";
 
 std::string joined(const std::vector<std::string>& keys) {
@@ -95,8 +108,10 @@ struct Server::Parts {
   std::unique_ptr<SseNotificationSink> sse_sink;
   std::unique_ptr<ChannelRepository> channels;
   std::unique_ptr<DeliveryRepository> deliveries;
+  std::unique_ptr<UserSettingsRepository> settings;  // before webhooks: it asks for quiet hours
   std::unique_ptr<WebhookDispatcher> webhooks;
   std::unique_ptr<DeliveryContext> delivery_context;
+  std::unique_ptr<SettingsContext> settings_context;
   std::unique_ptr<Notifier> notifier;
   std::unique_ptr<EngineWorker> engine;
   std::unique_ptr<IngestHub> hub;
@@ -201,7 +216,7 @@ void Server::start() {
   p.api_context = std::make_unique<ApiContext>(ApiContext{
       *p.accounts, *p.alerts, *p.notifications, p.last_quotes, *p.hub, *p.engine, p.clock,
       stream_port, PROJECT_VERSION, p.sessions.get(), p.delivery_context.get(),
-      p.messages.get()});
+      p.messages.get(), p.settings_context.get()});
   ApiServerOptions api_options{config_.web.listen.host, config_.web.listen.port,
                                config_.web.threads,     config_.web.max_body_bytes,
                                config_.web.ui_dir,      auth};
@@ -370,6 +385,10 @@ void Server::start_delivery() {
   options.max_connections_per_host = config.max_connections_per_host;
   options.targets = TargetPolicy{config.allowed_private_addresses};
   options.user_agent = std::string("bellwether/") + PROJECT_VERSION;
+  p.settings = std::make_unique<UserSettingsRepository>(*p.db);
+  options.quiet_until = [&settings = *p.settings](UserId user, TimestampMs now) {
+    return quiet_until_for(settings, user, now);
+  };
   const EmailConfig& email = config_.email;
   options.smtp = SmtpOptions{email.smtp_url, email.from, email.username, email.password.value,
                              email.starttls == "off"   ? SmtpOptions::Tls::off
@@ -390,6 +409,8 @@ void Server::start_delivery() {
   p.delivery_context = std::make_unique<DeliveryContext>(DeliveryContext{
       *p.channels, *p.deliveries, p.clock, options.targets, [&webhooks] { webhooks.wake(); },
       !email.smtp_url.empty() || !email.api_url.empty()});
+  p.settings_context = std::make_unique<SettingsContext>(
+      SettingsContext{*p.settings, p.clock, [&webhooks] { webhooks.wake(); }});
 }
 
 void Server::stop() {

@@ -94,12 +94,14 @@ std::string delivery_json(const Delivery& d) {
 class WebhookDispatcher::Loop {
  public:
   Loop(DeliveryRepository& outbox, const Clock& clock, WebhookDispatcherOptions options,
-       DeliveryEventSink on_event, std::atomic<std::uint64_t>& attempts_made)
+       DeliveryEventSink on_event, std::atomic<std::uint64_t>& attempts_made,
+       std::atomic<std::uint64_t>& deferred)
       : outbox_(outbox),
         clock_(clock),
         options_(std::move(options)),
         on_event_(std::move(on_event)),
         attempts_made_(attempts_made),
+        deferred_(deferred),
         random_(std::random_device{}()) {
     init_curl_once();
     multi_ = curl_multi_init();
@@ -186,7 +188,43 @@ class WebhookDispatcher::Loop {
       next_poll_at_ = now + options_.poll_interval.count();
       return;
     }
-    for (DueDelivery& item : due) begin(item, now);
+    std::vector<std::pair<DeliveryId, TimestampMs>> held;
+    std::map<UserId, std::optional<TimestampMs>> quiet;  // asked once per user per turn
+    for (DueDelivery& item : due) {
+      if (std::optional<TimestampMs> until = quiet_until(quiet, item.delivery.user_id, now)) {
+        held.emplace_back(item.delivery.id, *until);
+        continue;
+      }
+      begin(item, now);
+    }
+    hold(held, now);
+  }
+
+  std::optional<TimestampMs> quiet_until(std::map<UserId, std::optional<TimestampMs>>& cache,
+                                         UserId user, TimestampMs now) {
+    if (!options_.quiet_until) return std::nullopt;
+    auto [it, fresh] = cache.try_emplace(user);
+    if (!fresh) return it->second;
+    try {
+      it->second = options_.quiet_until(user, now);
+    } catch (const std::exception& error) {
+      // Sending during quiet hours beats holding a delivery on a read error.
+      spdlog::error("delivery: reading quiet hours of user {} failed: {}", user, error.what());
+    }
+    return it->second;
+  }
+
+  // Quiet hours: the deliveries wait, durably, until their window ends.
+  void hold(const std::vector<std::pair<DeliveryId, TimestampMs>>& held, TimestampMs now) {
+    if (held.empty()) return;
+    try {
+      outbox_.defer(held, now);
+      deferred_ += held.size();
+    } catch (const std::exception& error) {
+      // They stay due; the next turn asks again.
+      spdlog::error("delivery: deferring {} deliveries failed: {}", held.size(), error.what());
+      next_poll_at_ = now + options_.poll_interval.count();
+    }
   }
 
   static std::size_t read_body(char* buffer, std::size_t size, std::size_t count, void* user) {
@@ -406,6 +444,7 @@ class WebhookDispatcher::Loop {
   const WebhookDispatcherOptions options_;
   const DeliveryEventSink on_event_;
   std::atomic<std::uint64_t>& attempts_made_;
+  std::atomic<std::uint64_t>& deferred_;
   CURLM* multi_ = nullptr;
   std::atomic<bool> wake_requested_{true};  // the first turn resumes the outbox
   std::atomic<bool> stopping_{false};
@@ -419,7 +458,7 @@ class WebhookDispatcher::Loop {
 WebhookDispatcher::WebhookDispatcher(DeliveryRepository& outbox, const Clock& clock,
                                      WebhookDispatcherOptions options, DeliveryEventSink on_event)
     : loop_(std::make_unique<Loop>(outbox, clock, std::move(options), std::move(on_event),
-                                   attempts_made_)) {}
+                                   attempts_made_, deferred_)) {}
 
 WebhookDispatcher::~WebhookDispatcher() {
   stop();

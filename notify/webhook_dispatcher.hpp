@@ -62,6 +62,10 @@ struct WebhookDispatcherOptions {
   std::string user_agent = "bellwether-webhooks";
   SmtpOptions smtp;           // email channels go out through this transport,
   EmailApiOptions email_api;  // or this one when smtp.url is empty
+  // When the user is inside their quiet hours at `now`, the end of the
+  // window: their due deliveries wait until then (DeliveryRepository::defer).
+  // Empty function: no quiet hours. Called on the dispatcher thread.
+  std::function<std::optional<TimestampMs>(UserId user, TimestampMs now)> quiet_until;
 };
 
 // (user id, JSON of the delivery) for a delivery that became dead or failed.
@@ -82,12 +86,14 @@ class WebhookDispatcher : public NotificationSink {
   void wake();
 
   std::uint64_t attempts_made() const { return attempts_made_.load(); }
+  std::uint64_t deferred_count() const { return deferred_.load(); }
 
  private:
   class Loop;
   std::unique_ptr<Loop> loop_;
   std::thread thread_;
   std::atomic<std::uint64_t> attempts_made_{0};
+  std::atomic<std::uint64_t> deferred_{0};  // deliveries held back by quiet hours
 };
 
 // The JSON body of a webhook: {"type":"alert.triggered","timestamp":…,

@@ -129,7 +129,7 @@ std::vector<Delivery> DeliveryRepository::record_attempts(
     sql::Statement update(
         c,
         "UPDATE deliveries SET status = ?, attempts = attempts + 1, next_attempt_at = ?, "
-        "last_error = ?, last_status_code = ?, updated_at = ?, "
+        "last_error = ?, last_status_code = ?, updated_at = ?, quiet_deferred = 0, "
         "delivered_at = CASE WHEN ? = 'delivered' THEN ? ELSE delivered_at END "
         "WHERE id = ? AND status IN ('pending', 'retrying')");
     sql::Statement disable(c,
@@ -227,6 +227,22 @@ Result<Delivery> DeliveryRepository::retry_now(UserId user, DeliveryId id, Times
     d.next_attempt_at = now;
     d.updated_at = now;
     return d;
+  });
+}
+
+void DeliveryRepository::defer(const std::vector<std::pair<DeliveryId, TimestampMs>>& until,
+                               TimestampMs now) {
+  if (until.empty()) return;
+  db_.write([&](sql::Connection& c) {
+    sql::Transaction transaction(c);
+    sql::Statement s(c,
+                     "UPDATE deliveries SET next_attempt_at = ?, quiet_deferred = 1, "
+                     "updated_at = ? WHERE id = ? AND status IN ('pending', 'retrying')");
+    for (const auto& [id, at] : until) {
+      s.reset();
+      s.bind(1, at).bind(2, now).bind(3, id).run();
+    }
+    transaction.commit();
   });
 }
 

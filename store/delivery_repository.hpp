@@ -98,6 +98,9 @@ class DeliveryRepository {
   // Makes a failed, dead or retrying delivery due now (re-enabling nothing).
   // Error text when it cannot: "not found", or a reason it is not retryable.
   Result<Delivery> retry_now(UserId user, DeliveryId id, TimestampMs now);
+  // Holds open deliveries back for the owner's quiet hours: due again at
+  // `until`, marked quiet_deferred (no attempt is counted).
+  void defer(const std::vector<std::pair<DeliveryId, TimestampMs>>& until, TimestampMs now);
   // Deliveries by status, for tests and the benchmark.
   std::int64_t count(DeliveryStatus status);
 

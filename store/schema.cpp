@@ -137,6 +137,17 @@ CREATE TABLE alert_messages (
 ALTER TABLE notifications ADD COLUMN email_subject TEXT;
 ALTER TABLE notifications ADD COLUMN email_body TEXT;
 )sql",
+    // 6: per-user quiet hours (issue 5). A delivery held back by them is
+    // marked quiet_deferred, so a change of the user's settings can release it.
+    R"sql(
+CREATE TABLE user_settings (
+  user_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+  quiet_start INTEGER,
+  quiet_end INTEGER,
+  quiet_timezone TEXT
+);
+ALTER TABLE deliveries ADD COLUMN quiet_deferred INTEGER NOT NULL DEFAULT 0;
+)sql",
 });
 
 int current_version(sql::Connection& connection) {

@@ -20,6 +20,7 @@
 namespace bw {
 
 struct DeliveryContext;  // web/channel_routes.hpp
+struct SettingsContext;  // web/settings_routes.hpp
 
 class AlertEngine {
  public:
@@ -41,6 +42,7 @@ struct ApiContext {
   Sessions* sessions = nullptr;         // required by ApiServer (cookie sign-in)
   DeliveryContext* delivery = nullptr;  // channels and the outbox
   AlertMessageRepository* messages = nullptr;  // message templates; null: not offered
+  SettingsContext* settings = nullptr;         // the caller's own settings (quiet hours)
 };
 
 }  // namespace bw

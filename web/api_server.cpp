@@ -13,6 +13,7 @@
 #include "web/alert_edit_routes.hpp"
 #include "web/api_routes.hpp"
 #include "web/channel_routes.hpp"
+#include "web/settings_routes.hpp"
 #include "web/credentials.hpp"
 #include "web/login_limiter.hpp"
 #include "web/ops_routes.hpp"
@@ -353,7 +354,15 @@ class ApiServer::Impl {
           return list_notifications(context_, u, req.has_param("limit") ? &limit : nullptr);
         }));
     if (context_.delivery) delivery_routes(*context_.delivery);
+    if (context_.settings) settings_routes(*context_.settings);
     ui_routes();
+  }
+
+  void settings_routes(SettingsContext& s) {
+    using Req = const httplib::Request&;
+    get("/api/v1/me/settings", authed([&s](Req, const User& u) { return get_settings(s, u); }));
+    patch("/api/v1/me/settings",
+          authed([&s](Req req, const User& u) { return patch_settings(s, u, req.body); }, true));
   }
 
   void delivery_routes(DeliveryContext& d) {
