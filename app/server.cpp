@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include "app/alert_expiry.hpp"
 #include "app/engine_worker.hpp"
 #include "app/first_run.hpp"
 #include "app/logging.hpp"
@@ -26,6 +27,7 @@
 #include "store/price_repository.hpp"
 #include "store/sessions.hpp"
 #include "store/user_settings_repository.hpp"
+#include "web/alert_events.hpp"
 #include "web/api_server.hpp"
 #include "web/channel_routes.hpp"
 #include "web/credentials.hpp"
@@ -44,6 +46,7 @@ class SseNotificationSink : public NotificationSink {
   explicit SseNotificationSink(SseServer& sse) : sse_(sse) {}
   void deliver(const StoredNotification& n) override {
     sse_.publish_notification(n.content.user_id, n.id, dump_json(encode_notification(n)));
+    sse_.publish_event(n.content.user_id, "alert", alert_fired_event(n));
   }
 
  private:
@@ -121,6 +124,7 @@ struct Server::Parts {
   std::unique_ptr<Observability> observability;
   std::unique_ptr<OpsContext> ops;
   std::unique_ptr<NotificationPruner> pruner;
+  std::unique_ptr<AlertExpirySweeper> expiry;
 };
 
 Server::Server(Config config) : config_(std::move(config)), parts_(std::make_unique<Parts>()) {}
@@ -216,7 +220,8 @@ void Server::start() {
   p.api_context = std::make_unique<ApiContext>(ApiContext{
       *p.accounts, *p.alerts, *p.notifications, p.last_quotes, *p.hub, *p.engine, p.clock,
       stream_port, PROJECT_VERSION, p.sessions.get(), p.delivery_context.get(),
-      p.messages.get(), p.settings_context.get()});
+      p.messages.get(), p.settings_context.get(),
+      [&sse](UserId user, const std::string& json) { sse.publish_event(user, "alert", json); }});
   ApiServerOptions api_options{config_.web.listen.host, config_.web.listen.port,
                                config_.web.threads,     config_.web.max_body_bytes,
                                config_.web.ui_dir,      auth};
@@ -225,6 +230,9 @@ void Server::start() {
   const std::uint16_t web_port = p.api->start();
   module_logger("web")->info("web: dashboard and API on http://{}:{}/", api_options.host, web_port);
 
+  p.expiry = std::make_unique<AlertExpirySweeper>(
+      *p.alerts, *p.engine, p.clock, std::chrono::seconds(1), p.api_context->alert_events);
+  p.expiry->start();
   start_sources(p);
   module_logger("app")->info("bellwether {} ready", PROJECT_VERSION);
 }
@@ -423,6 +431,7 @@ void Server::stop() {
   module_logger("app")->info("shutting down: stopping sources");
   for (auto& feed : p.feeds) feed->stop();
   if (p.api) p.api->stop();
+  if (p.expiry) p.expiry->stop();
   module_logger("app")->info("shutting down: draining the engine");
   if (p.engine) p.engine->stop();
   if (p.notifier) p.notifier->stop();

@@ -48,6 +48,8 @@ class AlertRepository {
   // Marks armed and paused alerts whose expires_at <= now `expired`; returns
   // their ids so the caller can disarm them.
   std::vector<AlertId> expire_due(TimestampMs now);
+  // The same, with each expired alert's owner (for telling them).
+  std::vector<std::pair<AlertId, UserId>> expire_due_with_owners(TimestampMs now);
 
   // Saves re-arm state and last fire time for alerts still armed at the same
   // revision (an edited or deleted alert is left alone).

@@ -2,6 +2,7 @@
 
 #include <functional>
 
+#include "web/alert_events.hpp"
 #include "web/alert_message_codec.hpp"
 #include "web/alert_policy_codec.hpp"
 #include "web/api_routes.hpp"
@@ -20,9 +21,11 @@ struct EditOutcome {
 
 // Runs `edit` on the user's alert in the store, then brings the engine in line.
 // `after_save` runs once the edit is stored (the message templates of a PATCH).
+// `change` names it on the owner's stream (`event: alert`).
 template <typename Edit>
 ApiResponse edit_alert(ApiContext& context, const User& user, std::string_view id_text,
-                       Edit&& edit, const std::function<void(const Alert&)>& after_save = {}) {
+                       std::string_view change, Edit&& edit,
+                       const std::function<void(const Alert&)>& after_save = {}) {
   std::optional<std::int64_t> id = parse_id(id_text);
   if (!id) return not_found_alert(id_text);
   sweep_expired_alerts(context);
@@ -40,6 +43,7 @@ ApiResponse edit_alert(ApiContext& context, const User& user, std::string_view i
   } else {
     context.engine.disarm(saved->id);
   }
+  publish_alert_change(context, change, *saved);
   return json_response(200, dump_json(alert_json(context, *saved)));
 }
 
@@ -71,6 +75,7 @@ ApiResponse patch_templates(ApiContext& context, const User& user, std::string_v
   if (!context.messages->save(user.id, *id, next)) return not_found_alert(id_text);
   std::optional<Alert> alert = context.alerts.find(user.id, *id);
   if (!alert) return not_found_alert(id_text);
+  publish_alert_change(context, "edited", *alert);
   return json_response(200, dump_json(alert_json(context, *alert)));
 }
 
@@ -95,7 +100,7 @@ ApiResponse patch_alert(ApiContext& context, const User& user, std::string_view 
   };
   if (patch->expires_at && *patch->expires_at && **patch->expires_at <= context.clock.now_ms())
     return problem(400, "expires_at: must be in the future");
-  return edit_alert(context, user, id, [&](Alert& alert, TimestampMs now) {
+  return edit_alert(context, user, id, "edited", [&](Alert& alert, TimestampMs now) {
     std::optional<ApiResponse> none;
     if (patch->symbol) alert.symbol = *patch->symbol;
     if (patch->name) alert.name = *patch->name;
@@ -117,7 +122,8 @@ ApiResponse patch_alert(ApiContext& context, const User& user, std::string_view 
 }
 
 ApiResponse pause_alert(ApiContext& context, const User& user, std::string_view id) {
-  return edit_alert(context, user, id, [](Alert& alert, TimestampMs) -> std::optional<ApiResponse> {
+  return edit_alert(context, user, id, "paused",
+                    [](Alert& alert, TimestampMs) -> std::optional<ApiResponse> {
     if (alert.state == AlertState::armed || alert.state == AlertState::paused) {
       alert.state = AlertState::paused;
       return std::nullopt;
@@ -129,7 +135,7 @@ ApiResponse pause_alert(ApiContext& context, const User& user, std::string_view 
 }
 
 ApiResponse resume_alert(ApiContext& context, const User& user, std::string_view id) {
-  return edit_alert(context, user, id,
+  return edit_alert(context, user, id, "resumed",
                     [](Alert& alert, TimestampMs now) -> std::optional<ApiResponse> {
                       if (std::optional<ApiResponse> refusal = expired_refusal(alert, now))
                         return refusal;

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "ingest/last_quotes.hpp"
@@ -43,6 +44,9 @@ struct ApiContext {
   DeliveryContext* delivery = nullptr;  // channels and the outbox
   AlertMessageRepository* messages = nullptr;  // message templates; null: not offered
   SettingsContext* settings = nullptr;         // the caller's own settings (quiet hours)
+  // (owner, JSON) of an alert state change for `event: alert` on the owner's
+  // stream (web/alert_events.hpp); empty: not published.
+  std::function<void(UserId, const std::string&)> alert_events = {};
 };
 
 }  // namespace bw

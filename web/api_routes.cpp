@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include "web/alert_events.hpp"
 #include "web/alert_message_codec.hpp"
 #include "web/channel_routes.hpp"
 #include "web/json_codec.hpp"
@@ -69,7 +70,10 @@ ApiResponse not_found_alert(std::string_view id) {
 }
 
 void sweep_expired_alerts(ApiContext& context) {
-  for (AlertId id : context.alerts.expire_due(context.clock.now_ms())) context.engine.disarm(id);
+  for (const auto& [id, user] : context.alerts.expire_due_with_owners(context.clock.now_ms())) {
+    context.engine.disarm(id);
+    if (context.alert_events) context.alert_events(user, alert_expired_event(id));
+  }
 }
 
 ApiResponse get_info(const ApiContext& context) {

@@ -19,7 +19,8 @@
 //     notification whose id is <= the last id sent is skipped (no duplicates).
 //   - notifications: `event: notification\nid: <id>\ndata: <json>\n\n`
 //   - `event: delivery\ndata: <delivery json>\n\n` (no id, not replayed) when a
-//     webhook delivery of the user becomes dead or failed (publish_event).
+//     webhook delivery of the user becomes dead or failed (publish_event);
+//     `event: alert` the same way when one of the user's alerts changes state.
 //   - quotes: `event: quote\ndata: <json>\n\n`, at most one per symbol per
 //     `quote_interval` per client: a slow client gets the latest price, never a backlog.
 //   - heartbeat: `: heartbeat\n\n` every `heartbeat_interval` (skipped while
