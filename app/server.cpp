@@ -23,6 +23,7 @@
 #include "store/channel_repository.hpp"
 #include "store/database.hpp"
 #include "store/delivery_repository.hpp"
+#include "store/digest_repository.hpp"
 #include "store/notification_repository.hpp"
 #include "store/price_repository.hpp"
 #include "store/sessions.hpp"
@@ -112,6 +113,7 @@ struct Server::Parts {
   std::unique_ptr<ChannelRepository> channels;
   std::unique_ptr<DeliveryRepository> deliveries;
   std::unique_ptr<UserSettingsRepository> settings;  // before webhooks: it asks for quiet hours
+  std::unique_ptr<DigestRepository> digests;          // before webhooks: it groups into them
   std::unique_ptr<WebhookDispatcher> webhooks;
   std::unique_ptr<DeliveryContext> delivery_context;
   std::unique_ptr<SettingsContext> settings_context;
@@ -397,6 +399,17 @@ void Server::start_delivery() {
   options.quiet_until = [&settings = *p.settings](UserId user, TimestampMs now) {
     return quiet_until_for(settings, user, now);
   };
+  p.digests = std::make_unique<DigestRepository>(*p.db);
+  options.digests = p.digests.get();
+  options.throttle_burst = config.throttle_burst;
+  options.throttle_refill = config.throttle_refill;
+  options.group_wait = config.group_wait;
+  options.max_digest_members = config.max_digest_members;
+  options.throttled = &p.metrics.counter(
+      "bellwether_deliveries_throttled_total",
+      "Deliveries over their channel's rate limit, grouped into a digest.");
+  options.digests_delivered = &p.metrics.counter("bellwether_digests_delivered_total",
+                                                 "Digests (grouped deliveries) sent successfully.");
   const EmailConfig& email = config_.email;
   options.smtp = SmtpOptions{email.smtp_url, email.from, email.username, email.password.value,
                              email.starttls == "off"   ? SmtpOptions::Tls::off

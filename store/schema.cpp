@@ -148,6 +148,28 @@ CREATE TABLE user_settings (
 );
 ALTER TABLE deliveries ADD COLUMN quiet_deferred INTEGER NOT NULL DEFAULT 0;
 )sql",
+    // 7: digests (issue 5). A throttled delivery becomes `grouped` into one
+    // open digest of its channel (in one transaction); the digest is sent as
+    // one message after group_wait and settles all its members at once.
+    R"sql(
+CREATE TABLE digests (
+  id INTEGER PRIMARY KEY,
+  user_id INTEGER NOT NULL,
+  channel_id INTEGER NOT NULL REFERENCES channels(id) ON DELETE CASCADE,
+  status TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL,
+  last_error TEXT,
+  last_status_code INTEGER,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  delivered_at INTEGER
+);
+CREATE INDEX digests_due ON digests(next_attempt_at) WHERE status IN ('collecting', 'retrying');
+CREATE INDEX digests_open ON digests(channel_id) WHERE status = 'collecting';
+ALTER TABLE deliveries ADD COLUMN digest_id INTEGER REFERENCES digests(id) ON DELETE SET NULL;
+CREATE INDEX deliveries_digest ON deliveries(digest_id) WHERE digest_id IS NOT NULL;
+)sql",
 });
 
 int current_version(sql::Connection& connection) {

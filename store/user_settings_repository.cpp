@@ -39,6 +39,11 @@ std::int64_t UserSettingsRepository::save_quiet_hours(UserId user,
                            "AND status IN ('pending', 'retrying')");
     release.bind(1, now).bind(2, now).bind(3, user).run();
     const std::int64_t released = c.changes();
+    // Digests held back the same way become due too.
+    sql::Statement digests(c,
+                           "UPDATE digests SET next_attempt_at = ? WHERE user_id = ? AND "
+                           "status IN ('collecting', 'retrying') AND next_attempt_at > ?");
+    digests.bind(1, now).bind(2, user).bind(3, now).run();
     transaction.commit();
     return released;
   });
