@@ -113,7 +113,7 @@ struct Server::Parts {
   std::unique_ptr<ChannelRepository> channels;
   std::unique_ptr<DeliveryRepository> deliveries;
   std::unique_ptr<UserSettingsRepository> settings;  // before webhooks: it asks for quiet hours
-  std::unique_ptr<DigestRepository> digests;          // before webhooks: it groups into them
+  std::unique_ptr<DigestRepository> digests;         // before webhooks: it groups into them
   std::unique_ptr<WebhookDispatcher> webhooks;
   std::unique_ptr<DeliveryContext> delivery_context;
   std::unique_ptr<SettingsContext> settings_context;
@@ -221,8 +221,8 @@ void Server::start() {
 
   p.api_context = std::make_unique<ApiContext>(ApiContext{
       *p.accounts, *p.alerts, *p.notifications, p.last_quotes, *p.hub, *p.engine, p.clock,
-      stream_port, PROJECT_VERSION, p.sessions.get(), p.delivery_context.get(),
-      p.messages.get(), p.settings_context.get(),
+      stream_port, PROJECT_VERSION, p.sessions.get(), p.delivery_context.get(), p.messages.get(),
+      p.settings_context.get(),
       [&sse](UserId user, const std::string& json) { sse.publish_event(user, "alert", json); }});
   ApiServerOptions api_options{config_.web.listen.host, config_.web.listen.port,
                                config_.web.threads,     config_.web.max_body_bytes,
@@ -405,9 +405,9 @@ void Server::start_delivery() {
   options.throttle_refill = config.throttle_refill;
   options.group_wait = config.group_wait;
   options.max_digest_members = config.max_digest_members;
-  options.throttled = &p.metrics.counter(
-      "bellwether_deliveries_throttled_total",
-      "Deliveries over their channel's rate limit, grouped into a digest.");
+  options.throttled =
+      &p.metrics.counter("bellwether_deliveries_throttled_total",
+                         "Deliveries over their channel's rate limit, grouped into a digest.");
   options.digests_delivered = &p.metrics.counter("bellwether_digests_delivered_total",
                                                  "Digests (grouped deliveries) sent successfully.");
   const EmailConfig& email = config_.email;

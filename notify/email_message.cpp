@@ -167,12 +167,12 @@ EmailContent email_content(const DueDelivery& due, std::string_view from) {
   c.subject = n.email_subject.empty() ? "[Bellwether] " + n.message : n.email_subject;
   if (n.email_body.empty()) {
     c.text = n.message + "\r\n\r\n" + reference;
-    c.html = "<!DOCTYPE html><html><body><p><strong>" + html_escape(n.message) +
-             "</strong></p>" + html_reference + "</body></html>\r\n";
+    c.html = "<!DOCTYPE html><html><body><p><strong>" + html_escape(n.message) + "</strong></p>" +
+             html_reference + "</body></html>\r\n";
   } else {
     c.text = crlf_lines(n.email_body) + "\r\n\r\n-- \r\n" + reference;
-    c.html = "<!DOCTYPE html><html><body><p>" + html_lines(n.email_body) + "</p>" +
-             html_reference + "</body></html>\r\n";
+    c.html = "<!DOCTYPE html><html><body><p>" + html_lines(n.email_body) + "</p>" + html_reference +
+             "</body></html>\r\n";
   }
   c.message_id = "<delivery-" + std::to_string(due.delivery.id) + "@" +
                  domain_of(envelope_address(from)) + ">";

@@ -60,7 +60,6 @@ struct EmailApiRequest {
 EmailApiRequest email_api_request(EmailApiFormat format, const DueDelivery& due,
                                   std::string_view from, std::string_view key);
 EmailApiRequest email_api_request(EmailApiFormat format, const EmailContent& content,
-                                  std::string_view to, std::string_view from,
-                                  std::string_view key);
+                                  std::string_view to, std::string_view from, std::string_view key);
 
 }  // namespace bw

@@ -204,7 +204,8 @@ void render_alert_texts(const Fire& fire, const AlertTexts& texts, NewNotificati
   if (texts.templates.email_subject) {
     out.email_subject = render_template(*texts.templates.email_subject, facts);
   }
-  if (texts.templates.email_body) out.email_body = render_template(*texts.templates.email_body, facts);
+  if (texts.templates.email_body)
+    out.email_body = render_template(*texts.templates.email_body, facts);
 }
 
 }  // namespace bw

@@ -99,8 +99,7 @@ Result<TimeZoneRule> parse_time_zone(std::string_view text) {
 }
 
 Result<int> parse_minute_of_day(std::string_view text, const std::string& field) {
-  if (text.size() != 5 || text[2] != ':' || !digits(text.substr(0, 2)) ||
-      !digits(text.substr(3))) {
+  if (text.size() != 5 || text[2] != ':' || !digits(text.substr(0, 2)) || !digits(text.substr(3))) {
     return Error{field + ": must be a time like \"22:00\" (HH:MM, 24-hour)"};
   }
   const int h = number(text.substr(0, 2));

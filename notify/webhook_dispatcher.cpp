@@ -168,12 +168,12 @@ class WebhookDispatcher::Loop {
     CURL* easy = nullptr;
     curl_slist* headers = nullptr;  // HTTP headers, or SMTP recipients
     std::string body;
-    std::size_t sent = 0;    // bytes of `body` read by an SMTP upload
-    std::string basic_auth;  // Mailgun's api:key
-    bool email = false;      // SMTP
-    bool email_api = false;  // an email-API HTTP request
-    Delivery delivery;               // for a digest: its id and attempts
-    std::optional<DigestId> digest;  // set when this transfer carries a digest
+    std::size_t sent = 0;             // bytes of `body` read by an SMTP upload
+    std::string basic_auth;           // Mailgun's api:key
+    bool email = false;               // SMTP
+    bool email_api = false;           // an email-API HTTP request
+    Delivery delivery;                // for a digest: its id and attempts
+    std::optional<DigestId> digest;   // set when this transfer carries a digest
     std::vector<DeliveryId> members;  // the digest's members it carries
     bool blocked_address = false;
     const TargetPolicy* policy = nullptr;
@@ -239,8 +239,8 @@ class WebhookDispatcher::Loop {
   void group(const std::vector<ThrottledDelivery>& throttled, TimestampMs now) {
     if (throttled.empty()) return;
     try {
-      const std::size_t grouped = options_.digests->group(
-          throttled, now, options_.group_wait, options_.max_digest_members);
+      const std::size_t grouped =
+          options_.digests->group(throttled, now, options_.group_wait, options_.max_digest_members);
       if (options_.throttled) options_.throttled->inc(grouped);
       next_poll_at_ = std::min(next_poll_at_, now + options_.group_wait.count());
     } catch (const std::exception& error) {
@@ -288,9 +288,8 @@ class WebhookDispatcher::Loop {
     transfer->digest = due.digest.id;
     for (const DigestMember& m : due.members) transfer->members.push_back(m.delivery_id);
     if (due.channel.type == ChannelType::email) {
-      const EmailContent content =
-          digest_email_content(due, options_.smtp.url.empty() ? options_.email_api.from
-                                                              : options_.smtp.from);
+      const EmailContent content = digest_email_content(
+          due, options_.smtp.url.empty() ? options_.email_api.from : options_.smtp.from);
       return begin_email_content(std::move(transfer), content, due.channel.target,
                                  "digest-" + std::to_string(due.digest.id), now);
     }

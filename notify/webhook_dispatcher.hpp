@@ -25,9 +25,9 @@
 #include <string>
 #include <thread>
 
+#include "metrics/metrics.hpp"
 #include "notify/email_message.hpp"
 #include "notify/notification_sink.hpp"
-#include "metrics/metrics.hpp"
 #include "notify/retry_schedule.hpp"
 #include "notify/token_bucket.hpp"
 #include "notify/webhook_target.hpp"

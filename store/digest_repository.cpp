@@ -9,8 +9,9 @@ constexpr const char* kDigestColumns =
     "g.created_at FROM digests g ";
 
 Digest digest_from_row(const sql::Statement& row) {
-  return Digest{row.integer(0), row.integer(1), row.integer(2),         row.text(3),
-                static_cast<int>(row.integer(4)), row.integer(5), row.integer(6)};
+  return Digest{
+      row.integer(0), row.integer(1), row.integer(2), row.text(3), static_cast<int>(row.integer(4)),
+      row.integer(5), row.integer(6)};
 }
 
 }  // namespace
@@ -101,9 +102,9 @@ std::vector<DueDigest> DigestRepository::claim_due(TimestampMs now, std::size_t 
         m.delivery_id = members.integer(0);
         m.notification.id = members.integer(1);
         m.notification.content =
-            NewNotification{members.integer(2), item.digest.user_id, members.text(3),
-                            Price::from_units(members.integer(4)), members.text(5),
-                            members.integer(6)};
+            NewNotification{members.integer(2), item.digest.user_id,
+                            members.text(3),    Price::from_units(members.integer(4)),
+                            members.text(5),    members.integer(6)};
         item.members.push_back(std::move(m));
       }
       if (item.members.empty()) {
@@ -116,9 +117,10 @@ std::vector<DueDigest> DigestRepository::claim_due(TimestampMs now, std::size_t 
   });
   if (!empty.empty()) {
     db_.write([&](sql::Connection& c) {
-      sql::Statement remove(c,
-                            "DELETE FROM digests WHERE id = ? AND NOT EXISTS (SELECT 1 FROM "
-                            "deliveries d WHERE d.digest_id = digests.id AND d.status = 'grouped')");
+      sql::Statement remove(
+          c,
+          "DELETE FROM digests WHERE id = ? AND NOT EXISTS (SELECT 1 FROM "
+          "deliveries d WHERE d.digest_id = digests.id AND d.status = 'grouped')");
       for (DigestId id : empty) {
         remove.reset();
         remove.bind(1, id).run();

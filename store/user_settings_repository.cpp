@@ -9,8 +9,7 @@ std::optional<QuietHoursRow> UserSettingsRepository::quiet_hours(UserId user) {
                      "WHERE user_id = ? AND quiet_start IS NOT NULL");
     s.bind(1, user);
     if (!s.step()) return std::nullopt;
-    return QuietHoursRow{static_cast<int>(s.integer(0)), static_cast<int>(s.integer(1)),
-                         s.text(2)};
+    return QuietHoursRow{static_cast<int>(s.integer(0)), static_cast<int>(s.integer(1)), s.text(2)};
   });
 }
 

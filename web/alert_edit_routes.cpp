@@ -94,44 +94,46 @@ ApiResponse patch_alert(ApiContext& context, const User& user, std::string_view 
   if (only_template_fields(*parsed)) return patch_templates(context, user, id, *templates);
   const auto save_templates = [&](const Alert& alert) {
     if (!templates->any()) return;
-    const AlertTemplates next =
-        templates->applied_to(context.messages->find(user.id, alert.id));
+    const AlertTemplates next = templates->applied_to(context.messages->find(user.id, alert.id));
     (void)context.messages->save(user.id, alert.id, next);
   };
   if (patch->expires_at && *patch->expires_at && **patch->expires_at <= context.clock.now_ms())
     return problem(400, "expires_at: must be in the future");
-  return edit_alert(context, user, id, "edited", [&](Alert& alert, TimestampMs now) {
-    std::optional<ApiResponse> none;
-    if (patch->symbol) alert.symbol = *patch->symbol;
-    if (patch->name) alert.name = *patch->name;
-    if (patch->condition) alert.condition = *patch->condition;
-    if (patch->trigger) alert.trigger = *patch->trigger;
-    if (patch->expires_at) {
-      alert.expires_at = *patch->expires_at;
-      // A new expiry in the future brings an expired alert back, armed.
-      if (alert.state == AlertState::expired) alert.state = AlertState::armed;
-    }
-    if (Status s = check_rearm_applies(alert.condition, alert.trigger); !s)
-      return std::optional<ApiResponse>(problem(400, s.error()));
-    if (patch->rearms()) {
-      if (std::optional<ApiResponse> refusal = expired_refusal(alert, now)) return refusal;
-      rearm(alert);
-    }
-    return none;
-  }, save_templates);
+  return edit_alert(
+      context, user, id, "edited",
+      [&](Alert& alert, TimestampMs now) {
+        std::optional<ApiResponse> none;
+        if (patch->symbol) alert.symbol = *patch->symbol;
+        if (patch->name) alert.name = *patch->name;
+        if (patch->condition) alert.condition = *patch->condition;
+        if (patch->trigger) alert.trigger = *patch->trigger;
+        if (patch->expires_at) {
+          alert.expires_at = *patch->expires_at;
+          // A new expiry in the future brings an expired alert back, armed.
+          if (alert.state == AlertState::expired) alert.state = AlertState::armed;
+        }
+        if (Status s = check_rearm_applies(alert.condition, alert.trigger); !s)
+          return std::optional<ApiResponse>(problem(400, s.error()));
+        if (patch->rearms()) {
+          if (std::optional<ApiResponse> refusal = expired_refusal(alert, now)) return refusal;
+          rearm(alert);
+        }
+        return none;
+      },
+      save_templates);
 }
 
 ApiResponse pause_alert(ApiContext& context, const User& user, std::string_view id) {
   return edit_alert(context, user, id, "paused",
                     [](Alert& alert, TimestampMs) -> std::optional<ApiResponse> {
-    if (alert.state == AlertState::armed || alert.state == AlertState::paused) {
-      alert.state = AlertState::paused;
-      return std::nullopt;
-    }
-    return problem(409, "alert " + std::to_string(alert.id) + " is " +
-                            std::string(alert_state_name(alert.state)) +
-                            "; only an armed alert can be paused");
-  });
+                      if (alert.state == AlertState::armed || alert.state == AlertState::paused) {
+                        alert.state = AlertState::paused;
+                        return std::nullopt;
+                      }
+                      return problem(409, "alert " + std::to_string(alert.id) + " is " +
+                                              std::string(alert_state_name(alert.state)) +
+                                              "; only an armed alert can be paused");
+                    });
 }
 
 ApiResponse resume_alert(ApiContext& context, const User& user, std::string_view id) {

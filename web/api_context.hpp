@@ -40,8 +40,8 @@ struct ApiContext {
   const Clock& clock;
   std::uint16_t stream_port = 0;
   std::string version;
-  Sessions* sessions = nullptr;         // required by ApiServer (cookie sign-in)
-  DeliveryContext* delivery = nullptr;  // channels and the outbox
+  Sessions* sessions = nullptr;                // required by ApiServer (cookie sign-in)
+  DeliveryContext* delivery = nullptr;         // channels and the outbox
   AlertMessageRepository* messages = nullptr;  // message templates; null: not offered
   SettingsContext* settings = nullptr;         // the caller's own settings (quiet hours)
   // (owner, JSON) of an alert state change for `event: alert` on the owner's

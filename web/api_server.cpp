@@ -13,10 +13,10 @@
 #include "web/alert_edit_routes.hpp"
 #include "web/api_routes.hpp"
 #include "web/channel_routes.hpp"
-#include "web/settings_routes.hpp"
 #include "web/credentials.hpp"
 #include "web/login_limiter.hpp"
 #include "web/ops_routes.hpp"
+#include "web/settings_routes.hpp"
 #include "web/ui_assets.hpp"
 
 namespace bw {

@@ -48,7 +48,8 @@ TEST_CASE("text around placeholders is kept as written", "[notify][templates]") 
 
 TEST_CASE("a channel threshold renders as lower-upper", "[notify][templates]") {
   Fire f = aapl_fire();
-  f.condition = Condition{ConditionType::inside_channel, *Price::parse("140"), *Price::parse("150")};
+  f.condition =
+      Condition{ConditionType::inside_channel, *Price::parse("140"), *Price::parse("150")};
   CHECK(message_facts(f, "", "bob").threshold == "140.00-150.00");
 }
 

@@ -69,8 +69,7 @@ TEST_CASE("New York is UTC-5 in winter and UTC-4 in summer", "[notify][quiet]") 
   CHECK(utc_offset_minutes(ny, at("2026-07-04T12:00:00Z")) == -240);
 }
 
-TEST_CASE("New York's DST starts at 02:00 local on the second Sunday of March",
-          "[notify][quiet]") {
+TEST_CASE("New York's DST starts at 02:00 local on the second Sunday of March", "[notify][quiet]") {
   const TimeZoneRule ny = *parse_time_zone("America/New_York");
   CHECK(utc_offset_minutes(ny, at("2026-03-08T06:59:59Z")) == -300);
   CHECK(utc_offset_minutes(ny, at("2026-03-08T07:00:00Z")) == -240);
@@ -78,8 +77,7 @@ TEST_CASE("New York's DST starts at 02:00 local on the second Sunday of March",
   CHECK(utc_offset_minutes(ny, at("2025-03-09T07:00:00Z")) == -240);
 }
 
-TEST_CASE("New York's DST ends at 02:00 local on the first Sunday of November",
-          "[notify][quiet]") {
+TEST_CASE("New York's DST ends at 02:00 local on the first Sunday of November", "[notify][quiet]") {
   const TimeZoneRule ny = *parse_time_zone("America/New_York");
   CHECK(utc_offset_minutes(ny, at("2026-11-01T05:59:59Z")) == -240);
   CHECK(utc_offset_minutes(ny, at("2026-11-01T06:00:00Z")) == -300);

@@ -34,8 +34,8 @@ struct Api {
   testing::RecordingQuoteSink quotes;
   testing::RecordingAlertEngine engine;
   testing::ManualClock clock;
-  ApiContext context{accounts, alerts,  notifications, last_quotes, quotes,   engine,
-                     clock,    8081,    "1.2.3",       nullptr,     nullptr,  &messages};
+  ApiContext context{accounts, alerts, notifications, last_quotes, quotes,  engine,
+                     clock,    8081,   "1.2.3",       nullptr,     nullptr, &messages};
   User alice = *accounts.create_user(named("alice"), clock.now_ms());
   User bob = *accounts.create_user(named("bob"), clock.now_ms());
 
@@ -94,8 +94,7 @@ TEST_CASE("a template that is not a string is a 400", "[web][templates]") {
   CHECK(problem["detail"] == "message_template: must be a string or null");
 }
 
-TEST_CASE("PATCH of templates alone changes them without re-arming the alert",
-          "[web][templates]") {
+TEST_CASE("PATCH of templates alone changes them without re-arming the alert", "[web][templates]") {
   Api api;
   json alert = body_of(api.create(json::object()), 201);
   const std::size_t arms = api.engine.armed().size();
@@ -116,9 +115,8 @@ TEST_CASE("PATCH null restores the default text", "[web][templates]") {
 TEST_CASE("PATCH with a malformed placeholder is a 400 and changes nothing", "[web][templates]") {
   Api api;
   json alert = body_of(api.create({{"message_template", "{{symbol}}"}}), 201);
-  json problem = body_of(api.patch(id_of(alert), {{"name", "renamed"},
-                                                  {"message_template", "{{symbol"}}),
-                         400);
+  json problem = body_of(
+      api.patch(id_of(alert), {{"name", "renamed"}, {"message_template", "{{symbol"}}), 400);
   CHECK(problem["detail"] == "message_template: unclosed placeholder {{ at character 1");
   CHECK(api.alerts.find(api.alice.id, alert["id"])->name.empty());
   CHECK(*api.messages.find(api.alice.id, alert["id"]).message == "{{symbol}}");
@@ -127,9 +125,8 @@ TEST_CASE("PATCH with a malformed placeholder is a 400 and changes nothing", "[w
 TEST_CASE("PATCH of templates together with other fields saves both", "[web][templates]") {
   Api api;
   json alert = body_of(api.create(json::object()), 201);
-  json patched =
-      body_of(api.patch(id_of(alert), {{"name", "Breakout"}, {"email_body_template", "{{user}}"}}),
-              200);
+  json patched = body_of(
+      api.patch(id_of(alert), {{"name", "Breakout"}, {"email_body_template", "{{user}}"}}), 200);
   CHECK(patched["name"] == "Breakout");
   CHECK(patched["email_body_template"] == "{{user}}");
 }
