@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include "app/alert_expiry.hpp"
 #include "app/engine_worker.hpp"
 #include "app/first_run.hpp"
 #include "app/logging.hpp"
@@ -18,21 +19,27 @@
 #include "ingest/last_quotes.hpp"
 #include "log/module_logger.hpp"
 #include "notify/notifier.hpp"
+#include "notify/quiet_hours.hpp"
 #include "notify/webhook_dispatcher.hpp"
 #include "store/accounts.hpp"
+#include "store/alert_message_repository.hpp"
 #include "store/alert_repository.hpp"
 #include "store/channel_repository.hpp"
 #include "store/database.hpp"
 #include "store/delivery_repository.hpp"
+#include "store/digest_repository.hpp"
 #include "store/notification_repository.hpp"
 #include "store/price_repository.hpp"
 #include "store/sessions.hpp"
+#include "store/user_settings_repository.hpp"
+#include "web/alert_events.hpp"
 #include "web/alert_files.hpp"
 #include "web/api_server.hpp"
 #include "web/channel_routes.hpp"
 #include "web/credentials.hpp"
 #include "web/json_codec.hpp"
 #include "web/session_auth.hpp"
+#include "web/settings_routes.hpp"
 #include "web/sse_server.hpp"
 #include "web/watchlist_routes.hpp"
 
@@ -46,6 +53,7 @@ class SseNotificationSink : public NotificationSink {
   explicit SseNotificationSink(SseServer& sse) : sse_(sse) {}
   void deliver(const StoredNotification& n) override {
     sse_.publish_notification(n.content.user_id, n.id, dump_json(encode_notification(n)));
+    sse_.publish_event(n.content.user_id, "alert", alert_fired_event(n));
   }
 
  private:
@@ -65,6 +73,16 @@ AuthOptions auth_options(const AuthConfig& c) {
 std::string data_directory(const std::string& db_path) {
   std::filesystem::path parent = std::filesystem::path(db_path).parent_path();
   return parent.empty() ? "." : parent.string();
+}
+
+// The end of the user's quiet hours when `now` is inside them.
+std::optional<TimestampMs> quiet_until_for(UserSettingsRepository& settings, UserId user,
+                                           TimestampMs now) {
+  std::optional<QuietHoursRow> row = settings.quiet_hours(user);
+  if (!row) return std::nullopt;
+  Result<TimeZoneRule> zone = parse_time_zone(row->timezone);
+  if (!zone) return std::nullopt;  // only validated zones are stored
+  return quiet_until(QuietHours{row->start_minute, row->end_minute, *zone}, now);
 }
 
 constexpr const char* kShuttingDown = "the server is shutting down";
@@ -93,6 +111,7 @@ struct Server::Parts {
   std::unique_ptr<Accounts> accounts;
   std::unique_ptr<Sessions> sessions;
   std::unique_ptr<AlertRepository> alerts;
+  std::unique_ptr<AlertMessageRepository> messages;
   std::unique_ptr<NotificationRepository> notifications;
   std::unique_ptr<PriceRepository> prices;
   std::unique_ptr<WatchlistRepository> watchlists;
@@ -104,8 +123,11 @@ struct Server::Parts {
   std::unique_ptr<SseNotificationSink> sse_sink;
   std::unique_ptr<ChannelRepository> channels;
   std::unique_ptr<DeliveryRepository> deliveries;
+  std::unique_ptr<UserSettingsRepository> settings;  // before webhooks: it asks for quiet hours
+  std::unique_ptr<DigestRepository> digests;         // before webhooks: it groups into them
   std::unique_ptr<WebhookDispatcher> webhooks;
   std::unique_ptr<DeliveryContext> delivery_context;
+  std::unique_ptr<SettingsContext> settings_context;
   std::unique_ptr<Notifier> notifier;
   std::unique_ptr<EngineWorker> engine;
   std::unique_ptr<IngestHub> hub;
@@ -117,6 +139,7 @@ struct Server::Parts {
   std::unique_ptr<Observability> observability;
   std::unique_ptr<OpsContext> ops;
   std::unique_ptr<NotificationPruner> pruner;
+  std::unique_ptr<AlertExpirySweeper> expiry;
 };
 
 Server::Server(Config config) : config_(std::move(config)), parts_(std::make_unique<Parts>()) {}
@@ -137,6 +160,7 @@ void Server::start() {
   p.accounts = std::make_unique<Accounts>(*p.db);
   p.sessions = std::make_unique<Sessions>(*p.db);
   p.alerts = std::make_unique<AlertRepository>(*p.db);
+  p.messages = std::make_unique<AlertMessageRepository>(*p.db);
   p.notifications = std::make_unique<NotificationRepository>(*p.db);
   p.prices = std::make_unique<PriceRepository>(*p.db);
   p.watchlists = std::make_unique<WatchlistRepository>(*p.db);
@@ -228,6 +252,11 @@ void Server::start() {
   p.board = std::make_unique<SourceBoard>(*p.hub, *p.queue, config_.engine.queue_capacity);
   p.board->register_metrics(p.metrics, p.clock);
   p.api_context->ingest_status = p.board.get();
+  p.api_context->messages = p.messages.get();
+  p.api_context->settings = p.settings_context.get();
+  p.api_context->alert_events = [&sse](UserId user, const std::string& json) {
+    sse.publish_event(user, "alert", json);
+  };
   ApiServerOptions api_options{config_.web.listen.host, config_.web.listen.port,
                                config_.web.threads,     config_.web.max_body_bytes,
                                config_.web.ui_dir,      auth};
@@ -236,6 +265,9 @@ void Server::start() {
   const std::uint16_t web_port = p.api->start();
   module_logger("web")->info("web: dashboard and API on http://{}:{}/", api_options.host, web_port);
 
+  p.expiry = std::make_unique<AlertExpirySweeper>(
+      *p.alerts, *p.engine, p.clock, std::chrono::seconds(1), p.api_context->alert_events);
+  p.expiry->start();
   start_sources(p);
   module_logger("app")->info("bellwether {} ready", PROJECT_VERSION);
 }
@@ -463,6 +495,21 @@ void Server::start_delivery() {
   options.targets = TargetPolicy{config.allowed_private_addresses};
   options.user_agent = std::string("bellwether/") + PROJECT_VERSION;
   options.on_attempt = delivery_attempt_recorder(p.metrics);
+  p.settings = std::make_unique<UserSettingsRepository>(*p.db);
+  options.quiet_until = [&settings = *p.settings](UserId user, TimestampMs now) {
+    return quiet_until_for(settings, user, now);
+  };
+  p.digests = std::make_unique<DigestRepository>(*p.db);
+  options.digests = p.digests.get();
+  options.throttle_burst = config.throttle_burst;
+  options.throttle_refill = config.throttle_refill;
+  options.group_wait = config.group_wait;
+  options.max_digest_members = config.max_digest_members;
+  options.throttled =
+      &p.metrics.counter("bellwether_deliveries_throttled_total",
+                         "Deliveries over their channel's rate limit, grouped into a digest.");
+  options.digests_delivered = &p.metrics.counter("bellwether_digests_delivered_total",
+                                                 "Digests (grouped deliveries) sent successfully.");
   const EmailConfig& email = config_.email;
   options.smtp = SmtpOptions{email.smtp_url, email.from, email.username, email.password.value,
                              email.starttls == "off"   ? SmtpOptions::Tls::off
@@ -483,6 +530,8 @@ void Server::start_delivery() {
   p.delivery_context = std::make_unique<DeliveryContext>(DeliveryContext{
       *p.channels, *p.deliveries, p.clock, options.targets, [&webhooks] { webhooks.wake(); },
       !email.smtp_url.empty() || !email.api_url.empty()});
+  p.settings_context = std::make_unique<SettingsContext>(
+      SettingsContext{*p.settings, p.clock, [&webhooks] { webhooks.wake(); }});
 }
 
 void Server::stop() {
@@ -497,6 +546,7 @@ void Server::stop() {
   if (p.board) p.board->set({});
   for (auto& feed : p.feeds) feed->stop();
   if (p.api) p.api->stop();
+  if (p.expiry) p.expiry->stop();
   module_logger("app")->info("shutting down: draining the engine");
   if (p.engine) p.engine->stop();
   if (p.notifier) p.notifier->stop();

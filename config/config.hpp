@@ -95,6 +95,14 @@ struct DeliveryConfig {
   std::size_t max_in_flight = 256;
   std::size_t max_connections_per_host = 32;
   std::vector<std::string> allowed_private_addresses;
+  // Per-channel token bucket: `throttle_burst` deliveries at once, one more
+  // every `throttle_refill`; beyond that, grouped into one digest sent
+  // `group_wait` after its first member (at most `max_digest_members` each).
+  // throttle_burst = 0 turns throttling off.
+  std::size_t throttle_burst = 30;
+  std::chrono::milliseconds throttle_refill{2000};
+  std::chrono::milliseconds group_wait{30000};
+  std::size_t max_digest_members = 100;
 };
 
 // Email transport ([email]); email channels are refused while smtp_url is empty.

@@ -85,6 +85,12 @@ std::vector<std::string> changed_keys(const Config& before, const Config& after)
         after.delivery.max_connections_per_host);
   check("delivery.allowed_private_addresses", before.delivery.allowed_private_addresses,
         after.delivery.allowed_private_addresses);
+  check("delivery.throttle_burst", before.delivery.throttle_burst, after.delivery.throttle_burst);
+  check("delivery.throttle_refill", before.delivery.throttle_refill,
+        after.delivery.throttle_refill);
+  check("delivery.group_wait", before.delivery.group_wait, after.delivery.group_wait);
+  check("delivery.max_digest_members", before.delivery.max_digest_members,
+        after.delivery.max_digest_members);
   check("email.smtp_url", before.email.smtp_url, after.email.smtp_url);
   check("email.from", before.email.from, after.email.from);
   check("email.username", before.email.username, after.email.username);

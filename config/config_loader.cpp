@@ -433,6 +433,10 @@ void read_delivery(const toml::table& table, DeliveryConfig& delivery, Problems&
   r.integer("max_in_flight", delivery.max_in_flight, 1, 10000);
   r.integer("max_connections_per_host", delivery.max_connections_per_host, 1, 10000);
   r.strings("allowed_private_addresses", delivery.allowed_private_addresses);
+  r.integer("throttle_burst", delivery.throttle_burst, 0, 100000);
+  r.duration("throttle_refill", delivery.throttle_refill, std::chrono::milliseconds(10));
+  r.duration("group_wait", delivery.group_wait, std::chrono::milliseconds(100));
+  r.integer("max_digest_members", delivery.max_digest_members, 1, 1000);
   for (const std::string& address : delivery.allowed_private_addresses) {
     unsigned char bytes[16];
     if (inet_pton(AF_INET, address.c_str(), bytes) != 1 &&

@@ -1,5 +1,6 @@
 #include "notify/email_message.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdio>
 #include <ctime>
@@ -124,28 +125,72 @@ std::string html_escape(std::string_view text) {
   return out;
 }
 
+namespace {
+
+// Line ends as CRLF (a template may arrive with LF or CRLF).
+std::string crlf_lines(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + 16);
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\r') continue;
+    if (text[i] == '\n') {
+      out += "\r\n";
+      continue;
+    }
+    out += text[i];
+  }
+  return out;
+}
+
+// Escaped text with line breaks as <br> (a body template is plain text).
+std::string html_lines(std::string_view text) {
+  std::string out;
+  for (char c : html_escape(text)) {
+    if (c == '\r') continue;
+    out += c == '\n' ? std::string("<br>\r\n") : std::string(1, c);
+  }
+  return out;
+}
+
+}  // namespace
+
 EmailContent email_content(const DueDelivery& due, std::string_view from) {
   const NewNotification& n = due.notification.content;
   const std::string name = due.alert.exists && !due.alert.name.empty() ? due.alert.name : n.symbol;
+  const std::string reference = "Alert: " + name + " (#" + std::to_string(n.alert_id) +
+                                ")\r\nNotification #" + std::to_string(due.notification.id) +
+                                "\r\n";
+  const std::string html_reference = "<p>Alert: " + html_escape(name) + " (#" +
+                                     std::to_string(n.alert_id) + ")<br>Notification #" +
+                                     std::to_string(due.notification.id) + "</p>";
   EmailContent c;
-  c.subject = "[Bellwether] " + n.message;
-  c.text = n.message + "\r\n\r\nAlert: " + name + " (#" + std::to_string(n.alert_id) +
-           ")\r\nNotification #" + std::to_string(due.notification.id) + "\r\n";
-  c.html = "<!DOCTYPE html><html><body><p><strong>" + html_escape(n.message) +
-           "</strong></p><p>Alert: " + html_escape(name) + " (#" + std::to_string(n.alert_id) +
-           ")<br>Notification #" + std::to_string(due.notification.id) + "</p></body></html>\r\n";
+  c.subject = n.email_subject.empty() ? "[Bellwether] " + n.message : n.email_subject;
+  if (n.email_body.empty()) {
+    c.text = n.message + "\r\n\r\n" + reference;
+    c.html = "<!DOCTYPE html><html><body><p><strong>" + html_escape(n.message) + "</strong></p>" +
+             html_reference + "</body></html>\r\n";
+  } else {
+    c.text = crlf_lines(n.email_body) + "\r\n\r\n-- \r\n" + reference;
+    c.html = "<!DOCTYPE html><html><body><p>" + html_lines(n.email_body) + "</p>" + html_reference +
+             "</body></html>\r\n";
+  }
   c.message_id = "<delivery-" + std::to_string(due.delivery.id) + "@" +
                  domain_of(envelope_address(from)) + ">";
   return c;
 }
 
 std::string build_email_message(const DueDelivery& due, std::string_view from, TimestampMs now) {
-  const EmailContent c = email_content(due, from);
-  const std::string boundary = "bw-" + std::to_string(due.delivery.id) + "-" + std::to_string(now);
+  return build_email_message(email_content(due, from), due.channel.target, from, now,
+                             std::to_string(due.delivery.id));
+}
+
+std::string build_email_message(const EmailContent& c, std::string_view to, std::string_view from,
+                                TimestampMs now, std::string_view tag) {
+  const std::string boundary = "bw-" + std::string(tag) + "-" + std::to_string(now);
   std::string m;
   m += "Date: " + rfc5322_date(now) + "\r\n";
   m += "From: " + std::string(from) + "\r\n";
-  m += "To: " + due.channel.target + "\r\n";
+  m += "To: " + std::string(to) + "\r\n";
   m += "Subject: " + encoded_header(c.subject) + "\r\n";
   m += "Message-ID: " + c.message_id + "\r\n";
   m += "MIME-Version: 1.0\r\n";
@@ -162,12 +207,48 @@ std::string build_email_message(const DueDelivery& due, std::string_view from, T
   return m;
 }
 
+EmailContent digest_email_content(const DueDigest& due, std::string_view from) {
+  EmailContent c;
+  std::string symbols;
+  std::vector<std::string> seen;
+  for (const DigestMember& m : due.members) {
+    const std::string& symbol = m.notification.content.symbol;
+    if (std::find(seen.begin(), seen.end(), symbol) != seen.end()) continue;
+    seen.push_back(symbol);
+    if (seen.size() > 5) {
+      symbols += ", …";
+      break;
+    }
+    symbols += (symbols.empty() ? "" : ", ") + symbol;
+  }
+  c.subject = "[Bellwether] " + std::to_string(due.members.size()) + " alerts: " + symbols;
+  c.text = std::to_string(due.members.size()) +
+           " alerts fired while this channel was over its rate limit:\r\n\r\n";
+  c.html = "<!DOCTYPE html><html><body><p>" + std::to_string(due.members.size()) +
+           " alerts fired while this channel was over its rate limit:</p><ul>";
+  for (const DigestMember& m : due.members) {
+    const NewNotification& n = m.notification.content;
+    c.text += "- " + n.message + " (notification #" + std::to_string(m.notification.id) + ")\r\n";
+    c.html += "<li>" + html_escape(n.message) + " (notification #" +
+              std::to_string(m.notification.id) + ")</li>";
+  }
+  c.html += "</ul></body></html>\r\n";
+  c.message_id =
+      "<digest-" + std::to_string(due.digest.id) + "@" + domain_of(envelope_address(from)) + ">";
+  return c;
+}
+
 EmailApiRequest email_api_request(EmailApiFormat format, const DueDelivery& due,
                                   std::string_view from, std::string_view key) {
+  return email_api_request(format, email_content(due, from), due.channel.target, from, key);
+}
+
+EmailApiRequest email_api_request(EmailApiFormat format, const EmailContent& c,
+                                  std::string_view to_address, std::string_view from,
+                                  std::string_view key) {
   using nlohmann::json;
-  const EmailContent c = email_content(due, from);
   const std::string sender = envelope_address(from);
-  const std::string to = due.channel.target;
+  const std::string to(to_address);
   const std::string token(key);
   EmailApiRequest r;
   r.content_type = "application/json";

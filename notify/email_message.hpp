@@ -16,6 +16,7 @@
 
 #include "rules/result.hpp"
 #include "store/delivery_repository.hpp"
+#include "store/digest_repository.hpp"
 
 namespace bw {
 
@@ -36,7 +37,13 @@ struct EmailContent {
   std::string message_id;  // "<delivery-42@example.com>", the same on every attempt
 };
 EmailContent email_content(const DueDelivery& due, std::string_view from);
+// A digest: "[Bellwether] 3 alerts: AAPL, MSFT, TSLA" and one line per
+// member's message (escaped in the HTML part); Message-ID <digest-N@…>.
+EmailContent digest_email_content(const DueDigest& due, std::string_view from);
 std::string build_email_message(const DueDelivery& due, std::string_view from, TimestampMs now);
+// The RFC 5322 message of any content; `tag` makes the MIME boundary unique.
+std::string build_email_message(const EmailContent& content, std::string_view to,
+                                std::string_view from, TimestampMs now, std::string_view tag);
 
 // Email-API transports: one HTTP request per delivery.
 enum class EmailApiFormat { json, sendgrid, mailgun, postmark };
@@ -52,5 +59,7 @@ struct EmailApiRequest {
 // postmark (/email with X-Postmark-Server-Token).
 EmailApiRequest email_api_request(EmailApiFormat format, const DueDelivery& due,
                                   std::string_view from, std::string_view key);
+EmailApiRequest email_api_request(EmailApiFormat format, const EmailContent& content,
+                                  std::string_view to, std::string_view from, std::string_view key);
 
 }  // namespace bw

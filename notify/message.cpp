@@ -2,8 +2,7 @@
 
 namespace bw {
 
-namespace {
-std::string_view verb_for(const Fire& fire) {
+std::string_view condition_phrase(const Fire& fire) {
   switch (fire.condition.type) {
     case ConditionType::above:
       return "is above";
@@ -63,12 +62,11 @@ std::string threshold_text(const Condition& condition) {
     return condition.price.to_string() + " within " + format_policy_duration(condition.window_ms);
   return condition.price.to_string();
 }
-}  // namespace
 
 std::string render_message(const Fire& fire) {
   std::string text = fire.symbol;
   text += ' ';
-  text += verb_for(fire);
+  text += condition_phrase(fire);
   text += ' ';
   text += threshold_text(fire.condition);
   text += " at ";

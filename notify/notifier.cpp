@@ -7,6 +7,7 @@
 
 #include "log/module_logger.hpp"
 #include "notify/message.hpp"
+#include "notify/message_template.hpp"
 
 namespace bw {
 
@@ -104,7 +105,7 @@ void Notifier::commit_and_deliver(std::vector<Fire>& batch) {
   const TimestampMs now = clock_.now_ms();
   for (const Fire& fire : batch) {
     fresh.push_back({fire.alert_id, fire.user_id, fire.symbol, fire.price, render_message(fire),
-                     now, fire.state_after, fire.rearm_wait, fire.revision, fire.ts_ms});
+                     now, fire.state_after, fire.rearm_wait, fire.revision, fire.ts_ms, "", ""});
   }
   std::vector<StoredNotification> stored;
   // Retry until the store takes the batch: these fires already left the
@@ -112,7 +113,10 @@ void Notifier::commit_and_deliver(std::vector<Fire>& batch) {
   for (int attempt = 0;; ++attempt) {
     try {
       const auto started = std::chrono::steady_clock::now();
-      stored = repository_.record_fires(fresh);
+      stored = repository_.record_fires(
+          fresh, [&batch](std::size_t index, const AlertTexts& texts, NewNotification& out) {
+            render_alert_texts(batch[index], texts, out);
+          });
       record_commit(std::chrono::steady_clock::now() - started, stored.size());
       break;
     } catch (const std::exception& error) {

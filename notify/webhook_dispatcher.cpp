@@ -74,6 +74,26 @@ std::string webhook_payload(const DueDelivery& due) {
                  {"alert", std::move(alert)}}}});
 }
 
+std::string digest_payload(const DueDigest& due, TimestampMs now) {
+  json items = json::array();
+  for (const DigestMember& m : due.members) {
+    const NewNotification& n = m.notification.content;
+    items.push_back({{"id", m.notification.id},
+                     {"delivery_id", m.delivery_id},
+                     {"alert_id", n.alert_id},
+                     {"symbol", n.symbol},
+                     {"price", n.price.to_double()},
+                     {"message", n.message},
+                     {"created_at", rfc3339(n.created_at)}});
+  }
+  return dump({{"type", "alert.digest"},
+               {"timestamp", rfc3339(now)},
+               {"data",
+                {{"digest_id", due.digest.id},
+                 {"count", due.members.size()},
+                 {"notifications", std::move(items)}}}});
+}
+
 std::string delivery_json(const Delivery& d) {
   json out = {{"id", d.id},
               {"notification_id", d.notification_id},
@@ -85,7 +105,8 @@ std::string delivery_json(const Delivery& d) {
               {"last_status_code", d.last_status_code ? json(*d.last_status_code) : json(nullptr)},
               {"created_at", rfc3339(d.created_at)},
               {"updated_at", rfc3339(d.updated_at)},
-              {"delivered_at", d.delivered_at ? json(rfc3339(*d.delivered_at)) : json(nullptr)}};
+              {"delivered_at", d.delivered_at ? json(rfc3339(*d.delivered_at)) : json(nullptr)},
+              {"digest_id", d.digest_id ? json(*d.digest_id) : json(nullptr)}};
   if (d.status == DeliveryStatus::pending || d.status == DeliveryStatus::retrying) {
     out["next_attempt_at"] = rfc3339(d.next_attempt_at);
   }
@@ -96,12 +117,15 @@ std::string delivery_json(const Delivery& d) {
 class WebhookDispatcher::Loop {
  public:
   Loop(DeliveryRepository& outbox, const Clock& clock, WebhookDispatcherOptions options,
-       DeliveryEventSink on_event, std::atomic<std::uint64_t>& attempts_made)
+       DeliveryEventSink on_event, std::atomic<std::uint64_t>& attempts_made,
+       std::atomic<std::uint64_t>& deferred)
       : outbox_(outbox),
         clock_(clock),
         options_(std::move(options)),
         on_event_(std::move(on_event)),
         attempts_made_(attempts_made),
+        deferred_(deferred),
+        buckets_(options_.digests ? options_.throttle_burst : 0, options_.throttle_refill),
         random_(std::random_device{}()) {
     init_curl_once();
     multi_ = curl_multi_init();
@@ -146,11 +170,13 @@ class WebhookDispatcher::Loop {
     CURL* easy = nullptr;
     curl_slist* headers = nullptr;  // HTTP headers, or SMTP recipients
     std::string body;
-    std::size_t sent = 0;    // bytes of `body` read by an SMTP upload
-    std::string basic_auth;  // Mailgun's api:key
-    bool email = false;      // SMTP
-    bool email_api = false;  // an email-API HTTP request
-    Delivery delivery;
+    std::size_t sent = 0;             // bytes of `body` read by an SMTP upload
+    std::string basic_auth;           // Mailgun's api:key
+    bool email = false;               // SMTP
+    bool email_api = false;           // an email-API HTTP request
+    Delivery delivery;                // for a digest: its id and attempts
+    std::optional<DigestId> digest;   // set when this transfer carries a digest
+    std::vector<DeliveryId> members;  // the digest's members it carries
     bool blocked_address = false;
     const TargetPolicy* policy = nullptr;
     char error[CURL_ERROR_SIZE] = {};
@@ -173,7 +199,9 @@ class WebhookDispatcher::Loop {
       return;
     }
     std::set<DeliveryId> in_flight;
-    for (const auto& [easy, t] : transfers_) in_flight.insert(t->delivery.id);
+    for (const auto& [easy, t] : transfers_) {
+      if (!t->digest) in_flight.insert(t->delivery.id);
+    }
     for (const AttemptOutcome& o : outcomes_) in_flight.insert(o.id);
     std::vector<DueDelivery> due;
     try {
@@ -188,7 +216,116 @@ class WebhookDispatcher::Loop {
       next_poll_at_ = now + options_.poll_interval.count();
       return;
     }
-    for (DueDelivery& item : due) begin(item, now);
+    std::vector<std::pair<DeliveryId, TimestampMs>> held;
+    std::vector<ThrottledDelivery> throttled;
+    std::map<UserId, std::optional<TimestampMs>> quiet;  // asked once per user per turn
+    for (DueDelivery& item : due) {
+      if (std::optional<TimestampMs> until = quiet_until(quiet, item.delivery.user_id, now)) {
+        held.emplace_back(item.delivery.id, *until);
+        continue;
+      }
+      const bool first_attempt =
+          item.delivery.attempts == 0 && item.delivery.status == DeliveryStatus::pending;
+      if (first_attempt && !buckets_.try_take(item.channel.id, now)) {
+        throttled.push_back({item.delivery.id, item.channel.id, item.delivery.user_id});
+        continue;
+      }
+      begin(item, now);
+    }
+    hold(held, now);
+    group(throttled, now);
+    start_due_digests(quiet, now);
+  }
+
+  // Over the channel's rate: into its digest, durably, before anything else.
+  void group(const std::vector<ThrottledDelivery>& throttled, TimestampMs now) {
+    if (throttled.empty()) return;
+    try {
+      const std::size_t grouped =
+          options_.digests->group(throttled, now, options_.group_wait, options_.max_digest_members);
+      if (options_.throttled) options_.throttled->inc(grouped);
+      next_poll_at_ = std::min(next_poll_at_, now + options_.group_wait.count());
+    } catch (const std::exception& error) {
+      // They stay pending and are judged again on the next turn.
+      spdlog::error("delivery: grouping {} throttled deliveries failed: {}", throttled.size(),
+                    error.what());
+    }
+  }
+
+  void start_due_digests(std::map<UserId, std::optional<TimestampMs>>& quiet, TimestampMs now) {
+    if (!options_.digests || transfers_.size() >= options_.max_in_flight) return;
+    std::set<DigestId> in_flight;
+    for (const auto& [easy, t] : transfers_) {
+      if (t->digest) in_flight.insert(*t->digest);
+    }
+    for (const DigestOutcome& o : digest_outcomes_) in_flight.insert(o.id);
+    std::vector<DueDigest> due;
+    try {
+      due = options_.digests->claim_due(now, options_.max_in_flight - transfers_.size(), in_flight,
+                                        options_.max_digest_members);
+      if (std::optional<TimestampMs> next = options_.digests->next_due()) {
+        next_poll_at_ = std::min(next_poll_at_, std::max(*next, now + 1));
+      }
+    } catch (const std::exception& error) {
+      spdlog::error("delivery: reading digests failed: {}", error.what());
+      return;
+    }
+    for (DueDigest& item : due) {
+      if (std::optional<TimestampMs> until = quiet_until(quiet, item.digest.user_id, now)) {
+        try {
+          options_.digests->defer(item.digest.id, *until);
+        } catch (const std::exception& error) {
+          spdlog::error("delivery: deferring digest {} failed: {}", item.digest.id, error.what());
+        }
+        continue;
+      }
+      begin_digest(item, now);
+    }
+  }
+
+  void begin_digest(const DueDigest& due, TimestampMs now) {
+    auto transfer = std::make_unique<Transfer>();
+    transfer->delivery.id = due.digest.id;
+    transfer->delivery.attempts = due.digest.attempts;
+    transfer->digest = due.digest.id;
+    for (const DigestMember& m : due.members) transfer->members.push_back(m.delivery_id);
+    if (due.channel.type == ChannelType::email) {
+      const EmailContent content = digest_email_content(
+          due, options_.smtp.url.empty() ? options_.email_api.from : options_.smtp.from);
+      return begin_email_content(std::move(transfer), content, due.channel.target,
+                                 "digest-" + std::to_string(due.digest.id), now);
+    }
+    transfer->policy = &options_.targets;
+    transfer->body = digest_payload(due, now);
+    const std::string id = "digest-" + std::to_string(due.digest.id);
+    begin_webhook(std::move(transfer), due.channel, id, now);
+  }
+
+  std::optional<TimestampMs> quiet_until(std::map<UserId, std::optional<TimestampMs>>& cache,
+                                         UserId user, TimestampMs now) {
+    if (!options_.quiet_until) return std::nullopt;
+    auto [it, fresh] = cache.try_emplace(user);
+    if (!fresh) return it->second;
+    try {
+      it->second = options_.quiet_until(user, now);
+    } catch (const std::exception& error) {
+      // Sending during quiet hours beats holding a delivery on a read error.
+      spdlog::error("delivery: reading quiet hours of user {} failed: {}", user, error.what());
+    }
+    return it->second;
+  }
+
+  // Quiet hours: the deliveries wait, durably, until their window ends.
+  void hold(const std::vector<std::pair<DeliveryId, TimestampMs>>& held, TimestampMs now) {
+    if (held.empty()) return;
+    try {
+      outbox_.defer(held, now);
+      deferred_ += held.size();
+    } catch (const std::exception& error) {
+      // They stay due; the next turn asks again.
+      spdlog::error("delivery: deferring {} deliveries failed: {}", held.size(), error.what());
+      next_poll_at_ = now + options_.poll_interval.count();
+    }
   }
 
   static std::size_t read_body(char* buffer, std::size_t size, std::size_t count, void* user) {
@@ -200,14 +337,26 @@ class WebhookDispatcher::Loop {
   }
 
   void begin(const DueDelivery& due, TimestampMs now) {
-    if (due.channel.type == ChannelType::email) return begin_email(due, now);
+    if (due.channel.type == ChannelType::email) {
+      auto transfer = std::make_unique<Transfer>();
+      transfer->delivery = due.delivery;
+      const std::string& from =
+          options_.smtp.url.empty() ? options_.email_api.from : options_.smtp.from;
+      return begin_email_content(std::move(transfer), email_content(due, from), due.channel.target,
+                                 std::to_string(due.delivery.id), now);
+    }
     auto transfer = std::make_unique<Transfer>();
     transfer->delivery = due.delivery;
     transfer->policy = &options_.targets;
     transfer->body = webhook_payload(due);
-    const std::string id = std::to_string(due.delivery.id);
+    begin_webhook(std::move(transfer), due.channel, std::to_string(due.delivery.id), now);
+  }
+
+  // A signed Standard Webhooks POST of transfer->body.
+  void begin_webhook(std::unique_ptr<Transfer> transfer, const Channel& channel,
+                     const std::string& id, TimestampMs now) {
     const std::int64_t timestamp = now / 1000;
-    const std::string signature = sign_webhook(due.channel.secret, id, timestamp, transfer->body);
+    const std::string signature = sign_webhook(channel.secret, id, timestamp, transfer->body);
     for (const std::string& header :
          {std::string("Content-Type: application/json"), "webhook-id: " + id,
           "webhook-timestamp: " + std::to_string(timestamp), "webhook-signature: " + signature}) {
@@ -215,7 +364,7 @@ class WebhookDispatcher::Loop {
     }
     CURL* easy = curl_easy_init();
     transfer->easy = easy;
-    curl_easy_setopt(easy, CURLOPT_URL, due.channel.target.c_str());
+    curl_easy_setopt(easy, CURLOPT_URL, channel.target.c_str());
     curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(easy, CURLOPT_POST, 1L);
     curl_easy_setopt(easy, CURLOPT_POSTFIELDS, transfer->body.c_str());
@@ -236,20 +385,23 @@ class WebhookDispatcher::Loop {
     transfers_.emplace(easy, std::move(transfer));
   }
 
-  void begin_email(const DueDelivery& due, TimestampMs now) {
+  // An email through SMTP, or the email API when no SMTP URL is set.
+  void begin_email_content(std::unique_ptr<Transfer> transfer, const EmailContent& content,
+                           const std::string& to, const std::string& tag, TimestampMs now) {
     const SmtpOptions& smtp = options_.smtp;
-    auto transfer = std::make_unique<Transfer>();
-    transfer->delivery = due.delivery;
     transfer->email = true;
-    if (smtp.url.empty() && !options_.email_api.url.empty()) return begin_email_api(due, now);
+    if (smtp.url.empty() && !options_.email_api.url.empty()) {
+      transfer->email = false;
+      return begin_email_api(std::move(transfer), content, to);
+    }
     if (smtp.url.empty()) {
       Transfer& t = *transfer;
       std::snprintf(t.error, sizeof t.error, "no email transport configured ([email] smtp_url)");
-      outcomes_.push_back(decide(t, CURLE_SEND_ERROR, 0));
+      record_outcome(t, decide(t, CURLE_SEND_ERROR, 0));
       return;
     }
-    transfer->body = build_email_message(due, smtp.from, now);
-    transfer->headers = curl_slist_append(nullptr, ("<" + due.channel.target + ">").c_str());
+    transfer->body = build_email_message(content, to, smtp.from, now, tag);
+    transfer->headers = curl_slist_append(nullptr, ("<" + to + ">").c_str());
     const std::string sender = "<" + envelope_address(smtp.from) + ">";
     CURL* easy = curl_easy_init();
     transfer->easy = easy;
@@ -279,12 +431,11 @@ class WebhookDispatcher::Loop {
     transfers_.emplace(easy, std::move(transfer));
   }
 
-  void begin_email_api(const DueDelivery& due, TimestampMs) {
+  void begin_email_api(std::unique_ptr<Transfer> transfer, const EmailContent& content,
+                       const std::string& to) {
     const EmailApiOptions& api = options_.email_api;
-    auto transfer = std::make_unique<Transfer>();
-    transfer->delivery = due.delivery;
     transfer->email_api = true;
-    EmailApiRequest request = email_api_request(api.format, due, api.from, api.key);
+    EmailApiRequest request = email_api_request(api.format, content, to, api.from, api.key);
     transfer->body = std::move(request.body);
     transfer->basic_auth = std::move(request.basic_auth);
     request.headers.push_back("Content-Type: " + request.content_type);
@@ -315,6 +466,16 @@ class WebhookDispatcher::Loop {
     transfers_.emplace(easy, std::move(transfer));
   }
 
+  // Queues an attempt's outcome for the next flush: a delivery's, or a digest's.
+  void record_outcome(const Transfer& t, AttemptOutcome o) {
+    if (!t.digest) {
+      outcomes_.push_back(std::move(o));
+      return;
+    }
+    digest_outcomes_.push_back(DigestOutcome{*t.digest, o.status, o.status_code, std::move(o.error),
+                                             o.next_attempt_at, o.disable_channel, t.members});
+  }
+
   void collect_finished() {
     int queued = 0;
     while (CURLMsg* message = curl_multi_info_read(multi_, &queued)) {
@@ -326,8 +487,10 @@ class WebhookDispatcher::Loop {
       Transfer& transfer = *it->second;
       long code = 0;
       curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &code);
-      outcomes_.push_back(decide(transfer, result, code));
-      if (options_.on_attempt) report_attempt(transfer, outcomes_.back());
+      AttemptOutcome outcome = decide(transfer, result, code);
+      // Metrics per delivery attempt; a digest's attempt settles its members.
+      if (options_.on_attempt && !transfer.digest) report_attempt(transfer, outcome);
+      record_outcome(transfer, std::move(outcome));
       ++attempts_made_;
       curl_multi_remove_handle(multi_, easy);
       cleanup(transfer);
@@ -388,7 +551,32 @@ class WebhookDispatcher::Loop {
     return o;
   }
 
+  void flush_digest_outcomes() {
+    while (!digest_outcomes_.empty()) {
+      const DigestOutcome& o = digest_outcomes_.front();
+      std::vector<Delivery> finished;
+      try {
+        finished = options_.digests->record_attempt(o, clock_.now_ms());
+      } catch (const std::exception& error) {
+        spdlog::error("delivery: recording digest {} failed: {}", o.id, error.what());
+        return;  // kept; written on the next turn
+      }
+      if (o.status == DeliveryStatus::retrying) {
+        next_poll_at_ = std::min(next_poll_at_, o.next_attempt_at);
+      }
+      if (o.status == DeliveryStatus::delivered && options_.digests_delivered) {
+        options_.digests_delivered->inc();
+      }
+      for (const Delivery& d : finished) {
+        if (on_event_) on_event_(d.user_id, delivery_json(d));
+      }
+      digest_outcomes_.erase(digest_outcomes_.begin());
+      wake_requested_.store(true);
+    }
+  }
+
   void flush_outcomes() {
+    flush_digest_outcomes();
     if (outcomes_.empty()) return;
     std::vector<Delivery> finished;
     try {
@@ -424,12 +612,15 @@ class WebhookDispatcher::Loop {
   const WebhookDispatcherOptions options_;
   const DeliveryEventSink on_event_;
   std::atomic<std::uint64_t>& attempts_made_;
+  std::atomic<std::uint64_t>& deferred_;
   CURLM* multi_ = nullptr;
   std::atomic<bool> wake_requested_{true};  // the first turn resumes the outbox
   std::atomic<bool> stopping_{false};
   // Owned by the dispatcher thread.
   std::map<CURL*, std::unique_ptr<Transfer>> transfers_;
   std::vector<AttemptOutcome> outcomes_;
+  std::vector<DigestOutcome> digest_outcomes_;
+  TokenBuckets buckets_;
   TimestampMs next_poll_at_ = 0;
   std::mt19937_64 random_;
 };
@@ -437,7 +628,7 @@ class WebhookDispatcher::Loop {
 WebhookDispatcher::WebhookDispatcher(DeliveryRepository& outbox, const Clock& clock,
                                      WebhookDispatcherOptions options, DeliveryEventSink on_event)
     : loop_(std::make_unique<Loop>(outbox, clock, std::move(options), std::move(on_event),
-                                   attempts_made_)) {}
+                                   attempts_made_, deferred_)) {}
 
 WebhookDispatcher::~WebhookDispatcher() {
   stop();

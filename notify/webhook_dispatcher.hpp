@@ -27,9 +27,11 @@
 #include <string_view>
 #include <thread>
 
+#include "metrics/metrics.hpp"
 #include "notify/email_message.hpp"
 #include "notify/notification_sink.hpp"
 #include "notify/retry_schedule.hpp"
+#include "notify/token_bucket.hpp"
 #include "notify/webhook_target.hpp"
 #include "rules/clock.hpp"
 #include "store/delivery_repository.hpp"
@@ -75,6 +77,22 @@ struct WebhookDispatcherOptions {
   EmailApiOptions email_api;  // or this one when smtp.url is empty
   // Told about every finished attempt on the dispatcher thread (metrics); optional.
   std::function<void(const DeliveryAttemptReport&)> on_attempt;
+  // When the user is inside their quiet hours at `now`, the end of the
+  // window: their due deliveries wait until then (DeliveryRepository::defer).
+  // Empty function: no quiet hours. Called on the dispatcher thread.
+  std::function<std::optional<TimestampMs>(UserId user, TimestampMs now)> quiet_until;
+  // Throttling: a first attempt takes a token from its channel's bucket
+  // (`throttle_burst` tokens, one more every `throttle_refill`); without one
+  // the delivery is grouped into the channel's digest, sent `group_wait`
+  // after its first member (store/digest_repository.hpp). Digests take no
+  // token. Burst 0 or no `digests`: no throttling.
+  DigestRepository* digests = nullptr;
+  std::size_t throttle_burst = 0;
+  std::chrono::milliseconds throttle_refill{6000};
+  std::chrono::milliseconds group_wait{30000};
+  std::size_t max_digest_members = 100;
+  Counter* throttled = nullptr;          // deliveries grouped into a digest
+  Counter* digests_delivered = nullptr;  // digests sent successfully
 };
 
 // (user id, JSON of the delivery) for a delivery that became dead or failed.
@@ -95,17 +113,22 @@ class WebhookDispatcher : public NotificationSink {
   void wake();
 
   std::uint64_t attempts_made() const { return attempts_made_.load(); }
+  std::uint64_t deferred_count() const { return deferred_.load(); }
 
  private:
   class Loop;
   std::unique_ptr<Loop> loop_;
   std::thread thread_;
   std::atomic<std::uint64_t> attempts_made_{0};
+  std::atomic<std::uint64_t> deferred_{0};  // deliveries held back by quiet hours
 };
 
 // The JSON body of a webhook: {"type":"alert.triggered","timestamp":…,
 // "data":{"delivery_id","notification":{…},"alert":{…}}}.
 std::string webhook_payload(const DueDelivery& due);
+// {"type":"alert.digest","timestamp":…,"data":{"digest_id","count",
+// "notifications":[{…,"delivery_id"}]}}; sent with webhook-id "digest-<id>".
+std::string digest_payload(const DueDigest& due, TimestampMs now);
 // The JSON of a delivery as the API and the stream show it.
 std::string delivery_json(const Delivery& delivery);
 

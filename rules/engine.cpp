@@ -266,6 +266,7 @@ Fire Engine::make_fire(AlertId id, const ArmedAlert& alert, Direction direction,
             direction,    reported_price(alert.condition, direction, quote),
             quote.ts_ms};
   fire.revision = alert.revision;
+  fire.prev_close = quote.prev_close;
   return fire;
 }
 

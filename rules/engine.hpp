@@ -47,6 +47,7 @@ struct Fire {
   AlertState state_after = AlertState::triggered;
   RearmWait rearm_wait = RearmWait::none;
   std::int64_t revision = 0;
+  Price prev_close = {};  // the quote's previous close; zero when unknown ({{change_pct}})
 };
 
 // The trigger-policy state of an armed alert, as the store keeps it.

@@ -220,15 +220,21 @@ void update_alert_row(sql::Connection& c, const Alert& alert, TimestampMs now) {
 }
 
 std::vector<AlertId> AlertRepository::expire_due(TimestampMs now) {
+  std::vector<AlertId> ids;
+  for (const auto& [id, user] : expire_due_with_owners(now)) ids.push_back(id);
+  return ids;
+}
+
+std::vector<std::pair<AlertId, UserId>> AlertRepository::expire_due_with_owners(TimestampMs now) {
   return db_.write([&](sql::Connection& c) {
-    std::vector<AlertId> ids;
+    std::vector<std::pair<AlertId, UserId>> expired;
     sql::Statement s(c,
                      "UPDATE alerts SET state = 'expired', updated_at = ? "
                      "WHERE expires_at IS NOT NULL AND expires_at <= ? "
-                     "AND state IN ('armed', 'paused') RETURNING id");
+                     "AND state IN ('armed', 'paused') RETURNING id, user_id");
     s.bind(1, now).bind(2, now);
-    while (s.step()) ids.push_back(s.integer(0));
-    return ids;
+    while (s.step()) expired.emplace_back(s.integer(0), s.integer(1));
+    return expired;
   });
 }
 

@@ -64,6 +64,8 @@ class AlertRepository {
   // Marks armed and paused alerts whose expires_at <= now `expired`; returns
   // their ids so the caller can disarm them.
   std::vector<AlertId> expire_due(TimestampMs now);
+  // The same, with each expired alert's owner (for telling them).
+  std::vector<std::pair<AlertId, UserId>> expire_due_with_owners(TimestampMs now);
 
   // Alerts as code (store/alert_batch.cpp). Reads every managed alert with its
   // channels, lets `plan` turn them into writes, and applies the writes in one

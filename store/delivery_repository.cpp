@@ -7,7 +7,7 @@ namespace {
 constexpr const char* kDeliveryColumns =
     "SELECT d.id, d.notification_id, d.channel_id, d.user_id, d.status, d.attempts, "
     "d.next_attempt_at, d.last_error, d.last_status_code, d.created_at, d.updated_at, "
-    "d.delivered_at FROM deliveries d ";
+    "d.delivered_at, d.digest_id FROM deliveries d ";
 
 Delivery delivery_from_row(const sql::Statement& row, int first = 0) {
   Delivery d;
@@ -23,6 +23,7 @@ Delivery delivery_from_row(const sql::Statement& row, int first = 0) {
   d.created_at = row.integer(first + 9);
   d.updated_at = row.integer(first + 10);
   d.delivered_at = row.optional_integer(first + 11);
+  d.digest_id = row.optional_integer(first + 12);
   return d;
 }
 
@@ -46,6 +47,8 @@ std::string_view delivery_status_name(DeliveryStatus status) {
       return "failed";
     case DeliveryStatus::dead:
       return "dead";
+    case DeliveryStatus::grouped:
+      return "grouped";
   }
   return "pending";
 }
@@ -53,7 +56,7 @@ std::string_view delivery_status_name(DeliveryStatus status) {
 std::optional<DeliveryStatus> parse_delivery_status(std::string_view text) {
   for (DeliveryStatus s :
        {DeliveryStatus::pending, DeliveryStatus::delivered, DeliveryStatus::retrying,
-        DeliveryStatus::failed, DeliveryStatus::dead}) {
+        DeliveryStatus::failed, DeliveryStatus::dead, DeliveryStatus::grouped}) {
     if (delivery_status_name(s) == text) return s;
   }
   return std::nullopt;
@@ -73,7 +76,8 @@ std::vector<DueDelivery> DeliveryRepository::claim_due(TimestampMs now, std::siz
     sql::Statement detail(
         c,
         "SELECT ch.type, ch.target, ch.secret, n.alert_id, n.symbol, n.price, n.message, "
-        "n.created_at, a.id, a.name, a.condition_type, a.threshold FROM deliveries d "
+        "n.created_at, a.id, a.name, a.condition_type, a.threshold, n.email_subject, "
+        "n.email_body FROM deliveries d "
         "JOIN channels ch ON ch.id = d.channel_id JOIN notifications n ON n.id = "
         "d.notification_id LEFT JOIN alerts a ON a.id = n.alert_id WHERE d.id = ?");
     s.bind(1, now).bind(2, static_cast<std::int64_t>(limit + in_flight.size()));
@@ -94,6 +98,8 @@ std::vector<DueDelivery> DeliveryRepository::claim_due(TimestampMs now, std::siz
       item.notification.content = NewNotification{
           detail.integer(3), d.user_id,        detail.text(4), Price::from_units(detail.integer(5)),
           detail.text(6),    detail.integer(7)};
+      item.notification.content.email_subject = detail.is_null(12) ? "" : detail.text(12);
+      item.notification.content.email_body = detail.is_null(13) ? "" : detail.text(13);
       if (!detail.is_null(8)) {
         item.alert = AlertSummary{detail.integer(8), detail.text(9), detail.text(10),
                                   detail.integer(11), true};
@@ -126,7 +132,7 @@ std::vector<Delivery> DeliveryRepository::record_attempts(
     sql::Statement update(
         c,
         "UPDATE deliveries SET status = ?, attempts = attempts + 1, next_attempt_at = ?, "
-        "last_error = ?, last_status_code = ?, updated_at = ?, "
+        "last_error = ?, last_status_code = ?, updated_at = ?, quiet_deferred = 0, "
         "delivered_at = CASE WHEN ? = 'delivered' THEN ? ELSE delivered_at END "
         "WHERE id = ? AND status IN ('pending', 'retrying')");
     sql::Statement disable(c,
@@ -136,7 +142,12 @@ std::vector<Delivery> DeliveryRepository::record_attempts(
         c,
         "UPDATE deliveries SET status = 'failed', last_error = ?, updated_at = ? "
         "WHERE channel_id = (SELECT channel_id FROM deliveries WHERE id = ?) "
-        "AND status IN ('pending', 'retrying')");
+        "AND status IN ('pending', 'retrying', 'grouped')");
+    sql::Statement fail_digests(
+        c,
+        "UPDATE digests SET status = 'failed', last_error = ?, updated_at = ? "
+        "WHERE channel_id = (SELECT channel_id FROM deliveries WHERE id = ?) "
+        "AND status IN ('collecting', 'retrying')");
     std::vector<DeliveryId> finished;
     for (const AttemptOutcome& o : outcomes) {
       const std::string_view status = delivery_status_name(o.status);
@@ -160,6 +171,8 @@ std::vector<Delivery> DeliveryRepository::record_attempts(
         disable.bind(1, "disabled: " + o.error).bind(2, o.id).run();
         fail_open.reset();
         fail_open.bind(1, "channel disabled: " + o.error).bind(2, now).bind(3, o.id).run();
+        fail_digests.reset();
+        fail_digests.bind(1, "channel disabled: " + o.error).bind(2, now).bind(3, o.id).run();
       }
       if (o.status == DeliveryStatus::dead || o.status == DeliveryStatus::failed) {
         finished.push_back(o.id);
@@ -210,6 +223,10 @@ Result<Delivery> DeliveryRepository::retry_now(UserId user, DeliveryId id, Times
     if (!s.step()) return Error{"not found"};
     Delivery d = delivery_from_row(s);
     if (d.status == DeliveryStatus::delivered) return Error{"status: already delivered"};
+    if (d.status == DeliveryStatus::grouped) {
+      return Error{"status: grouped into digest " + std::to_string(d.digest_id.value_or(0)) +
+                   "; it is sent with the digest"};
+    }
     enabled.bind(1, d.channel_id);
     if (!enabled.step() || enabled.integer(0) == 0) {
       return Error{"channel " + std::to_string(d.channel_id) +
@@ -224,6 +241,22 @@ Result<Delivery> DeliveryRepository::retry_now(UserId user, DeliveryId id, Times
     d.next_attempt_at = now;
     d.updated_at = now;
     return d;
+  });
+}
+
+void DeliveryRepository::defer(const std::vector<std::pair<DeliveryId, TimestampMs>>& until,
+                               TimestampMs now) {
+  if (until.empty()) return;
+  db_.write([&](sql::Connection& c) {
+    sql::Transaction transaction(c);
+    sql::Statement s(c,
+                     "UPDATE deliveries SET next_attempt_at = ?, quiet_deferred = 1, "
+                     "updated_at = ? WHERE id = ? AND status IN ('pending', 'retrying')");
+    for (const auto& [id, at] : until) {
+      s.reset();
+      s.bind(1, at).bind(2, now).bind(3, id).run();
+    }
+    transaction.commit();
   });
 }
 

@@ -28,7 +28,9 @@ namespace bw {
 
 using DeliveryId = std::int64_t;
 
-enum class DeliveryStatus { pending, delivered, retrying, failed, dead };
+// grouped: throttled into a digest (store/digest_repository.hpp), settled
+// with it.
+enum class DeliveryStatus { pending, delivered, retrying, failed, dead, grouped };
 std::string_view delivery_status_name(DeliveryStatus status);
 std::optional<DeliveryStatus> parse_delivery_status(std::string_view text);
 
@@ -45,6 +47,7 @@ struct Delivery {
   TimestampMs created_at = 0;
   TimestampMs updated_at = 0;
   std::optional<TimestampMs> delivered_at;
+  std::optional<std::int64_t> digest_id;  // the digest it was grouped into
 };
 
 // The alert as it is now (it may have been deleted since it fired).
@@ -105,6 +108,9 @@ class DeliveryRepository {
   // store/channel_test_message.cpp.
   StoredNotification enqueue_channel_test(const Channel& channel, const std::string& message,
                                           TimestampMs now);
+  // Holds open deliveries back for the owner's quiet hours: due again at
+  // `until`, marked quiet_deferred (no attempt is counted).
+  void defer(const std::vector<std::pair<DeliveryId, TimestampMs>>& until, TimestampMs now);
   // Deliveries by status, for tests and the benchmark.
   std::int64_t count(DeliveryStatus status);
 

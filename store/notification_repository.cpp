@@ -5,7 +5,8 @@ namespace bw {
 namespace {
 
 constexpr const char* kColumns =
-    "SELECT id, alert_id, user_id, symbol, price, message, created_at FROM notifications ";
+    "SELECT id, alert_id, user_id, symbol, price, message, created_at, email_subject, "
+    "email_body FROM notifications ";
 
 StoredNotification from_row(const sql::Statement& row) {
   NewNotification content;
@@ -15,7 +16,37 @@ StoredNotification from_row(const sql::Statement& row) {
   content.price = Price::from_units(row.integer(4));
   content.message = row.text(5);
   content.created_at = row.integer(6);
+  content.email_subject = row.is_null(7) ? "" : row.text(7);
+  content.email_body = row.is_null(8) ? "" : row.text(8);
   return StoredNotification{row.integer(0), std::move(content)};
+}
+
+void bind_optional_text(sql::Statement& s, int index, const std::string& text) {
+  if (text.empty()) {
+    s.bind(index, std::nullopt);
+  } else {
+    s.bind(index, std::string_view(text));
+  }
+}
+
+std::optional<std::string> optional_text(const sql::Statement& row, int column) {
+  if (row.is_null(column)) return std::nullopt;
+  return row.text(column);
+}
+
+// The templates of the fire's alert, when it has any (one primary-key
+// lookup; no row for the common alert without templates).
+std::optional<AlertTexts> alert_texts(sql::Statement& lookup, AlertId alert) {
+  lookup.reset();
+  lookup.bind(1, alert);
+  if (!lookup.step()) return std::nullopt;
+  AlertTexts texts;
+  texts.alert_name = lookup.text(0);
+  texts.user_name = lookup.text(1);
+  texts.templates.message = optional_text(lookup, 2);
+  texts.templates.email_subject = optional_text(lookup, 3);
+  texts.templates.email_body = optional_text(lookup, 4);
+  return texts;
 }
 
 std::vector<StoredNotification> collect(sql::Statement& statement) {
@@ -27,7 +58,7 @@ std::vector<StoredNotification> collect(sql::Statement& statement) {
 }  // namespace
 
 std::vector<StoredNotification> NotificationRepository::record_fires(
-    const std::vector<NewNotification>& fires) {
+    const std::vector<NewNotification>& fires, const FireTextRenderer& render) {
   return db_.write([&](sql::Connection& c) {
     std::vector<StoredNotification> stored;
     sql::Transaction transaction(c);
@@ -37,7 +68,13 @@ std::vector<StoredNotification> NotificationRepository::record_fires(
                         "AND state = 'armed'");
     sql::Statement insert(c,
                           "INSERT INTO notifications (alert_id, user_id, symbol, price, "
-                          "message, created_at) VALUES (?, ?, ?, ?, ?, ?)");
+                          "message, created_at, email_subject, email_body) "
+                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    sql::Statement lookup(c,
+                          "SELECT a.name, u.name, m.message_template, m.email_subject_template, "
+                          "m.email_body_template FROM alert_messages m "
+                          "JOIN alerts a ON a.id = m.alert_id JOIN users u ON u.id = a.user_id "
+                          "WHERE m.alert_id = ?");
     // The outbox: one delivery per enabled channel of the alert, in this same
     // transaction, so a committed notification always has its deliveries.
     sql::Statement outbox(
@@ -47,25 +84,34 @@ std::vector<StoredNotification> NotificationRepository::record_fires(
         "SELECT ?, ac.channel_id, ?, 'pending', 0, ?, ?, ? FROM alert_channels ac "
         "JOIN channels ch ON ch.id = ac.channel_id "
         "WHERE ac.alert_id = ? AND ch.enabled = 1");
-    for (const NewNotification& fire : fires) {
+    for (std::size_t index = 0; index < fires.size(); ++index) {
+      const NewNotification& fired = fires[index];
       mark.reset();
-      mark.bind(1, alert_state_name(fire.state_after))
-          .bind(2, fire.fired_at.value_or(fire.created_at))
-          .bind(3, rearm_wait_name(fire.rearm_wait))
-          .bind(4, fire.created_at)
-          .bind(5, fire.alert_id)
-          .bind(6, fire.user_id)
-          .bind(7, fire.revision)
+      mark.bind(1, alert_state_name(fired.state_after))
+          .bind(2, fired.fired_at.value_or(fired.created_at))
+          .bind(3, rearm_wait_name(fired.rearm_wait))
+          .bind(4, fired.created_at)
+          .bind(5, fired.alert_id)
+          .bind(6, fired.user_id)
+          .bind(7, fired.revision)
           .run();
       if (c.changes() != 1) continue;
+      NewNotification fire = fired;
+      if (render) {
+        if (std::optional<AlertTexts> texts = alert_texts(lookup, fire.alert_id)) {
+          render(index, *texts, fire);
+        }
+      }
       insert.reset();
       insert.bind(1, fire.alert_id)
           .bind(2, fire.user_id)
           .bind(3, fire.symbol)
           .bind(4, fire.price.units())
           .bind(5, fire.message)
-          .bind(6, fire.created_at)
-          .run();
+          .bind(6, fire.created_at);
+      bind_optional_text(insert, 7, fire.email_subject);
+      bind_optional_text(insert, 8, fire.email_body);
+      insert.run();
       const NotificationId id = c.last_insert_id();
       outbox.reset();
       outbox.bind(1, id)
@@ -75,7 +121,7 @@ std::vector<StoredNotification> NotificationRepository::record_fires(
           .bind(5, fire.created_at)
           .bind(6, fire.alert_id)
           .run();
-      stored.push_back(StoredNotification{id, fire});
+      stored.push_back(StoredNotification{id, std::move(fire)});
     }
     transaction.commit();
     return stored;

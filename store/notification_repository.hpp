@@ -12,9 +12,11 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "rules/condition.hpp"
+#include "store/alert_message_repository.hpp"
 #include "store/database.hpp"
 
 namespace bw {
@@ -35,6 +37,9 @@ struct NewNotification {
   // The quote's event time, stored as the alert's last_fired_at (the cooldown
   // clock); created_at when absent.
   std::optional<TimestampMs> fired_at = std::nullopt;
+  // Rendered from the alert's email templates; empty: the default text.
+  std::string email_subject = {};
+  std::string email_body = {};
 };
 
 // A page of a user's history (GET /api/v1/notifications), newest first. Empty
@@ -48,6 +53,17 @@ struct NotificationQuery {
   std::optional<std::int64_t> before_id;  // id < before_id (the cursor)
   std::size_t limit = 50;
 };
+// An alert's own words for its fires, read in the commit transaction.
+struct AlertTexts {
+  std::string alert_name;
+  std::string user_name;
+  AlertTemplates templates;
+};
+// Re-renders the fire at `index` of a record_fires batch from its alert's
+// templates (set by the notifier; notify/message_template.hpp). Called only
+// for alerts that have templates, inside the transaction: must not block.
+using FireTextRenderer =
+    std::function<void(std::size_t index, const AlertTexts& texts, NewNotification& out)>;
 
 struct StoredNotification {
   NotificationId id = 0;
@@ -63,7 +79,11 @@ class NotificationRepository {
   // stores its notification. A fire whose alert is gone, no longer armed or at
   // another revision (deleted, paused or edited while the fire was in flight)
   // is dropped and not returned.
-  std::vector<StoredNotification> record_fires(const std::vector<NewNotification>& fires);
+  // With `render`, a fire of an alert that has message templates is
+  // rendered from them in the same transaction (so an edit of the templates
+  // is either wholly before or wholly after a fire).
+  std::vector<StoredNotification> record_fires(const std::vector<NewNotification>& fires,
+                                               const FireTextRenderer& render = {});
 
   // The user's newest notifications first, at most `limit`.
   std::vector<StoredNotification> list_recent(UserId user, std::size_t limit);

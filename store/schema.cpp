@@ -154,6 +154,53 @@ ALTER TABLE last_prices ADD COLUMN day_last INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE last_prices ADD COLUMN previous_close INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE last_prices ADD COLUMN day_volume INTEGER NOT NULL DEFAULT 0;
 )sql",
+    // 8: message templates (issue 5). An alert's templates live beside it
+    // (a row only when the user set one); a notification keeps its rendered
+    // email subject and body (NULL: the default text), so every attempt sends
+    // the same words.
+    R"sql(
+CREATE TABLE alert_messages (
+  alert_id INTEGER PRIMARY KEY REFERENCES alerts(id) ON DELETE CASCADE,
+  message_template TEXT,
+  email_subject_template TEXT,
+  email_body_template TEXT
+);
+ALTER TABLE notifications ADD COLUMN email_subject TEXT;
+ALTER TABLE notifications ADD COLUMN email_body TEXT;
+)sql",
+    // 9: per-user quiet hours (issue 5). A delivery held back by them is
+    // marked quiet_deferred, so a change of the user's settings can release it.
+    R"sql(
+CREATE TABLE user_settings (
+  user_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+  quiet_start INTEGER,
+  quiet_end INTEGER,
+  quiet_timezone TEXT
+);
+ALTER TABLE deliveries ADD COLUMN quiet_deferred INTEGER NOT NULL DEFAULT 0;
+)sql",
+    // 10: digests (issue 5). A throttled delivery becomes `grouped` into one
+    // open digest of its channel (in one transaction); the digest is sent as
+    // one message after group_wait and settles all its members at once.
+    R"sql(
+CREATE TABLE digests (
+  id INTEGER PRIMARY KEY,
+  user_id INTEGER NOT NULL,
+  channel_id INTEGER NOT NULL REFERENCES channels(id) ON DELETE CASCADE,
+  status TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL,
+  last_error TEXT,
+  last_status_code INTEGER,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  delivered_at INTEGER
+);
+CREATE INDEX digests_due ON digests(next_attempt_at) WHERE status IN ('collecting', 'retrying');
+CREATE INDEX digests_open ON digests(channel_id) WHERE status = 'collecting';
+ALTER TABLE deliveries ADD COLUMN digest_id INTEGER REFERENCES digests(id) ON DELETE SET NULL;
+CREATE INDEX deliveries_digest ON deliveries(digest_id) WHERE digest_id IS NOT NULL;
+)sql",
 });
 
 int current_version(sql::Connection& connection) {

@@ -111,7 +111,11 @@ Result<std::optional<TimestampMs>> decode_expires_at(const json& value) {
 
 Result<AlertPatch> decode_alert_patch(const json& body) {
   if (!body.is_object()) return Error{"body: must be a JSON object"};
-  if (Status s = reject_unknown(body, {"symbol", "name", "condition", "trigger", "expires_at"}, "");
+  if (Status s =
+          reject_unknown(body,
+                         {"symbol", "name", "condition", "trigger", "expires_at",
+                          "message_template", "email_subject_template", "email_body_template"},
+                         "");
       !s)
     return Error{s.error()};
   if (body.empty()) return Error{"body: must change at least one field"};

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "ingest/candle_history.hpp"
@@ -13,6 +14,7 @@
 #include "ingest/quote_sink.hpp"
 #include "rules/clock.hpp"
 #include "store/accounts.hpp"
+#include "store/alert_message_repository.hpp"
 #include "store/alert_repository.hpp"
 #include "store/notification_repository.hpp"
 #include "store/sessions.hpp"
@@ -22,6 +24,7 @@ namespace bw {
 struct DeliveryContext;      // web/channel_routes.hpp
 struct WatchlistContext;     // web/watchlist_routes.hpp
 class IngestStatusProvider;  // web/ingest_routes.hpp
+struct SettingsContext;      // web/settings_routes.hpp
 
 class AlertEngine {
  public:
@@ -46,6 +49,11 @@ struct ApiContext {
   WatchlistContext* watchlist = nullptr;
   CandleHistory* candles = nullptr;                     // recent bars per symbol (charts)
   const IngestStatusProvider* ingest_status = nullptr;  // GET /api/v1/sources when set
+  AlertMessageRepository* messages = nullptr;           // message templates; null: not offered
+  SettingsContext* settings = nullptr;                  // the caller's own settings (quiet hours)
+  // (owner, JSON) of an alert state change for `event: alert` on the owner's
+  // stream (web/alert_events.hpp); empty: not published.
+  std::function<void(UserId, const std::string&)> alert_events = {};
 };
 
 }  // namespace bw

@@ -2,7 +2,9 @@
 
 #include <charconv>
 
+#include "web/alert_events.hpp"
 #include "web/alert_files.hpp"
+#include "web/alert_message_codec.hpp"
 #include "web/channel_routes.hpp"
 #include "web/json_codec.hpp"
 
@@ -43,6 +45,7 @@ json alert_json(ApiContext& context, const Alert& alert) {
   json out = encode_alert(alert);
   out["channels"] = context.delivery ? context.delivery->channels.for_alert(alert.id)
                                      : std::vector<std::int64_t>{};
+  if (context.messages) encode_templates(context.messages->find(alert.user_id, alert.id), out);
   return out;
 }
 
@@ -68,7 +71,10 @@ ApiResponse not_found_alert(std::string_view id) {
 }
 
 void sweep_expired_alerts(ApiContext& context) {
-  for (AlertId id : context.alerts.expire_due(context.clock.now_ms())) context.engine.disarm(id);
+  for (const auto& [id, user] : context.alerts.expire_due_with_owners(context.clock.now_ms())) {
+    context.engine.disarm(id);
+    if (context.alert_events) context.alert_events(user, alert_expired_event(id));
+  }
 }
 
 ApiResponse get_info(const ApiContext& context) {
@@ -89,6 +95,10 @@ ApiResponse create_alert(ApiContext& context, const User& user, std::string_view
   if (!parsed) return problem(400, parsed.error());
   Result<AlertDraft> draft = decode_alert(*parsed);
   if (!draft) return problem(400, draft.error());
+  Result<TemplatesPatch> templates = decode_templates(*parsed);
+  if (!templates) return problem(400, templates.error());
+  if (templates->any() && !context.messages)
+    return problem(400, "message_template: message templates are not enabled");
   if (!draft->channels.empty()) {
     if (!context.delivery) return problem(400, "channels: delivery channels are not enabled");
     if (Status ok = check_alert_channels(*context.delivery, user, draft->channels); !ok) {
@@ -108,6 +118,7 @@ ApiResponse create_alert(ApiContext& context, const User& user, std::string_view
   Alert saved = context.alerts.insert(alert, context.clock.now_ms());
   // Linked before the alert is armed, so its first fire already has them.
   if (context.delivery) context.delivery->channels.link_alert(saved.id, draft->channels);
+  if (templates->any()) (void)context.messages->save(user.id, saved.id, templates->applied_to({}));
   context.engine.arm(saved);
   ApiResponse response = json_response(201, dump_json(alert_json(context, saved)));
   response.headers.emplace_back("Location", "/api/v1/alerts/" + std::to_string(saved.id));

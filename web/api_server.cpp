@@ -20,6 +20,7 @@
 #include "web/login_limiter.hpp"
 #include "web/ops_routes.hpp"
 #include "web/pagination.hpp"
+#include "web/settings_routes.hpp"
 #include "web/ui_assets.hpp"
 #include "web/watchlist_routes.hpp"
 
@@ -402,6 +403,7 @@ class ApiServer::Impl {
     }
     if (context_.delivery) delivery_routes(*context_.delivery);
     if (context_.watchlist) watchlist_routes(*context_.watchlist);
+    if (context_.settings) settings_routes(*context_.settings);
     ui_routes();
   }
 
@@ -412,6 +414,13 @@ class ApiServer::Impl {
     post("/api/v1/alerts/import", authed([this](const httplib::Request& req, const User& u) {
            return post_alerts_import(context_, u, req.get_header_value("Content-Type"), req.body);
          }));
+  }
+
+  void settings_routes(SettingsContext& s) {
+    using Req = const httplib::Request&;
+    get("/api/v1/me/settings", authed([&s](Req, const User& u) { return get_settings(s, u); }));
+    patch("/api/v1/me/settings",
+          authed([&s](Req req, const User& u) { return patch_settings(s, u, req.body); }, true));
   }
 
   void delivery_routes(DeliveryContext& d) {

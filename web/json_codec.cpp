@@ -211,7 +211,10 @@ Status check_rearm_applies(const Condition& condition, const TriggerPolicy& trig
 Result<AlertDraft> decode_alert(const json& body) {
   if (!body.is_object()) return Error{"body: must be a JSON object"};
   if (Status s = reject_unknown_fields(
-          body, {"symbol", "condition", "trigger", "name", "expires_at", "channels"}, "");
+          body,
+          {"symbol", "condition", "trigger", "name", "expires_at", "channels", "message_template",
+           "email_subject_template", "email_body_template"},
+          "");
       !s) {
     return Error{s.error()};
   }

@@ -20,7 +20,8 @@
 //     notification whose id is <= the last id sent is skipped (no duplicates).
 //   - notifications: `event: notification\nid: <id>\ndata: <json>\n\n`
 //   - `event: delivery\ndata: <delivery json>\n\n` (no id, not replayed) when a
-//     webhook delivery of the user becomes dead or failed (publish_event).
+//     webhook delivery of the user becomes dead or failed (publish_event);
+//     `event: alert` the same way when one of the user's alerts changes state.
 //   - quotes: `event: quote\ndata: <json>\n\n` for the symbols on the user's
 //     watchlist (every symbol while the watchlist is empty, as the dashboard
 //     shows every symbol then), at most one per symbol per `quote_interval`

@@ -119,3 +119,29 @@ TEST_CASE("the [email] transport is read and checked", "[config]") {
   REQUIRE_FALSE(bad_tls.ok());
   CHECK(bad_tls.error().find("email.starttls") != std::string::npos);
 }
+
+TEST_CASE("the throttling keys are read, documented and bounded", "[config]") {
+  Result<Config> shipped =
+      load_config(std::string(BW_PROJECT_SOURCE_DIR) + "/config/bellwether.toml", {});
+  Result<Config> defaults = load_config("", {});
+  REQUIRE(shipped.ok());
+  REQUIRE(defaults.ok());
+  CHECK(shipped->delivery.throttle_burst == defaults->delivery.throttle_burst);
+  CHECK(shipped->delivery.throttle_refill == defaults->delivery.throttle_refill);
+  CHECK(shipped->delivery.group_wait == defaults->delivery.group_wait);
+  CHECK(shipped->delivery.max_digest_members == defaults->delivery.max_digest_members);
+  Result<Config> config = load_delivery(
+      "throttle_burst = 0\nthrottle_refill = \"1m\"\ngroup_wait = \"5s\"\n"
+      "max_digest_members = 7\n");
+  INFO((config ? "" : config.error()));
+  REQUIRE(config.ok());
+  CHECK(config->delivery.throttle_burst == 0);
+  CHECK(config->delivery.throttle_refill == 1min);
+  CHECK(config->delivery.group_wait == 5s);
+  CHECK(config->delivery.max_digest_members == 7);
+  Result<Config> bad = load_delivery("group_wait = \"10ms\"\n");
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.error().find("bellwether.toml:2:") != std::string::npos);
+  CHECK(bad.error().find("delivery.group_wait") != std::string::npos);
+  CHECK_FALSE(load_delivery("max_digest_members = 0\n").ok());
+}

@@ -127,3 +127,21 @@ TEST_CASE("Postmark requests carry the server token header", "[notify]") {
   CHECK(std::find(r.headers.begin(), r.headers.end(), "X-Postmark-Server-Token: pm") !=
         r.headers.end());
 }
+
+TEST_CASE("a rendered subject template replaces the default subject", "[notify][templates]") {
+  DueDelivery due = sample();
+  due.notification.content.email_subject = "AAPL breakout: 150.25";
+  CHECK(email_content(due, "alerts@example.com").subject == "AAPL breakout: 150.25");
+}
+
+TEST_CASE("a rendered body template is the text part, escaped in the HTML part",
+          "[notify][templates]") {
+  DueDelivery due = sample();
+  due.notification.content.email_body = "Alert <b>Apple</b> & co\nfired at 150.25";
+  const EmailContent c = email_content(due, "alerts@example.com");
+  CHECK(c.text.rfind("Alert <b>Apple</b> & co\r\nfired at 150.25\r\n", 0) == 0);
+  CHECK(c.html.find("Alert &lt;b&gt;Apple&lt;/b&gt; &amp; co<br>\r\nfired at 150.25") !=
+        std::string::npos);
+  CHECK(c.html.find("<b>Apple") == std::string::npos);
+  CHECK(c.text.find("Notification #7") != std::string::npos);
+}

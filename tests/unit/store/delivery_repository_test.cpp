@@ -5,6 +5,7 @@
 
 #include "store/channel_repository.hpp"
 #include "store/delivery_repository.hpp"
+#include "store/user_settings_repository.hpp"
 #include "tests/unit/store/store_fixtures.hpp"
 
 using namespace bw;
@@ -177,4 +178,45 @@ TEST_CASE("users see only their own channels and deliveries", "[store]") {
   CHECK_FALSE(box.channels.remove(box.bob, a));
   CHECK(box.channels.remove(box.alice, a));
   CHECK(box.deliveries.list_for_notification(box.alice, n)->empty());
+}
+
+TEST_CASE("a delivery held for quiet hours is due again when they end", "[store][quiet]") {
+  Outbox box;
+  box.fire(box.alice, {box.webhook(box.alice)});
+  DeliveryId id = box.due(kNow + 1000).at(0).delivery.id;
+  box.deliveries.defer({{id, kNow + 60000}}, kNow + 1000);
+  CHECK(box.due(kNow + 59999).empty());
+  auto later = box.due(kNow + 60000);
+  REQUIRE(later.size() == 1);
+  CHECK(later[0].delivery.attempts == 0);
+  CHECK(later[0].delivery.status == DeliveryStatus::pending);
+}
+
+TEST_CASE("changing quiet hours releases only that user's held deliveries", "[store][quiet]") {
+  Outbox box;
+  UserSettingsRepository settings(box.temp.db());
+  box.fire(box.alice, {box.webhook(box.alice)});
+  box.fire(box.bob, {box.webhook(box.bob)});
+  std::vector<DueDelivery> both = box.due(kNow + 1000);
+  REQUIRE(both.size() == 2);
+  box.deliveries.defer({{both[0].delivery.id, kNow + 60000}, {both[1].delivery.id, kNow + 60000}},
+                       kNow + 1000);
+  CHECK(settings.save_quiet_hours(box.alice, std::nullopt, kNow + 2000) == 1);
+  auto due = box.due(kNow + 2000);
+  REQUIRE(due.size() == 1);
+  CHECK(due[0].delivery.user_id == box.alice);
+  // Released once: a second change finds nothing left to release.
+  CHECK(settings.save_quiet_hours(box.alice, std::nullopt, kNow + 3000) == 0);
+}
+
+TEST_CASE("quiet hours are stored per user and can be cleared", "[store][quiet]") {
+  TwoUsers store;
+  UserSettingsRepository settings(store.temp.db());
+  CHECK_FALSE(settings.quiet_hours(store.alice));
+  const QuietHoursRow row{22 * 60, 7 * 60, "America/New_York"};
+  settings.save_quiet_hours(store.alice, row, kNow);
+  CHECK(settings.quiet_hours(store.alice) == row);
+  CHECK_FALSE(settings.quiet_hours(store.bob));
+  settings.save_quiet_hours(store.alice, std::nullopt, kNow);
+  CHECK_FALSE(settings.quiet_hours(store.alice));
 }
