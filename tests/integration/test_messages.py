@@ -75,7 +75,9 @@ class MessageTemplateTest(unittest.TestCase):
             email_body_template="{{message}}\nAt {{time}}.\nAlert {{alert_name}}")
         self.assertEqual(status, 201, alert)
         self.assertEqual(alert["email_subject_template"], "{{alert_name}}: {{symbol}} {{change_pct}}%")
-        self.push({"symbol": "TEST", "price": 149, "prev_close": 140},
+        # Both stamped: under load the two may merge into one mini-bar, which
+        # keeps the later event time.
+        self.push({"symbol": "TEST", "price": 149, "prev_close": 140, "ts": "2026-11-26T15:04:00Z"},
                   {"symbol": "TEST", "price": 151, "prev_close": 140, "ts": "2026-11-26T15:04:05Z"})
         expected = "TEST crossed above 150.00: 151.00 (+7.86%) for alice"
         self.server.wait_for(self.notifications, what="a notification")

@@ -34,8 +34,12 @@ struct Api {
   testing::RecordingQuoteSink quotes;
   testing::RecordingAlertEngine engine;
   testing::ManualClock clock;
-  ApiContext context{accounts, alerts, notifications, last_quotes, quotes,  engine,
-                     clock,    8081,   "1.2.3",       nullptr,     nullptr, &messages};
+  ApiContext context = with_messages(ApiContext{accounts, alerts, notifications, last_quotes,
+                                                quotes, engine, clock, 8081, "1.2.3"});
+  ApiContext with_messages(ApiContext base) {
+    base.messages = &messages;
+    return base;
+  }
   User alice = *accounts.create_user(named("alice"), clock.now_ms());
   User bob = *accounts.create_user(named("bob"), clock.now_ms());
 
