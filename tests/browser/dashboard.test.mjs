@@ -798,4 +798,92 @@ describe('trader dashboard', () => {
     assert.equal(await page.getByTestId('nav-admin').isVisible(), false);
     assert.deepEqual(consoleErrors, []);
   });
+
+  test('the admin page shows the sources\' health, live, and only to admins', { timeout: 60_000 }, async () => {
+    // A simulated feed on one ticker no other step uses, started by a reload.
+    await server.reloadWithSources([
+      '[[sources]]', 'name = "sim"', 'type = "simulated"', 'seed = 7', 'interval = "100ms"',
+      'symbols = ["QQQ"]', 'always_open = true', '',
+    ].join('\n'));
+    const sourceRequests = [];
+    const onRequest = (request) => { if (request.url().includes('/api/v1/sources')) sourceRequests.push(request.url()); };
+    page.on('request', onRequest);
+    try {
+      await page.getByLabel('API token').fill(server.tokens.ops);
+      await page.getByRole('button', { name: 'Sign in with token' }).click();
+      await page.getByTestId('dashboard-view').waitFor();
+      await page.getByRole('button', { name: 'Admin', exact: true }).click();
+      const card = page.getByTestId('sources-card');
+      await card.waitFor();
+      const row = card.locator('[data-testid="source-row"][data-source="sim"]');
+      await eventually(async () => assert.equal(await textOf(row.getByTestId('source-state')), 'live'));
+      assert.match(await textOf(row), /simulated/);
+      assert.equal(await textOf(row.getByTestId('source-last-error')), '—');
+      assert.match(await textOf(page.getByTestId('sources-hub')), /^Engine queue \d+ of [\d,]+ · accepted [\d,]+/);
+      // The card refreshes by itself: the message count keeps rising.
+      const count = async () => Number((await textOf(row.getByTestId('source-messages'))).replace(/,/g, ''));
+      const first = await count();
+      await eventually(async () => assert.ok((await count()) > first, 'messages rise without a click'));
+      // The state is text as well as colour.
+      const badge = row.getByTestId('source-state');
+      assert.equal(await badge.getAttribute('data-state'), 'live');
+      await page.screenshot({ path: path.join(ARTIFACTS, 'admin-sources.png'), fullPage: true });
+      await page.emulateMedia({ colorScheme: 'dark' });
+      await card.screenshot({ path: path.join(ARTIFACTS, 'admin-sources-dark.png') });
+      await page.emulateMedia({ colorScheme: 'light' });
+
+      // Keyboard: Refresh and the scrollable table are reachable with Tab.
+      await page.getByTestId('sources-refresh').focus();
+      await page.keyboard.press('Enter');
+      await page.keyboard.press('Tab');
+      assert.equal(await page.evaluate(() => document.activeElement.getAttribute('role')), 'region');
+
+      // Phone width: the page does not scroll sideways (the table scrolls in its card).
+      await page.setViewportSize(PHONE);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      assert.ok(overflow <= 0, `admin: no horizontal scrolling at ${PHONE.width}px (overflow ${overflow}px)`);
+      await page.screenshot({ path: path.join(ARTIFACTS, 'phone-admin.png'), fullPage: true });
+      await page.setViewportSize(DESKTOP);
+
+      // An API error is shown in the card.
+      expectedFailures.push({ path: '/api/v1/sources', status: 503 });
+      await page.route('**/api/v1/sources', (route) => route.fulfill({
+        status: 503, contentType: 'application/problem+json',
+        body: JSON.stringify({ type: 'about:blank', title: 'Service Unavailable', status: 503, detail: 'ingest is restarting' }),
+      }));
+      await page.getByTestId('sources-refresh').click();
+      await eventually(async () => assert.match(await textOf(page.getByTestId('sources-error')), /ingest is restarting/));
+      await page.unroute('**/api/v1/sources');
+      await eventually(async () => assert.equal(await page.getByTestId('sources-error').isVisible(), false));
+
+      // Polling stops on another page.
+      await page.getByRole('button', { name: 'Markets', exact: true }).click();
+      await new Promise((resolve) => setTimeout(resolve, 500));   // let an in-flight poll land
+      const polled = sourceRequests.length;
+      await new Promise((resolve) => setTimeout(resolve, 4000));  // more than one poll interval (3 s)
+      assert.equal(sourceRequests.length, polled, 'no polling while the admin page is hidden');
+
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await page.getByTestId('signin-view').waitFor();
+      assert.equal(await card.isVisible(), false);
+
+      // A non-admin has no Admin page, no card, and the page never asks.
+      sourceRequests.length = 0;
+      await page.getByLabel('API token').fill(server.tokens.bob);
+      await page.getByRole('button', { name: 'Sign in with token' }).click();
+      await page.getByTestId('dashboard-view').waitFor();
+      await page.getByTestId('nav-markets').waitFor();
+      await new Promise((resolve) => setTimeout(resolve, 500));   // time for a stray request to show
+      assert.equal(await page.getByTestId('nav-admin').isVisible(), false);
+      assert.equal(await card.isVisible(), false);
+      assert.deepEqual(sourceRequests, []);
+      const forbidden = await server.api('GET', '/api/v1/sources', { token: server.tokens.bob });
+      assert.equal(forbidden.status, 403);
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await page.getByTestId('signin-view').waitFor();
+    } finally {
+      page.off('request', onRequest);
+    }
+    assert.deepEqual(consoleErrors, []);
+  });
 });
