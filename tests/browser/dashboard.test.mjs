@@ -805,6 +805,9 @@ describe('trader dashboard', () => {
       '[[sources]]', 'name = "sim"', 'type = "simulated"', 'seed = 7', 'interval = "100ms"',
       'symbols = ["QQQ"]', 'always_open = true', '',
     ].join('\n'));
+    // With a source configured, /readyz is 503 until it has delivered a quote;
+    // the status card on the same page fetches it, and a 503 is a console error.
+    await eventually(async () => assert.equal((await server.api('GET', '/readyz')).status, 200));
     const sourceRequests = [];
     const onRequest = (request) => { if (request.url().includes('/api/v1/sources')) sourceRequests.push(request.url()); };
     page.on('request', onRequest);
