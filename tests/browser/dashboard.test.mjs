@@ -848,6 +848,30 @@ describe('trader dashboard', () => {
       await page.screenshot({ path: path.join(ARTIFACTS, 'phone-admin.png'), fullPage: true });
       await page.setViewportSize(DESKTOP);
 
+      // Other states, relative time, server text kept as text, and rejections
+      // by reason that open from the keyboard (answers stubbed by the test).
+      const lastMessageAt = new Date(Date.now() - 120_000).toISOString();
+      await page.route('**/api/v1/sources', (route) => route.fulfill({
+        status: 200, contentType: 'application/json',
+        body: JSON.stringify({
+          sources: [{ name: 'desk', type: 'tcp_ndjson', state: 'stale', last_message_at: lastMessageAt,
+            messages_per_s: 0, messages: 12, rejected: 3, rejected_by_reason: { 'malformed JSON': 2, duplicate: 1 },
+            reconnects: 4, last_error: 'peer closed <b>x</b>' }],
+          hub: { accepted: 9, merged: 0, queue_full: 0, queue_depth: 0, queue_capacity: 100 },
+        }),
+      }));
+      await page.getByTestId('sources-refresh').click();
+      const desk = card.locator('[data-testid="source-row"][data-source="desk"]');
+      await desk.waitFor();
+      assert.equal(await textOf(desk.getByTestId('source-state')), 'stale');
+      assert.match(await textOf(desk), /2 min ago/);
+      assert.equal(await textOf(desk.getByTestId('source-last-error')), 'peer closed <b>x</b>');
+      await desk.locator('summary').focus();
+      await page.keyboard.press('Enter');
+      await eventually(async () => assert.match(await textOf(desk.getByTestId('source-rejected')), /malformed JSON: 2\s*duplicate: 1/));
+      assert.equal(await desk.locator('details').getAttribute('open'), '');
+      await page.unroute('**/api/v1/sources');
+
       // An API error is shown in the card.
       expectedFailures.push({ path: '/api/v1/sources', status: 503 });
       await page.route('**/api/v1/sources', (route) => route.fulfill({
