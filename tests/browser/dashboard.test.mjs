@@ -798,4 +798,119 @@ describe('trader dashboard', () => {
     assert.equal(await page.getByTestId('nav-admin').isVisible(), false);
     assert.deepEqual(consoleErrors, []);
   });
+
+  test('the admin page shows the sources\' health, live, and only to admins', { timeout: 60_000 }, async () => {
+    // A simulated feed on one ticker no other step uses, started by a reload.
+    await server.reloadWithSources([
+      '[[sources]]', 'name = "sim"', 'type = "simulated"', 'seed = 7', 'interval = "100ms"',
+      'symbols = ["QQQ"]', 'always_open = true', '',
+    ].join('\n'));
+    // With a source configured, /readyz is 503 until it has delivered a quote;
+    // the status card on the same page fetches it, and a 503 is a console error.
+    await eventually(async () => assert.equal((await server.api('GET', '/readyz')).status, 200));
+    const sourceRequests = [];
+    const onRequest = (request) => { if (request.url().includes('/api/v1/sources')) sourceRequests.push(request.url()); };
+    page.on('request', onRequest);
+    try {
+      await page.getByLabel('API token').fill(server.tokens.ops);
+      await page.getByRole('button', { name: 'Sign in with token' }).click();
+      await page.getByTestId('dashboard-view').waitFor();
+      await page.getByRole('button', { name: 'Admin', exact: true }).click();
+      const card = page.getByTestId('sources-card');
+      await card.waitFor();
+      const row = card.locator('[data-testid="source-row"][data-source="sim"]');
+      await eventually(async () => assert.equal(await textOf(row.getByTestId('source-state')), 'live'));
+      assert.match(await textOf(row), /simulated/);
+      assert.equal(await textOf(row.getByTestId('source-last-error')), '—');
+      assert.match(await textOf(page.getByTestId('sources-hub')), /^Engine queue \d+ of [\d,]+ · accepted [\d,]+/);
+      // The card refreshes by itself: the message count keeps rising.
+      const count = async () => Number((await textOf(row.getByTestId('source-messages'))).replace(/,/g, ''));
+      const first = await count();
+      await eventually(async () => assert.ok((await count()) > first, 'messages rise without a click'));
+      // The state is text as well as colour.
+      const badge = row.getByTestId('source-state');
+      assert.equal(await badge.getAttribute('data-state'), 'live');
+      await page.screenshot({ path: path.join(ARTIFACTS, 'admin-sources.png'), fullPage: true });
+      await page.emulateMedia({ colorScheme: 'dark' });
+      await card.screenshot({ path: path.join(ARTIFACTS, 'admin-sources-dark.png') });
+      await page.emulateMedia({ colorScheme: 'light' });
+
+      // Keyboard: Refresh and the scrollable table are reachable with Tab.
+      await page.getByTestId('sources-refresh').focus();
+      await page.keyboard.press('Enter');
+      await page.keyboard.press('Tab');
+      assert.equal(await page.evaluate(() => document.activeElement.getAttribute('role')), 'region');
+
+      // Phone width: the page does not scroll sideways (the table scrolls in its card).
+      await page.setViewportSize(PHONE);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      assert.ok(overflow <= 0, `admin: no horizontal scrolling at ${PHONE.width}px (overflow ${overflow}px)`);
+      await page.screenshot({ path: path.join(ARTIFACTS, 'phone-admin.png'), fullPage: true });
+      await page.setViewportSize(DESKTOP);
+
+      // Other states, relative time, server text kept as text, and rejections
+      // by reason that open from the keyboard (answers stubbed by the test).
+      const lastMessageAt = new Date(Date.now() - 120_000).toISOString();
+      await page.route('**/api/v1/sources', (route) => route.fulfill({
+        status: 200, contentType: 'application/json',
+        body: JSON.stringify({
+          sources: [{ name: 'desk', type: 'tcp_ndjson', state: 'stale', last_message_at: lastMessageAt,
+            messages_per_s: 0, messages: 12, rejected: 3, rejected_by_reason: { 'malformed JSON': 2, duplicate: 1 },
+            reconnects: 4, last_error: 'peer closed <b>x</b>' }],
+          hub: { accepted: 9, merged: 0, queue_full: 0, queue_depth: 0, queue_capacity: 100 },
+        }),
+      }));
+      await page.getByTestId('sources-refresh').click();
+      const desk = card.locator('[data-testid="source-row"][data-source="desk"]');
+      await desk.waitFor();
+      assert.equal(await textOf(desk.getByTestId('source-state')), 'stale');
+      assert.match(await textOf(desk), /2 min ago/);
+      assert.equal(await textOf(desk.getByTestId('source-last-error')), 'peer closed <b>x</b>');
+      await desk.locator('summary').focus();
+      await page.keyboard.press('Enter');
+      await eventually(async () => assert.match(await textOf(desk.getByTestId('source-rejected')), /malformed JSON: 2\s*duplicate: 1/));
+      assert.equal(await desk.locator('details').getAttribute('open'), '');
+      await page.unroute('**/api/v1/sources');
+
+      // An API error is shown in the card.
+      expectedFailures.push({ path: '/api/v1/sources', status: 503 });
+      await page.route('**/api/v1/sources', (route) => route.fulfill({
+        status: 503, contentType: 'application/problem+json',
+        body: JSON.stringify({ type: 'about:blank', title: 'Service Unavailable', status: 503, detail: 'ingest is restarting' }),
+      }));
+      await page.getByTestId('sources-refresh').click();
+      await eventually(async () => assert.match(await textOf(page.getByTestId('sources-error')), /ingest is restarting/));
+      await page.unroute('**/api/v1/sources');
+      await eventually(async () => assert.equal(await page.getByTestId('sources-error').isVisible(), false));
+
+      // Polling stops on another page.
+      await page.getByRole('button', { name: 'Markets', exact: true }).click();
+      await new Promise((resolve) => setTimeout(resolve, 500));   // let an in-flight poll land
+      const polled = sourceRequests.length;
+      await new Promise((resolve) => setTimeout(resolve, 4000));  // more than one poll interval (3 s)
+      assert.equal(sourceRequests.length, polled, 'no polling while the admin page is hidden');
+
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await page.getByTestId('signin-view').waitFor();
+      assert.equal(await card.isVisible(), false);
+
+      // A non-admin has no Admin page, no card, and the page never asks.
+      sourceRequests.length = 0;
+      await page.getByLabel('API token').fill(server.tokens.bob);
+      await page.getByRole('button', { name: 'Sign in with token' }).click();
+      await page.getByTestId('dashboard-view').waitFor();
+      await page.getByTestId('nav-markets').waitFor();
+      await new Promise((resolve) => setTimeout(resolve, 500));   // time for a stray request to show
+      assert.equal(await page.getByTestId('nav-admin').isVisible(), false);
+      assert.equal(await card.isVisible(), false);
+      assert.deepEqual(sourceRequests, []);
+      const forbidden = await server.api('GET', '/api/v1/sources', { token: server.tokens.bob });
+      assert.equal(forbidden.status, 403);
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await page.getByTestId('signin-view').waitFor();
+    } finally {
+      page.off('request', onRequest);
+    }
+    assert.deepEqual(consoleErrors, []);
+  });
 });

@@ -5,7 +5,8 @@
 //   await server.stop();                  // always, in an `after` hook
 //
 // The server gets two free 127.0.0.1 ports, a temporary database and no price
-// sources (`sources = []`), so the only prices are the ones the test pushes.
+// sources (`sources = []`), so the only prices are the ones the test pushes
+// (until a test adds one with server.reloadWithSources).
 // Environment: BELLWETHER_BIN (default build/app/bellwether), BELLWETHER_UI_DIR
 // (serve web/ui from disk instead of the embedded copy), BELLWETHER_KEEP_TMP=1
 // (keep the temporary directory and server log for debugging).
@@ -52,10 +53,11 @@ export async function freePorts(count) {
   }
 }
 
-function configText(webPort, streamPort, dir, smtpPort) {
+// `sourcesToml`: [[sources]] tables appended at the end; none by default.
+function configText(webPort, streamPort, dir, smtpPort, sourcesToml = '') {
   // `sources` is a top-level key, so it must come before the first [table].
   return [
-    'sources = []',
+    ...(sourcesToml ? [] : ['sources = []']),
     '',
     '[web]',
     `listen = "${HOST}:${webPort}"`,
@@ -81,6 +83,7 @@ function configText(webPort, streamPort, dir, smtpPort) {
     'from = "Bellwether <alerts@example.com>"',
     'starttls = "off"',
     '',
+    sourcesToml,
   ].join('\n');
 }
 
@@ -103,8 +106,9 @@ async function createUser(name, configPath, { admin = false } = {}) {
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 class Server {
-  constructor({ dir, configPath, webPort, streamPort, tokens }) {
+  constructor({ dir, configPath, webPort, streamPort, smtpPort, tokens }) {
     this.dir = dir;
+    this.smtpPort = smtpPort;
     this.configPath = configPath;
     this.webPort = webPort;
     this.streamPort = streamPort;
@@ -205,6 +209,15 @@ class Server {
     return { status: response.status, contentType: response.headers.get('content-type') || '', body: parsed };
   }
 
+  // Rewrites the config with these [[sources]] tables (TOML text) and applies
+  // it with POST /api/v1/admin/reload, which starts new sources at run time.
+  async reloadWithSources(sourcesToml) {
+    await writeFile(this.configPath, configText(this.webPort, this.streamPort, this.dir, this.smtpPort, sourcesToml));
+    const result = await this.api('POST', '/api/v1/admin/reload', { token: this.tokens.ops });
+    if (result.status !== 200) throw new Error(`POST /api/v1/admin/reload: expected 200, got ${result.status} ${JSON.stringify(result.body)}`);
+    return result.body;
+  }
+
   // Feeds prices through the admin API, as a market-data source would.
   async pushQuotes(quotes) {
     const result = await this.api('POST', '/api/v1/quotes', { token: this.tokens.ops, body: quotes });
@@ -228,7 +241,7 @@ export async function startServer() {
       alice: await createUser('alice', configPath),
       bob: await createUser('bob', configPath),
     };
-    server = new Server({ dir, configPath, webPort, streamPort, tokens });
+    server = new Server({ dir, configPath, webPort, streamPort, smtpPort, tokens });
   } catch (err) {
     await rm(dir, { recursive: true, force: true });
     throw err;
