@@ -33,7 +33,7 @@ struct DeliveryContext {
   std::function<void()> wake_dispatcher;  // after a manual retry
   bool email_enabled = false;             // [email] smtp_url or api_url is set
   // A hot reload replaces targets and email_enabled while requests run.
-  mutable std::mutex settings_mutex;
+  mutable std::mutex settings_mutex{};
 
   TargetPolicy current_targets() const {
     std::lock_guard lock(settings_mutex);
