@@ -418,6 +418,7 @@ Result<ReloadReport> Server::apply(const Config& next) {
   if (!alerts) return Error{"alerts: " + next.alerts.directory + ":\n" + alerts.error()};
   ReloadReport report;
   report.alerts = std::move(*alerts);
+  bool delivery_changed = false;
   for (const std::string& key : changed) {
     if (key == "log.level" || key == "log.modules") {
       config_.log.level = next.log.level;
@@ -444,11 +445,23 @@ Result<ReloadReport> Server::apply(const Config& next) {
                                      : std::string("off (no token needed)"));
     } else if (key == "alerts.directory") {
       config_.alerts = next.alerts;  // synced above
+    } else if (key.starts_with("delivery.") || key.starts_with("email.")) {
+      delivery_changed = true;  // applied below, once for all such keys
     } else {
       report.restart_required.push_back(key);
       continue;
     }
     report.applied.push_back(key);
+  }
+  if (delivery_changed) {
+    config_.delivery = next.delivery;
+    config_.email = next.email;
+    WebhookDispatcherOptions options = dispatcher_options(p);
+    const bool email_enabled = !options.smtp.url.empty() || !options.email_api.url.empty();
+    p.delivery_context->set_settings(options.targets, email_enabled);
+    p.webhooks->set_options(std::move(options));
+    module_logger("notify")->info("delivery: new [delivery] and [email] settings; email {}",
+                                  email_enabled ? "on" : "off");
   }
   return report;
 }
@@ -479,13 +492,9 @@ void Server::swap_sources(Parts& p, const std::vector<SourceConfig>& sources,
   p.observability->set_sources(std::move(names));
 }
 
-// The outbox and its webhook dispatcher; the dispatcher's first turn resumes
-// every delivery left pending by the previous run.
-void Server::start_delivery() {
-  Parts& p = *parts_;
+// The dispatcher's settings from [delivery] and [email] (at start and on reload).
+WebhookDispatcherOptions Server::dispatcher_options(Parts& p) const {
   const DeliveryConfig& config = config_.delivery;
-  p.channels = std::make_unique<ChannelRepository>(*p.db);
-  p.deliveries = std::make_unique<DeliveryRepository>(*p.db);
   WebhookDispatcherOptions options;
   options.schedule = RetrySchedule{config.retry_schedule, config.retry_jitter};
   options.timeout = config.timeout;
@@ -494,12 +503,12 @@ void Server::start_delivery() {
   options.max_connections_per_host = config.max_connections_per_host;
   options.targets = TargetPolicy{config.allowed_private_addresses};
   options.user_agent = std::string("bellwether/") + PROJECT_VERSION;
-  options.on_attempt = delivery_attempt_recorder(p.metrics);
-  p.settings = std::make_unique<UserSettingsRepository>(*p.db);
+  if (!p.webhooks) options.on_attempt = delivery_attempt_recorder(p.metrics);  // kept on reload
+  if (!p.settings) p.settings = std::make_unique<UserSettingsRepository>(*p.db);
   options.quiet_until = [&settings = *p.settings](UserId user, TimestampMs now) {
     return quiet_until_for(settings, user, now);
   };
-  p.digests = std::make_unique<DigestRepository>(*p.db);
+  if (!p.digests) p.digests = std::make_unique<DigestRepository>(*p.db);
   options.digests = p.digests.get();
   options.throttle_burst = config.throttle_burst;
   options.throttle_refill = config.throttle_refill;
@@ -521,15 +530,26 @@ void Server::start_delivery() {
                                       : email.api_format == "postmark" ? EmailApiFormat::postmark
                                                                        : EmailApiFormat::json,
                                       email.api_key.value, email.from};
+  return options;
+}
+
+// The outbox and its webhook dispatcher; the dispatcher's first turn resumes
+// every delivery left pending by the previous run.
+void Server::start_delivery() {
+  Parts& p = *parts_;
+  p.channels = std::make_unique<ChannelRepository>(*p.db);
+  p.deliveries = std::make_unique<DeliveryRepository>(*p.db);
+  WebhookDispatcherOptions options = dispatcher_options(p);
   SseServer& sse = *p.sse;
   p.webhooks = std::make_unique<WebhookDispatcher>(
       *p.deliveries, p.clock, options,
       [&sse](UserId user, const std::string& json) { sse.publish_event(user, "delivery", json); });
   p.webhooks->start();
   WebhookDispatcher& webhooks = *p.webhooks;
-  p.delivery_context = std::make_unique<DeliveryContext>(DeliveryContext{
-      *p.channels, *p.deliveries, p.clock, options.targets, [&webhooks] { webhooks.wake(); },
-      !email.smtp_url.empty() || !email.api_url.empty()});
+  const EmailConfig& email = config_.email;
+  p.delivery_context.reset(new DeliveryContext{*p.channels, *p.deliveries, p.clock, options.targets,
+                                               [&webhooks] { webhooks.wake(); },
+                                               !email.smtp_url.empty() || !email.api_url.empty()});
   p.settings_context = std::make_unique<SettingsContext>(
       SettingsContext{*p.settings, p.clock, [&webhooks] { webhooks.wake(); }});
 }

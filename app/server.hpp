@@ -22,6 +22,7 @@
 namespace bw {
 
 class QuoteSource;
+struct WebhookDispatcherOptions;
 struct ReloadOutcome;
 
 struct ReloadReport {
@@ -58,6 +59,7 @@ class Server {
   struct Parts;
   void observe(Parts& parts);
   void start_delivery();
+  WebhookDispatcherOptions dispatcher_options(Parts& parts) const;
   void start_sources(Parts& parts);
   void start_pruner(Parts& parts, const StorageConfig& storage);
   Result<std::map<std::string, std::size_t>> sync_alert_files(Parts& parts,

@@ -130,9 +130,7 @@ class WebhookDispatcher::Loop {
     init_curl_once();
     multi_ = curl_multi_init();
     if (!multi_) throw std::runtime_error("delivery: curl_multi_init failed");
-    curl_multi_setopt(multi_, CURLMOPT_MAX_HOST_CONNECTIONS,
-                      static_cast<long>(options_.max_connections_per_host));
-    curl_multi_setopt(multi_, CURLMOPT_MAXCONNECTS, static_cast<long>(options_.max_in_flight));
+    apply_limits();
   }
 
   ~Loop() {
@@ -147,6 +145,15 @@ class WebhookDispatcher::Loop {
   void wake() {
     if (!wake_requested_.exchange(true)) curl_multi_wakeup(multi_);
   }
+  // Any thread: taken at the start of the loop's next turn.
+  void set_options(WebhookDispatcherOptions options) {
+    {
+      std::lock_guard lock(pending_mutex_);
+      if (!options.on_attempt) options.on_attempt = options_on_attempt_;
+      pending_ = std::move(options);
+    }
+    wake();
+  }
   void request_stop() {
     stopping_.store(true);
     curl_multi_wakeup(multi_);
@@ -154,6 +161,7 @@ class WebhookDispatcher::Loop {
 
   void run() {
     while (!stopping_.load()) {
+      adopt_pending_options();
       const TimestampMs now = clock_.now_ms();
       if (wake_requested_.exchange(false) || now >= next_poll_at_) start_due(now);
       int running = 0;
@@ -178,7 +186,7 @@ class WebhookDispatcher::Loop {
     std::optional<DigestId> digest;   // set when this transfer carries a digest
     std::vector<DeliveryId> members;  // the digest's members it carries
     bool blocked_address = false;
-    const TargetPolicy* policy = nullptr;
+    TargetPolicy policy;  // a copy: a reload does not change a transfer in flight
     char error[CURL_ERROR_SIZE] = {};
   };
 
@@ -186,11 +194,39 @@ class WebhookDispatcher::Loop {
   // the resolved address, so DNS cannot redirect us to a private host).
   static curl_socket_t open_socket(void* user, curlsocktype, curl_sockaddr* address) {
     auto* transfer = static_cast<Transfer*>(user);
-    if (!transfer->policy->allows(&address->addr)) {
+    if (!transfer->policy.allows(&address->addr)) {
       transfer->blocked_address = true;
       return CURL_SOCKET_BAD;
     }
     return socket(address->family, address->socktype, address->protocol);
+  }
+
+  void apply_limits() {
+    curl_multi_setopt(multi_, CURLMOPT_MAX_HOST_CONNECTIONS,
+                      static_cast<long>(options_.max_connections_per_host));
+    curl_multi_setopt(multi_, CURLMOPT_MAXCONNECTS, static_cast<long>(options_.max_in_flight));
+  }
+
+  // Between turns: transfers in flight keep their own settings; new attempts,
+  // retry decisions and the concurrency limits use the new ones.
+  void adopt_pending_options() {
+    std::optional<WebhookDispatcherOptions> next;
+    {
+      std::lock_guard lock(pending_mutex_);
+      next.swap(pending_);
+    }
+    if (!next) return;
+    const bool throttle_changed = next->throttle_burst != options_.throttle_burst ||
+                                  next->throttle_refill != options_.throttle_refill ||
+                                  (next->digests == nullptr) != (options_.digests == nullptr);
+    options_ = std::move(*next);
+    // New limits start with full buckets (as after a restart).
+    if (throttle_changed) {
+      buckets_ =
+          TokenBuckets(options_.digests ? options_.throttle_burst : 0, options_.throttle_refill);
+    }
+    apply_limits();
+    next_poll_at_ = 0;  // look for due work with the new settings now
   }
 
   void start_due(TimestampMs now) {
@@ -347,7 +383,7 @@ class WebhookDispatcher::Loop {
     }
     auto transfer = std::make_unique<Transfer>();
     transfer->delivery = due.delivery;
-    transfer->policy = &options_.targets;
+    transfer->policy = options_.targets;
     transfer->body = webhook_payload(due);
     begin_webhook(std::move(transfer), due.channel, std::to_string(due.delivery.id), now);
   }
@@ -609,7 +645,11 @@ class WebhookDispatcher::Loop {
 
   DeliveryRepository& outbox_;
   const Clock& clock_;
-  const WebhookDispatcherOptions options_;
+  WebhookDispatcherOptions options_;  // the dispatcher thread's; replaced by set_options
+  // The constructor's on_attempt, kept when a new set has none.
+  const std::function<void(const DeliveryAttemptReport&)> options_on_attempt_ = options_.on_attempt;
+  std::mutex pending_mutex_;
+  std::optional<WebhookDispatcherOptions> pending_;  // guarded by pending_mutex_
   const DeliveryEventSink on_event_;
   std::atomic<std::uint64_t>& attempts_made_;
   std::atomic<std::uint64_t>& deferred_;
@@ -650,6 +690,10 @@ void WebhookDispatcher::deliver(const StoredNotification&) {
 
 void WebhookDispatcher::wake() {
   loop_->wake();
+}
+
+void WebhookDispatcher::set_options(WebhookDispatcherOptions options) {
+  loop_->set_options(std::move(options));
 }
 
 }  // namespace bw

@@ -15,7 +15,7 @@
 //   dispatcher.stop();           // abandons in-flight transfers: they stay
 //                                // pending and are sent again after restart
 //
-// Thread-safe: deliver()/wake() from any thread; start/stop from the owner.
+// Thread-safe: deliver()/wake()/set_options() from any thread; start/stop from the owner.
 #pragma once
 
 #include <atomic>
@@ -111,6 +111,11 @@ class WebhookDispatcher : public NotificationSink {
   void deliver(const StoredNotification& notification) override;
   // Look for due deliveries now (after a commit or a manual retry).
   void wake();
+  // Hot reload: the loop takes `options` at the start of its next turn.
+  // Transfers in flight finish with the settings they started with; pending
+  // and retrying deliveries stay in the outbox and go out (once) under the
+  // new ones. An empty on_attempt keeps the constructor's. Any thread.
+  void set_options(WebhookDispatcherOptions options);
 
   std::uint64_t attempts_made() const { return attempts_made_.load(); }
   std::uint64_t deferred_count() const { return deferred_.load(); }

@@ -48,7 +48,7 @@ ApiResponse create_channel(DeliveryContext& context, const User& user, std::stri
   if (!type) return problem(400, type.error());
   const bool email = *type == "email";
   if (!email && *type != "webhook") return problem(400, "type: must be \"webhook\" or \"email\"");
-  if (email && !context.email_enabled) {
+  if (email && !context.current_email_enabled()) {
     return problem(400,
                    "type: email channels need an email transport; ask an admin to set [email]");
   }
@@ -60,7 +60,8 @@ ApiResponse create_channel(DeliveryContext& context, const User& user, std::stri
   }
   Result<std::string> target = string_field(parsed, target_field);
   if (!target) return problem(400, target.error());
-  Status valid = email ? check_email_address(*target) : check_webhook_url(*target, context.targets);
+  Status valid =
+      email ? check_email_address(*target) : check_webhook_url(*target, context.current_targets());
   if (!valid) return problem(400, valid.error());
   if (context.channels.list_for_user(user.id).size() >= kMaxChannelsPerUser) {
     return problem(409, "channels: at most " + std::to_string(kMaxChannelsPerUser) +

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <functional>
+#include <mutex>
 #include <string_view>
 
 #include "notify/webhook_target.hpp"
@@ -28,9 +29,25 @@ struct DeliveryContext {
   ChannelRepository& channels;
   DeliveryRepository& deliveries;
   const Clock& clock;
-  TargetPolicy targets;
+  TargetPolicy targets;                   // read through current_targets()
   std::function<void()> wake_dispatcher;  // after a manual retry
-  bool email_enabled = false;             // [email] smtp_url is set
+  bool email_enabled = false;             // [email] smtp_url or api_url is set
+  // A hot reload replaces targets and email_enabled while requests run.
+  mutable std::mutex settings_mutex{};
+
+  TargetPolicy current_targets() const {
+    std::lock_guard lock(settings_mutex);
+    return targets;
+  }
+  bool current_email_enabled() const {
+    std::lock_guard lock(settings_mutex);
+    return email_enabled;
+  }
+  void set_settings(TargetPolicy next_targets, bool next_email_enabled) {
+    std::lock_guard lock(settings_mutex);
+    targets = std::move(next_targets);
+    email_enabled = next_email_enabled;
+  }
 };
 
 ApiResponse create_channel(DeliveryContext& context, const User& user, std::string_view body);

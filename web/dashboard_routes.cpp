@@ -116,7 +116,7 @@ ApiResponse test_channel(DeliveryContext& context, const User& user, std::string
     return problem(409, "channel " + std::string(id) + " is disabled (" + channel->disabled_reason +
                             "); create a new channel");
   }
-  if (channel->type == ChannelType::email && !context.email_enabled) {
+  if (channel->type == ChannelType::email && !context.current_email_enabled()) {
     return problem(409,
                    "channel " + std::string(id) +
                        ": email is not configured on this server; ask an admin to set [email]");

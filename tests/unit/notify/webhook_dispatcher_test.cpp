@@ -210,3 +210,33 @@ TEST_CASE("a target on a private address is refused at connect time", "[notify]"
   CHECK(f.only_delivery(n).last_error.find("private") != std::string::npos);
   CHECK(receiver.received().empty());
 }
+
+TEST_CASE("set_options applies new targets and retry schedule to the next attempt", "[notify]") {
+  Fixture f;
+  Receiver receiver;
+  NotificationId n = f.fire(f.channel(receiver.url()).id);
+  auto dispatcher = f.dispatcher(RetrySchedule{{1s}, 0}, {});  // 127.0.0.1 not allowed
+  dispatcher->start();
+  f.eventually([&] { return f.only_delivery(n).attempts == 1; });
+  CHECK(f.only_delivery(n).status == DeliveryStatus::retrying);
+  CHECK(receiver.received().empty());
+
+  WebhookDispatcherOptions options;
+  options.schedule = RetrySchedule{{2s, 2s}, 0};
+  options.timeout = 5s;
+  options.poll_interval = 20ms;
+  options.targets.allowed_private_addresses = {"127.0.0.1"};
+  receiver.answer({500});
+  dispatcher->set_options(std::move(options));
+  f.clock.advance(1s);
+  dispatcher->wake();
+  f.eventually([&] { return f.only_delivery(n).attempts == 2; });
+  // The new schedule has a third attempt, 2 s later; the old one had none.
+  CHECK(f.only_delivery(n).status == DeliveryStatus::retrying);
+  CHECK(f.only_delivery(n).next_attempt_at == f.clock.now_ms() + 2000);
+  f.clock.advance(2s);
+  dispatcher->wake();
+  f.eventually([&] { return f.only_delivery(n).status == DeliveryStatus::delivered; });
+  CHECK(f.only_delivery(n).attempts == 3);
+  CHECK(receiver.received().size() == 2);  // one refused before the reload, none repeated
+}
