@@ -38,9 +38,9 @@ class TokenBuckets {
   void refill(Bucket& bucket, TimestampMs now) const;
   void forget_full(TimestampMs now);
 
-  const std::size_t burst_;
-  const std::int64_t refill_ms_;
-  const std::size_t max_keys_;
+  std::size_t burst_;
+  std::int64_t refill_ms_;
+  std::size_t max_keys_;
   std::unordered_map<std::int64_t, Bucket> buckets_;
 };
 

@@ -331,7 +331,7 @@ class WebhookDispatcher::Loop {
       return begin_email_content(std::move(transfer), content, due.channel.target,
                                  "digest-" + std::to_string(due.digest.id), now);
     }
-    transfer->policy = &options_.targets;
+    transfer->policy = options_.targets;
     transfer->body = digest_payload(due, now);
     const std::string id = "digest-" + std::to_string(due.digest.id);
     begin_webhook(std::move(transfer), due.channel, id, now);
