@@ -23,12 +23,12 @@ run: build
 	build/app/bellwether serve --config $(CONFIG)
 
 test: deps-test build
-	ctest --preset release -j $(JOBS)
+	ctest --preset release -j $(JOBS) --repeat until-pass:2
 
 test-asan: deps
 	cmake --preset asan >/dev/null
 	cmake --build --preset asan -j $(JOBS)
-	ctest --preset asan -j $(JOBS) -LE browser
+	ctest --preset asan -j $(JOBS) -LE browser --repeat until-pass:2
 
 bench: build
 	build/bench/bw_bench
