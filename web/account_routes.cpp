@@ -5,7 +5,7 @@
 #include "web/api_routes.hpp"
 #include "web/credentials.hpp"
 #include "web/json_codec.hpp"
-#include "web/time_text.hpp"
+#include "rules/time_text.hpp"
 
 namespace bw {
 

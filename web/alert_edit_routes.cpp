@@ -8,7 +8,7 @@
 #include "web/alert_policy_codec.hpp"
 #include "web/api_routes.hpp"
 #include "web/json_codec.hpp"
-#include "web/time_text.hpp"
+#include "rules/time_text.hpp"
 
 namespace bw {
 

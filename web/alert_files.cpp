@@ -9,7 +9,7 @@
 #include "web/alert_toml.hpp"
 #include "web/channel_routes.hpp"
 #include "web/json_codec.hpp"
-#include "web/time_text.hpp"
+#include "rules/time_text.hpp"
 
 namespace bw {
 

@@ -3,7 +3,7 @@
 #include <set>
 
 #include "web/json_codec.hpp"
-#include "web/time_text.hpp"
+#include "rules/time_text.hpp"
 
 namespace bw {
 

@@ -7,7 +7,7 @@
 #include <set>
 #include <sstream>
 
-#include "web/time_text.hpp"
+#include "rules/time_text.hpp"
 
 namespace bw {
 

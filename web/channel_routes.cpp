@@ -8,7 +8,7 @@
 #include "notify/webhook_signature.hpp"
 #include "web/api_routes.hpp"
 #include "web/json_codec.hpp"
-#include "web/time_text.hpp"
+#include "rules/time_text.hpp"
 
 namespace bw {
 

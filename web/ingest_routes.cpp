@@ -4,7 +4,7 @@
 
 #include "ingest/tick_parsers.hpp"
 #include "web/json_codec.hpp"
-#include "web/time_text.hpp"
+#include "rules/time_text.hpp"
 
 namespace bw {
 

@@ -5,7 +5,7 @@
 
 #include "rules/condition_spec.hpp"
 #include "web/alert_policy_codec.hpp"
-#include "web/time_text.hpp"
+#include "rules/time_text.hpp"
 
 namespace bw {
 

@@ -3,7 +3,7 @@
 #include "notify/quiet_hours.hpp"
 #include "web/api_routes.hpp"
 #include "web/json_codec.hpp"
-#include "web/time_text.hpp"
+#include "rules/time_text.hpp"
 
 namespace bw {
 

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ingest/providers/json_fields.hpp"
+#include "rules/time_text.hpp"
 
 namespace bw {
 
@@ -23,7 +24,7 @@ bool common_fields(const nlohmann::json& item, std::string_view what, ProviderQu
   quote.raw.symbol = std::string(*symbol);
   if (jf::field(item, "t")) {
     auto text = jf::text(item, "t");
-    auto ts = text ? parse_rfc3339_ms(*text) : std::nullopt;
+    auto ts = text ? parse_rfc3339(*text) : std::nullopt;
     if (!ts) {
       out.rejected.push_back(std::string(what) + ": t is not an RFC 3339 time");
       return false;

@@ -58,8 +58,4 @@ struct ProviderFrame {
   }
 };
 
-// "2021-02-22T15:51:44.208Z" or with an offset ("+00:00") and up to nine
-// fractional digits → Unix milliseconds; nullopt when it is not RFC 3339.
-std::optional<std::int64_t> parse_rfc3339_ms(std::string_view text);
-
 }  // namespace bw

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ingest/providers/json_fields.hpp"
+#include "rules/time_text.hpp"
 
 namespace bw {
 
@@ -68,7 +69,7 @@ bool read_ts(const nlohmann::json& item, const std::string& path, RawQuote& raw,
   const nlohmann::json* node = at_path(item, path);
   if (!node) return true;
   if (node->is_string()) {
-    if (auto ms = parse_rfc3339_ms(node->get_ref<const std::string&>())) {
+    if (auto ms = parse_rfc3339(node->get_ref<const std::string&>())) {
       raw.ts_ms = *ms;
       return true;
     }

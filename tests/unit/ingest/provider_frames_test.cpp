@@ -9,17 +9,6 @@
 
 using namespace bw;
 
-TEST_CASE("RFC 3339 times with fractions and offsets become Unix milliseconds", "[ingest]") {
-  CHECK(parse_rfc3339_ms("2021-02-22T15:51:44.208Z") == 1614009104208);
-  CHECK(parse_rfc3339_ms("2021-02-22T15:51:44.208123456Z") == 1614009104208);
-  CHECK(parse_rfc3339_ms("2021-02-22T15:51:44Z") == 1614009104000);
-  CHECK(parse_rfc3339_ms("2021-02-22T10:51:44.2-05:00") == 1614009104200);
-  CHECK_FALSE(parse_rfc3339_ms("2021-02-30T15:51:44Z"));
-  CHECK_FALSE(parse_rfc3339_ms("2021-02-22 15:51"));
-  CHECK_FALSE(parse_rfc3339_ms("2021-02-22T15:51:44.Z"));
-  CHECK_FALSE(parse_rfc3339_ms("2021-02-22T15:51:44.208"));
-}
-
 TEST_CASE("A Finnhub trade frame yields every trade of its batch", "[ingest][finnhub]") {
   ProviderFrame frame;
   REQUIRE(parse_finnhub_frame(

@@ -13,7 +13,7 @@
 #include "tests/support/temp_database.hpp"
 #include "web/api_routes.hpp"
 #include "web/json_codec.hpp"
-#include "web/time_text.hpp"
+#include "rules/time_text.hpp"
 
 using namespace bw;
 using namespace std::chrono_literals;

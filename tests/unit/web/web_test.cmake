@@ -2,7 +2,6 @@
 # SSE tests live in sse.cmake.
 bw_unit_test_binary(bw_web_tests
   SOURCES
-    ${CMAKE_CURRENT_LIST_DIR}/time_text_test.cpp
     ${CMAKE_CURRENT_LIST_DIR}/pagination_test.cpp
     ${CMAKE_CURRENT_LIST_DIR}/json_codec_test.cpp
     ${CMAKE_CURRENT_LIST_DIR}/condition_codec_test.cpp

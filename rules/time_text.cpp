@@ -1,4 +1,4 @@
-#include "web/time_text.hpp"
+#include "rules/time_text.hpp"
 
 #include <chrono>
 #include <cstdio>
@@ -37,7 +37,8 @@ std::optional<TimestampMs> parse_rfc3339(std::string_view text) {
   using namespace std::chrono;
   int y, mo, d, h, mi, s;
   if (text.size() < 20 || text[4] != '-' || text[7] != '-' ||
-      (text[10] != 'T' && text[10] != 't') || text[13] != ':' || text[16] != ':') {
+      (text[10] != 'T' && text[10] != 't' && text[10] != ' ') || text[13] != ':' ||
+      text[16] != ':') {
     return std::nullopt;
   }
   if (!read_digits(text, 0, 4, y) || !read_digits(text, 5, 2, mo) || !read_digits(text, 8, 2, d) ||
@@ -57,7 +58,7 @@ std::optional<TimestampMs> parse_rfc3339(std::string_view text) {
       if (digits < 3) millis = millis * 10 + (text[pos] - '0');
       ++digits, ++pos;
     }
-    if (digits == 0) return std::nullopt;
+    if (digits == 0 || digits > 9) return std::nullopt;
     for (; digits < 3; ++digits) millis *= 10;
   }
   if (pos >= text.size()) return std::nullopt;

@@ -4,7 +4,7 @@
 #include <optional>
 #include <string>
 
-#include "web/time_text.hpp"
+#include "rules/time_text.hpp"
 
 using namespace bw;
 
@@ -12,24 +12,24 @@ namespace {
 constexpr TimestampMs k20251126T150000Z = 1'764'169'200'000;
 }
 
-TEST_CASE("timestamps are formatted as UTC with milliseconds and Z", "[web]") {
+TEST_CASE("timestamps are formatted as UTC with milliseconds and Z", "[rules]") {
   CHECK(format_rfc3339(k20251126T150000Z + 123) == "2025-11-26T15:00:00.123Z");
   CHECK(format_rfc3339(0) == "1970-01-01T00:00:00.000Z");
   CHECK(format_rfc3339(951'782'400'000) == "2000-02-29T00:00:00.000Z");
   CHECK(format_rfc3339(-1) == "1969-12-31T23:59:59.999Z");
 }
 
-TEST_CASE("a UTC timestamp parses to Unix milliseconds", "[web]") {
+TEST_CASE("a UTC timestamp parses to Unix milliseconds", "[rules]") {
   CHECK(parse_rfc3339("2025-11-26T15:00:00Z") == k20251126T150000Z);
   CHECK(parse_rfc3339("1970-01-01T00:00:00Z") == 0);
   CHECK(parse_rfc3339("2024-02-29T00:00:00Z") == 1'709'164'800'000);
 }
 
-TEST_CASE("lower-case t and z are accepted", "[web]") {
+TEST_CASE("lower-case t and z are accepted", "[rules]") {
   CHECK(parse_rfc3339("2025-11-26t15:00:00z") == k20251126T150000Z);
 }
 
-TEST_CASE("fractions of a second are read to the millisecond", "[web]") {
+TEST_CASE("fractions of a second are read to the millisecond", "[rules]") {
   CHECK(parse_rfc3339("2025-11-26T15:00:00.123Z") == k20251126T150000Z + 123);
   CHECK(parse_rfc3339("2025-11-26T15:00:00.1Z") == k20251126T150000Z + 100);
   CHECK(parse_rfc3339("2025-11-26T15:00:00.05Z") == k20251126T150000Z + 50);
@@ -37,14 +37,14 @@ TEST_CASE("fractions of a second are read to the millisecond", "[web]") {
   CHECK(parse_rfc3339("2025-11-26T15:00:00.123999Z") == k20251126T150000Z + 123);
 }
 
-TEST_CASE("numeric offsets are converted to UTC", "[web]") {
+TEST_CASE("numeric offsets are converted to UTC", "[rules]") {
   CHECK(parse_rfc3339("2025-11-26T16:00:00+01:00") == k20251126T150000Z);
   CHECK(parse_rfc3339("2025-11-26T10:30:00-04:30") == k20251126T150000Z);
   CHECK(parse_rfc3339("2025-11-26T15:00:00+00:00") == k20251126T150000Z);
   CHECK(parse_rfc3339("2025-11-27T00:00:00.250+09:00") == k20251126T150000Z + 250);
 }
 
-TEST_CASE("formatting and parsing round-trip", "[web]") {
+TEST_CASE("formatting and parsing round-trip", "[rules]") {
   for (TimestampMs ms : {TimestampMs{0}, TimestampMs{1}, k20251126T150000Z, k20251126T150000Z + 999,
                          TimestampMs{4'102'444'799'999}}) {
     INFO(ms);
@@ -52,7 +52,7 @@ TEST_CASE("formatting and parsing round-trip", "[web]") {
   }
 }
 
-TEST_CASE("malformed timestamps are rejected", "[web]") {
+TEST_CASE("malformed timestamps are rejected", "[rules]") {
   for (const char* text : {
            "",
            "2025-11-26",
@@ -78,4 +78,17 @@ TEST_CASE("malformed timestamps are rejected", "[web]") {
     INFO(text);
     CHECK_FALSE(parse_rfc3339(text).has_value());
   }
+}
+
+TEST_CASE("fractions up to nanoseconds are kept to the millisecond", "[rules]") {
+  CHECK(parse_rfc3339("2021-02-22T15:51:44.208123456Z") == 1614009104208);
+  CHECK(parse_rfc3339("2021-02-22T10:51:44.2-05:00") == 1614009104200);
+  CHECK_FALSE(parse_rfc3339("2021-02-22T15:51:44.2081234567Z"));  // ten digits
+  CHECK_FALSE(parse_rfc3339("2021-02-22T15:51:44.Z"));
+}
+
+TEST_CASE("a space may separate date and time, as RFC 3339 allows", "[rules]") {
+  CHECK(parse_rfc3339("2021-02-22 15:51:44Z") == 1614009104000);
+  CHECK_FALSE(parse_rfc3339("2021-02-22 15:51"));
+  CHECK_FALSE(parse_rfc3339("2021-02-22_15:51:44Z"));
 }
