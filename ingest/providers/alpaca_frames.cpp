@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ingest/providers/json_fields.hpp"
+#include "ingest/providers/quote_fields.hpp"
 #include "rules/time_text.hpp"
 
 namespace bw {
@@ -46,37 +47,14 @@ void parse_trade(const nlohmann::json& item, ProviderFrame& out) {
 
 void parse_quote(const nlohmann::json& item, ProviderFrame& out) {
   ProviderQuote quote;
-  if (!common_fields(item, "quote", quote, out)) return;
-  auto bid = jf::number(item, "bp");
-  auto ask = jf::number(item, "ap");
-  if (!bid || !ask) return (void)out.rejected.emplace_back("quote: bp and ap are required numbers");
-  // A one-sided book (a zero side) has no midpoint worth alerting on.
-  if (*bid <= 0 || *ask <= 0)
-    return (void)out.rejected.emplace_back("quote: one-sided (bp or ap is 0)");
-  quote.raw.bid = *bid;
-  quote.raw.ask = *ask;
-  quote.raw.price = (*bid + *ask) / 2;
+  if (!common_fields(item, "quote", quote, out) || !read_top_of_book(item, "quote", quote, out))
+    return;
   out.quotes.push_back(std::move(quote));
 }
 
 void parse_bar(const nlohmann::json& item, ProviderFrame& out) {
   ProviderQuote quote;
-  if (!common_fields(item, "bar", quote, out)) return;
-  auto open = jf::number(item, "o");
-  auto high = jf::number(item, "h");
-  auto low = jf::number(item, "l");
-  auto close = jf::number(item, "c");
-  if (!open || !high || !low || !close) {
-    return (void)out.rejected.emplace_back("bar: o, h, l and c are required numbers");
-  }
-  if (*low > *high || *close > *high || *close < *low || *open > *high || *open < *low) {
-    return (void)out.rejected.emplace_back("bar: o and c must lie between l and h");
-  }
-  quote.raw.price = *close;
-  quote.open = *open;
-  quote.high = *high;
-  quote.low = *low;
-  if (auto volume = jf::number(item, "v")) quote.raw.volume = static_cast<std::int64_t>(*volume);
+  if (!common_fields(item, "bar", quote, out) || !read_bar(item, "bar", quote, out)) return;
   out.quotes.push_back(std::move(quote));
 }
 

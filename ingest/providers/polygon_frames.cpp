@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ingest/providers/json_fields.hpp"
+#include "ingest/providers/quote_fields.hpp"
 
 namespace bw {
 
@@ -51,39 +52,20 @@ void parse_trade(const nlohmann::json& item, ProviderFrame& out) {
 
 void parse_quote(const nlohmann::json& item, ProviderFrame& out) {
   ProviderQuote quote;
-  if (!symbol_field(item, "quote", quote, out)) return;
-  auto bid = jf::number(item, "bp");
-  auto ask = jf::number(item, "ap");
-  if (!bid || !ask) return (void)out.rejected.emplace_back("quote: bp and ap are required numbers");
-  if (*bid <= 0 || *ask <= 0)
-    return (void)out.rejected.emplace_back("quote: one-sided (bp or ap is 0)");
-  quote.raw.bid = *bid;
-  quote.raw.ask = *ask;
-  quote.raw.price = (*bid + *ask) / 2;
-  if (!time_field(item, "t", "quote", quote, out)) return;
+  if (!symbol_field(item, "quote", quote, out) || !read_top_of_book(item, "quote", quote, out) ||
+      !time_field(item, "t", "quote", quote, out)) {
+    return;
+  }
   out.quotes.push_back(std::move(quote));
 }
 
 void parse_aggregate(const nlohmann::json& item, ProviderFrame& out) {
   ProviderQuote quote;
-  if (!symbol_field(item, "aggregate", quote, out)) return;
-  auto open = jf::number(item, "o");
-  auto high = jf::number(item, "h");
-  auto low = jf::number(item, "l");
-  auto close = jf::number(item, "c");
-  if (!open || !high || !low || !close) {
-    return (void)out.rejected.emplace_back("aggregate: o, h, l and c are required numbers");
+  // The bar is stamped with its end ("e"): that is when its close was the last price.
+  if (!symbol_field(item, "aggregate", quote, out) || !read_bar(item, "aggregate", quote, out) ||
+      !time_field(item, "e", "aggregate", quote, out)) {
+    return;
   }
-  if (*low > *high || *close > *high || *close < *low || *open > *high || *open < *low) {
-    return (void)out.rejected.emplace_back("aggregate: o and c must lie between l and h");
-  }
-  quote.raw.price = *close;
-  quote.open = *open;
-  quote.high = *high;
-  quote.low = *low;
-  if (auto volume = jf::number(item, "v")) quote.raw.volume = static_cast<std::int64_t>(*volume);
-  // The bar is stamped with its end: that is when its close was the last price.
-  if (!time_field(item, "e", "aggregate", quote, out)) return;
   out.quotes.push_back(std::move(quote));
 }
 
