@@ -503,7 +503,7 @@ WebhookDispatcherOptions Server::dispatcher_options(Parts& p) const {
   options.max_connections_per_host = config.max_connections_per_host;
   options.targets = TargetPolicy{config.allowed_private_addresses};
   options.user_agent = std::string("bellwether/") + PROJECT_VERSION;
-  if (!p.webhooks) options.on_attempt = delivery_attempt_recorder(p.metrics);  // kept on reload
+  options.on_attempt = delivery_attempt_recorder(p.metrics);  // same metrics on every call
   if (!p.settings) p.settings = std::make_unique<UserSettingsRepository>(*p.db);
   options.quiet_until = [&settings = *p.settings](UserId user, TimestampMs now) {
     return quiet_until_for(settings, user, now);

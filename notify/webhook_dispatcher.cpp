@@ -149,7 +149,6 @@ class WebhookDispatcher::Loop {
   void set_options(WebhookDispatcherOptions options) {
     {
       std::lock_guard lock(pending_mutex_);
-      if (!options.on_attempt) options.on_attempt = options_on_attempt_;
       pending_ = std::move(options);
     }
     wake();
@@ -524,8 +523,7 @@ class WebhookDispatcher::Loop {
       long code = 0;
       curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &code);
       AttemptOutcome outcome = decide(transfer, result, code);
-      // Metrics per delivery attempt; a digest's attempt settles its members.
-      if (options_.on_attempt && !transfer.digest) report_attempt(transfer, outcome);
+      if (options_.on_attempt) report_attempt(transfer, outcome);
       record_outcome(transfer, std::move(outcome));
       ++attempts_made_;
       curl_multi_remove_handle(multi_, easy);
@@ -541,7 +539,8 @@ class WebhookDispatcher::Loop {
     double seconds = 0;
     if (curl_easy_getinfo(t.easy, CURLINFO_TOTAL_TIME, &seconds) == CURLE_OK)
       report.attempt_seconds = seconds;
-    if (outcome.status == DeliveryStatus::delivered) {
+    // Commit-to-delivered latency is a delivery's; a digest reports only its attempt.
+    if (outcome.status == DeliveryStatus::delivered && !t.digest) {
       report.latency_seconds =
           static_cast<double>(std::max<TimestampMs>(0, clock_.now_ms() - t.delivery.created_at)) /
           1000.0;
@@ -646,8 +645,6 @@ class WebhookDispatcher::Loop {
   DeliveryRepository& outbox_;
   const Clock& clock_;
   WebhookDispatcherOptions options_;  // the dispatcher thread's; replaced by set_options
-  // The constructor's on_attempt, kept when a new set has none.
-  const std::function<void(const DeliveryAttemptReport&)> options_on_attempt_ = options_.on_attempt;
   std::mutex pending_mutex_;
   std::optional<WebhookDispatcherOptions> pending_;  // guarded by pending_mutex_
   const DeliveryEventSink on_event_;

@@ -60,7 +60,8 @@ struct DeliveryAttemptReport {
   std::string_view channel_type;                     // "webhook" or "email"
   DeliveryStatus status = DeliveryStatus::retrying;  // delivered, retrying, failed or dead
   double attempt_seconds = 0;                        // the transfer itself
-  // Delivered only: from the notification's commit (the outbox row) to now.
+  // Delivered deliveries only (not digests): from the notification's commit
+  // (the outbox row) to now.
   std::optional<double> latency_seconds;
 };
 
@@ -75,7 +76,8 @@ struct WebhookDispatcherOptions {
   std::string user_agent = "bellwether-webhooks";
   SmtpOptions smtp;           // email channels go out through this transport,
   EmailApiOptions email_api;  // or this one when smtp.url is empty
-  // Told about every finished attempt on the dispatcher thread (metrics); optional.
+  // Told about every finished attempt, a digest's included, on the dispatcher
+  // thread (metrics); optional.
   std::function<void(const DeliveryAttemptReport&)> on_attempt;
   // When the user is inside their quiet hours at `now`, the end of the
   // window: their due deliveries wait until then (DeliveryRepository::defer).
@@ -114,7 +116,7 @@ class WebhookDispatcher : public NotificationSink {
   // Hot reload: the loop takes `options` at the start of its next turn.
   // Transfers in flight finish with the settings they started with; pending
   // and retrying deliveries stay in the outbox and go out (once) under the
-  // new ones. An empty on_attempt keeps the constructor's. Any thread.
+  // new ones (the whole set, on_attempt included). Any thread.
   void set_options(WebhookDispatcherOptions options);
 
   std::uint64_t attempts_made() const { return attempts_made_.load(); }
