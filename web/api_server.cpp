@@ -28,6 +28,13 @@ namespace bw {
 
 namespace {
 
+// cpp-httplib answers 400 to a write without a length (and not chunked), after
+// its read timeout.
+bool missing_length(const httplib::Request& req) {
+  const bool writes = req.method == "POST" || req.method == "PUT" || req.method == "PATCH";
+  return writes && !req.has_header("Content-Length") && !req.has_header("Transfer-Encoding");
+}
+
 // The route whose handler is running on this worker thread, for the request
 // counters (httplib calls the logger on the same thread after the handler).
 thread_local std::size_t t_route_index = HttpRequestCounters::npos;
@@ -189,9 +196,11 @@ class ApiServer::Impl {
     server_.set_error_handler(httplib::Server::HandlerWithResponse(
         [](const httplib::Request& req, httplib::Response& res) {
           if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-          std::string detail = res.status == 404   ? "no route for " + req.method + " " + req.path
-                               : res.status == 413 ? "body: larger than the server's limit"
-                                                   : std::string(status_title(res.status));
+          std::string detail = res.status == 404     ? "no route for " + req.method + " " + req.path
+                               : res.status == 413   ? "body: larger than the server's limit"
+                               : missing_length(req) ? "Content-Length: required on " + req.method +
+                                                           " (send an empty body, e.g. curl -d '')"
+                                                     : std::string(status_title(res.status));
           write(res, problem(res.status, detail));
           return httplib::Server::HandlerResponse::Handled;
         }));

@@ -2,6 +2,7 @@
 import contextlib
 import json
 import os
+import socket
 import subprocess
 import unittest
 
@@ -125,6 +126,26 @@ class BadInputTest(unittest.TestCase):
         status, headers, text = self.server.request("POST", "/api/v1/alerts", raw=b"symbol=AAPL", token=self.alice,
                                                     headers={"Content-Type": "application/x-www-form-urlencoded"})
         self.assertProblem(status, headers, text, 415, "Content-Type")
+
+    def test_a_post_without_content_length_is_a_400_that_says_so(self):
+        # The server answers once its read timeout has passed without a body.
+        def length(reply):
+            head = reply.partition(b"\r\n\r\n")[0].decode().lower()
+            return next((int(line.split(":", 1)[1]) for line in head.split("\r\n")
+                         if line.startswith("content-length:")), 0)
+
+        with socket.create_connection(("127.0.0.1", self.server.web_port), timeout=60) as sock:
+            sock.sendall(f"POST /api/v1/alerts/1/pause HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                         f"Authorization: Bearer {self.alice}\r\nConnection: close\r\n\r\n".encode())
+            reply = b""
+            while b"\r\n\r\n" not in reply or len(reply.partition(b"\r\n\r\n")[2]) < length(reply):
+                chunk = sock.recv(65536)
+                self.assertTrue(chunk, reply)
+                reply += chunk
+        head, _, body = reply.decode().partition("\r\n\r\n")
+        self.assertTrue(head.startswith("HTTP/1.1 400"), head)
+        self.assertIn("application/problem+json", head)
+        self.assertIn("Content-Length: required", json.loads(body)["detail"])
 
 
 @contextlib.contextmanager
