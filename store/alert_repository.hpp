@@ -49,6 +49,10 @@ class AlertRepository {
 
   Alert insert(Alert alert, TimestampMs now);
   std::vector<Alert> list_for_user(UserId user);
+  // One page of the user's alerts in id order: those with an id above `after`
+  // (all when empty), at most `limit` of them. A keyset query over the
+  // (user_id, id) index, so a page costs the same at any depth.
+  std::vector<Alert> page_for_user(UserId user, std::optional<AlertId> after, std::size_t limit);
   std::optional<Alert> find(UserId user, AlertId id);
   bool remove(UserId user, AlertId id);
   // Every armed alert of every user: what the engine loads at start.

@@ -125,12 +125,16 @@ ApiResponse create_alert(ApiContext& context, const User& user, std::string_view
   return response;
 }
 
-ApiResponse list_alerts(ApiContext& context, const User& user) {
+ApiResponse list_alerts(ApiContext& context, const User& user, const PageRequest& page) {
   sweep_expired_alerts(context);
+  // One row past the page says whether another page follows.
+  std::vector<Alert> rows = context.alerts.page_for_user(user.id, page.cursor, page.limit + 1);
+  const bool more = rows.size() > page.limit;
+  if (more) rows.resize(page.limit);
   json items = json::array();
-  for (const Alert& alert : context.alerts.list_for_user(user.id))
-    items.push_back(alert_json(context, alert));
-  return json_response(200, dump_json({{"items", std::move(items)}}));
+  for (const Alert& alert : rows) items.push_back(alert_json(context, alert));
+  json next = more ? json(cursor_for(rows.back().id)) : json(nullptr);
+  return json_response(200, dump_json({{"items", std::move(items)}, {"next_cursor", next}}));
 }
 
 ApiResponse get_alert(ApiContext& context, const User& user, std::string_view id) {

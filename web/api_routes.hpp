@@ -18,6 +18,7 @@
 
 #include "rules/result.hpp"
 #include "web/api_context.hpp"
+#include "web/pagination.hpp"
 #include "web/problem.hpp"
 
 namespace bw {
@@ -37,7 +38,9 @@ void sweep_expired_alerts(ApiContext& context);
 ApiResponse get_info(const ApiContext& context);
 ApiResponse get_me(const User& user);
 ApiResponse create_alert(ApiContext& context, const User& user, std::string_view body);
-ApiResponse list_alerts(ApiContext& context, const User& user);
+// One page of the caller's alerts, oldest first, read from the store by key
+// (id > cursor, LIMIT limit + 1), with next_cursor when more follow.
+ApiResponse list_alerts(ApiContext& context, const User& user, const PageRequest& page = {});
 ApiResponse get_alert(ApiContext& context, const User& user, std::string_view id);
 ApiResponse delete_alert(ApiContext& context, const User& user, std::string_view id);
 ApiResponse push_quotes(ApiContext& context, const User& user, std::string_view body);

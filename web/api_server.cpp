@@ -359,7 +359,10 @@ class ApiServer::Impl {
                        const User& u) { return create_alert(context_, u, req.body); },
                 true));
     get("/api/v1/alerts", authed([this](const httplib::Request& req, const User& u) {
-          return paged(req, [&] { return list_alerts(context_, u); });
+          const QueryParam param = query_of(req);
+          Result<PageRequest> page = parse_page(param("limit"), param("cursor"), 100);
+          if (!page) return problem(400, page.error());
+          return list_alerts(context_, u, *page);
         }));
     alert_file_routes();  // before /api/v1/alerts/{id}, which would match "export"
     get(R"(/api/v1/alerts/([^/]+))", authed([this](const httplib::Request& req, const User& u) {

@@ -477,6 +477,117 @@ describe('trader dashboard', () => {
     await page.screenshot({ path: path.join(ARTIFACTS, 'alerts.png'), fullPage: true });
   });
 
+  test('the alert form covers window moves, all_of conditions and message templates, and edits them', STEP, async () => {
+    const stored = async (predicate) =>
+      (await server.api('GET', '/api/v1/alerts', { token: server.tokens.alice })).body.items.find(predicate);
+    // A window move; the server's message for a missing window shows under the Within field.
+    const missing = await server.api('POST', '/api/v1/alerts', {
+      token: server.tokens.alice, body: { symbol: 'WMV', condition: { type: 'moving_up_pct', percent: 2, window: null } },
+    });
+    assert.equal(missing.status, 400);
+    expectedFailures.push({ path: '/api/v1/alerts', status: 400 });
+    await page.getByLabel('Symbol').fill('WMV');
+    await page.getByLabel('Condition').selectOption('moving_up_pct');
+    await page.getByLabel('Move of (%)').fill('2');
+    await page.getByLabel('Trigger').selectOption('every_time');
+    assert.equal(await page.getByTestId('alert-rearm').isVisible(), false, 're-arm is not offered for window moves');
+    await page.getByRole('button', { name: 'Create alert' }).click();
+    await eventually(async () => assert.equal(await textOf(page.locator('#alert-window-error')), missing.body.detail));
+    assert.equal(await page.getByLabel('Within').getAttribute('aria-invalid'), 'true');
+    await page.getByLabel('Within').fill('15m');
+    await page.getByRole('button', { name: 'Create alert' }).click();
+    const move = page.getByTestId('alert-row').filter({ hasText: 'WMV' });
+    await move.waitFor();
+    assert.equal(await textOf(move.getByTestId('alert-condition')), 'Rises 2% within 15m');
+    assert.deepEqual((await stored((a) => a.symbol === 'WMV')).condition, { type: 'moving_up_pct', percent: 2, window: '15m' });
+    // Edited (PATCH) into a fall by an amount.
+    await move.getByRole('button', { name: /^Edit alert WMV/ }).click();
+    assert.equal(await page.getByLabel('Within').inputValue(), '15m');
+    await page.getByLabel('Condition').selectOption('moving_down');
+    await page.getByLabel('Move of', { exact: true }).fill('1.5');
+    await page.getByLabel('Within').fill('1h');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await eventually(async () => assert.equal(await textOf(move.getByTestId('alert-condition')), 'Falls 1.50 within 1h'));
+    assert.deepEqual((await stored((a) => a.symbol === 'WMV')).condition, { type: 'moving_down', amount: 1.5, window: '1h' });
+
+    // all_of: a price line and a window move, each with its own inputs.
+    await page.getByLabel('Symbol').fill('CMP');
+    await page.getByLabel('Condition').selectOption('all_of');
+    await page.getByLabel('Trigger').selectOption('once');
+    await page.getByLabel('Condition 1 type').selectOption('above');
+    await page.getByLabel('Condition 1 Price').fill('150');
+    await page.getByLabel('Condition 2 type').selectOption('moving_up');
+    await page.getByLabel('Condition 2 Move of').fill('3');
+    // A third condition, added and removed again with the keyboard.
+    await page.getByRole('button', { name: 'Add condition' }).click();
+    await eventually(async () => assert.equal(await page.evaluate(() => document.activeElement.id), 'alert-c2-type'));
+    await page.getByLabel('Remove condition 3').press('Enter');
+    assert.equal(await page.getByLabel('Condition 3 type').count(), 0);
+    // A template with an unknown placeholder: the server's 400 marks that field.
+    await page.locator('#alert-templates summary').click();
+    await page.getByLabel('Notification message').fill('{{sym}} moved');
+    await page.getByRole('button', { name: 'Create alert' }).click();
+    await eventually(async () => assert.match(await textOf(page.getByTestId('alert-form-error')), /^condition\.conditions\[1\]\.window: /));
+    assert.equal(await page.getByLabel('Condition 2 Within').getAttribute('aria-invalid'), 'true');
+    await page.getByLabel('Condition 2 Within').fill('1m');
+    await page.getByRole('button', { name: 'Create alert' }).click();
+    await eventually(async () => assert.match(await textOf(page.getByTestId('alert-form-error')), /^message_template: unknown placeholder \{\{sym\}\}/));
+    assert.equal(await page.getByLabel('Notification message').getAttribute('aria-invalid'), 'true');
+    await page.getByLabel('Notification message').fill('{{symbol}} {{condition}} at {{price}}');
+    await page.getByRole('button', { name: 'Create alert' }).click();
+    const compound = page.getByTestId('alert-row').filter({ hasText: 'CMP' });
+    await compound.waitFor();
+    assert.equal(await textOf(compound.getByTestId('alert-condition')), 'All of (Above 150.00; Rises 3.00 within 1m)');
+    let saved = await stored((a) => a.symbol === 'CMP');
+    assert.deepEqual(saved.condition, { type: 'all_of', conditions: [{ type: 'above', price: 150 }, { type: 'moving_up', amount: 3, window: '1m' }] });
+    assert.equal(saved.message_template, '{{symbol}} {{condition}} at {{price}}');
+    assert.equal(saved.email_subject_template, null);
+    // Edited: the line moves, the template goes back to the default.
+    await compound.getByRole('button', { name: /^Edit alert CMP/ }).click();
+    assert.equal(await page.getByLabel('Condition 2 Within').inputValue(), '1m');
+    assert.equal(await page.getByLabel('Notification message').inputValue(), '{{symbol}} {{condition}} at {{price}}');
+    await page.getByLabel('Condition 1 Price').fill('155');
+    await page.getByLabel('Notification message').fill('');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await eventually(async () => assert.equal(await textOf(compound.getByTestId('alert-condition')), 'All of (Above 155.00; Rises 3.00 within 1m)'));
+    saved = await stored((a) => a.symbol === 'CMP');
+    assert.deepEqual(saved.condition.conditions[0], { type: 'above', price: 155 });
+    assert.equal(saved.message_template, null);
+    for (const id of [move, compound]) await id.getByRole('button', { name: /^Delete alert/ }).click();
+    await compound.waitFor({ state: 'detached' });
+  });
+
+  test('quiet hours are set and cleared on the account page, with the server\'s error inline', STEP, async () => {
+    await page.getByRole('button', { name: 'Account', exact: true }).click();
+    await page.getByTestId('settings-card').waitFor();
+    await eventually(async () => assert.match(await textOf(page.getByTestId('settings-status')), /No quiet hours/));
+    const bad = await server.api('PATCH', '/api/v1/me/settings', {
+      token: server.tokens.alice, body: { quiet_hours: { start: '22:00', end: '07:00', timezone: 'Mars/Olympus' } },
+    });
+    assert.equal(bad.status, 400);
+    expectedFailures.push({ path: '/api/v1/me/settings', status: 400 });
+    await page.getByLabel('Hold deliveries during quiet hours').check();
+    await page.getByTestId('quiet-start').fill('22:00');
+    await page.getByTestId('quiet-end').fill('07:00');
+    await page.getByLabel('Time zone').fill('Mars/Olympus');
+    await page.getByRole('button', { name: 'Save quiet hours' }).click();
+    await eventually(async () => assert.equal(await textOf(page.locator('#quiet-timezone-error')), bad.body.detail));
+    assert.equal(await page.getByLabel('Time zone').getAttribute('aria-invalid'), 'true');
+    await page.getByLabel('Time zone').fill('UTC+05:30');
+    await page.getByRole('button', { name: 'Save quiet hours' }).click();
+    await eventually(async () => assert.match(await textOf(page.getByTestId('settings-status')), /22:00|Quiet now/));
+    let settings = (await server.api('GET', '/api/v1/me/settings', { token: server.tokens.alice })).body;
+    assert.deepEqual(settings.quiet_hours, { start: '22:00', end: '07:00', timezone: 'UTC+05:30' });
+    assert.equal(await page.getByLabel('Time zone').getAttribute('aria-invalid'), 'false');
+    // Cleared again, so the delivery tests below are not held.
+    await page.getByLabel('Hold deliveries during quiet hours').uncheck();
+    await page.getByRole('button', { name: 'Save quiet hours' }).click();
+    await eventually(async () => assert.match(await textOf(page.getByTestId('settings-status')), /No quiet hours/));
+    settings = (await server.api('GET', '/api/v1/me/settings', { token: server.tokens.alice })).body;
+    assert.equal(settings.quiet_hours, null);
+    await page.getByRole('button', { name: 'Markets', exact: true }).click();
+  });
+
   test('channels: a webhook (secret shown once, signed test delivered) and an email (test fails visibly)', STEP, async () => {
     await page.getByRole('button', { name: 'Channels', exact: true }).click();
     await page.getByTestId('page-channels').waitFor();

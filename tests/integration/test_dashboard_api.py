@@ -136,6 +136,24 @@ class DashboardApiTest(unittest.TestCase):
         status, _ = self.api("GET", "/api/v1/users?limit=0")
         self.assertEqual(status, 403)
 
+    def test_alert_pages_survive_a_deleted_cursor_and_refuse_tampered_ones(self):
+        erin = self.server.create_user("erin")
+        ids = [self.api("POST", "/api/v1/alerts", {"symbol": f"K{i}", "condition": {"type": "above", "price": 1000}},
+                        token=erin, expect=201)[1]["id"] for i in range(4)]
+        _, first = self.api("GET", "/api/v1/alerts?limit=2", token=erin, expect=200)
+        self.assertEqual([a["id"] for a in first["items"]], ids[:2])
+        self.assertEqual(first["next_cursor"], str(ids[1]))
+        self.api("DELETE", f"/api/v1/alerts/{ids[1]}", token=erin, expect=204)
+        _, second = self.api("GET", f"/api/v1/alerts?limit=2&cursor={first['next_cursor']}", token=erin, expect=200)
+        self.assertEqual([a["id"] for a in second["items"]], ids[2:])
+        self.assertIsNone(second["next_cursor"])   # an exact page boundary: no empty extra page
+        _, past = self.api("GET", "/api/v1/alerts?limit=2&cursor=999999999", token=erin, expect=200)
+        self.assertEqual(past, {"items": [], "next_cursor": None})
+        for tampered in [f"{ids[0]}x", "1e3", "0", "%20" + str(ids[0]), "99999999999999999999999"]:
+            status, problem = self.api("GET", f"/api/v1/alerts?cursor={tampered}", token=erin)
+            self.assertEqual(status, 400, tampered)
+            self.assertTrue(problem["detail"].startswith("cursor:"), problem)
+
     def test_notifications_page_newest_first_and_filter_on_the_server(self):
         dave = self.server.create_user("dave")
         _, a = self.api("POST", "/api/v1/alerts", {"symbol": "FA", "condition": {"type": "above", "price": 5},

@@ -18,40 +18,17 @@
 
   const ALERT_PAGE_LIMIT = 500;      // alerts per request; the list follows next_cursor
 
-  // Condition shapes: which inputs a condition uses and how they map to its
-  // JSON. `line` is one threshold, `band` a lower and upper bound.
-  const CONDITION_SHAPES = {
-    line: {
-      fields: { price: 'Price' },
-      encode: (type, v) => ({ type, price: v.price }),
-      decode: (c) => ({ price: c.price }),
-      levels: (c) => [c.price],
-      rearm: true,
-    },
-    band: {
-      fields: { price: 'Lower bound', upper: 'Upper bound' },
-      encode: (type, v) => ({ type, lower: v.price, upper: v.upper }),
-      decode: (c) => ({ price: c.lower, upper: c.upper }),
-      levels: (c) => [c.lower, c.upper],
-      rearm: false,   // the engine refuses trigger.rearm with channel conditions
-    },
-  };
+  // Condition types, their inputs and the form editor live in conditions.js
+  // (a new condition type is one entry of its table).
+  const conditions = window.bellwetherConditions;
+  let conditionEditor = null;   // the alert form's condition (made in start())
 
-  // Every condition the engine supports (docs/RULES.md): a new type is one
-  // entry here (and a shape above if it needs other inputs).
-  const CONDITION_TYPES = [
-    { type: 'above', label: 'Price above', short: 'Above', shape: 'line' },
-    { type: 'below', label: 'Price below', short: 'Below', shape: 'line' },
-    { type: 'crossing', label: 'Crosses (either way)', short: 'Crosses', shape: 'line' },
-    { type: 'crossing_up', label: 'Crosses up', short: 'Crosses up', shape: 'line', default: true },
-    { type: 'crossing_down', label: 'Crosses down', short: 'Crosses down', shape: 'line' },
-    { type: 'entering_channel', label: 'Enters a channel', short: 'Enters', shape: 'band' },
-    { type: 'exiting_channel', label: 'Exits a channel', short: 'Exits', shape: 'band' },
-    { type: 'inside_channel', label: 'Inside a channel', short: 'Inside', shape: 'band' },
-    { type: 'outside_channel', label: 'Outside a channel', short: 'Outside', shape: 'band' },
-  ];
-  const conditionInfo = (type) => CONDITION_TYPES.find((c) => c.type === type) || null;
-  const shapeOf = (type) => CONDITION_SHAPES[(conditionInfo(type) || { shape: 'line' }).shape];
+  // The alert's own words (docs/API.md, "Message templates"): JSON field -> input id.
+  const TEMPLATE_FIELDS = {
+    message_template: 'alert-message-template',
+    email_subject_template: 'alert-email-subject-template',
+    email_body_template: 'alert-email-body-template',
+  };
 
   // ---------------------------------------------------------------------------
   // Small helpers
@@ -108,13 +85,7 @@
     return d.toDateString() === today.toDateString() ? timeFormat.format(d) : dateTimeFormat.format(d);
   }
 
-  function describeCondition(condition) {
-    if (!condition) return '';
-    const info = conditionInfo(condition.type);
-    const label = info ? info.short : String(condition.type);
-    if (info && info.shape === 'band') return `${label} ${formatPrice(condition.lower)}–${formatPrice(condition.upper)}`;
-    return `${label} ${formatPrice(condition.price)}`;
-  }
+  const describeCondition = (condition) => conditions.describe(condition);
 
   function describeTrigger(trigger) {
     if (!trigger || !trigger.mode) return '';
@@ -192,6 +163,7 @@
     alertsRefresh: null,        // pending promise, so bursts of notifications refresh once
     alertsRefreshAgain: false,
     editing: null,              // id of the alert the form edits (null: creating)
+    editingTemplates: {},       // its templates as loaded, so a PATCH sends only changed ones
     channels: [],               // the user's channels, for the alert form
     page: 'markets',
     audio: null,                // AudioContext once the user turned sound on
@@ -546,7 +518,7 @@
     const badge = el('span', { className: 'badge', dataset: { state: stateName, testid: 'alert-state' } }, stateName);
     const label = `${alert.symbol} ${condition}${alert.name ? ` (${alert.name})` : ''}`;
     const actions = el('div', { className: 'alert-actions' });
-    if (stateName !== 'expired') {
+    if (stateName !== 'expired' && conditions.editable(alert.condition)) {
       actions.append(alertButton('Edit', 'alert-edit', `Edit alert ${label}`, 'btn btn-ghost btn-small', () => startEdit(alert)));
     }
     if (stateName === 'armed') {
@@ -601,12 +573,12 @@
   // server's: its problem detail is shown inline and marks the field it names.
 
   // The last segment of the server's field path -> the input it is about.
+  // Paths under `condition` are the condition editor's (conditions.js).
   const FORM_FIELDS = {
-    symbol: 'alert-symbol', condition: 'alert-condition', type: 'alert-condition',
-    price: 'alert-price', lower: 'alert-price', upper: 'alert-upper', name: 'alert-name',
+    symbol: 'alert-symbol', name: 'alert-name',
     trigger: 'alert-mode', mode: 'alert-mode', interval: 'alert-interval', cooldown: 'alert-cooldown',
     rearm: 'alert-rearm', amount: 'alert-rearm', percent: 'alert-rearm', expires_at: 'alert-expires',
-    channels: 'alert-channel-options',
+    channels: 'alert-channel-options', ...TEMPLATE_FIELDS,
   };
 
   function setFormError(message) {
@@ -617,7 +589,10 @@
     // must be greater than zero"): mark that input invalid so it is outlined and
     // announced. The last path segment picks the input.
     const path = /^\s*([A-Za-z_][\w.\[\]]*)\s*:/.exec(message || '');
-    const field = path ? path[1].replace(/\[\d+\]/g, '').split('.').pop() : null;
+    conditionEditor.clearErrors();
+    const inCondition = Boolean(message && path && /^condition\b/.test(path[1]) &&
+                                conditionEditor.markError(path[1], message));
+    const field = path && !inCondition ? path[1].replace(/\[\d+\]/g, '').split('.').pop() : null;
     for (const id of new Set(Object.values(FORM_FIELDS))) {
       const input = $(id);
       const invalid = Boolean(message) && field !== null && FORM_FIELDS[field] === id;
@@ -627,20 +602,13 @@
     }
   }
 
-  function fillConditionOptions() {
-    $('alert-condition').replaceChildren(...CONDITION_TYPES.map((c) =>
-      el('option', { value: c.type, ...(c.default ? { selected: '' } : {}) }, c.label)));
-  }
-
   // Shows the inputs the chosen condition and trigger mode use.
   function syncFormFields() {
-    const shape = shapeOf($('alert-condition').value);
-    $('alert-price-label').textContent = shape.fields.price;
-    $('alert-upper-field').hidden = !shape.fields.upper;
+    const info = conditionEditor.info;
     const mode = $('alert-mode').value;
     $('alert-interval-field').hidden = mode !== 'once_per';
     $('alert-cooldown-field').hidden = mode !== 'every_time';
-    $('alert-rearm-field').hidden = mode === 'once' || !shape.rearm;
+    $('alert-rearm-field').hidden = mode === 'once' || !(info && info.rearm);
   }
 
   function renderChannelOptions(channels) {
@@ -658,8 +626,9 @@
 
   function resetAlertForm() {
     state.editing = null;
+    state.editingTemplates = {};
     $('alert-form').reset();
-    fillConditionOptions();
+    conditionEditor.reset();
     syncFormFields();
     setFormError('');
     $('alert-form-status').textContent = '';
@@ -682,10 +651,12 @@
     state.editing = alert.id;
     const condition = alert.condition || {};
     $('alert-symbol').value = String(alert.symbol || '');
-    $('alert-condition').value = condition.type;
-    const values = shapeOf(condition.type).decode(condition);
-    $('alert-price').value = values.price ?? '';
-    $('alert-upper').value = values.upper ?? '';
+    conditionEditor.load(condition);
+    for (const [key, id] of Object.entries(TEMPLATE_FIELDS)) {
+      state.editingTemplates[key] = alert[key] ?? null;
+      $(id).value = alert[key] ?? '';
+    }
+    $('alert-templates').open = Object.values(state.editingTemplates).some((t) => t !== null);
     const trigger = alert.trigger || { mode: 'once' };
     $('alert-mode').value = trigger.mode;
     $('alert-interval').value = trigger.interval || '';
@@ -709,7 +680,8 @@
     $('alert-cancel').hidden = false;
     showPage('markets');
     $('alert-form').scrollIntoView({ block: 'nearest' });
-    $('alert-price').focus();
+    const first = $('alert-condition-inputs').querySelector('input, select');
+    (first || $('alert-condition')).focus();
   }
 
   function numberOrNull(id) {
@@ -721,14 +693,14 @@
 
   function readAlertForm() {
     const symbol = $('alert-symbol').value.trim().toUpperCase();
-    const type = $('alert-condition').value;
-    const condition = shapeOf(type).encode(type, { price: numberOrNull('alert-price'), upper: numberOrNull('alert-upper') });
+    const condition = conditionEditor.read();
+    const info = conditionEditor.info;
     const mode = $('alert-mode').value;
     const trigger = { mode };
     if (mode === 'once_per') trigger.interval = $('alert-interval').value.trim();
     if (mode === 'every_time' && $('alert-cooldown').value.trim()) trigger.cooldown = $('alert-cooldown').value.trim();
     const rearm = numberOrNull('alert-rearm');
-    if (mode !== 'once' && shapeOf(type).rearm && rearm !== null) trigger.rearm = { [$('alert-rearm-unit').value]: rearm };
+    if (mode !== 'once' && info && info.rearm && rearm !== null) trigger.rearm = { [$('alert-rearm-unit').value]: rearm };
     const body = { symbol, condition, trigger };
     const expires = $('alert-expires').value;
     const expiresAt = expires ? new Date(expires) : null;
@@ -736,6 +708,12 @@
     else if (expiresAt && !Number.isNaN(expiresAt.getTime())) body.expires_at = expiresAt.toISOString();
     const name = $('alert-name').value.trim();
     if (name || state.editing) body.name = name;
+    // Templates: an empty box is the default text (null); an edit sends only
+    // the ones that changed, so an unchanged alert needs no template support.
+    for (const [key, id] of Object.entries(TEMPLATE_FIELDS)) {
+      const text = $(id).value === '' ? null : $(id).value;
+      if (state.editing ? text !== (state.editingTemplates[key] ?? null) : text !== null) body[key] = text;
+    }
     if (!state.editing) {
       const channels = [...$('alert-channel-options').querySelectorAll('input:checked')].map((i) => Number(i.value));
       if (channels.length) body.channels = channels;
@@ -765,9 +743,9 @@
       } else {
         await createAlert(body);
       }
-      const condition = $('alert-condition').value;
+      const condition = conditionEditor.type;
       resetAlertForm();
-      if (!editing) $('alert-condition').value = condition;
+      if (!editing && !conditions.info(condition).compound) conditionEditor.setType(condition);
       syncFormFields();
       $('alert-form-status').textContent = editing ? `Alert ${body.symbol} saved.` : `Alert created for ${body.symbol}.`;
       $('alert-symbol').focus();
@@ -786,9 +764,9 @@
   function prefillAlert(symbol, price) {
     if (state.editing) resetAlertForm();
     $('alert-symbol').value = symbol;
-    $('alert-price').value = String(price);
     const last = state.quotes.get(symbol);
-    $('alert-condition').value = last && last.price > price ? 'crossing_down' : 'crossing_up';
+    conditionEditor.setType(last && last.price > price ? 'crossing_down' : 'crossing_up');
+    conditionEditor.setValue('price', price);
     syncFormFields();
   }
 
@@ -1103,7 +1081,6 @@
       renderNotificationPermission();
     });
     $('alert-form').addEventListener('submit', submitAlert);
-    $('alert-condition').addEventListener('change', syncFormFields);
     $('alert-mode').addEventListener('change', syncFormFields);
     $('alert-cancel').addEventListener('click', () => { resetAlertForm(); $('alert-symbol').focus(); });
     for (const tab of document.querySelectorAll('#page-nav .page-tab')) {
@@ -1138,7 +1115,7 @@
     createAlert,
     showPage,
     describeCondition,
-    conditionLevels: (condition) => (condition ? shapeOf(condition.type).levels(condition) : []),
+    conditionLevels: (condition) => conditions.levels(condition),
     formatPrice,
     formatDateTime,
     lastPrice: (symbol) => (state.quotes.get(symbol) || {}).price ?? null,
@@ -1146,7 +1123,11 @@
   };
 
   async function start() {
-    fillConditionOptions();
+    conditionEditor = new conditions.ConditionEditor({
+      select: $('alert-condition'), host: $('alert-condition-inputs'), idPrefix: 'alert', path: 'condition',
+      onChange: syncFormFields,
+    });
+    conditionEditor.reset();
     syncFormFields();
     // Sound stays off until the user turns it on in this tab (audio needs a click).
     $('notify-sound').checked = false;

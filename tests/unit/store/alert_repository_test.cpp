@@ -82,6 +82,23 @@ TEST_CASE("list_for_user returns only that user's alerts in id order", "[store]"
   CHECK(store.alerts.list_for_user(UserId{9999}).empty());
 }
 
+TEST_CASE("page_for_user reads the alerts after the cursor id, at most limit of them",
+          "[store]") {
+  TwoUsers store;
+  AlertId a1 = store.armed(store.alice, "AAPL").id;
+  store.armed(store.bob, "MSFT");
+  AlertId a2 = store.armed(store.alice, "NVDA").id;
+  AlertId a3 = store.armed(store.alice, "TSLA").id;
+
+  CHECK(ids(store.alerts.page_for_user(store.alice, std::nullopt, 2)) ==
+        std::vector<AlertId>{a1, a2});
+  CHECK(ids(store.alerts.page_for_user(store.alice, a2, 2)) == std::vector<AlertId>{a3});
+  CHECK(store.alerts.page_for_user(store.alice, a3, 2).empty());
+  // A cursor past another user's row skips it without showing it.
+  CHECK(ids(store.alerts.page_for_user(store.alice, a1, 10)) == std::vector<AlertId>{a2, a3});
+  CHECK(store.alerts.page_for_user(store.bob, a3, 10).empty());
+}
+
 TEST_CASE("another user's alert is not found", "[store]") {
   TwoUsers store;
   Alert mine = store.armed(store.alice);

@@ -147,6 +147,61 @@ TEST_CASE("list_alerts shows only the caller's alerts", "[web]") {
   CHECK(items[0]["symbol"] == "AAPL");
 }
 
+namespace {
+
+// Every page of alice's alerts at `limit`, following next_cursor.
+std::vector<std::vector<AlertId>> pages_of(Api& api, std::size_t limit) {
+  std::vector<std::vector<AlertId>> pages;
+  PageRequest page{limit, std::nullopt};
+  for (int guard = 0; guard < 100; ++guard) {
+    json body = body_of(list_alerts(api.context, api.alice, page));
+    std::vector<AlertId> ids;
+    for (const json& item : body["items"]) ids.push_back(item["id"].get<AlertId>());
+    pages.push_back(ids);
+    if (body["next_cursor"].is_null()) break;
+    page.cursor = std::stoll(body["next_cursor"].get<std::string>());
+  }
+  return pages;
+}
+
+}  // namespace
+
+TEST_CASE("list_alerts of a user without alerts is one empty page with no next_cursor", "[web]") {
+  Api api;
+  api.create(api.bob);
+  json body = body_of(list_alerts(api.context, api.alice, PageRequest{10, std::nullopt}));
+  CHECK(body["items"].empty());
+  CHECK(body["next_cursor"].is_null());
+}
+
+TEST_CASE("list_alerts on an exact page boundary ends without an empty extra page", "[web]") {
+  Api api;
+  std::vector<AlertId> made;
+  for (int i = 0; i < 4; ++i) made.push_back(api.create(api.alice));
+  api.create(api.bob);
+  auto pages = pages_of(api, 2);
+  REQUIRE(pages.size() == 2);
+  CHECK(pages[0] == std::vector<AlertId>{made[0], made[1]});
+  CHECK(pages[1] == std::vector<AlertId>{made[2], made[3]});
+  CHECK(pages_of(api, 4).size() == 1);
+  CHECK(pages_of(api, 3).back() == std::vector<AlertId>{made[3]});
+}
+
+TEST_CASE("list_alerts continues after a cursor whose alert was deleted", "[web]") {
+  Api api;
+  AlertId first = api.create(api.alice);
+  AlertId second = api.create(api.alice);
+  AlertId third = api.create(api.alice);
+  json page = body_of(list_alerts(api.context, api.alice, PageRequest{2, std::nullopt}));
+  REQUIRE(page["next_cursor"] == std::to_string(second));
+  REQUIRE(delete_alert(api.context, api.alice, std::to_string(second)).status == 204);
+  json next = body_of(list_alerts(api.context, api.alice, PageRequest{2, second}));
+  REQUIRE(next["items"].size() == 1);
+  CHECK(next["items"][0]["id"] == third);
+  CHECK(next["next_cursor"].is_null());
+  CHECK(first < second);
+}
+
 TEST_CASE("get_alert finds the caller's alert and hides everyone else's", "[web]") {
   Api api;
   AlertId id = api.create(api.alice);
