@@ -3,7 +3,10 @@
 //
 //   Result<PageRequest> page = parse_page(limit_param, cursor_param, 100);
 //   if (!page) return problem(400, page.error());
-//   ApiResponse r = paginate_items(list_alerts(context, user), *page);
+//   ApiResponse r = paginate_items(list_channels(context, user), *page);
+//
+// Lists that can grow large (alerts, notifications) page in the store
+// instead: a keyset query on the id after page.cursor, LIMIT limit + 1.
 //
 // A cursor is opaque to clients; today it is the id of the last item of the
 // previous page, and a page holds the items after it in the list's own order

@@ -488,13 +488,13 @@ describe('trader dashboard', () => {
     expectedFailures.push({ path: '/api/v1/alerts', status: 400 });
     await page.getByLabel('Symbol').fill('WMV');
     await page.getByLabel('Condition').selectOption('moving_up_pct');
-    await page.getByLabel('Move of (%)').fill('2');
+    await page.getByLabel('Move of (%)', { exact: true }).fill('2');
     await page.getByLabel('Trigger').selectOption('every_time');
     assert.equal(await page.getByTestId('alert-rearm').isVisible(), false, 're-arm is not offered for window moves');
     await page.getByRole('button', { name: 'Create alert' }).click();
     await eventually(async () => assert.equal(await textOf(page.locator('#alert-window-error')), missing.body.detail));
-    assert.equal(await page.getByLabel('Within').getAttribute('aria-invalid'), 'true');
-    await page.getByLabel('Within').fill('15m');
+    assert.equal(await page.getByLabel('Within', { exact: true }).getAttribute('aria-invalid'), 'true');
+    await page.getByLabel('Within', { exact: true }).fill('15m');
     await page.getByRole('button', { name: 'Create alert' }).click();
     const move = page.getByTestId('alert-row').filter({ hasText: 'WMV' });
     await move.waitFor();
@@ -502,10 +502,10 @@ describe('trader dashboard', () => {
     assert.deepEqual((await stored((a) => a.symbol === 'WMV')).condition, { type: 'moving_up_pct', percent: 2, window: '15m' });
     // Edited (PATCH) into a fall by an amount.
     await move.getByRole('button', { name: /^Edit alert WMV/ }).click();
-    assert.equal(await page.getByLabel('Within').inputValue(), '15m');
+    assert.equal(await page.getByLabel('Within', { exact: true }).inputValue(), '15m');
     await page.getByLabel('Condition').selectOption('moving_down');
     await page.getByLabel('Move of', { exact: true }).fill('1.5');
-    await page.getByLabel('Within').fill('1h');
+    await page.getByLabel('Within', { exact: true }).fill('1h');
     await page.getByRole('button', { name: 'Save changes' }).click();
     await eventually(async () => assert.equal(await textOf(move.getByTestId('alert-condition')), 'Falls 1.50 within 1h'));
     assert.deepEqual((await stored((a) => a.symbol === 'WMV')).condition, { type: 'moving_down', amount: 1.5, window: '1h' });
@@ -514,26 +514,32 @@ describe('trader dashboard', () => {
     await page.getByLabel('Symbol').fill('CMP');
     await page.getByLabel('Condition').selectOption('all_of');
     await page.getByLabel('Trigger').selectOption('once');
-    await page.getByLabel('Condition 1 type').selectOption('above');
-    await page.getByLabel('Condition 1 Price').fill('150');
-    await page.getByLabel('Condition 2 type').selectOption('moving_up');
-    await page.getByLabel('Condition 2 Move of').fill('3');
+    await page.getByLabel('Condition 1 type', { exact: true }).selectOption('above');
+    await page.getByLabel('Condition 1 Price', { exact: true }).fill('150');
+    await page.getByLabel('Condition 2 type', { exact: true }).selectOption('moving_up');
+    await page.getByLabel('Condition 2 Move of', { exact: true }).fill('3');
     // A third condition, added and removed again with the keyboard.
     await page.getByRole('button', { name: 'Add condition' }).click();
     await eventually(async () => assert.equal(await page.evaluate(() => document.activeElement.id), 'alert-c2-type'));
-    await page.getByLabel('Remove condition 3').press('Enter');
-    assert.equal(await page.getByLabel('Condition 3 type').count(), 0);
+    await page.getByLabel('Remove condition 3', { exact: true }).press('Enter');
+    assert.equal(await page.getByLabel('Condition 3 type', { exact: true }).count(), 0);
+    await page.getByTestId('alert-form').screenshot({ path: path.join(ARTIFACTS, 'alert-form-all-of.png') });
+    await page.setViewportSize(PHONE);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(overflow <= 0, `the all_of editor fits ${PHONE.width}px (overflow ${overflow}px)`);
+    await page.getByTestId('alert-form').screenshot({ path: path.join(ARTIFACTS, 'phone-alert-form-all-of.png') });
+    await page.setViewportSize(DESKTOP);
     // A template with an unknown placeholder: the server's 400 marks that field.
     await page.locator('#alert-templates summary').click();
-    await page.getByLabel('Notification message').fill('{{sym}} moved');
+    await page.getByLabel('Notification message', { exact: true }).fill('{{sym}} moved');
     await page.getByRole('button', { name: 'Create alert' }).click();
     await eventually(async () => assert.match(await textOf(page.getByTestId('alert-form-error')), /^condition\.conditions\[1\]\.window: /));
-    assert.equal(await page.getByLabel('Condition 2 Within').getAttribute('aria-invalid'), 'true');
-    await page.getByLabel('Condition 2 Within').fill('1m');
+    assert.equal(await page.getByLabel('Condition 2 Within', { exact: true }).getAttribute('aria-invalid'), 'true');
+    await page.getByLabel('Condition 2 Within', { exact: true }).fill('1m');
     await page.getByRole('button', { name: 'Create alert' }).click();
     await eventually(async () => assert.match(await textOf(page.getByTestId('alert-form-error')), /^message_template: unknown placeholder \{\{sym\}\}/));
-    assert.equal(await page.getByLabel('Notification message').getAttribute('aria-invalid'), 'true');
-    await page.getByLabel('Notification message').fill('{{symbol}} {{condition}} at {{price}}');
+    assert.equal(await page.getByLabel('Notification message', { exact: true }).getAttribute('aria-invalid'), 'true');
+    await page.getByLabel('Notification message', { exact: true }).fill('{{symbol}} {{condition}} at {{price}}');
     await page.getByRole('button', { name: 'Create alert' }).click();
     const compound = page.getByTestId('alert-row').filter({ hasText: 'CMP' });
     await compound.waitFor();
@@ -544,10 +550,10 @@ describe('trader dashboard', () => {
     assert.equal(saved.email_subject_template, null);
     // Edited: the line moves, the template goes back to the default.
     await compound.getByRole('button', { name: /^Edit alert CMP/ }).click();
-    assert.equal(await page.getByLabel('Condition 2 Within').inputValue(), '1m');
-    assert.equal(await page.getByLabel('Notification message').inputValue(), '{{symbol}} {{condition}} at {{price}}');
-    await page.getByLabel('Condition 1 Price').fill('155');
-    await page.getByLabel('Notification message').fill('');
+    assert.equal(await page.getByLabel('Condition 2 Within', { exact: true }).inputValue(), '1m');
+    assert.equal(await page.getByLabel('Notification message', { exact: true }).inputValue(), '{{symbol}} {{condition}} at {{price}}');
+    await page.getByLabel('Condition 1 Price', { exact: true }).fill('155');
+    await page.getByLabel('Notification message', { exact: true }).fill('');
     await page.getByRole('button', { name: 'Save changes' }).click();
     await eventually(async () => assert.equal(await textOf(compound.getByTestId('alert-condition')), 'All of (Above 155.00; Rises 3.00 within 1m)'));
     saved = await stored((a) => a.symbol === 'CMP');

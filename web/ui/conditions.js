@@ -6,7 +6,12 @@
 // A condition type is one entry of CONDITION_TYPES: its inputs (JSON key,
 // label, kind, help text) are all the editor, the encoder, the decoder and the
 // description need. Adding a type the server learned is one entry; a new kind
-// of input (say, a choice of candle interval) is one entry of INPUT_KINDS.
+// of input is one entry of INPUT_KINDS. For example, an indicator type would be
+//   { type: 'rsi_above', label: 'RSI above', short: 'RSI above', group: 'Indicators',
+//     inputs: [{ key: 'interval', label: 'Candles', kind: 'choice', options: ['1m', '5m'] },
+//              { key: 'period', label: 'Period', kind: 'integer' },
+//              { key: 'value', label: 'RSI', kind: 'number' }],
+//     describe: '{value} ({period} × {interval})' },
 // Server strings reach the DOM only as text.
 'use strict';
 
@@ -43,8 +48,12 @@ window.bellwetherConditions = (() => {
       encode: (text) => { const t = String(text ?? '').trim(); return t === '' ? null : t; },
       format: (v) => String(v ?? '—'),
     },
+    // One of the input's `options` ([value, label] pairs or plain values), as a <select>.
+    choice: { control: 'select', encode: (v) => (v === '' || v === undefined ? null : v), format: (v) => String(v ?? '—') },
   };
 
+  // An input: {key (its JSON field), label, kind (INPUT_KINDS), help?, placeholder?,
+  // options? (for `choice`), level? (a price the chart draws as a line)}.
   // Inputs shared by several types. `level: true` marks a price the chart
   // draws as a line.
   const PRICE = { key: 'price', label: 'Price', kind: 'price', placeholder: '150.00', level: true };
@@ -80,8 +89,8 @@ window.bellwetherConditions = (() => {
     { type: 'day_change_pct_below', label: 'Day change below a percent', short: 'Day change below', group: 'Day and book', inputs: [DAY_PERCENT], describe: '{percent}' },
     { type: 'volume_above', label: 'Day volume above', short: 'Volume above', group: 'Day and book', inputs: [VOLUME], describe: '{volume}' },
     { type: 'spread_above_bps', label: 'Spread wider than', short: 'Spread above', group: 'Day and book', inputs: [BPS], describe: '{bps} bps' },
-    { type: 'all_of', label: 'All of several conditions', short: 'All of', group: 'Compound', compound: true },
-    { type: 'any_of', label: 'Any of several conditions', short: 'Any of', group: 'Compound', compound: true },
+    { type: 'all_of', label: 'All of several conditions', short: 'All of', group: 'Compound', compound: true, legend: 'Every one of these conditions holds (same symbol)' },
+    { type: 'any_of', label: 'Any of several conditions', short: 'Any of', group: 'Compound', compound: true, legend: 'At least one of these conditions holds (same symbol)' },
   ];
   const DEFAULT_TERM_TYPE = 'above';
 
@@ -226,12 +235,20 @@ window.bellwetherConditions = (() => {
       const path = `${this.path}.${input.key}`;
       const help = input.help ? el('p', { className: 'field-help', id: `${id}-help` }, input.help) : null;
       const error = el('p', { className: 'field-error field-inline-error', id: `${id}-error`, hidden: true });
-      const control = el('input', {
-        ...kindOf(input).attrs, id, name: input.key, placeholder: input.placeholder,
+      const kind = kindOf(input);
+      const control = el(kind.control || 'input', {
+        ...kind.attrs, id, name: input.key, placeholder: input.placeholder,
         'aria-describedby': help ? help.id : null, dataset: { testid: id, path },
       });
+      for (const option of input.options || []) {
+        const [value, text] = Array.isArray(option) ? option : [option, option];
+        control.append(el('option', { value }, text));
+      }
+      if (this.values[input.key] === undefined && input.options) this.values[input.key] = control.value;
       control.value = this.values[input.key] ?? '';
-      control.addEventListener('input', () => { this.values[input.key] = control.value; });
+      const remember = () => { this.values[input.key] = control.value; };
+      control.addEventListener('input', remember);
+      control.addEventListener('change', remember);
       this.targets.push({ path, control, error, help });
       const label = el('label', { for: id },
         this.labelPrefix ? el('span', { className: 'visually-hidden' }, `${this.labelPrefix} `) : null, input.label);
@@ -266,6 +283,7 @@ window.bellwetherConditions = (() => {
     // an add button under them. Ids and paths follow the terms' positions.
     renderTerms(entry) {
       const legendId = `${this.idPrefix}-terms-legend`;
+      const legend = entry.legend || entry.label;
       const list = el('ol', { className: 'condition-terms', dataset: { testid: `${this.idPrefix}-terms` } });
       this.terms.forEach((term, i) => {
         const number = i + 1;
@@ -293,7 +311,7 @@ window.bellwetherConditions = (() => {
       add.addEventListener('click', () => this.addTerm(null, true));
       const error = el('p', { className: 'field-error field-inline-error', id: `${this.idPrefix}-terms-error`, hidden: true });
       const box = el('fieldset', { className: 'field field-wide condition-compound', 'aria-labelledby': legendId, dataset: { path: `${this.path}.conditions` } },
-        el('legend', { id: legendId }, `${this.labelPrefix ? `${this.labelPrefix}: ` : ''}${entry.type === 'all_of' ? 'every one of these holds' : 'at least one of these holds'} (same symbol)`),
+        el('legend', { id: legendId }, this.labelPrefix ? `${this.labelPrefix}: ${legend.toLowerCase()}` : legend),
         list, el('div', { className: 'condition-compound-actions' }, add), error);
       this.targets.push({ path: `${this.path}.conditions`, control: add, error });
       return box;

@@ -193,13 +193,13 @@ TEST_CASE("list_alerts continues after a cursor whose alert was deleted", "[web]
   AlertId second = api.create(api.alice);
   AlertId third = api.create(api.alice);
   json page = body_of(list_alerts(api.context, api.alice, PageRequest{2, std::nullopt}));
+  REQUIRE(page["items"][0]["id"] == first);
   REQUIRE(page["next_cursor"] == std::to_string(second));
   REQUIRE(delete_alert(api.context, api.alice, std::to_string(second)).status == 204);
   json next = body_of(list_alerts(api.context, api.alice, PageRequest{2, second}));
   REQUIRE(next["items"].size() == 1);
   CHECK(next["items"][0]["id"] == third);
   CHECK(next["next_cursor"].is_null());
-  CHECK(first < second);
 }
 
 TEST_CASE("get_alert finds the caller's alert and hides everyone else's", "[web]") {
