@@ -33,7 +33,8 @@ struct Owner {
     for (AlertWrite& write : writes) {
       write.alert.user_id = user;
       write.alert.symbol = "AAPL";
-      write.alert.condition = Condition{ConditionType::above, Price::from_units(150 * Price::kScale)};
+      write.alert.condition =
+          Condition{ConditionType::above, Price::from_units(150 * Price::kScale)};
     }
     std::vector<Alert> made = alerts.write_batch(writes, kNow);
     middle = made[made.size() / 2].id;

@@ -158,8 +158,8 @@ std::vector<Alert> AlertRepository::list_for_user(UserId user) {
 std::vector<Alert> AlertRepository::page_for_user(UserId user, std::optional<AlertId> after,
                                                   std::size_t limit) {
   return db_.read([&](sql::Connection& c) {
-    sql::Statement s(c, std::string(kAlertColumns) +
-                            "WHERE user_id = ? AND id > ? ORDER BY id LIMIT ?");
+    sql::Statement s(
+        c, std::string(kAlertColumns) + "WHERE user_id = ? AND id > ? ORDER BY id LIMIT ?");
     s.bind(1, user).bind(2, after.value_or(0)).bind(3, static_cast<std::int64_t>(limit));
     return collect(s);
   });

@@ -539,6 +539,7 @@ describe('trader dashboard', () => {
     await page.getByRole('button', { name: 'Create alert' }).click();
     await eventually(async () => assert.match(await textOf(page.getByTestId('alert-form-error')), /^message_template: unknown placeholder \{\{sym\}\}/));
     assert.equal(await page.getByLabel('Notification message', { exact: true }).getAttribute('aria-invalid'), 'true');
+    assert.equal(await textOf(page.locator('#alert-message-template-error')), await textOf(page.getByTestId('alert-form-error')));
     await page.getByLabel('Notification message', { exact: true }).fill('{{symbol}} {{condition}} at {{price}}');
     await page.getByRole('button', { name: 'Create alert' }).click();
     const compound = page.getByTestId('alert-row').filter({ hasText: 'CMP' });

@@ -597,9 +597,17 @@
       const input = $(id);
       const invalid = Boolean(message) && field !== null && FORM_FIELDS[field] === id;
       input.setAttribute('aria-invalid', invalid ? 'true' : 'false');
-      if (invalid) input.setAttribute('aria-describedby', 'alert-form-error');
+      // A field with its own error line (the templates) shows the message there too.
+      const inline = $(`${id}-error`);
+      if (inline) {
+        inline.textContent = invalid ? message : '';
+        inline.hidden = !invalid;
+      }
+      const described = [input.dataset.help, invalid ? (inline ? inline.id : 'alert-form-error') : null].filter(Boolean);
+      if (described.length) input.setAttribute('aria-describedby', described.join(' '));
       else input.removeAttribute('aria-describedby');
     }
+    if (field && TEMPLATE_FIELDS[field]) $('alert-templates').open = true;   // so the field can take focus
   }
 
   // Shows the inputs the chosen condition and trigger mode use.

@@ -82,8 +82,7 @@ TEST_CASE("list_for_user returns only that user's alerts in id order", "[store]"
   CHECK(store.alerts.list_for_user(UserId{9999}).empty());
 }
 
-TEST_CASE("page_for_user reads the alerts after the cursor id, at most limit of them",
-          "[store]") {
+TEST_CASE("page_for_user reads the alerts after the cursor id, at most limit of them", "[store]") {
   TwoUsers store;
   AlertId a1 = store.armed(store.alice, "AAPL").id;
   store.armed(store.bob, "MSFT");

@@ -8,12 +8,12 @@
 #include <utility>
 #include <vector>
 
+#include "rules/time_text.hpp"
 #include "tests/support/manual_clock.hpp"
 #include "tests/support/recording_sinks.hpp"
 #include "tests/support/temp_database.hpp"
 #include "web/api_routes.hpp"
 #include "web/json_codec.hpp"
-#include "rules/time_text.hpp"
 
 using namespace bw;
 using namespace std::chrono_literals;
