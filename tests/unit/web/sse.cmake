@@ -6,4 +6,5 @@ bw_unit_test_binary(bw_sse_tests
     ${PROJECT_SOURCE_DIR}/web/sse_format.cpp
     ${PROJECT_SOURCE_DIR}/web/sse_session.cpp
     ${PROJECT_SOURCE_DIR}/web/sse_server.cpp
-  LIBS bw_rules Boost::system Threads::Threads)
+    ${PROJECT_SOURCE_DIR}/web/tls_identity.cpp
+  LIBS bw_rules Boost::system OpenSSL::SSL OpenSSL::Crypto Threads::Threads)
