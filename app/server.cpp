@@ -231,8 +231,8 @@ void Server::start() {
   p.sse = std::make_unique<SseServer>(
       sse_options,
       // The credential is an API token, or the session id from the bw_session cookie.
-      [&accounts, &sessions, &stream_auth, &clock](
-          std::string_view token) -> std::optional<std::int64_t> {
+      [&accounts, &sessions, &stream_auth,
+       &clock](std::string_view token) -> std::optional<std::int64_t> {
         if (std::optional<User> user = accounts.user_for_token(hash_token(token))) {
           if (user->must_change_password) return std::nullopt;
           return user->id;
@@ -303,9 +303,12 @@ void Server::start() {
   p.api_context->alert_events = [&sse](UserId user, const std::string& json) {
     sse.publish_event(user, "alert", json);
   };
-  ApiServerOptions api_options{config_.web.listen.host, config_.web.listen.port,
-                               config_.web.threads,     config_.web.max_body_bytes,
-                               config_.web.ui_dir,      auth,
+  ApiServerOptions api_options{config_.web.listen.host,
+                               config_.web.listen.port,
+                               config_.web.threads,
+                               config_.web.max_body_bytes,
+                               config_.web.ui_dir,
+                               auth,
                                p.tls};
   p.api = std::make_unique<ApiServer>(api_options, *p.api_context);
   p.api->enable_ops(*p.ops);

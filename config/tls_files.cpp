@@ -36,13 +36,14 @@ TlsPairCheck check_tls_pair(const std::string& cert_file, const std::string& key
   if (!key_in) return problem(TlsFileProblem::key_file, "cannot read \"" + key_file + "\"");
   // No passphrase callback: an encrypted key cannot be unlocked unattended.
   std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(
-      PEM_read_PrivateKey(key_in.get(), nullptr, [](char*, int, int, void*) { return 0; },
-                          nullptr),
+      PEM_read_PrivateKey(
+          key_in.get(), nullptr, [](char*, int, int, void*) { return 0; }, nullptr),
       &EVP_PKEY_free);
   if (!key) {
-    return problem(TlsFileProblem::key_file,
-                   "\"" + key_file +
-                       "\" holds no unencrypted PEM private key (encrypted keys are not supported)");
+    return problem(
+        TlsFileProblem::key_file,
+        "\"" + key_file +
+            "\" holds no unencrypted PEM private key (encrypted keys are not supported)");
   }
   if (X509_check_private_key(cert.get(), key.get()) != 1) {
     return problem(TlsFileProblem::key_file,

@@ -2,10 +2,10 @@
 
 #include <charconv>
 
+#include "rules/time_text.hpp"
 #include "web/api_routes.hpp"
 #include "web/credentials.hpp"
 #include "web/json_codec.hpp"
-#include "rules/time_text.hpp"
 
 namespace bw {
 

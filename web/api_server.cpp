@@ -106,8 +106,8 @@ ApiResponse paged(const httplib::Request& req, const std::function<ApiResponse()
 // Plain HTTP, or HTTPS with `tls`'s identity (TLS 1.2+, swapped on reload).
 std::unique_ptr<httplib::Server> make_http_server(TlsIdentity* tls) {
   if (!tls) return std::make_unique<httplib::Server>();
-  auto server = std::make_unique<httplib::SSLServer>(
-      [tls](SSL_CTX& ctx) { return tls->configure(&ctx); });
+  auto server =
+      std::make_unique<httplib::SSLServer>([tls](SSL_CTX& ctx) { return tls->configure(&ctx); });
   if (!server->is_valid()) throw std::runtime_error("web: cannot set up TLS");
   return server;
 }

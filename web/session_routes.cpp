@@ -1,9 +1,9 @@
 #include "web/session_routes.hpp"
 
+#include "rules/time_text.hpp"
 #include "web/api_routes.hpp"
 #include "web/credentials.hpp"
 #include "web/json_codec.hpp"
-#include "rules/time_text.hpp"
 
 namespace bw {
 

@@ -31,9 +31,9 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
-#include <boost/asio/ssl/context.hpp>
 #include <boost/asio/thread_pool.hpp>
 
 #include "web/sse_format.hpp"
@@ -354,8 +354,8 @@ class SseServer::Impl final : public SseSessionHost {
       });
       return;
     }
-    auto session = make_sse_session(std::move(socket), *this,
-                                    tls_context_ ? &*tls_context_ : nullptr);
+    auto session =
+        make_sse_session(std::move(socket), *this, tls_context_ ? &*tls_context_ : nullptr);
     switch (admit(session)) {
       case Admission::serve:
         session->start(SseSession::Start::serve);

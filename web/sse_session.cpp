@@ -13,15 +13,15 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/bind_handler.hpp>
+#include <boost/beast/core/detect_ssl.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/detect_ssl.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
-#include <boost/beast/ssl/ssl_stream.hpp>
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 
 #include "web/sse_format.hpp"
 
@@ -99,8 +99,7 @@ class Session final : public SseSession, public std::enable_shared_from_this<Ses
   using std::enable_shared_from_this<Session<Stream>>::shared_from_this;
 
  public:
-  Session(tcp::socket socket, SseSessionHost& host)
-    requires(!kTls)
+  Session(tcp::socket socket, SseSessionHost& host) requires(!kTls)
       : executor_(socket.get_executor()),
         stream_(std::move(socket)),
         buffer_(kMaxRequestBufferBytes),
@@ -109,8 +108,7 @@ class Session final : public SseSession, public std::enable_shared_from_this<Ses
         watchdog_timer_(executor_),
         write_deadline_(executor_) {}
 
-  Session(tcp::socket socket, net::ssl::context& tls, SseSessionHost& host)
-    requires(kTls)
+  Session(tcp::socket socket, net::ssl::context& tls, SseSessionHost& host) requires(kTls)
       : executor_(socket.get_executor()),
         stream_(std::move(socket), tls),
         buffer_(kMaxRequestBufferBytes),
@@ -422,7 +420,8 @@ class Session final : public SseSession, public std::enable_shared_from_this<Ses
     if (phase_ != Phase::streaming || replaying_) {
       held_bytes_ += bytes->size();
       held_.push_back(NumberedEvent{id, std::move(bytes)});
-      if (held_bytes_ > host_.max_client_buffer_bytes()) close_now(Close::abortive);  // see overflow policy
+      if (held_bytes_ > host_.max_client_buffer_bytes())
+        close_now(Close::abortive);  // see overflow policy
       return;
     }
     if (!enqueue_live(id, std::move(bytes))) return;
@@ -623,8 +622,10 @@ class Session final : public SseSession, public std::enable_shared_from_this<Ses
     final_response_ = std::move(response);
     lowest().expires_never();
     start_write_deadline();
-    auto written = beast::bind_front_handler(&Session::on_final_response_written, shared_from_this());
-    if (encrypted()) return net::async_write(stream_, net::buffer(final_response_), std::move(written));
+    auto written =
+        beast::bind_front_handler(&Session::on_final_response_written, shared_from_this());
+    if (encrypted())
+      return net::async_write(stream_, net::buffer(final_response_), std::move(written));
     net::async_write(lowest(), net::buffer(final_response_), std::move(written));
   }
 

@@ -82,8 +82,8 @@ struct TlsIdentity::Pair {
     ERR_clear_error();  // the end of the file reads as an error
     auto key_bio = memory_bio(*key_pem);
     // No passphrase callback: an encrypted key cannot be unlocked unattended.
-    pair->key.reset(PEM_read_bio_PrivateKey(key_bio.get(), nullptr,
-                                            [](char*, int, int, void*) { return 0; }, nullptr));
+    pair->key.reset(PEM_read_bio_PrivateKey(
+        key_bio.get(), nullptr, [](char*, int, int, void*) { return 0; }, nullptr));
     if (!pair->key) {
       ERR_clear_error();
       return Error{"key_file: \"" + key_file +
