@@ -168,6 +168,19 @@ class TlsTest(unittest.TestCase):
                 self.server.api("POST", "/api/v1/admin/reload", token=self.ops)
                 self.server.tls = self.context
 
+    def test_a_reload_with_a_mismatched_key_is_refused_and_the_old_certificate_keeps_serving(self):
+        before, _ = self.peer_certificate(self.server.stream_port)
+        try:
+            shutil.copy(os.path.join(self.ca_dir, "other_ca.key"), self.key)
+            status, problem = self.server.api("POST", "/api/v1/admin/reload", token=self.ops)
+            self.assertEqual(status, 422, problem)
+            self.assertIn(f":15:12: tls.key_file: \"{self.key}\" does not match the certificate",
+                          problem["detail"])
+            self.assertEqual(self.peer_certificate(self.server.stream_port)[0], before)
+            self.assertEqual(self.peer_certificate(self.server.web_port)[0], before)
+        finally:
+            shutil.copy(os.path.join(self.ca_dir, "server.key"), self.key)
+
 
 class TlsConfigTest(unittest.TestCase):
     @classmethod
