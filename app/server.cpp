@@ -464,13 +464,13 @@ Result<ReloadReport> Server::apply(const Config& next) {
     }
   }
   // TLS: the files are read again on every reload (a renewed certificate
-  // usually keeps its path); the next handshakes use them. A failure here
-  // changes nothing.
+  // usually keeps its path) and staged; they serve the next handshakes once
+  // the reload is accepted (committed below).
   bool certificate_changed = false;
   if (p.tls && next.tls.enabled()) {
-    Result<bool> swapped = p.tls->reload(next.tls.cert_file, next.tls.key_file);
-    if (!swapped) return Error{"tls." + swapped.error()};
-    certificate_changed = *swapped;
+    Result<bool> staged = p.tls->stage(next.tls.cert_file, next.tls.key_file);
+    if (!staged) return Error{"tls." + staged.error()};
+    certificate_changed = *staged;
   }
   // Alerts as code, in one transaction: a bad alerts file refuses the reload
   // before any configuration key is applied.
@@ -540,6 +540,7 @@ Result<ReloadReport> Server::apply(const Config& next) {
     (void)p.api->set_limits(auth, config_.web.max_body_bytes);  // within the ceiling: checked above
   }
   if (certificate_changed) {
+    p.tls->commit();
     for (const char* key : {"tls.cert_file", "tls.key_file"}) {
       if (!contains(report.applied, key)) report.applied.push_back(key);
     }

@@ -126,12 +126,24 @@ std::shared_ptr<const TlsIdentity::Pair> TlsIdentity::current() const {
 }
 
 Result<bool> TlsIdentity::reload(const std::string& cert_file, const std::string& key_file) {
+  Result<bool> changed = stage(cert_file, key_file);
+  if (changed) commit();
+  return changed;
+}
+
+Result<bool> TlsIdentity::stage(const std::string& cert_file, const std::string& key_file) {
   Result<std::shared_ptr<const Pair>> pair = Pair::read(cert_file, key_file);
   if (!pair) return Error{pair.error()};
   std::lock_guard lock(mutex_);
-  if ((*pair)->pem == pair_->pem) return false;
-  pair_ = std::move(*pair);
-  return true;
+  const bool changed = (*pair)->pem != pair_->pem;
+  staged_ = changed ? std::move(*pair) : nullptr;
+  return changed;
+}
+
+void TlsIdentity::commit() {
+  std::lock_guard lock(mutex_);
+  if (staged_) pair_ = std::move(staged_);
+  staged_ = nullptr;
 }
 
 int TlsIdentity::on_certificate(SSL* ssl, void* self) {

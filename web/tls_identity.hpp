@@ -40,7 +40,15 @@ class TlsIdentity {
 
   // Reads the files again; the new identity serves the next handshakes. True
   // when the certificate or key changed; an error leaves the old one in place.
+  // The same as stage() then commit().
   Result<bool> reload(const std::string& cert_file, const std::string& key_file);
+
+  // Two steps, for a reload that may still be refused after the files are
+  // read: stage() reads and checks them (true when they differ from the
+  // serving identity) while the current identity keeps serving; commit()
+  // makes the staged one serve the next handshakes (nothing staged: no-op).
+  Result<bool> stage(const std::string& cert_file, const std::string& key_file);
+  void commit();
 
   // Sets up a server context: TLS 1.2 minimum, forward-secret AEAD ciphers
   // for TLS 1.2 (TLS 1.3 suites are all fine), no compression or
@@ -58,7 +66,8 @@ class TlsIdentity {
   static int on_certificate(SSL* ssl, void* self);
 
   mutable std::mutex mutex_;
-  std::shared_ptr<const Pair> pair_;  // guarded by mutex_
+  std::shared_ptr<const Pair> pair_;    // guarded by mutex_
+  std::shared_ptr<const Pair> staged_;  // guarded by mutex_
 };
 
 }  // namespace bw

@@ -83,3 +83,19 @@ TEST_CASE("configure sets TLS 1.2 as the minimum version", "[web][tls]") {
   CHECK(SSL_CTX_get_min_proto_version(ctx) == TLS1_2_VERSION);
   SSL_CTX_free(ctx);
 }
+
+TEST_CASE("A staged identity serves only once committed", "[web][tls]") {
+  TempDir dir;
+  make_test_ca(dir);
+  TempDir renewed;
+  make_test_ca(renewed);
+  auto tls = TlsIdentity::load(dir.file("server.pem"), dir.file("server.key"));
+  REQUIRE(tls.ok());
+  const std::string first = (*tls)->fingerprint();
+  auto staged = (*tls)->stage(renewed.file("server.pem"), renewed.file("server.key"));
+  REQUIRE(staged.ok());
+  CHECK(*staged);
+  CHECK((*tls)->fingerprint() == first);  // a refused reload stops here
+  (*tls)->commit();
+  CHECK((*tls)->fingerprint() != first);
+}
