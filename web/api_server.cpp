@@ -3,7 +3,6 @@
 #include <httplib.h>
 
 #include <atomic>
-
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -101,8 +100,6 @@ ApiResponse paged(const httplib::Request& req, const std::function<ApiResponse()
   return paginate_items(std::move(full), *page);
 }
 
-}  // namespace
-
 // Plain HTTP, or HTTPS with `tls`'s identity (TLS 1.2+, swapped on reload).
 std::unique_ptr<httplib::Server> make_http_server(TlsIdentity* tls) {
   if (!tls) return std::make_unique<httplib::Server>();
@@ -117,6 +114,8 @@ std::unique_ptr<httplib::Server> make_http_server(TlsIdentity* tls) {
 std::size_t body_ceiling(std::size_t start_limit) {
   return std::max<std::size_t>(start_limit, ApiServerOptions{}.max_body_bytes);
 }
+
+}  // namespace
 
 class ApiServer::Impl {
  public:
@@ -192,9 +191,10 @@ class ApiServer::Impl {
       t_route_index = index;
       // httplib enforces the ceiling while reading; the live limit (lowered
       // by a reload, perhaps) is checked here, before any handler runs.
-      if (req.body.size() > max_body_bytes_.load(std::memory_order_relaxed)) {
+      if (const std::size_t limit = max_body_bytes_.load(std::memory_order_relaxed);
+          req.body.size() > limit) {
         return write(res, problem(413, "body: larger than the server's limit of " +
-                                           std::to_string(max_body_bytes_.load()) + " bytes"));
+                                           std::to_string(limit) + " bytes"));
       }
       handler(req, res);
     };

@@ -10,6 +10,8 @@
 //   server.stop();                                      // closes sessions, joins threads
 //
 // Wire contract (docs/API.md):
+//   - TLS (options.tls set): HTTPS only, TLS 1.2+; a client whose first bytes
+//     are not a TLS handshake gets a plain 400 (`tls_required`) and is closed.
 //   - auth: `Authorization: Bearer <token>` or `?access_token=<token>`; a bad or
 //     missing token gets a plain 401 (not a stream), unknown paths 404, other
 //     methods 405 (OPTIONS answers CORS preflight).
