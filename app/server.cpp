@@ -1,6 +1,8 @@
 #include "app/server.hpp"
 
+#include <algorithm>
 #include <filesystem>
+#include <mutex>
 #include <stdexcept>
 
 #include "app/alert_expiry.hpp"
@@ -41,6 +43,7 @@
 #include "web/session_auth.hpp"
 #include "web/settings_routes.hpp"
 #include "web/sse_server.hpp"
+#include "web/tls_identity.hpp"
 #include "web/watchlist_routes.hpp"
 
 namespace bw {
@@ -60,10 +63,11 @@ class SseNotificationSink : public NotificationSink {
   SseServer& sse_;
 };
 
-AuthOptions auth_options(const AuthConfig& c) {
+// With TLS on, the session cookie is always `Secure`.
+AuthOptions auth_options(const AuthConfig& c, const TlsConfig& tls) {
   return AuthOptions{c.session_idle_timeout,
                      c.session_max_age,
-                     c.secure_cookie,
+                     c.secure_cookie || tls.enabled(),
                      static_cast<std::size_t>(c.min_password_length),
                      c.max_failures_per_account,
                      c.max_failures_per_address,
@@ -96,6 +100,32 @@ std::vector<BoardEntry> board_entries(const std::vector<std::unique_ptr<QuoteSou
   return entries;
 }
 
+// The sign-in rules the event stream checks session cookies against; a
+// reload replaces them. Thread-safe.
+class StreamAuthOptions {
+ public:
+  AuthOptions get() const {
+    std::lock_guard lock(mutex_);
+    return options_;
+  }
+  void set(const AuthOptions& options) {
+    std::lock_guard lock(mutex_);
+    options_ = options;
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  AuthOptions options_;  // guarded by mutex_
+};
+
+SseLimits stream_limits(const StreamConfig& c) {
+  return SseLimits{c.heartbeat, c.quote_interval, c.max_client_buffer_bytes, c.max_clients};
+}
+
+bool contains(const std::vector<std::string>& keys, std::string_view key) {
+  return std::find(keys.begin(), keys.end(), key) != keys.end();
+}
+
 std::string joined(const std::vector<std::string>& keys) {
   std::string out;
   for (const std::string& key : keys) out += (out.empty() ? "" : ", ") + key;
@@ -107,6 +137,8 @@ std::string joined(const std::vector<std::string>& keys) {
 struct Server::Parts {
   MetricsRegistry metrics;  // first: every recorder points into it
   SystemClock clock;
+  std::shared_ptr<TlsIdentity> tls;  // [tls] set: both listeners' certificate
+  StreamAuthOptions stream_auth;
   std::unique_ptr<Database> db;
   std::unique_ptr<Accounts> accounts;
   std::unique_ptr<Sessions> sessions;
@@ -169,7 +201,18 @@ void Server::start() {
 
   p.queue = std::make_unique<EngineQueue>(config_.engine.queue_capacity);
 
+  if (config_.tls.enabled()) {
+    Result<std::shared_ptr<TlsIdentity>> tls =
+        TlsIdentity::load(config_.tls.cert_file, config_.tls.key_file);
+    if (!tls) throw std::runtime_error("tls: " + tls.error());
+    p.tls = std::move(*tls);
+    module_logger("web")->info("tls: certificate {} (SHA-256 {})", config_.tls.cert_file,
+                               p.tls->fingerprint());
+  }
+  const std::string scheme = p.tls ? "https" : "http";
+
   SseServerOptions sse_options;
+  sse_options.tls = p.tls;
   sse_options.host = config_.stream.listen.host;
   sse_options.port = config_.stream.listen.port;
   sse_options.io_threads = config_.stream.io_threads;
@@ -179,20 +222,23 @@ void Server::start() {
   sse_options.max_clients = config_.stream.max_clients;
   Accounts& accounts = *p.accounts;
   Sessions& sessions = *p.sessions;
-  const AuthOptions auth = auth_options(config_.auth);
+  const AuthOptions auth = auth_options(config_.auth, config_.tls);
+  p.stream_auth.set(auth);
+  StreamAuthOptions& stream_auth = p.stream_auth;
   const Clock& clock = p.clock;
   NotificationRepository& notifications = *p.notifications;
   WatchlistRepository& watchlists = *p.watchlists;
   p.sse = std::make_unique<SseServer>(
       sse_options,
       // The credential is an API token, or the session id from the bw_session cookie.
-      [&accounts, &sessions, auth, &clock](std::string_view token) -> std::optional<std::int64_t> {
+      [&accounts, &sessions, &stream_auth,
+       &clock](std::string_view token) -> std::optional<std::int64_t> {
         if (std::optional<User> user = accounts.user_for_token(hash_token(token))) {
           if (user->must_change_password) return std::nullopt;
           return user->id;
         }
         std::optional<SessionLogin> login =
-            resolve_session(sessions, accounts, auth, token, clock.now_ms());
+            resolve_session(sessions, accounts, stream_auth.get(), token, clock.now_ms());
         if (!login || login->user.must_change_password) return std::nullopt;
         return login->user.id;
       },
@@ -206,8 +252,8 @@ void Server::start() {
       SseServerHooks{[](const Quote& q) { return dump_json(encode_quote(q)); },
                      [&watchlists](std::int64_t user) { return watchlists.list(user); }});
   const std::uint16_t stream_port = p.sse->start();
-  module_logger("stream")->info("stream: listening on http://{}:{}/api/v1/events", sse_options.host,
-                                stream_port);
+  module_logger("stream")->info("stream: listening on {}://{}:{}/api/v1/events", scheme,
+                                sse_options.host, stream_port);
 
   p.sse_sink = std::make_unique<SseNotificationSink>(*p.sse);
   start_delivery();
@@ -257,13 +303,18 @@ void Server::start() {
   p.api_context->alert_events = [&sse](UserId user, const std::string& json) {
     sse.publish_event(user, "alert", json);
   };
-  ApiServerOptions api_options{config_.web.listen.host, config_.web.listen.port,
-                               config_.web.threads,     config_.web.max_body_bytes,
-                               config_.web.ui_dir,      auth};
+  ApiServerOptions api_options{config_.web.listen.host,
+                               config_.web.listen.port,
+                               config_.web.threads,
+                               config_.web.max_body_bytes,
+                               config_.web.ui_dir,
+                               auth,
+                               p.tls};
   p.api = std::make_unique<ApiServer>(api_options, *p.api_context);
   p.api->enable_ops(*p.ops);
   const std::uint16_t web_port = p.api->start();
-  module_logger("web")->info("web: dashboard and API on http://{}:{}/", api_options.host, web_port);
+  module_logger("web")->info("web: dashboard and API on {}://{}:{}/", scheme, api_options.host,
+                             web_port);
 
   p.expiry = std::make_unique<AlertExpirySweeper>(
       *p.alerts, *p.engine, p.clock, std::chrono::seconds(1), p.api_context->alert_events);
@@ -412,6 +463,15 @@ Result<ReloadReport> Server::apply(const Config& next) {
       fresh[i] = std::move(*feed);
     }
   }
+  // TLS: the files are read again on every reload (a renewed certificate
+  // usually keeps its path) and staged; they serve the next handshakes once
+  // the reload is accepted (committed below).
+  bool certificate_changed = false;
+  if (p.tls && next.tls.enabled()) {
+    Result<bool> staged = p.tls->stage(next.tls.cert_file, next.tls.key_file);
+    if (!staged) return Error{"tls." + staged.error()};
+    certificate_changed = *staged;
+  }
   // Alerts as code, in one transaction: a bad alerts file refuses the reload
   // before any configuration key is applied.
   Result<std::map<std::string, std::size_t>> alerts = sync_alert_files(p, next.alerts.directory);
@@ -419,6 +479,7 @@ Result<ReloadReport> Server::apply(const Config& next) {
   ReloadReport report;
   report.alerts = std::move(*alerts);
   bool delivery_changed = false;
+  bool limits_changed = false;
   for (const std::string& key : changed) {
     if (key == "log.level" || key == "log.modules") {
       config_.log.level = next.log.level;
@@ -443,6 +504,26 @@ Result<ReloadReport> Server::apply(const Config& next) {
                                  next.web.metrics_token.configured()
                                      ? next.web.metrics_token.redacted()
                                      : std::string("off (no token needed)"));
+    } else if (key.starts_with("auth.")) {
+      config_.auth = next.auth;  // applied below, once for all such keys
+      limits_changed = true;
+    } else if (key == "web.max_body_bytes") {
+      // httplib's own bound is fixed at start: above it needs a restart.
+      if (next.web.max_body_bytes > p.api->max_body_ceiling()) {
+        report.restart_required.push_back(key);
+        continue;
+      }
+      config_.web.max_body_bytes = next.web.max_body_bytes;
+      limits_changed = true;
+    } else if (key == "stream.heartbeat" || key == "stream.quote_interval" ||
+               key == "stream.max_client_buffer" || key == "stream.max_clients") {
+      config_.stream.heartbeat = next.stream.heartbeat;
+      config_.stream.quote_interval = next.stream.quote_interval;
+      config_.stream.max_client_buffer_bytes = next.stream.max_client_buffer_bytes;
+      config_.stream.max_clients = next.stream.max_clients;
+      p.sse->set_limits(stream_limits(config_.stream));
+    } else if (key.starts_with("tls.") && p.tls && next.tls.enabled()) {
+      config_.tls = next.tls;  // new paths, loaded above
     } else if (key == "alerts.directory") {
       config_.alerts = next.alerts;  // synced above
     } else if (key.starts_with("delivery.") || key.starts_with("email.")) {
@@ -452,6 +533,19 @@ Result<ReloadReport> Server::apply(const Config& next) {
       continue;
     }
     report.applied.push_back(key);
+  }
+  if (limits_changed) {
+    const AuthOptions auth = auth_options(config_.auth, config_.tls);
+    p.stream_auth.set(auth);
+    (void)p.api->set_limits(auth, config_.web.max_body_bytes);  // within the ceiling: checked above
+  }
+  if (certificate_changed) {
+    p.tls->commit();
+    for (const char* key : {"tls.cert_file", "tls.key_file"}) {
+      if (!contains(report.applied, key)) report.applied.push_back(key);
+    }
+    module_logger("web")->info("tls: new certificate for new connections (SHA-256 {})",
+                               p.tls->fingerprint());
   }
   if (delivery_changed) {
     config_.delivery = next.delivery;

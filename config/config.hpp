@@ -63,6 +63,16 @@ struct AuthConfig {
   std::chrono::milliseconds failure_window{std::chrono::minutes(15)};
 };
 
+// TLS for both listeners ([tls]): set both files or neither. With them the
+// dashboard/API and the event stream speak HTTPS only (TLS 1.2+), and the
+// session cookie is `Secure`. Relative paths: to the config file's directory.
+struct TlsConfig {
+  std::string cert_file;  // PEM: the server certificate, then its intermediates
+  std::string key_file;   // PEM: its unencrypted private key
+  bool enabled() const { return !cert_file.empty(); }
+  bool operator==(const TlsConfig&) const = default;
+};
+
 struct StorageConfig {
   std::string path = "data/bellwether.db";
   // Notifications older than this are deleted in the background; 0: kept forever.
@@ -201,6 +211,7 @@ struct Config {
   WebConfig web;
   StreamConfig stream;
   AuthConfig auth;
+  TlsConfig tls;
   StorageConfig storage;
   EngineConfig engine;
   AlertsConfig alerts;

@@ -74,6 +74,8 @@ std::vector<std::string> changed_keys(const Config& before, const Config& after)
   check("auth.max_failures_per_address", before.auth.max_failures_per_address,
         after.auth.max_failures_per_address);
   check("auth.failure_window", before.auth.failure_window, after.auth.failure_window);
+  check("tls.cert_file", before.tls.cert_file, after.tls.cert_file);
+  check("tls.key_file", before.tls.key_file, after.tls.key_file);
   check("alerts.directory", before.alerts.directory, after.alerts.directory);
   check("delivery.retry_schedule", before.delivery.retry_schedule, after.delivery.retry_schedule);
   check("delivery.retry_jitter", before.delivery.retry_jitter, after.delivery.retry_jitter);

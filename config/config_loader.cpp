@@ -19,6 +19,7 @@
 #include <sstream>
 
 #include "config/config.hpp"
+#include "config/tls_files.hpp"
 #include "config/units.hpp"
 
 namespace bw {
@@ -379,6 +380,40 @@ void read_stream(const toml::table& table, StreamConfig& stream, Problems& probl
   r.size("max_client_buffer", stream.max_client_buffer_bytes, 4096);
   r.integer("max_clients", stream.max_clients, 1, 1'000'000);
   r.reject_unknown();
+}
+
+// A path relative to the config file's directory.
+std::string beside_config(const std::string& path, const std::string& config_file) {
+  std::filesystem::path resolved(path);
+  if (resolved.is_relative() && !config_file.empty()) {
+    resolved = std::filesystem::path(config_file).parent_path() / resolved;
+  }
+  return resolved.lexically_normal().string();
+}
+
+// Both files or neither; they must load as a matching certificate and key.
+void read_tls(const toml::table& table, TlsConfig& tls, Problems& problems,
+              const std::string& config_file) {
+  TableReader r(table, "tls", problems);
+  r.string("cert_file", tls.cert_file);
+  r.string("key_file", tls.key_file);
+  r.reject_unknown();
+  const toml::node* cert = table.get("cert_file");
+  const toml::node* key = table.get("key_file");
+  if (!cert || !key) {
+    tls = {};
+    if (cert) r.fail(*cert, "cert_file", "set key_file too (or neither, for plain HTTP)");
+    if (key) r.fail(*key, "key_file", "set cert_file too (or neither, for plain HTTP)");
+    return;
+  }
+  if (!cert->is_string() || !key->is_string()) return;  // reported above
+  if (tls.cert_file.empty()) return r.fail(*cert, "cert_file", "must not be empty");
+  if (tls.key_file.empty()) return r.fail(*key, "key_file", "must not be empty");
+  tls.cert_file = beside_config(tls.cert_file, config_file);
+  tls.key_file = beside_config(tls.key_file, config_file);
+  const TlsPairCheck check = check_tls_pair(tls.cert_file, tls.key_file);
+  if (check.problem == TlsFileProblem::cert_file) r.fail(*cert, "cert_file", check.reason);
+  if (check.problem == TlsFileProblem::key_file) r.fail(*key, "key_file", check.reason);
 }
 
 void read_storage(const toml::table& table, StorageConfig& storage, Problems& problems) {
@@ -854,6 +889,8 @@ Result<Config> load_config(const std::string& path, const std::vector<std::strin
   if (const toml::table* t = sub_table(top, "stream", problems))
     read_stream(*t, config.stream, problems);
   if (const toml::table* t = sub_table(top, "auth", problems)) read_auth(*t, config.auth, problems);
+  if (const toml::table* t = sub_table(top, "tls", problems))
+    read_tls(*t, config.tls, problems, path);
   if (const toml::table* t = sub_table(top, "storage", problems))
     read_storage(*t, config.storage, problems);
   if (const toml::table* t = sub_table(top, "engine", problems))

@@ -2,10 +2,10 @@
 
 #include <charconv>
 
+#include "rules/time_text.hpp"
 #include "web/api_routes.hpp"
 #include "web/credentials.hpp"
 #include "web/json_codec.hpp"
-#include "rules/time_text.hpp"
 
 namespace bw {
 
@@ -70,7 +70,7 @@ Result<std::pair<std::string, bool>> admin_set_password(const json& body,
 
 }  // namespace
 
-ApiResponse change_password(ApiContext& context, AuthServices& auth, const Caller& caller,
+ApiResponse change_password(ApiContext& context, const AuthServices& auth, const Caller& caller,
                             std::string_view body) {
   Result<json> parsed = parse_object(body);
   if (!parsed) return problem(400, parsed.error());
@@ -145,7 +145,7 @@ ApiResponse list_users(ApiContext& context, const User& caller) {
   return json_response(200, dump_json({{"items", std::move(items)}}));
 }
 
-ApiResponse create_user(ApiContext& context, AuthServices& auth, const User& caller,
+ApiResponse create_user(ApiContext& context, const AuthServices& auth, const User& caller,
                         std::string_view body) {
   if (!caller.admin) return admins_only();
   Result<json> parsed = parse_object(body);
@@ -181,7 +181,7 @@ ApiResponse get_user(ApiContext& context, const User& caller, std::string_view i
   return json_response(200, dump_json(encode_user(*user)));
 }
 
-ApiResponse update_user(ApiContext& context, AuthServices& auth, const User& caller,
+ApiResponse update_user(ApiContext& context, const AuthServices& auth, const User& caller,
                         std::string_view id, std::string_view body) {
   if (!caller.admin) return admins_only();
   std::optional<std::int64_t> user_id = parse_id(id);
@@ -222,7 +222,7 @@ ApiResponse delete_user(ApiContext& context, const User& caller, std::string_vie
   return ApiResponse{204, "", "", {}};
 }
 
-ApiResponse reset_password(ApiContext& context, AuthServices& auth, const User& caller,
+ApiResponse reset_password(ApiContext& context, const AuthServices& auth, const User& caller,
                            std::string_view id, std::string_view body) {
   if (!caller.admin) return admins_only();
   std::optional<std::int64_t> user_id = parse_id(id);

@@ -19,7 +19,7 @@ namespace bw {
 inline constexpr std::size_t kMaxTokenLabelLength = 100;
 inline constexpr std::size_t kMaxTokensPerUser = 100;
 
-ApiResponse change_password(ApiContext& context, AuthServices& auth, const Caller& caller,
+ApiResponse change_password(ApiContext& context, const AuthServices& auth, const Caller& caller,
                             std::string_view body);
 
 ApiResponse list_tokens(ApiContext& context, const User& user);
@@ -27,15 +27,15 @@ ApiResponse create_token(ApiContext& context, const User& user, std::string_view
 ApiResponse revoke_token(ApiContext& context, const User& user, std::string_view id);
 
 ApiResponse list_users(ApiContext& context, const User& caller);
-ApiResponse create_user(ApiContext& context, AuthServices& auth, const User& caller,
+ApiResponse create_user(ApiContext& context, const AuthServices& auth, const User& caller,
                         std::string_view body);
 ApiResponse get_user(ApiContext& context, const User& caller, std::string_view id);
 // PATCH {"disabled": bool}
-ApiResponse update_user(ApiContext& context, AuthServices& auth, const User& caller,
+ApiResponse update_user(ApiContext& context, const AuthServices& auth, const User& caller,
                         std::string_view id, std::string_view body);
 ApiResponse delete_user(ApiContext& context, const User& caller, std::string_view id);
 // POST /users/{id}/password {"password"?}: sets a password the user must change.
-ApiResponse reset_password(ApiContext& context, AuthServices& auth, const User& caller,
+ApiResponse reset_password(ApiContext& context, const AuthServices& auth, const User& caller,
                            std::string_view id, std::string_view body);
 
 }  // namespace bw

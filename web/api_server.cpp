@@ -2,6 +2,7 @@
 
 #include <httplib.h>
 
+#include <atomic>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -21,6 +22,7 @@
 #include "web/ops_routes.hpp"
 #include "web/pagination.hpp"
 #include "web/settings_routes.hpp"
+#include "web/tls_identity.hpp"
 #include "web/ui_assets.hpp"
 #include "web/watchlist_routes.hpp"
 
@@ -98,6 +100,21 @@ ApiResponse paged(const httplib::Request& req, const std::function<ApiResponse()
   return paginate_items(std::move(full), *page);
 }
 
+// Plain HTTP, or HTTPS with `tls`'s identity (TLS 1.2+, swapped on reload).
+std::unique_ptr<httplib::Server> make_http_server(TlsIdentity* tls) {
+  if (!tls) return std::make_unique<httplib::Server>();
+  auto server =
+      std::make_unique<httplib::SSLServer>([tls](SSL_CTX& ctx) { return tls->configure(&ctx); });
+  if (!server->is_valid()) throw std::runtime_error("web: cannot set up TLS");
+  return server;
+}
+
+// httplib's own body limit: the configured one at start, at least the
+// default 1 MiB, so that a reload can raise the limit that far.
+std::size_t body_ceiling(std::size_t start_limit) {
+  return std::max<std::size_t>(start_limit, ApiServerOptions{}.max_body_bytes);
+}
+
 }  // namespace
 
 class ApiServer::Impl {
@@ -106,27 +123,43 @@ class ApiServer::Impl {
       : options_(std::move(options)),
         context_(context),
         limiter_(options_.auth.failure_window),
-        auth_{require_sessions(context), limiter_, options_.auth} {
+        sessions_(require_sessions(context)),
+        auth_options_(options_.auth),
+        max_body_bytes_(options_.max_body_bytes),
+        server_(make_http_server(options_.tls.get())) {
     configure();
     routes();
   }
 
   std::uint16_t start() {
     int port = options_.port == 0
-                   ? server_.bind_to_any_port(options_.host)
-                   : (server_.bind_to_port(options_.host, options_.port) ? options_.port : -1);
+                   ? server_->bind_to_any_port(options_.host)
+                   : (server_->bind_to_port(options_.host, options_.port) ? options_.port : -1);
     if (port <= 0) {
       throw std::runtime_error("web: cannot listen on " + options_.host + ":" +
                                std::to_string(options_.port));
     }
-    thread_ = std::thread([this] { server_.listen_after_bind(); });
+    thread_ = std::thread([this] { server_->listen_after_bind(); });
     return static_cast<std::uint16_t>(port);
   }
 
   void stop() {
-    server_.stop();
+    server_->stop();
     if (thread_.joinable()) thread_.join();
   }
+
+  bool set_limits(const AuthOptions& auth, std::size_t max_body_bytes) {
+    if (max_body_bytes > body_ceiling(options_.max_body_bytes)) return false;
+    {
+      std::lock_guard lock(auth_mutex_);
+      auth_options_ = auth;
+    }
+    limiter_.set_window(auth.failure_window);
+    max_body_bytes_.store(max_body_bytes);
+    return true;
+  }
+
+  std::size_t start_body_limit() const { return options_.max_body_bytes; }
 
   void enable_ops(OpsContext& ops) {
     get("/metrics", [&ops](const httplib::Request& req, httplib::Response& res) {
@@ -140,7 +173,7 @@ class ApiServer::Impl {
          }));
     http_counters_ = std::make_unique<HttpRequestCounters>(ops.metrics);
     for (const auto& [method, pattern] : route_table_) http_counters_->add_route(method, pattern);
-    server_.set_logger([this](const httplib::Request& req, const httplib::Response& res) {
+    server_->set_logger([this](const httplib::Request& req, const httplib::Response& res) {
       http_counters_->count(std::exchange(t_route_index, HttpRequestCounters::npos), req.method,
                             res.status);
     });
@@ -153,26 +186,33 @@ class ApiServer::Impl {
                                    httplib::Server::Handler handler) {
     const std::size_t index = route_table_.size();
     route_table_.emplace_back(method, pattern);
-    return
-        [index, handler = std::move(handler)](const httplib::Request& req, httplib::Response& res) {
-          t_route_index = index;
-          handler(req, res);
-        };
+    return [this, index, handler = std::move(handler)](const httplib::Request& req,
+                                                       httplib::Response& res) {
+      t_route_index = index;
+      // httplib enforces the ceiling while reading; the live limit (lowered
+      // by a reload, perhaps) is checked here, before any handler runs.
+      if (const std::size_t limit = max_body_bytes_.load(std::memory_order_relaxed);
+          req.body.size() > limit) {
+        return write(res, problem(413, "body: larger than the server's limit of " +
+                                           std::to_string(limit) + " bytes"));
+      }
+      handler(req, res);
+    };
   }
   void get(const std::string& pattern, httplib::Server::Handler handler) {
-    server_.Get(pattern, tracked("GET", pattern, std::move(handler)));
+    server_->Get(pattern, tracked("GET", pattern, std::move(handler)));
   }
   void post(const std::string& pattern, httplib::Server::Handler handler) {
-    server_.Post(pattern, tracked("POST", pattern, std::move(handler)));
+    server_->Post(pattern, tracked("POST", pattern, std::move(handler)));
   }
   void del(const std::string& pattern, httplib::Server::Handler handler) {
-    server_.Delete(pattern, tracked("DELETE", pattern, std::move(handler)));
+    server_->Delete(pattern, tracked("DELETE", pattern, std::move(handler)));
   }
   void patch(const std::string& pattern, httplib::Server::Handler handler) {
-    server_.Patch(pattern, tracked("PATCH", pattern, std::move(handler)));
+    server_->Patch(pattern, tracked("PATCH", pattern, std::move(handler)));
   }
   void put(const std::string& pattern, httplib::Server::Handler handler) {
-    server_.Put(pattern, tracked("PUT", pattern, std::move(handler)));
+    server_->Put(pattern, tracked("PUT", pattern, std::move(handler)));
   }
 
   using Handler = std::function<ApiResponse(const httplib::Request&, const User&)>;
@@ -180,20 +220,22 @@ class ApiServer::Impl {
 
   void configure() {
     const int threads = options_.threads;
-    server_.new_task_queue = [threads] {
+    server_->new_task_queue = [threads] {
       return new httplib::ThreadPool(static_cast<size_t>(threads));
     };
-    server_.set_payload_max_length(options_.max_body_bytes);
-    server_.set_read_timeout(10, 0);
-    server_.set_write_timeout(10, 0);
-    server_.set_keep_alive_timeout(5);
-    server_.set_keep_alive_max_count(100);
+    // Fixed for the server's life (httplib reads it unsynchronised); a reload
+    // moves the live limit anywhere up to it, see body_ceiling().
+    server_->set_payload_max_length(body_ceiling(options_.max_body_bytes));
+    server_->set_read_timeout(10, 0);
+    server_->set_write_timeout(10, 0);
+    server_->set_keep_alive_timeout(5);
+    server_->set_keep_alive_max_count(100);
     // httplib writes a response's header and body separately: with Nagle on,
     // the body waits for the client's delayed ACK (~40 ms per keep-alive request).
-    server_.set_tcp_nodelay(true);
+    server_->set_tcp_nodelay(true);
     // Fill in a problem body for errors httplib raises itself (404 no route,
     // 413 body too large, 400 bad request line); ours already have one.
-    server_.set_error_handler(httplib::Server::HandlerWithResponse(
+    server_->set_error_handler(httplib::Server::HandlerWithResponse(
         [](const httplib::Request& req, httplib::Response& res) {
           if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
           std::string detail = res.status == 404     ? "no route for " + req.method + " " + req.path
@@ -204,7 +246,7 @@ class ApiServer::Impl {
           write(res, problem(res.status, detail));
           return httplib::Server::HandlerResponse::Handled;
         }));
-    server_.set_exception_handler(
+    server_->set_exception_handler(
         [](const httplib::Request& req, httplib::Response& res, std::exception_ptr) {
           module_logger("web")->error("web: unhandled exception in {} {}", req.method, req.path);
           write(res, problem(500, "internal error"));
@@ -255,10 +297,10 @@ class ApiServer::Impl {
                      "session cookie (POST /api/v1/session)");
     }
     std::optional<SessionLogin> login = resolve_session(
-        auth_.sessions, context_.accounts, options_.auth, *cookie, context_.clock.now_ms());
+        sessions_, context_.accounts, auth_options(), *cookie, context_.clock.now_ms());
     if (!login) {
       ApiResponse expired = problem(401, "session expired or signed out; sign in again");
-      expired.headers.emplace_back("Set-Cookie", session_clear_cookie(options_.auth));
+      expired.headers.emplace_back("Set-Cookie", session_clear_cookie(auth_options()));
       return expired;
     }
     if (is_write(req.method) &&
@@ -284,7 +326,7 @@ class ApiServer::Impl {
         if (!is_json_content_type(req.get_header_value("Content-Type"))) {
           return write(res, problem(415, "Content-Type: must be application/json"));
         }
-        write(res, create_session(context_, auth_, req.body, req.remote_addr,
+        write(res, create_session(context_, auth(), req.body, req.remote_addr,
                                   session_cookie(req.get_header_value("Cookie"))));
       } catch (const std::exception& error) {
         write(res, store_failure(req, error));
@@ -292,14 +334,14 @@ class ApiServer::Impl {
     });
     const RouteRules open_gate{false, true};
     get("/api/v1/session", signed_in([this](const httplib::Request&,
-                                            const Caller& c) { return get_session(auth_, c); },
+                                            const Caller& c) { return get_session(auth(), c); },
                                      open_gate));
     del("/api/v1/session", signed_in([this](const httplib::Request&,
-                                            const Caller& c) { return delete_session(auth_, c); },
+                                            const Caller& c) { return delete_session(auth(), c); },
                                      open_gate));
     post("/api/v1/me/password", signed_in(
                                     [this](const httplib::Request& req, const Caller& c) {
-                                      return change_password(context_, auth_, c, req.body);
+                                      return change_password(context_, auth(), c, req.body);
                                     },
                                     {true, true}));
   }
@@ -320,14 +362,14 @@ class ApiServer::Impl {
         }));
     post("/api/v1/users",
          authed([this](const httplib::Request& req,
-                       const User& u) { return create_user(context_, auth_, u, req.body); },
+                       const User& u) { return create_user(context_, auth(), u, req.body); },
                 true));
     get(R"(/api/v1/users/([^/]+))", authed([this](const httplib::Request& req, const User& u) {
           return get_user(context_, u, req.matches[1].str());
         }));
     patch(R"(/api/v1/users/([^/]+))", authed(
                                           [this](const httplib::Request& req, const User& u) {
-                                            return update_user(context_, auth_, u,
+                                            return update_user(context_, auth(), u,
                                                                req.matches[1].str(), req.body);
                                           },
                                           true));
@@ -337,7 +379,7 @@ class ApiServer::Impl {
     post(R"(/api/v1/users/([^/]+)/password)",
          authed(
              [this](const httplib::Request& req, const User& u) {
-               return reset_password(context_, auth_, u, req.matches[1].str(), req.body);
+               return reset_password(context_, auth(), u, req.matches[1].str(), req.body);
              },
              true));
   }
@@ -509,11 +551,22 @@ class ApiServer::Impl {
     res.set_content(bytes.str(), type);
   }
 
-  ApiServerOptions options_;
+  // The sign-in rules and the body limit change on reload (set_limits).
+  AuthOptions auth_options() const {
+    std::lock_guard lock(auth_mutex_);
+    return auth_options_;
+  }
+  AuthServices auth() const { return AuthServices{sessions_, limiter_, auth_options()}; }
+
+  ApiServerOptions options_;  // auth and max_body_bytes: as at start; see below
   ApiContext& context_;
-  LoginLimiter limiter_;
-  AuthServices auth_;
-  httplib::Server server_;
+  mutable LoginLimiter limiter_;
+  Sessions& sessions_;
+  mutable std::mutex auth_mutex_;
+  AuthOptions auth_options_;  // guarded by auth_mutex_
+  // The live body limit, checked per request under httplib's fixed ceiling.
+  std::atomic<std::size_t> max_body_bytes_;
+  std::unique_ptr<httplib::Server> server_;  // an httplib::SSLServer with TLS
   std::thread thread_;
   std::vector<std::pair<std::string, std::string>> route_table_;  // method, pattern
   std::unique_ptr<HttpRequestCounters> http_counters_;            // set by enable_ops
@@ -529,6 +582,12 @@ std::uint16_t ApiServer::start() {
 }
 void ApiServer::stop() {
   impl_->stop();
+}
+bool ApiServer::set_limits(const AuthOptions& auth, std::size_t max_body_bytes) {
+  return impl_->set_limits(auth, max_body_bytes);
+}
+std::size_t ApiServer::max_body_ceiling() const {
+  return body_ceiling(impl_->start_body_limit());
 }
 void ApiServer::enable_ops(OpsContext& ops) {
   impl_->enable_ops(ops);

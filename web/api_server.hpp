@@ -24,6 +24,7 @@
 namespace bw {
 
 struct OpsContext;
+class TlsIdentity;
 
 struct ApiServerOptions {
   std::string host = "127.0.0.1";
@@ -32,6 +33,8 @@ struct ApiServerOptions {
   std::size_t max_body_bytes = 1 << 20;
   std::string ui_dir;  // empty: embedded assets
   AuthOptions auth;    // sessions, passwords, sign-in limits
+  // Set: HTTPS only, with this identity (it must outlive the server).
+  std::shared_ptr<TlsIdentity> tls;
 };
 
 class ApiServer {
@@ -43,6 +46,13 @@ class ApiServer {
 
   std::uint16_t start();
   void stop();
+  // New sign-in rules (limits, expiry, Secure cookie) and body limit, for the
+  // requests that start from now on; safe from any thread. False (nothing
+  // changed) when max_body_bytes is above max_body_ceiling().
+  bool set_limits(const AuthOptions& auth, std::size_t max_body_bytes);
+  // The largest body limit set_limits accepts: the limit at start, or 1 MiB
+  // if that is more (the parser's own bound is fixed when the server starts).
+  std::size_t max_body_ceiling() const;
   // Before start(): serves /metrics and /readyz from `ops` (which must outlive
   // the server) and counts every request by route and status into its registry.
   void enable_ops(OpsContext& ops);

@@ -12,6 +12,7 @@
 // rare eviction sweep).
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <deque>
@@ -27,6 +28,10 @@ class LoginLimiter {
   LoginLimiter(std::chrono::milliseconds window, std::size_t max_keys = 10000)
       : window_ms_(window.count()), max_keys_(max_keys) {}
 
+  // A new window for every check from now on (failures already recorded
+  // are kept and judged by it).
+  void set_window(std::chrono::milliseconds window) { window_ms_.store(window.count()); }
+
   // Seconds to wait (at least 1) when `key` has `limit` failures in the window.
   std::optional<std::int64_t> blocked_for(const std::string& key, int limit, std::int64_t now_ms);
   void record_failure(const std::string& key, std::int64_t now_ms);
@@ -36,7 +41,7 @@ class LoginLimiter {
   void expire(std::deque<std::int64_t>& failures, std::int64_t now_ms) const;
   void make_room(std::int64_t now_ms);
 
-  const std::int64_t window_ms_;
+  std::atomic<std::int64_t> window_ms_;
   const std::size_t max_keys_;
   std::mutex mutex_;
   std::unordered_map<std::string, std::deque<std::int64_t>> failures_;  // guarded by mutex_

@@ -1,9 +1,9 @@
 #include "web/session_routes.hpp"
 
+#include "rules/time_text.hpp"
 #include "web/api_routes.hpp"
 #include "web/credentials.hpp"
 #include "web/json_codec.hpp"
-#include "rules/time_text.hpp"
 
 namespace bw {
 
@@ -67,7 +67,7 @@ json encode_user(const User& user) {
           {"created_at", format_rfc3339(user.created_at)}};
 }
 
-ApiResponse create_session(ApiContext& context, AuthServices& auth, std::string_view body,
+ApiResponse create_session(ApiContext& context, const AuthServices& auth, std::string_view body,
                            const std::string& client_address,
                            const std::optional<std::string>& previous_session_id) {
   Result<std::pair<std::string, std::string>> credentials = decode_credentials(body);
@@ -118,7 +118,7 @@ ApiResponse get_session(const AuthServices& auth, const Caller& caller) {
   return response;
 }
 
-ApiResponse delete_session(AuthServices& auth, const Caller& caller) {
+ApiResponse delete_session(const AuthServices& auth, const Caller& caller) {
   if (!caller.session) {
     return problem(404, "no session: this request was authenticated by a bearer token");
   }

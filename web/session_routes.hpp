@@ -36,11 +36,11 @@ struct Caller {
   std::optional<SessionRecord> session;
 };
 
-ApiResponse create_session(ApiContext& context, AuthServices& auth, std::string_view body,
+ApiResponse create_session(ApiContext& context, const AuthServices& auth, std::string_view body,
                            const std::string& client_address,
                            const std::optional<std::string>& previous_session_id);
 ApiResponse get_session(const AuthServices& auth, const Caller& caller);
-ApiResponse delete_session(AuthServices& auth, const Caller& caller);
+ApiResponse delete_session(const AuthServices& auth, const Caller& caller);
 
 // {"id","name","admin","disabled","must_change_password","created_at"}
 nlohmann::json encode_user(const User& user);

@@ -31,12 +31,14 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
 
 #include "web/sse_format.hpp"
 #include "web/sse_session.hpp"
+#include "web/tls_identity.hpp"
 
 namespace bw {
 namespace {
@@ -91,7 +93,23 @@ class SseServer::Impl final : public SseSessionHost {
         acceptor_(server_strand_),
         accept_retry_timer_(server_strand_),
         quote_timer_(server_strand_),
-        blocking_pool_(static_cast<std::size_t>(blocking_thread_count(options_))) {}
+        blocking_pool_(static_cast<std::size_t>(blocking_thread_count(options_))) {
+    set_limits(SseLimits{options_.heartbeat_interval, options_.quote_interval,
+                         options_.max_client_buffer_bytes, options_.max_clients});
+    if (options_.tls) {
+      tls_context_.emplace(net::ssl::context::tls_server);
+      if (!options_.tls->configure(tls_context_->native_handle())) {
+        throw std::runtime_error("sse: cannot set up TLS");
+      }
+    }
+  }
+
+  void set_limits(const SseLimits& limits) {
+    heartbeat_ms_.store(limits.heartbeat_interval.count());
+    quote_interval_ms_.store(std::max(limits.quote_interval, kMinQuoteInterval).count());
+    max_client_buffer_bytes_.store(limits.max_client_buffer_bytes);
+    max_clients_.store(limits.max_clients);
+  }
 
   ~Impl() override { stop(); }
 
@@ -214,6 +232,12 @@ class SseServer::Impl final : public SseSessionHost {
   // ---- SseSessionHost ------------------------------------------------------
 
   const SseServerOptions& options() const override { return options_; }
+  std::chrono::milliseconds heartbeat_interval() const override {
+    return std::chrono::milliseconds(heartbeat_ms_.load(std::memory_order_relaxed));
+  }
+  std::size_t max_client_buffer_bytes() const override {
+    return max_client_buffer_bytes_.load(std::memory_order_relaxed);
+  }
 
   void run_blocking(std::function<void()> task) override {
     // Once stopping, the pool may already be joined; the session is being closed anyway.
@@ -330,7 +354,8 @@ class SseServer::Impl final : public SseSessionHost {
       });
       return;
     }
-    auto session = make_sse_session(std::move(socket), *this);
+    auto session =
+        make_sse_session(std::move(socket), *this, tls_context_ ? &*tls_context_ : nullptr);
     switch (admit(session)) {
       case Admission::serve:
         session->start(SseSession::Start::serve);
@@ -349,8 +374,10 @@ class SseServer::Impl final : public SseSessionHost {
   Admission admit(const std::shared_ptr<SseSession>& session) {
     std::lock_guard lock(mutex_);
     if (stopping_) return Admission::refuse;
-    if (sessions_.size() >= options_.max_clients + kRejectSlack) return Admission::refuse;
-    const bool busy = sessions_.size() >= options_.max_clients;
+    // A lowered max_clients turns new connections away; open ones stay.
+    const std::size_t max_clients = max_clients_.load(std::memory_order_relaxed);
+    if (sessions_.size() >= max_clients + kRejectSlack) return Admission::refuse;
+    const bool busy = sessions_.size() >= max_clients;
     sessions_.emplace(session.get(), Connection{session, std::nullopt, nullptr});
     return busy ? Admission::reject_busy : Admission::serve;
   }
@@ -391,7 +418,8 @@ class SseServer::Impl final : public SseSessionHost {
   // after a quiet interval is flushed at once (no added latency).
   void schedule_flush() {
     if (stopping_) return;
-    const auto due = last_flush_ + options_.quote_interval;
+    const auto due =
+        last_flush_ + std::chrono::milliseconds(quote_interval_ms_.load(std::memory_order_relaxed));
     if (due <= std::chrono::steady_clock::now()) return flush_quotes();
     quote_timer_.expires_at(due);
     quote_timer_.async_wait([this](boost::system::error_code ec) {
@@ -509,6 +537,14 @@ class SseServer::Impl final : public SseSessionHost {
   const QuoteEncoder encode_quote_;
   const StreamWatchlist load_watchlist_;
 
+  // Limits a reload may change (set_limits); the rest of options_ is fixed.
+  std::atomic<std::int64_t> heartbeat_ms_{0};
+  std::atomic<std::int64_t> quote_interval_ms_{0};
+  std::atomic<std::size_t> max_client_buffer_bytes_{0};
+  std::atomic<std::size_t> max_clients_{0};
+  // TLS: the context every session's stream uses (its identity swaps on reload).
+  std::optional<net::ssl::context> tls_context_;
+
   // The registry. Sessions unregister from their destructor too, which can run
   // while the members below are destroyed, so these are declared before them.
   mutable std::mutex mutex_;
@@ -572,6 +608,10 @@ void SseServer::publish_quote(const Quote& quote) {
 
 void SseServer::set_watchlist(std::int64_t user_id, std::vector<std::string> symbols) {
   impl_->set_watchlist(user_id, std::move(symbols));
+}
+
+void SseServer::set_limits(const SseLimits& limits) {
+  impl_->set_limits(limits);
 }
 
 std::size_t SseServer::client_count() const {

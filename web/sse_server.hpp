@@ -10,6 +10,8 @@
 //   server.stop();                                      // closes sessions, joins threads
 //
 // Wire contract (docs/API.md):
+//   - TLS (options.tls set): HTTPS only, TLS 1.2+; a client whose first bytes
+//     are not a TLS handshake gets a plain 400 (`tls_required`) and is closed.
 //   - auth: `Authorization: Bearer <token>` or `?access_token=<token>`; a bad or
 //     missing token gets a plain 401 (not a stream), unknown paths 404, other
 //     methods 405 (OPTIONS answers CORS preflight).
@@ -59,6 +61,8 @@
 
 namespace bw {
 
+class TlsIdentity;
+
 struct SseServerOptions {
   std::string host = "127.0.0.1";
   std::uint16_t port = 8081;  // 0 picks a free port; start() returns it
@@ -68,6 +72,17 @@ struct SseServerOptions {
   std::size_t max_client_buffer_bytes = 1 << 20;
   std::size_t max_clients = 10000;  // open connections; further ones get 503
   std::chrono::milliseconds retry_hint{3000};
+  // Set: the listener speaks TLS only (it must outlive the server); a plain
+  // HTTP request gets a plain 400 naming https.
+  std::shared_ptr<TlsIdentity> tls;
+};
+
+// The limits that may change while the server runs (SseServer::set_limits).
+struct SseLimits {
+  std::chrono::milliseconds heartbeat_interval{15000};
+  std::chrono::milliseconds quote_interval{250};
+  std::size_t max_client_buffer_bytes = 1 << 20;
+  std::size_t max_clients = 10000;
 };
 
 // One stored notification, as replay returns it.
@@ -118,6 +133,11 @@ class SseServer {
   // The user's new watchlist (empty: every symbol); open streams follow it
   // from the next flush. Quotes already queued for a client may still arrive.
   void set_watchlist(std::int64_t user_id, std::vector<std::string> symbols);
+  // New limits, from any thread. Open streams follow them too: the heartbeat
+  // from their next watchdog tick (at most 5 s), the buffer bound from their
+  // next event, the quote interval from the next flush. A lower max_clients
+  // refuses new connections until enough have left; none is closed for it.
+  void set_limits(const SseLimits& limits);
   // Open event streams (authenticated clients), across all users.
   std::size_t client_count() const;
 

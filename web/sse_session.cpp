@@ -13,6 +13,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/bind_handler.hpp>
+#include <boost/beast/core/detect_ssl.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
@@ -20,6 +21,7 @@
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 
 #include "web/sse_format.hpp"
 
@@ -30,6 +32,7 @@ namespace net = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = net::ip::tcp;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 
 constexpr std::string_view kEventsPath = "/api/v1/events";
 // A client that has not sent a complete request header by then is closed.
@@ -88,16 +91,29 @@ const EventBytes& heartbeat_bytes() {
   return bytes;
 }
 
-class Session final : public SseSession, public std::enable_shared_from_this<Session> {
+// A plain connection (Stream = beast::tcp_stream) or a TLS one (TlsStream):
+// TLS sessions detect and complete the handshake before reading the request.
+template <typename Stream>
+class Session final : public SseSession, public std::enable_shared_from_this<Session<Stream>> {
+  static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
+  using std::enable_shared_from_this<Session<Stream>>::shared_from_this;
+
  public:
-  Session(tcp::socket socket, SseSessionHost& host)
+  Session(tcp::socket socket, SseSessionHost& host) requires(!kTls)
       : executor_(socket.get_executor()),
         stream_(std::move(socket)),
         buffer_(kMaxRequestBufferBytes),
         host_(host),
-        heartbeat_interval_(host.options().heartbeat_interval),
         retry_hint_(host.options().retry_hint),
-        max_buffer_bytes_(host.options().max_client_buffer_bytes),
+        watchdog_timer_(executor_),
+        write_deadline_(executor_) {}
+
+  Session(tcp::socket socket, net::ssl::context& tls, SseSessionHost& host) requires(kTls)
+      : executor_(socket.get_executor()),
+        stream_(std::move(socket), tls),
+        buffer_(kMaxRequestBufferBytes),
+        host_(host),
+        retry_hint_(host.options().retry_hint),
         watchdog_timer_(executor_),
         write_deadline_(executor_) {}
 
@@ -108,7 +124,11 @@ class Session final : public SseSession, public std::enable_shared_from_this<Ses
   void start(Start mode) override {
     net::post(executor_, [self = shared_from_this(), mode] {
       self->reject_busy_ = mode == Start::reject_busy;
-      self->do_read_request();
+      if constexpr (kTls) {
+        self->do_detect_tls();
+      } else {
+        self->do_read_request();
+      }
     });
   }
 
@@ -145,12 +165,44 @@ class Session final : public SseSession, public std::enable_shared_from_this<Ses
   };
   enum class Close { graceful, abortive };
 
+  beast::tcp_stream& lowest() { return beast::get_lowest_layer(stream_); }
+
+  // ---- TLS handshake (TLS sessions only) -----------------------------------
+
+  // A client speaking plain HTTP to the TLS port gets a plain 400 that says
+  // so, rather than a handshake failure it cannot show.
+  void do_detect_tls() {
+    lowest().expires_after(kRequestTimeout);
+    beast::async_detect_ssl(lowest(), buffer_,
+                            beast::bind_front_handler(&Session::on_detect_tls, shared_from_this()));
+  }
+
+  void on_detect_tls(beast::error_code ec, bool is_tls) {
+    if (ec) return close_now(Close::graceful);
+    if (!is_tls) {
+      return send_final_response(format_http_error_response(
+          400, "tls_required", "this port speaks HTTPS only: use an https:// URL"));
+    }
+    if constexpr (kTls) {
+      stream_.async_handshake(
+          net::ssl::stream_base::server, buffer_.data(),
+          beast::bind_front_handler(&Session::on_handshake, shared_from_this()));
+    }
+  }
+
+  void on_handshake(beast::error_code ec, std::size_t used) {
+    if (ec) return close_now(Close::abortive);  // not TLS we accept: nothing to answer
+    buffer_.consume(used);
+    tls_ready_ = true;
+    do_read_request();
+  }
+
   // ---- request -------------------------------------------------------------
 
   void do_read_request() {
     parser_.emplace();
     parser_->header_limit(kMaxRequestHeaderBytes);
-    stream_.expires_after(kRequestTimeout);
+    lowest().expires_after(kRequestTimeout);
     http::async_read(stream_, buffer_, *parser_,
                      beast::bind_front_handler(&Session::on_read_request, shared_from_this()));
   }
@@ -168,7 +220,7 @@ class Session final : public SseSession, public std::enable_shared_from_this<Ses
     // Timeout, end of stream, reset, or closed by stop(): nobody to answer.
     if (ec) return close_now(Close::graceful);
 
-    stream_.expires_never();
+    lowest().expires_never();
     route_request();
   }
 
@@ -304,8 +356,8 @@ class Session final : public SseSession, public std::enable_shared_from_this<Ses
     // Events are small writes that must leave at once: without this, Nagle
     // holds one back until the client's (delayed) ACK of the previous one.
     beast::error_code ignored;
-    stream_.socket().set_option(tcp::no_delay(true), ignored);
-    stream_.socket().non_blocking(true, ignored);  // see do_write
+    lowest().socket().set_option(tcp::no_delay(true), ignored);
+    lowest().socket().non_blocking(true, ignored);  // see do_write
     enqueue(std::make_shared<const std::string>(format_sse_stream_header(credentialed_origin_)));
     enqueue(std::make_shared<const std::string>(format_sse_retry(retry_hint_)));
     // The request buffer is not needed again; idle clients should cost little.
@@ -368,18 +420,19 @@ class Session final : public SseSession, public std::enable_shared_from_this<Ses
     if (phase_ != Phase::streaming || replaying_) {
       held_bytes_ += bytes->size();
       held_.push_back(NumberedEvent{id, std::move(bytes)});
-      if (held_bytes_ > max_buffer_bytes_) close_now(Close::abortive);  // see overflow policy
+      if (held_bytes_ > host_.max_client_buffer_bytes())
+        close_now(Close::abortive);  // see overflow policy
       return;
     }
     if (!enqueue_live(id, std::move(bytes))) return;
-    if (queued_bytes_ > max_buffer_bytes_) return close_now(Close::abortive);
+    if (queued_bytes_ > host_.max_client_buffer_bytes()) return close_now(Close::abortive);
     do_write();
   }
 
   void on_event(EventBytes bytes) {
     if (phase_ != Phase::streaming || replaying_) return;  // see deliver_event
     enqueue(std::move(bytes));
-    if (queued_bytes_ > max_buffer_bytes_) return close_now(Close::abortive);
+    if (queued_bytes_ > host_.max_client_buffer_bytes()) return close_now(Close::abortive);
     do_write();
   }
 
@@ -392,7 +445,7 @@ class Session final : public SseSession, public std::enable_shared_from_this<Ses
     held_.clear();
     held_bytes_ = 0;
     for (NumberedEvent& event : held) enqueue_live(event.id, std::move(event.bytes));
-    if (queued_bytes_ > max_buffer_bytes_) close_now(Close::abortive);
+    if (queued_bytes_ > host_.max_client_buffer_bytes()) close_now(Close::abortive);
   }
 
   bool is_duplicate(std::int64_t id) const { return last_sent_id_ && id <= *last_sent_id_; }
@@ -439,12 +492,21 @@ class Session final : public SseSession, public std::enable_shared_from_this<Ses
 
       in_flight_buffers_.clear();
       for (const EventBytes& bytes : in_flight_) in_flight_buffers_.push_back(net::buffer(*bytes));
+      if constexpr (kTls) {
+        // No synchronous fast path: records are encrypted by the stream, and
+        // beast's ssl_stream coalesces the small buffers into few records.
+        writing_ = true;
+        write_started_ = std::chrono::steady_clock::now();
+        net::async_write(stream_, in_flight_buffers_,
+                         beast::bind_front_handler(&Session::on_write, shared_from_this()));
+        return;
+      }
       // Write at once on the non-blocking socket: the kernel usually takes it
       // all, and then no completion handler has to run (half the work per
       // delivery at broadcast rates). Only the rest waits for an async write.
       beast::error_code ec;
       const std::size_t total = net::buffer_size(in_flight_buffers_);
-      const std::size_t written = stream_.socket().write_some(in_flight_buffers_, ec);
+      const std::size_t written = lowest().socket().write_some(in_flight_buffers_, ec);
       if (ec && ec != net::error::would_block && ec != net::error::try_again) {
         return close_now(Close::abortive);
       }
@@ -460,7 +522,7 @@ class Session final : public SseSession, public std::enable_shared_from_this<Ses
       writing_ = true;
       write_started_ = now;
       // On the socket itself: tcp_stream's timeouts are not used while streaming.
-      net::async_write(stream_.socket(), in_flight_buffers_,
+      net::async_write(lowest().socket(), in_flight_buffers_,
                        beast::bind_front_handler(&Session::on_write, shared_from_this()));
     }
   }
@@ -509,9 +571,12 @@ class Session final : public SseSession, public std::enable_shared_from_this<Ses
 
   // One periodic timer per stream does both jobs: a heartbeat once the
   // connection has been idle for heartbeat_interval, and the write timeout.
+  // Read at every tick, so a reload's new interval reaches open streams.
+  std::chrono::milliseconds heartbeat_interval() const { return host_.heartbeat_interval(); }
+
   std::chrono::milliseconds watchdog_period() const {
-    if (heartbeat_interval_.count() <= 0) return kWatchdogPeriod;  // heartbeats disabled
-    return std::min<std::chrono::milliseconds>(heartbeat_interval_, kWatchdogPeriod);
+    if (heartbeat_interval().count() <= 0) return kWatchdogPeriod;  // heartbeats disabled
+    return std::min<std::chrono::milliseconds>(heartbeat_interval(), kWatchdogPeriod);
   }
 
   void arm_watchdog() {
@@ -529,8 +594,8 @@ class Session final : public SseSession, public std::enable_shared_from_this<Ses
     }
     // A connection with bytes in flight or written recently is not idle.
     const bool idle =
-        !writing_ && write_queue_.empty() && now - last_write_done_ >= heartbeat_interval_;
-    if (heartbeat_interval_.count() > 0 && idle) {
+        !writing_ && write_queue_.empty() && now - last_write_done_ >= heartbeat_interval();
+    if (heartbeat_interval().count() > 0 && idle) {
       enqueue(heartbeat_bytes());
       do_write();
     }
@@ -555,11 +620,13 @@ class Session final : public SseSession, public std::enable_shared_from_this<Ses
   void send_final_response(std::string response) {
     phase_ = Phase::responding;
     final_response_ = std::move(response);
-    stream_.expires_never();
+    lowest().expires_never();
     start_write_deadline();
-    net::async_write(
-        stream_, net::buffer(final_response_),
-        beast::bind_front_handler(&Session::on_final_response_written, shared_from_this()));
+    auto written =
+        beast::bind_front_handler(&Session::on_final_response_written, shared_from_this());
+    if (encrypted())
+      return net::async_write(stream_, net::buffer(final_response_), std::move(written));
+    net::async_write(lowest(), net::buffer(final_response_), std::move(written));
   }
 
   void on_final_response_written(beast::error_code ec, std::size_t /*bytes*/) {
@@ -567,14 +634,15 @@ class Session final : public SseSession, public std::enable_shared_from_this<Ses
     stop_write_deadline();
     if (phase_ == Phase::closed) return;
     beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-    stream_.expires_after(kLingerTimeout);
+    lowest().socket().shutdown(tcp::socket::shutdown_send, ignored);
+    lowest().expires_after(kLingerTimeout);
     do_linger();
   }
 
   void do_linger() {
-    stream_.async_read_some(net::buffer(discard_),
-                            beast::bind_front_handler(&Session::on_linger, shared_from_this()));
+    auto on_linger = beast::bind_front_handler(&Session::on_linger, shared_from_this());
+    if (encrypted()) return stream_.async_read_some(net::buffer(discard_), std::move(on_linger));
+    lowest().async_read_some(net::buffer(discard_), std::move(on_linger));
   }
 
   void on_linger(beast::error_code ec, std::size_t /*bytes*/) {
@@ -587,11 +655,11 @@ class Session final : public SseSession, public std::enable_shared_from_this<Ses
     phase_ = Phase::closed;
     beast::error_code ignored;
     if (how == Close::abortive) {
-      stream_.socket().set_option(tcp::socket::linger(true, 0), ignored);
+      lowest().socket().set_option(tcp::socket::linger(true, 0), ignored);
     } else {
-      stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+      lowest().socket().shutdown(tcp::socket::shutdown_both, ignored);
     }
-    stream_.close();  // pending operations complete with operation_aborted
+    lowest().close();  // pending operations complete with operation_aborted
     watchdog_timer_.cancel();
     write_deadline_.cancel();
     // in_flight_ stays: a pending write may still reference it until on_write.
@@ -603,16 +671,18 @@ class Session final : public SseSession, public std::enable_shared_from_this<Ses
     host_.remove_session(this);
   }
 
+  // Bytes go through TLS once the handshake is done (always, for plain sessions).
+  bool encrypted() const { return kTls && tls_ready_; }
+
   // Constant after construction.
   const net::any_io_executor executor_;  // the strand; everything below lives on it
 
-  beast::tcp_stream stream_;
+  Stream stream_;
+  bool tls_ready_ = false;  // TLS sessions: the handshake completed
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::empty_body>> parser_;
   SseSessionHost& host_;
-  const std::chrono::milliseconds heartbeat_interval_;
   const std::chrono::milliseconds retry_hint_;
-  const std::size_t max_buffer_bytes_;
 
   Phase phase_ = Phase::reading_request;
   bool reject_busy_ = false;
@@ -645,8 +715,10 @@ class Session final : public SseSession, public std::enable_shared_from_this<Ses
 
 }  // namespace
 
-std::shared_ptr<SseSession> make_sse_session(tcp::socket socket, SseSessionHost& host) {
-  return std::make_shared<Session>(std::move(socket), host);
+std::shared_ptr<SseSession> make_sse_session(tcp::socket socket, SseSessionHost& host,
+                                             net::ssl::context* tls) {
+  if (tls) return std::make_shared<Session<TlsStream>>(std::move(socket), *tls, host);
+  return std::make_shared<Session<beast::tcp_stream>>(std::move(socket), host);
 }
 
 }  // namespace bw

@@ -28,6 +28,10 @@
 
 #include <boost/asio/ip/tcp.hpp>
 
+namespace boost::asio::ssl {
+class context;
+}
+
 #include "web/sse_server.hpp"
 
 namespace bw {
@@ -52,8 +56,12 @@ class SseSessionHost {
  public:
   virtual ~SseSessionHost() = default;
 
-  // Constant after construction.
+  // Constant after construction (the listener, threads, retry hint).
   virtual const SseServerOptions& options() const = 0;
+  // The limits a reload may change (SseServer::set_limits); read them when
+  // needed, not once: open sessions follow a change.
+  virtual std::chrono::milliseconds heartbeat_interval() const = 0;
+  virtual std::size_t max_client_buffer_bytes() const = 0;
   // Runs `task` on the blocking pool, never on an I/O thread. Dropped (never
   // run) once the server is stopping.
   virtual void run_blocking(std::function<void()> task) = 0;
@@ -101,8 +109,10 @@ class SseSession {
 // Makes a session that owns `socket`. The socket's executor must be a strand
 // (e.g. accepted with `async_accept(make_strand(ioc), ...)`), or an
 // io_context run by a single thread (an implicit strand): it becomes the
-// session's strand.
-[[nodiscard]] std::shared_ptr<SseSession> make_sse_session(boost::asio::ip::tcp::socket socket,
-                                                           SseSessionHost& host);
+// session's strand. With `tls` (which must outlive the session) the client
+// must speak TLS; a plain HTTP request gets a plain 400.
+[[nodiscard]] std::shared_ptr<SseSession> make_sse_session(
+    boost::asio::ip::tcp::socket socket, SseSessionHost& host,
+    boost::asio::ssl::context* tls = nullptr);
 
 }  // namespace bw

@@ -14,6 +14,7 @@ import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import https from 'node:https';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -54,7 +55,7 @@ export async function freePorts(count) {
 }
 
 // `sourcesToml`: [[sources]] tables appended at the end; none by default.
-function configText(webPort, streamPort, dir, smtpPort, sourcesToml = '') {
+function configText(webPort, streamPort, dir, smtpPort, sourcesToml = '', tlsDir = null) {
   // `sources` is a top-level key, so it must come before the first [table].
   return [
     ...(sourcesToml ? [] : ['sources = []']),
@@ -83,6 +84,9 @@ function configText(webPort, streamPort, dir, smtpPort, sourcesToml = '') {
     'from = "Bellwether <alerts@example.com>"',
     'starttls = "off"',
     '',
+    // Both listeners over HTTPS with make_test_ca.sh's server certificate.
+    ...(tlsDir ? ['[tls]', `cert_file = ${JSON.stringify(path.join(tlsDir, 'server.pem'))}`,
+      `key_file = ${JSON.stringify(path.join(tlsDir, 'server.key'))}`, ''] : []),
     sourcesToml,
   ].join('\n');
 }
@@ -105,15 +109,33 @@ async function createUser(name, configPath, { admin = false } = {}) {
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+// One HTTPS request that trusts `ca` (node's fetch cannot take a CA per call).
+function httpsRequest(url, { method = 'GET', headers = {}, body, ca, timeout = 10_000 }) {
+  return new Promise((resolve, reject) => {
+    const req = https.request(url, { method, headers, ca, timeout }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk) => { text += chunk; });
+      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, text }));
+    });
+    req.on('timeout', () => req.destroy(new Error(`${method} ${url}: timed out`)));
+    req.on('error', reject);
+    if (body !== undefined) req.write(body);
+    req.end();
+  });
+}
+
 class Server {
-  constructor({ dir, configPath, webPort, streamPort, smtpPort, tokens }) {
+  constructor({ dir, configPath, webPort, streamPort, smtpPort, tokens, tlsDir = null }) {
     this.dir = dir;
+    this.tlsDir = tlsDir;
+    this.ca = null;   // set by startServer when tlsDir is: the CA the test trusts
     this.smtpPort = smtpPort;
     this.configPath = configPath;
     this.webPort = webPort;
     this.streamPort = streamPort;
     this.tokens = tokens;
-    this.baseUrl = `http://${HOST}:${webPort}`;
+    this.baseUrl = `${tlsDir ? 'https' : 'http'}://${HOST}:${webPort}`;
     this.logPath = path.join(dir, 'server.log');
     this.child = null;
   }
@@ -137,9 +159,14 @@ class Server {
         throw new Error(`bellwether serve exited (${child.exitCode ?? child.signalCode}) during start-up:\n${await this.logTail()}`);
       }
       try {
-        const response = await fetch(`${this.baseUrl}/healthz`, { signal: AbortSignal.timeout(1000) });
-        await response.arrayBuffer();
-        if (response.status === 200) return;
+        if (this.ca) {
+          const response = await httpsRequest(`${this.baseUrl}/healthz`, { ca: this.ca, timeout: 1000 });
+          if (response.status === 200) return;
+        } else {
+          const response = await fetch(`${this.baseUrl}/healthz`, { signal: AbortSignal.timeout(1000) });
+          await response.arrayBuffer();
+          if (response.status === 200) return;
+        }
       } catch {
         // not listening yet
       }
@@ -192,6 +219,13 @@ class Server {
     const headers = {};
     if (token) headers.Authorization = `Bearer ${token}`;
     if (body !== undefined) headers['Content-Type'] = 'application/json';
+    if (this.ca) {
+      const payload = body === undefined ? undefined : JSON.stringify(body);
+      const response = await httpsRequest(`${this.baseUrl}${urlPath}`, { method, headers, body: payload, ca: this.ca });
+      let parsed = null;
+      try { parsed = response.text ? JSON.parse(response.text) : null; } catch { parsed = response.text; }
+      return { status: response.status, contentType: response.headers['content-type'] || '', body: parsed };
+    }
     let response;
     try {
       response = await fetch(`${this.baseUrl}${urlPath}`, {
@@ -212,7 +246,7 @@ class Server {
   // Rewrites the config with these [[sources]] tables (TOML text) and applies
   // it with POST /api/v1/admin/reload, which starts new sources at run time.
   async reloadWithSources(sourcesToml) {
-    await writeFile(this.configPath, configText(this.webPort, this.streamPort, this.dir, this.smtpPort, sourcesToml));
+    await writeFile(this.configPath, configText(this.webPort, this.streamPort, this.dir, this.smtpPort, sourcesToml, this.tlsDir));
     const result = await this.api('POST', '/api/v1/admin/reload', { token: this.tokens.ops });
     if (result.status !== 200) throw new Error(`POST /api/v1/admin/reload: expected 200, got ${result.status} ${JSON.stringify(result.body)}`);
     return result.body;
@@ -227,21 +261,24 @@ class Server {
 }
 
 // Creates the config, the users ops (admin), alice and bob with a token each,
-// and starts the server.
-export async function startServer() {
+// and starts the server. `tlsDir`: a directory made by tests/support/make_test_ca.sh;
+// the server then speaks HTTPS on both ports with its server.pem, and the
+// harness trusts its ca.pem.
+export async function startServer({ tlsDir = null } = {}) {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'bellwether-browser-'));
   let server;
   try {
     // The third port is left closed: the SMTP server that is not there.
     const [webPort, streamPort, smtpPort] = await freePorts(3);
     const configPath = path.join(dir, 'bellwether.toml');
-    await writeFile(configPath, configText(webPort, streamPort, dir, smtpPort));
+    await writeFile(configPath, configText(webPort, streamPort, dir, smtpPort, '', tlsDir));
     const tokens = {
       ops: await createUser('ops', configPath, { admin: true }),
       alice: await createUser('alice', configPath),
       bob: await createUser('bob', configPath),
     };
-    server = new Server({ dir, configPath, webPort, streamPort, smtpPort, tokens });
+    server = new Server({ dir, configPath, webPort, streamPort, smtpPort, tokens, tlsDir });
+    if (tlsDir) server.ca = await readFile(path.join(tlsDir, 'ca.pem'));
   } catch (err) {
     await rm(dir, { recursive: true, force: true });
     throw err;

@@ -31,8 +31,11 @@ def free_port():
 class SseClient:
     """A blocking server-sent-events client on a raw socket."""
 
-    def __init__(self, port, path, headers=None):
+    def __init__(self, port, path, headers=None, tls=None):
+        """`tls`: an ssl.SSLContext to speak HTTPS (verifying 127.0.0.1)."""
         self.sock = socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT)
+        if tls is not None:
+            self.sock = tls.wrap_socket(self.sock, server_hostname="127.0.0.1")
         lines = [f"GET {path} HTTP/1.1", f"Host: 127.0.0.1:{port}", "Accept: text/event-stream"]
         for name, value in (headers or {}).items():
             lines.append(f"{name}: {value}")
@@ -134,8 +137,11 @@ class SseClient:
 class BellwetherServer:
     """One server process with its own ports, data directory and config file."""
 
-    def __init__(self, extra_config="", data_dir=None, sources="sources = []\n"):
-        """`sources`: TOML for the sources (e.g. [[sources]] tables); none by default."""
+    def __init__(self, extra_config="", data_dir=None, sources="sources = []\n", tls=None):
+        """`sources`: TOML for the sources (e.g. [[sources]] tables); none by default.
+        `tls`: an ssl.SSLContext that trusts the server's CA, when its config sets [tls]."""
+        self.tls = tls
+        self.scheme = "https" if tls is not None else "http"
         self.tmp = None
         if data_dir is None:
             self.tmp = tempfile.TemporaryDirectory(prefix="bw-it-")
@@ -177,7 +183,8 @@ class BellwetherServer:
             if self.process.poll() is not None:
                 raise AssertionError("server exited early: " + self.read_log())
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{self.web_port}/healthz", timeout=1) as r:
+                with urllib.request.urlopen(f"{self.scheme}://127.0.0.1:{self.web_port}/healthz", timeout=1,
+                                            context=self.tls) as r:
                     if r.status == 200:
                         return self
             except OSError:
@@ -222,7 +229,7 @@ class BellwetherServer:
 
     # --- HTTP ---------------------------------------------------------------
     def request(self, method, path, body=None, token=None, headers=None, raw=None):
-        url = f"http://127.0.0.1:{self.web_port}{path}"
+        url = f"{self.scheme}://127.0.0.1:{self.web_port}{path}"
         data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
         req = urllib.request.Request(url, data=data, method=method)
         if data is not None:
@@ -232,7 +239,7 @@ class BellwetherServer:
         for name, value in (headers or {}).items():
             req.add_header(name, value)
         try:
-            with urllib.request.urlopen(req, timeout=TIMEOUT) as response:
+            with urllib.request.urlopen(req, timeout=TIMEOUT, context=self.tls) as response:
                 return response.status, dict(response.headers), response.read().decode()
         except urllib.error.HTTPError as error:
             return error.code, dict(error.headers), error.read().decode()
@@ -254,7 +261,7 @@ class BellwetherServer:
         if last_event_id is not None:
             headers["Last-Event-ID"] = str(last_event_id)
         path = "/api/v1/events" + (f"?{query}" if query else "")
-        return SseClient(self.stream_port, path, headers)
+        return SseClient(self.stream_port, path, headers, tls=self.tls)
 
     def wait_for(self, predicate, timeout=TIMEOUT, what="condition"):
         deadline = time.monotonic() + timeout

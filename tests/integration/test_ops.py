@@ -3,6 +3,7 @@ text format and checked against what the test did, and /readyz."""
 import json
 import os
 import subprocess
+import tempfile
 import unittest
 
 import harness
@@ -117,14 +118,30 @@ class ExampleConfigsTest(unittest.TestCase):
                    MAIL_GATEWAY_KEY="example-secret-value")
         files = sorted(f for f in os.listdir(examples) if f.endswith(".toml"))
         self.assertIn("production.toml", files)
+        # production.toml's [tls] files live in /etc: point them at a throw-away
+        # pair through the environment overrides (the files must load).
+        tls = tempfile.TemporaryDirectory(prefix="bw-ops-tls-")
+        self.addCleanup(tls.cleanup)
+        subprocess.run(["sh", os.path.join(os.path.dirname(__file__), "../support/make_test_ca.sh"),
+                        tls.name], check=True)
+        tls_env = {"BELLWETHER_TLS__CERT_FILE": f"{tls.name}/server.pem",
+                   "BELLWETHER_TLS__KEY_FILE": f"{tls.name}/server.key"}
         for name in files:
             result = subprocess.run([harness.BIN, "config", "check", os.path.join(examples, name)],
-                                    capture_output=True, text=True, env=env, timeout=60)
+                                    capture_output=True, text=True, timeout=60,
+                                    env=dict(env, **tls_env) if name == "production.toml" else env)
             self.assertEqual(result.returncode, 0, name + ": " + result.stderr)
             self.assertNotIn("example-secret-value", result.stdout + result.stderr)
             if name == "production.toml":
                 self.assertIn("web.metrics_token = <redacted, from env BELLWETHER_METRICS_TOKEN>",
                               result.stdout)
+        # Without the override, the missing certificate is named with its location.
+        production = os.path.join(examples, "production.toml")
+        result = subprocess.run([harness.BIN, "config", "check", production], capture_output=True,
+                                text=True, env=env, timeout=60)
+        self.assertEqual(result.returncode, 1)
+        self.assertRegex(result.stderr, r"production\.toml:\d+:\d+: tls\.cert_file: cannot read "
+                                        r"\"/etc/bellwether/tls/fullchain\.pem\"")
 
     def test_an_environment_override_is_applied_and_reported_by_name(self):
         shipped = os.path.join(os.path.dirname(__file__), "../../config/bellwether.toml")

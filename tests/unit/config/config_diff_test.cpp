@@ -56,3 +56,16 @@ TEST_CASE("changes to delivery and email keys are reported", "[config]") {
   CHECK(std::find(keys.begin(), keys.end(), "delivery.retry_jitter") != keys.end());
   CHECK(std::find(keys.begin(), keys.end(), "email.password") != keys.end());
 }
+
+TEST_CASE("changes to the tls files, auth and stream limits are reported", "[config]") {
+  Config before;
+  Config after;
+  after.tls.cert_file = "cert.pem";
+  after.tls.key_file = "key.pem";
+  after.auth.max_failures_per_account = 2;
+  after.stream.heartbeat = 1s;
+  after.stream.max_clients = 5;
+  CHECK(changed_keys(before, after) ==
+        std::vector<std::string>{"stream.heartbeat", "stream.max_clients",
+                                 "auth.max_failures_per_account", "tls.cert_file", "tls.key_file"});
+}

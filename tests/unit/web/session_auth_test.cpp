@@ -96,3 +96,14 @@ TEST_CASE("the limiter tracks a bounded number of keys", "[web]") {
   CHECK(limiter.blocked_for("b", 1, 30));
   CHECK(limiter.blocked_for("c", 1, 30));
 }
+
+TEST_CASE("a new limiter window judges the failures already recorded", "[web]") {
+  LoginLimiter limiter(60s);
+  for (int i = 0; i < 3; ++i) limiter.record_failure("user:alice", 1'000 * i);
+  CHECK(limiter.blocked_for("user:alice", 3, 30'000));
+  limiter.set_window(10s);  // a reload shortened failure_window
+  CHECK_FALSE(limiter.blocked_for("user:alice", 3, 30'000));
+  limiter.set_window(5min);
+  for (int i = 0; i < 3; ++i) limiter.record_failure("user:bob", 1'000 * i);
+  CHECK(limiter.blocked_for("user:bob", 3, 120'000) == std::optional<std::int64_t>(180));
+}

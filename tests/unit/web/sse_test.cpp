@@ -376,6 +376,33 @@ TEST_CASE("Connections beyond max_clients get 503", "[web]") {
   CHECK(contains(*head, "Retry-After:"));
 }
 
+TEST_CASE("A raised max_clients admits more clients; a lowered one closes no open stream",
+          "[web]") {
+  SseServerOptions options = test_options();
+  options.max_clients = 1;
+  TestServer fixture(options);
+  auto first = open_stream(fixture.port, bearer("token-1"));
+  fixture.server.set_limits(bw::SseLimits{options.heartbeat_interval, options.quote_interval,
+                                          options.max_client_buffer_bytes, 2});
+  auto second = open_stream(fixture.port, bearer("token-2"));
+  fixture.server.set_limits(bw::SseLimits{options.heartbeat_interval, options.quote_interval,
+                                          options.max_client_buffer_bytes, 1});
+  TestClient third(fixture.port);
+  third.send(stream_request("/api/v1/events", bearer("token-1")));
+  const auto head = third.read_head();
+  REQUIRE(head);
+  CHECK(head->rfind("HTTP/1.1 503 ", 0) == 0);
+  CHECK(fixture.server.client_count() == 2);
+  fixture.server.publish_notification(1, 7, R"({"n":7})");
+  fixture.server.publish_notification(2, 8, R"({"n":8})");
+  const auto to_first = first->read_block();
+  REQUIRE(to_first);
+  CHECK(to_first->id == "7");
+  const auto to_second = second->read_block();
+  REQUIRE(to_second);
+  CHECK(to_second->id == "8");
+}
+
 // ---- notifications ---------------------------------------------------------
 
 TEST_CASE("A published notification arrives with event, id and data", "[web]") {
@@ -583,6 +610,18 @@ TEST_CASE("Heartbeat comments arrive on an idle stream", "[web]") {
   TestServer fixture(options);
   auto client = open_stream(fixture.port, bearer("token-1"));
   const auto block = client->read_block();
+  REQUIRE(block);
+  CHECK(block->comment == "heartbeat");
+}
+
+TEST_CASE("A new heartbeat interval reaches a stream that is already open", "[web]") {
+  SseServerOptions options = test_options();
+  options.heartbeat_interval = std::chrono::hours(1);
+  TestServer fixture(options);
+  auto client = open_stream(fixture.port, bearer("token-1"));
+  fixture.server.set_limits(bw::SseLimits{50ms, options.quote_interval,
+                                          options.max_client_buffer_bytes, options.max_clients});
+  const auto block = client->read_block();  // the watchdog takes the change within 5 s
   REQUIRE(block);
   CHECK(block->comment == "heartbeat");
 }
