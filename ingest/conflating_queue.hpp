@@ -22,8 +22,8 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
-#include <span>
 #include <mutex>
+#include <span>
 #include <unordered_map>
 #include <utility>
 #include <variant>

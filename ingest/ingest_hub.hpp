@@ -77,7 +77,7 @@ class IngestHub : public QuoteSink {
   EngineQueue& queue_;
   std::atomic<std::chrono::milliseconds::rep> full_queue_timeout_ms_;
   std::vector<BatchObserver> observers_;  // constant after the first publish
-  CounterMap registered_;            // constant after the first publish
+  CounterMap registered_;                 // constant after the first publish
   mutable std::mutex late_mutex_;
   CounterMap late_;  // guarded by late_mutex_ (the map; values are atomics)
 };

@@ -197,7 +197,8 @@ void TcpNdjsonSource::Impl::publish(TimestampMs now, const std::string& peer) {
   if (batch.empty()) return;
   const std::size_t refused = sink.publish_batch(batch, options.name);
   batch.clear();
-  for (std::size_t i = 0; i < refused; ++i) normalizer.reject("engine queue full", "from " + peer, now);
+  for (std::size_t i = 0; i < refused; ++i)
+    normalizer.reject("engine queue full", "from " + peer, now);
 }
 
 TcpNdjsonSource::TcpNdjsonSource(TcpNdjsonOptions options, QuoteSink& sink, const Clock& clock)

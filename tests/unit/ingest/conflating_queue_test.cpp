@@ -312,8 +312,9 @@ TEST_CASE("counters count pushes, merges, rejections and the current depth", "[i
 TEST_CASE("push_many merges, queues and refuses exactly like push, quote by quote", "[ingest]") {
   Queue queue(2);
   REQUIRE(queue.push_command(Marker{1}));
-  const std::vector<Quote> quotes{trade("AAPL", "150.00", 1, 1000), trade("AAPL", "155.00", 2, 1001),
-                                  trade("MSFT", "400.00", 1, 1002), trade("AAPL", "149.00", 3, 1003)};
+  const std::vector<Quote> quotes{
+      trade("AAPL", "150.00", 1, 1000), trade("AAPL", "155.00", 2, 1001),
+      trade("MSFT", "400.00", 1, 1002), trade("AAPL", "149.00", 3, 1003)};
   std::vector<PushOutcome> outcomes(quotes.size());
   CHECK(queue.push_many(quotes, 1ms, outcomes.data()) == 1);
   // The command fills one of the two slots: AAPL queues, its updates merge,

@@ -111,12 +111,10 @@ TEST_CASE("a published batch is queued in order, counted once and shown to batch
   SeenQuotes single;
   hub.add_observer(single.observer());
   std::vector<std::vector<Quote>> batches;
-  hub.add_batch_observer([&](std::span<const Quote> quotes) {
-    batches.emplace_back(quotes.begin(), quotes.end());
-  });
+  hub.add_batch_observer(
+      [&](std::span<const Quote> quotes) { batches.emplace_back(quotes.begin(), quotes.end()); });
 
-  const std::vector<Quote> quotes{trade("AAPL", "150"), trade("MSFT", "400"),
-                                  trade("AAPL", "151")};
+  const std::vector<Quote> quotes{trade("AAPL", "150"), trade("MSFT", "400"), trade("AAPL", "151")};
   // Room for one entry: MSFT is refused, the second AAPL merges.
   CHECK(hub.publish_batch(quotes, "load") == 1);
 
