@@ -279,12 +279,15 @@ void Server::start() {
 
   LastQuotes& last_quotes = p.last_quotes;
   SseServer& sse = *p.sse;
-  p.hub->add_observer([&last_quotes](const Quote& q) { last_quotes.update(q); });
   CandleHistory& candles = p.candles;
-  p.hub->add_observer([&candles](const Quote& q) { candles.record(q); });
-  // Every quote: the stream server only keeps the latest per symbol here and
-  // encodes once per flush, for watched symbols only.
-  p.hub->add_observer([&sse](const Quote& q) { sse.publish_quote(q); });
+  // Every accepted batch (one lock each): the last-quote cache, the candle
+  // history, and the stream server, which only keeps the latest per symbol
+  // here and encodes once per flush, for watched symbols only.
+  p.hub->add_batch_observer([&last_quotes, &candles, &sse](std::span<const Quote> quotes) {
+    last_quotes.update(quotes);
+    candles.record(quotes);
+    sse.publish_quotes(quotes);
+  });
   p.watchlist_context = std::make_unique<WatchlistContext>(
       WatchlistContext{*p.watchlists, [&sse](UserId user, const std::vector<Symbol>& symbols) {
                          sse.set_watchlist(user, symbols);

@@ -93,18 +93,24 @@ void CandleHistory::fold(Ring& ring, std::size_t capacity, std::int64_t width_ms
 }
 
 void CandleHistory::record(const Quote& quote) {
-  if (quote.ts_ms <= 0) return;  // validated quotes always have a time; be safe
+  record(std::span<const Quote>(&quote, 1));
+}
+
+void CandleHistory::record(std::span<const Quote> quotes) {
   std::unique_lock lock(mutex_);
-  auto it = series_.find(quote.symbol);
-  if (it == series_.end()) {
-    if (series_.size() >= max_symbols_) {
-      untracked_.fetch_add(1, std::memory_order_relaxed);
-      return;
+  for (const Quote& quote : quotes) {
+    if (quote.ts_ms <= 0) continue;  // validated quotes always have a time; be safe
+    auto it = series_.find(quote.symbol);
+    if (it == series_.end()) {
+      if (series_.size() >= max_symbols_) {
+        untracked_.fetch_add(1, std::memory_order_relaxed);
+        continue;
+      }
+      it = series_.emplace(quote.symbol, Series{}).first;
     }
-    it = series_.emplace(quote.symbol, Series{}).first;
+    fold(it->second.fine, kFineBars, kFineWidthMs, quote);
+    fold(it->second.coarse, kCoarseBars, kCoarseWidthMs, quote);
   }
-  fold(it->second.fine, kFineBars, kFineWidthMs, quote);
-  fold(it->second.coarse, kCoarseBars, kCoarseWidthMs, quote);
 }
 
 std::vector<Candle> CandleHistory::bars(const Symbol& symbol, CandleInterval interval,

@@ -26,6 +26,7 @@
 #include <deque>
 #include <optional>
 #include <shared_mutex>
+#include <span>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
@@ -70,6 +71,8 @@ class CandleHistory {
       : max_symbols_(max_symbols) {}
 
   void record(const Quote& quote);
+  // record() for each quote, in order, under one lock.
+  void record(std::span<const Quote> quotes);
 
   // The symbol's most recent bars at `interval`, oldest first, at most `limit`
   // (capped at kMaxBarsPerRequest). Empty when the symbol has no history.

@@ -4,6 +4,7 @@
 //
 //   ConflatingQueue<Command> queue(/*capacity=*/100000);
 //   queue.push_quote(q);                  // merges into a pending quote of q.symbol
+//   queue.push_many(quotes, 100ms, outcomes);   // a read's worth: one lock, one wake-up
 //   queue.push_command(cmd);
 //   std::vector<Entry> batch; queue.pop_all(batch, 100ms);
 //
@@ -21,9 +22,10 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
-#include <deque>
 #include <mutex>
+#include <span>
 #include <unordered_map>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -75,6 +77,49 @@ class ConflatingQueue {
     return PushOutcome::queued;
   }
 
+  // push() for every quote of `quotes`, in order, under one lock and with one
+  // wake-up of the consumer: the per-read path of the sources. The outcome of
+  // quotes[i] goes to outcomes[i] (`outcomes` has quotes.size() elements).
+  // Returns how many were refused.
+  std::size_t push_many(std::span<const Quote> quotes, std::chrono::milliseconds timeout,
+                        PushOutcome* outcomes) {
+    std::size_t refused = 0;
+    bool queued = false;
+    std::unique_lock lock(mutex_);
+    for (std::size_t i = 0; i < quotes.size(); ++i) {
+      const Quote& quote = quotes[i];
+      if (closed_) {
+        outcomes[i] = PushOutcome::refused;
+        ++refused;
+        continue;
+      }
+      ++counters_.pushed;
+      auto pending = mergeable_.find(quote.symbol);
+      if (pending != mergeable_.end()) {
+        std::get<Quote>(entries_[pending->second - popped_]).merge(quote);
+        ++counters_.merged;
+        outcomes[i] = PushOutcome::merged;
+        continue;
+      }
+      if (entries_.size() >= capacity_) {
+        // Full: wake the consumer for what this batch queued before waiting.
+        if (std::exchange(queued, false)) ready_.notify_one();
+        if (!wait_for_room(lock, timeout)) {
+          ++counters_.rejected_full;
+          outcomes[i] = PushOutcome::refused;
+          ++refused;
+          continue;
+        }
+      }
+      mergeable_.emplace(quote.symbol, popped_ + entries_.size());
+      entries_.emplace_back(quote);
+      outcomes[i] = PushOutcome::queued;
+      queued = true;
+    }
+    if (queued) ready_.notify_one();
+    return refused;
+  }
+
   // Waits for room as long as it takes; false only when closed.
   bool push_command(Command command) {
     std::unique_lock lock(mutex_);
@@ -93,8 +138,12 @@ class ConflatingQueue {
     std::unique_lock lock(mutex_);
     ready_.wait_for(lock, timeout, [&] { return closed_ || !entries_.empty(); });
     if (entries_.empty()) return !closed_;
-    for (auto& entry : entries_) out.push_back(std::move(entry));
     popped_ += entries_.size();
+    if (out.empty()) {
+      out.swap(entries_);  // O(1); the producers reuse `out`'s old capacity
+    } else {
+      for (auto& entry : entries_) out.push_back(std::move(entry));
+    }
     entries_.clear();
     mergeable_.clear();
     room_.notify_all();
@@ -126,7 +175,7 @@ class ConflatingQueue {
   std::condition_variable ready_;
   std::condition_variable room_;
   // All below guarded by mutex_.
-  std::deque<Entry> entries_;
+  std::vector<Entry> entries_;
   std::uint64_t popped_ = 0;  // entries handed out so far: absolute index base
   std::unordered_map<Symbol, std::uint64_t> mergeable_;  // symbol → absolute index
   QueueCounters counters_;

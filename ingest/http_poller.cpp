@@ -10,6 +10,7 @@
 #include <random>
 #include <stdexcept>
 #include <thread>
+#include <utility>
 
 #include "ingest/providers/provider_publisher.hpp"
 #include "log/module_logger.hpp"
@@ -121,6 +122,9 @@ struct HttpPollerSource::Impl {
   double tokens = 1;
   SteadyClock::time_point last_refill = SteadyClock::now();
   bool failing = false;  // the last outcome was a failure: the next success is a recovery
+  // A failure paused the source: the next request started is a reconnect
+  // attempt (counted once per retry round, like a WebSocket re-dial).
+  bool retry_pending = false;
   std::mt19937_64 random{std::random_device{}()};
   std::vector<std::string> rejected_scratch;
   std::vector<ProviderQuote> quotes_scratch;
@@ -198,6 +202,7 @@ struct HttpPollerSource::Impl {
     }
     paused_until = SteadyClock::now() + delay;
     failing = true;
+    retry_pending = true;
     monitor.down(reason);
     module_logger("ingest")->warn("source {}: {}; next request in {} ms", options.name, reason,
                                   delay.count());
@@ -206,7 +211,6 @@ struct HttpPollerSource::Impl {
   void succeed() {
     backoff = options.backoff_initial;
     if (failing) {
-      monitor.reconnecting();
       module_logger("ingest")->info("source {}: requests succeed again", options.name);
     }
     failing = false;
@@ -296,6 +300,7 @@ struct HttpPollerSource::Impl {
       while (!pending.empty() && in_flight.size() < kMaxParallel && now >= paused_until &&
              tokens >= 1) {
         tokens -= 1;
+        if (std::exchange(retry_pending, false)) monitor.reconnecting();
         start_transfer(pending.front());
         pending.pop_front();
       }

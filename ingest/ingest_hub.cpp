@@ -8,6 +8,12 @@ IngestHub::IngestHub(EngineQueue& queue, std::chrono::milliseconds full_queue_ti
 IngestHub::~IngestHub() = default;
 
 void IngestHub::add_observer(Observer observer) {
+  observers_.push_back([observer = std::move(observer)](std::span<const Quote> quotes) {
+    for (const Quote& quote : quotes) observer(quote);
+  });
+}
+
+void IngestHub::add_batch_observer(BatchObserver observer) {
   observers_.push_back(std::move(observer));
 }
 
@@ -46,8 +52,37 @@ bool IngestHub::publish(const Quote& quote, std::string_view source) {
   counters.accepted.fetch_add(1, std::memory_order_relaxed);
   if (outcome == PushOutcome::merged) counters.merged.fetch_add(1, std::memory_order_relaxed);
   counters.last_quote_ms.store(quote.ts_ms, std::memory_order_relaxed);
-  for (const Observer& observer : observers_) observer(quote);
+  for (const BatchObserver& observer : observers_) observer(std::span<const Quote>(&quote, 1));
   return true;
+}
+
+std::size_t IngestHub::publish_batch(std::span<const Quote> quotes, std::string_view source) {
+  if (quotes.empty()) return 0;
+  thread_local std::vector<PushOutcome> outcomes;
+  outcomes.resize(quotes.size());
+  const std::size_t refused = queue_.push_many(
+      quotes, std::chrono::milliseconds(full_queue_timeout_ms_.load(std::memory_order_relaxed)),
+      outcomes.data());
+  std::uint64_t merged = 0;
+  for (PushOutcome outcome : outcomes) merged += outcome == PushOutcome::merged ? 1 : 0;
+  AtomicCounters& counters = counters_for(source);
+  if (refused > 0) counters.rejected_full.fetch_add(refused, std::memory_order_relaxed);
+  const std::size_t accepted = quotes.size() - refused;
+  if (accepted == 0) return refused;
+  counters.accepted.fetch_add(accepted, std::memory_order_relaxed);
+  if (merged > 0) counters.merged.fetch_add(merged, std::memory_order_relaxed);
+  std::span<const Quote> seen = quotes;
+  std::vector<Quote> kept;  // only when some were refused: observers see what the engine sees
+  if (refused > 0) {
+    kept.reserve(accepted);
+    for (std::size_t i = 0; i < quotes.size(); ++i) {
+      if (outcomes[i] != PushOutcome::refused) kept.push_back(quotes[i]);
+    }
+    seen = kept;
+  }
+  counters.last_quote_ms.store(seen.back().ts_ms, std::memory_order_relaxed);
+  for (const BatchObserver& observer : observers_) observer(seen);
+  return refused;
 }
 
 std::map<std::string, SourceCounters> IngestHub::counters() const {

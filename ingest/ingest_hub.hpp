@@ -5,10 +5,16 @@
 //   IngestHub hub(queue, std::chrono::milliseconds(500));
 //   hub.register_source("sim");   // optional: lock-free counting for known sources
 //   hub.add_observer([&](const Quote& q) { last_quotes.update(q); });
+//   hub.add_batch_observer([&](std::span<const Quote> qs) { candles.record(qs); });
 //   source.start();   // sources call hub.publish(quote, "sim")
+//                     // or hub.publish_batch(quotes, "sim") once per read
 //
+// A batch costs one engine-queue lock and one consumer wake-up, one counter
+// update and one call per batch observer (which can take its own lock once),
+// so a busy source publishes what one read brought in as one batch.
 // Observers and registered sources are added before the first publish;
-// observers must be thread-safe and quick. publish() is safe from any thread.
+// observers must be thread-safe and quick. publish() and publish_batch() are
+// safe from any thread. Observers see only accepted quotes, in order.
 // Counting a registered source is a relaxed atomic add (no lock); a source
 // first seen at publish time is counted under a mutex.
 #pragma once
@@ -21,6 +27,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -39,15 +46,18 @@ struct SourceCounters {
 class IngestHub : public QuoteSink {
  public:
   using Observer = std::function<void(const Quote&)>;
+  using BatchObserver = std::function<void(std::span<const Quote>)>;
 
   IngestHub(EngineQueue& queue, std::chrono::milliseconds full_queue_timeout);
   ~IngestHub() override;
 
   void add_observer(Observer observer);
+  void add_batch_observer(BatchObserver observer);
   void register_source(const std::string& name);
   // Hot reload of engine.full_queue_timeout; safe while publishing.
   void set_full_queue_timeout(std::chrono::milliseconds timeout);
   bool publish(const Quote& quote, std::string_view source) override;
+  std::size_t publish_batch(std::span<const Quote> quotes, std::string_view source) override;
 
   // Sources that published at least once, or were registered.
   std::map<std::string, SourceCounters> counters() const;
@@ -66,8 +76,8 @@ class IngestHub : public QuoteSink {
 
   EngineQueue& queue_;
   std::atomic<std::chrono::milliseconds::rep> full_queue_timeout_ms_;
-  std::vector<Observer> observers_;  // constant after the first publish
-  CounterMap registered_;            // constant after the first publish
+  std::vector<BatchObserver> observers_;  // constant after the first publish
+  CounterMap registered_;                 // constant after the first publish
   mutable std::mutex late_mutex_;
   CounterMap late_;  // guarded by late_mutex_ (the map; values are atomics)
 };

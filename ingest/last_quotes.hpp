@@ -1,6 +1,7 @@
 // LastQuotes: the latest quote of every symbol seen, for the REST API.
 //
 //   last_quotes.update(quote);
+//   last_quotes.update(std::span<const Quote>(batch));   // one lock for a batch
 //   std::optional<Quote> q = last_quotes.find("AAPL");
 //
 // Thread-safe: writers and readers from any thread (a shared mutex).
@@ -10,6 +11,7 @@
 #include <mutex>
 #include <optional>
 #include <shared_mutex>
+#include <span>
 #include <unordered_map>
 #include <vector>
 
@@ -22,6 +24,10 @@ class LastQuotes {
   void update(const Quote& quote) {
     std::unique_lock lock(mutex_);
     quotes_[quote.symbol] = quote;
+  }
+  void update(std::span<const Quote> quotes) {
+    std::unique_lock lock(mutex_);
+    for (const Quote& quote : quotes) quotes_[quote.symbol] = quote;
   }
   // Every symbol's latest quote, ordered by symbol.
   std::vector<Quote> all() const {

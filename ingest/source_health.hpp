@@ -40,8 +40,8 @@ struct SourceHealth {
   std::uint64_t messages = 0;  // frames, rows or lines taken in
   std::uint64_t rejected = 0;  // quotes skipped as malformed or invalid
   std::map<std::string, std::uint64_t> rejected_by_reason;  // reason → count
-  std::uint64_t reconnects = 0;
-  std::string last_error;  // empty: none
+  std::uint64_t reconnects = 0;  // reconnect attempts after the first connect (docs/SOURCES.md)
+  std::string last_error;        // empty: none
 };
 
 class SourceMonitor {

@@ -196,14 +196,16 @@ class SseServer::Impl final : public SseSessionHost {
     for (const auto& session : targets) session->deliver_event(bytes);
   }
 
-  void publish_quote(const Quote& quote) {
-    if (stopping_) return;
+  void publish_quotes(std::span<const Quote> quotes) {
+    if (stopping_ || quotes.empty()) return;
     bool schedule = false;
     {
       std::lock_guard lock(quotes_mutex_);
       // Conflation, first stage: the latest quote per symbol until the next flush.
-      const auto [it, inserted] = pending_quotes_.try_emplace(quote.symbol, quote);
-      if (!inserted) it->second = quote;
+      for (const Quote& quote : quotes) {
+        const auto [it, inserted] = pending_quotes_.try_emplace(quote.symbol, quote);
+        if (!inserted) it->second = quote;
+      }
       schedule = !std::exchange(flush_scheduled_, true);
     }
     if (schedule) net::post(server_strand_, [this] { schedule_flush(); });
@@ -603,7 +605,11 @@ void SseServer::publish_event(std::int64_t user_id, std::string_view event,
 }
 
 void SseServer::publish_quote(const Quote& quote) {
-  impl_->publish_quote(quote);
+  impl_->publish_quotes(std::span<const Quote>(&quote, 1));
+}
+
+void SseServer::publish_quotes(std::span<const Quote> quotes) {
+  impl_->publish_quotes(quotes);
 }
 
 void SseServer::set_watchlist(std::int64_t user_id, std::vector<std::string> symbols) {

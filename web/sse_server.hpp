@@ -53,6 +53,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -130,6 +131,8 @@ class SseServer {
   // Keeps the latest quote per symbol until the next flush (cheap: no encoding
   // here, so it can be called for every quote on the ingest hot path).
   void publish_quote(const Quote& quote);
+  // publish_quote for each, in order, under one lock (the hub's batch path).
+  void publish_quotes(std::span<const Quote> quotes);
   // The user's new watchlist (empty: every symbol); open streams follow it
   // from the next flush. Quotes already queued for a client may still arrive.
   void set_watchlist(std::int64_t user_id, std::vector<std::string> symbols);

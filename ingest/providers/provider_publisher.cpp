@@ -1,5 +1,7 @@
 #include "ingest/providers/provider_publisher.hpp"
 
+#include <vector>
+
 namespace bw {
 
 namespace {
@@ -30,9 +32,17 @@ std::size_t ProviderPublisher::publish(const ProviderFrame& frame) {
   if (frame.rejected.empty() && frame.quotes.empty()) return 0;
   const TimestampMs now = clock_.now_ms();
   for (const std::string& reason : frame.rejected) normalizer_.reject(reason, {}, now);
-  std::size_t published = 0;
-  for (const ProviderQuote& quote : frame.quotes) published += publish_one(quote, now) ? 1 : 0;
-  return published;
+  // A frame's quotes reach the sink as one batch (one engine-queue lock).
+  std::vector<Quote> accepted;
+  accepted.reserve(frame.quotes.size());
+  for (const ProviderQuote& raw : frame.quotes) {
+    Result<Quote> quote = normalizer_.normalize(raw.raw, now, raw.sequence);
+    if (!quote) continue;  // counted and logged by the normaliser
+    apply_bar(raw, *quote);
+    accepted.push_back(std::move(*quote));
+  }
+  if (accepted.empty()) return 0;
+  return accepted.size() - sink_.publish_batch(accepted, source_);
 }
 
 bool ProviderPublisher::publish_one(const ProviderQuote& raw, TimestampMs now) {

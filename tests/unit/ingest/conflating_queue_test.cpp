@@ -308,3 +308,58 @@ TEST_CASE("counters count pushes, merges, rejections and the current depth", "[i
   CHECK(queue.counters().depth == 0);
   CHECK(queue.counters().pushed == 3);
 }
+
+TEST_CASE("push_many merges, queues and refuses exactly like push, quote by quote", "[ingest]") {
+  Queue queue(2);
+  REQUIRE(queue.push_command(Marker{1}));
+  const std::vector<Quote> quotes{
+      trade("AAPL", "150.00", 1, 1000), trade("AAPL", "155.00", 2, 1001),
+      trade("MSFT", "400.00", 1, 1002), trade("AAPL", "149.00", 3, 1003)};
+  std::vector<PushOutcome> outcomes(quotes.size());
+  CHECK(queue.push_many(quotes, 1ms, outcomes.data()) == 1);
+  // The command fills one of the two slots: AAPL queues, its updates merge,
+  // MSFT finds no room and is refused after the timeout.
+  CHECK(outcomes == std::vector<PushOutcome>{PushOutcome::queued, PushOutcome::merged,
+                                             PushOutcome::refused, PushOutcome::merged});
+  const std::vector<Entry> entries = drain(queue);
+  REQUIRE(entries.size() == 2);
+  CHECK(marker_at(entries, 0) == 1);
+  const Quote& bar = quote_at(entries, 1);
+  CHECK(bar.open == px("150.00"));
+  CHECK(bar.high == px("155.00"));
+  CHECK(bar.low == px("149.00"));
+  CHECK(bar.price == px("149.00"));
+  CHECK(bar.volume == 6);
+  const QueueCounters counters = queue.counters();
+  CHECK(counters.pushed == 4);
+  CHECK(counters.merged == 2);
+  CHECK(counters.rejected_full == 1);
+}
+
+TEST_CASE("a push_many that fills the queue hands over what it queued, then finishes after a pop",
+          "[ingest]") {
+  Queue queue(1);
+  const std::vector<Quote> quotes{trade("AAPL", "150.00"), trade("MSFT", "400.00")};
+  std::vector<PushOutcome> outcomes(quotes.size());
+  auto pushed = std::async(std::launch::async,
+                           [&] { return queue.push_many(quotes, kGenerous, outcomes.data()); });
+  // The producer wakes the consumer before it waits for room (else this pop
+  // would sit out its whole timeout).
+  std::vector<Entry> first;
+  REQUIRE(queue.pop_all(first, kGenerous));
+  REQUIRE(first.size() == 1);
+  CHECK(quote_at(first, 0).symbol == "AAPL");
+  CHECK(pushed.get() == 0);
+  const std::vector<Entry> second = drain(queue);
+  REQUIRE(second.size() == 1);
+  CHECK(quote_at(second, 0).symbol == "MSFT");
+}
+
+TEST_CASE("push_many on a closed queue refuses every quote", "[ingest]") {
+  Queue queue(4);
+  queue.close();
+  const std::vector<Quote> quotes{trade("AAPL", "150.00"), trade("AAPL", "151.00")};
+  std::vector<PushOutcome> outcomes(quotes.size());
+  CHECK(queue.push_many(quotes, 0ms, outcomes.data()) == 2);
+  CHECK(outcomes == std::vector<PushOutcome>{PushOutcome::refused, PushOutcome::refused});
+}

@@ -207,3 +207,19 @@ TEST_CASE("Pollers refuse settings they cannot work with", "[ingest][poll]") {
   CHECK_THROWS_WITH(HttpPollerSource(bad_url, sink, clock),
                     "source poll: url must start with http:// or https://");
 }
+
+TEST_CASE("reconnects counts every retry round after a failure, like a WebSocket re-dial",
+          "[ingest][poll]") {
+  // One symbol: request 1 answers 429, retry 1 answers 429, retry 2 succeeds.
+  FakeProcess fake({"--provider", "http", "--scenario", "ratelimit"});
+  WallClock clock;
+  CollectingSink sink;
+  HttpPollerOptions options = poller("yahoo_chart", base(fake));
+  options.symbols = {"AAPL"};
+  HttpPollerSource source(options, sink, clock);
+  source.start();
+  REQUIRE(eventually([&] { return sink.size() >= 1; }));
+  const SourceHealth health = source.health(clock.now_ms(), std::chrono::seconds(60));
+  CHECK(health.state == SourceState::live);
+  CHECK(health.reconnects == 2);
+}

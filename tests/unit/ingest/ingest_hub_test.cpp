@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <mutex>
+#include <span>
 #include <vector>
 
 #include "ingest/ingest_hub.hpp"
@@ -101,4 +102,36 @@ TEST_CASE("the hub is a QuoteSink that sources can publish to", "[ingest]") {
   QuoteSink& sink = hub;
   CHECK(sink.publish(trade("AAPL", "150"), "file"));
   CHECK(hub.counters().at("file").accepted == 1);
+}
+
+TEST_CASE("a published batch is queued in order, counted once and shown to batch observers",
+          "[ingest]") {
+  EngineQueue queue(1);
+  IngestHub hub(queue, 1ms);
+  SeenQuotes single;
+  hub.add_observer(single.observer());
+  std::vector<std::vector<Quote>> batches;
+  hub.add_batch_observer(
+      [&](std::span<const Quote> quotes) { batches.emplace_back(quotes.begin(), quotes.end()); });
+
+  const std::vector<Quote> quotes{trade("AAPL", "150"), trade("MSFT", "400"), trade("AAPL", "151")};
+  // Room for one entry: MSFT is refused, the second AAPL merges.
+  CHECK(hub.publish_batch(quotes, "load") == 1);
+
+  REQUIRE(batches.size() == 1);
+  REQUIRE(batches[0].size() == 2);
+  CHECK(batches[0][0].price == *Price::parse("150"));
+  CHECK(batches[0][1].price == *Price::parse("151"));
+  REQUIRE(single.quotes.size() == 2);
+  CHECK(single.quotes[1].price == *Price::parse("151"));
+  const std::optional<SourceCounters> counters = hub.counters("load");
+  REQUIRE(counters);
+  CHECK(counters->accepted == 2);
+  CHECK(counters->merged == 1);
+  CHECK(counters->rejected_full == 1);
+
+  std::vector<EngineQueue::Entry> entries;
+  REQUIRE(queue.pop_all(entries, 0ms));
+  REQUIRE(entries.size() == 1);
+  CHECK(std::get<Quote>(entries[0]).high == *Price::parse("151"));
 }
