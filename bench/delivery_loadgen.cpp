@@ -183,9 +183,9 @@ int run_writes(const Args& args) {
     std::printf(
         "writes CPU: %.2f us per notification (process, incl. the checkpointer) = %.0f/s per "
         "core; commit CPU (committing thread) p50 %.2f ms, p99 %.2f ms, max %.2f ms\n",
-        cpu_ms * 1e3 / static_cast<double>(written),
-        static_cast<double>(written) / (cpu_ms / 1e3), percentile(commit_cpu_ms, 0.5),
-        percentile(commit_cpu_ms, 0.99), percentile(commit_cpu_ms, 1.0));
+        cpu_ms * 1e3 / static_cast<double>(written), static_cast<double>(written) / (cpu_ms / 1e3),
+        percentile(commit_cpu_ms, 0.5), percentile(commit_cpu_ms, 0.99),
+        percentile(commit_cpu_ms, 1.0));
   }
   {
     // The same through the Notifier thread: the engine's view (submit in

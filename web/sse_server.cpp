@@ -442,12 +442,12 @@ class SseServer::Impl final : public SseSessionHost {
     {
       std::lock_guard lock(mutex_);
       for (auto& batch : batches) batch.reserve(stream_count_ / batches.size() + 1);
-      plan_fan_out_locked(*tick, [&](const Connection& connection, std::uint32_t begin,
-                                     std::uint32_t end) {
-        if (auto session = connection.session.lock()) {
-          batches[connection.io_index].push_back({std::move(session), begin, end});
-        }
-      });
+      plan_fan_out_locked(
+          *tick, [&](const Connection& connection, std::uint32_t begin, std::uint32_t end) {
+            if (auto session = connection.session.lock()) {
+              batches[connection.io_index].push_back({std::move(session), begin, end});
+            }
+          });
     }
     std::shared_ptr<const SseQuoteTick> shared_tick = std::move(tick);
     for (std::size_t i = 0; i < batches.size(); ++i) {
@@ -564,9 +564,9 @@ class SseServer::Impl final : public SseSessionHost {
   std::vector<WorkGuard> work_;
   net::strand<net::io_context::executor_type> server_strand_;  // on io_contexts_[0]
   std::size_t next_io_ = 0;                                    // server strand: accept round-robin
-  tcp::acceptor acceptor_;                // server strand
-  net::steady_timer accept_retry_timer_;  // server strand
-  net::steady_timer quote_timer_;         // server strand
+  tcp::acceptor acceptor_;                                     // server strand
+  net::steady_timer accept_retry_timer_;                       // server strand
+  net::steady_timer quote_timer_;                              // server strand
   net::thread_pool
       blocking_pool_;  // after io_contexts_: dropped tasks destroy sessions whose sockets need it
 

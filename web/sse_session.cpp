@@ -653,7 +653,7 @@ class Session final : public SseSession, public std::enable_shared_from_this<Ses
   // stream has received, bounded by its watchlist or the symbols quoted.
   std::unordered_map<std::string, EventBytes> pending_quotes_;
   std::size_t pending_quote_count_ = 0;  // non-null entries of pending_quotes_
-  std::vector<EventBytes> in_flight_;                           // owned until on_write
+  std::vector<EventBytes> in_flight_;    // owned until on_write
   std::vector<net::const_buffer> in_flight_buffers_;
   bool writing_ = false;
   std::chrono::steady_clock::time_point write_started_;    // of the write in flight

@@ -174,13 +174,12 @@ TEST_CASE("a digest shows each member in its alert's message template, escaped i
   due.digest.id = 5;
   due.channel.type = ChannelType::email;
   due.channel.target = "trader@example.com";
-  due.members.push_back(member(1, "Apple <breakout>", "{{alert_name}}: {{symbol}} at {{price}}",
-                               "AAPL", "150.25"));
+  due.members.push_back(
+      member(1, "Apple <breakout>", "{{alert_name}}: {{symbol}} at {{price}}", "AAPL", "150.25"));
   due.members.push_back(member(2, "Tesla", "TSLA & friends moved to {{price}}", "TSLA", "201"));
 
   const EmailContent c = digest_email_content(due, "alerts@example.com");
-  CHECK(c.text.find("- Apple <breakout>: AAPL at 150.25 (notification #100)") !=
-        std::string::npos);
+  CHECK(c.text.find("- Apple <breakout>: AAPL at 150.25 (notification #100)") != std::string::npos);
   CHECK(c.text.find("- TSLA & friends moved to 201") != std::string::npos);
   CHECK(c.text.find("default text") == std::string::npos);
   CHECK(c.html.find("<li>Apple &lt;breakout&gt;: AAPL at 150.25 (notification #100)</li>") !=
