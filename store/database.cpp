@@ -1,6 +1,7 @@
 #include "store/database.hpp"
 
 #include "store/schema.hpp"
+#include "store/wal_checkpointer.hpp"
 
 namespace bw {
 
@@ -8,6 +9,9 @@ std::unique_ptr<Database> Database::open(const std::string& path, std::size_t re
   sql::Connection writer = sql::Connection::open(path);
   migrate(writer);
   std::unique_ptr<Database> db(new Database(path, std::move(writer)));
+  if (path != ":memory:" && !path.empty()) {
+    db->checkpointer_ = std::make_unique<WalCheckpointer>(path, db->writer_);
+  }
   for (std::size_t i = 0; i < std::max<std::size_t>(readers, 1); ++i) {
     db->readers_.push_back(std::make_unique<sql::Connection>(sql::Connection::open(path)));
     db->free_readers_.push_back(db->readers_.back().get());

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "store/sqlite.hpp"
+#include "store/wal_checkpointer.hpp"
 
 namespace bw {
 
@@ -53,6 +54,9 @@ class Database {
   const std::string path_;
   std::mutex writer_mutex_;
   sql::Connection writer_;  // guarded by writer_mutex_
+  // Checkpoints the WAL off the commit path (store/wal_checkpointer.hpp);
+  // declared after writer_ so it is destroyed (and its hook removed) first.
+  std::unique_ptr<WalCheckpointer> checkpointer_;
   std::mutex readers_mutex_;
   std::condition_variable reader_free_;
   std::vector<std::unique_ptr<sql::Connection>> readers_;  // constant after open

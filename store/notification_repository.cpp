@@ -1,5 +1,9 @@
 #include "store/notification_repository.hpp"
 
+#include <optional>
+#include <string>
+#include <unordered_set>
+
 namespace bw {
 
 namespace {
@@ -49,6 +53,43 @@ std::optional<AlertTexts> alert_texts(sql::Statement& lookup, AlertId alert) {
   return texts;
 }
 
+// The alerts of `fires` that have message templates, in one query per batch
+// (most alerts have none, so a per-fire probe would mostly miss).
+std::unordered_set<AlertId> alerts_with_templates(sql::Connection& c,
+                                                  const std::vector<NewNotification>& fires) {
+  std::string ids = "[";
+  for (const NewNotification& fire : fires) {
+    if (ids.size() > 1) ids += ',';
+    ids += std::to_string(fire.alert_id);
+  }
+  ids += ']';
+  sql::Statement query(c,
+                       "SELECT alert_id FROM alert_messages WHERE alert_id IN "
+                       "(SELECT value FROM json_each(?))");
+  query.bind(1, std::string_view(ids));
+  std::unordered_set<AlertId> found;
+  while (query.step()) found.insert(query.integer(0));
+  return found;
+}
+
+// The outbox: one delivery per enabled channel of each alert, for the
+// notifications [first, last] this transaction has just inserted (one
+// statement per batch; ids are assigned in order and no other writer runs,
+// so the range holds exactly this batch). In the same transaction, so a
+// committed notification always has its deliveries.
+void insert_outbox_rows(sql::Connection& c, NotificationId first, NotificationId last) {
+  sql::Statement outbox(
+      c,
+      "INSERT INTO deliveries (notification_id, channel_id, user_id, status, "
+      "attempts, next_attempt_at, created_at, updated_at) "
+      "SELECT n.id, ac.channel_id, n.user_id, 'pending', 0, n.created_at, n.created_at, "
+      "n.created_at FROM notifications n "
+      "JOIN alert_channels ac ON ac.alert_id = n.alert_id "
+      "JOIN channels ch ON ch.id = ac.channel_id "
+      "WHERE n.id BETWEEN ? AND ? AND ch.enabled = 1 ORDER BY n.id, ac.channel_id");
+  outbox.bind(1, first).bind(2, last).run();
+}
+
 std::vector<StoredNotification> collect(sql::Statement& statement) {
   std::vector<StoredNotification> out;
   while (statement.step()) out.push_back(from_row(statement));
@@ -61,6 +102,7 @@ std::vector<StoredNotification> NotificationRepository::record_fires(
     const std::vector<NewNotification>& fires, const FireTextRenderer& render) {
   return db_.write([&](sql::Connection& c) {
     std::vector<StoredNotification> stored;
+    stored.reserve(fires.size());
     sql::Transaction transaction(c);
     sql::Statement mark(c,
                         "UPDATE alerts SET state = ?, last_fired_at = ?, rearm_wait = ?, "
@@ -70,20 +112,16 @@ std::vector<StoredNotification> NotificationRepository::record_fires(
                           "INSERT INTO notifications (alert_id, user_id, symbol, price, "
                           "message, created_at, email_subject, email_body) "
                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-    sql::Statement lookup(c,
-                          "SELECT a.name, u.name, m.message_template, m.email_subject_template, "
-                          "m.email_body_template FROM alert_messages m "
-                          "JOIN alerts a ON a.id = m.alert_id JOIN users u ON u.id = a.user_id "
-                          "WHERE m.alert_id = ?");
-    // The outbox: one delivery per enabled channel of the alert, in this same
-    // transaction, so a committed notification always has its deliveries.
-    sql::Statement outbox(
-        c,
-        "INSERT INTO deliveries (notification_id, channel_id, user_id, status, "
-        "attempts, next_attempt_at, created_at, updated_at) "
-        "SELECT ?, ac.channel_id, ?, 'pending', 0, ?, ?, ? FROM alert_channels ac "
-        "JOIN channels ch ON ch.id = ac.channel_id "
-        "WHERE ac.alert_id = ? AND ch.enabled = 1");
+    const std::unordered_set<AlertId> templated =
+        render ? alerts_with_templates(c, fires) : std::unordered_set<AlertId>{};
+    std::optional<sql::Statement> lookup;
+    if (!templated.empty()) {
+      lookup.emplace(c,
+                     "SELECT a.name, u.name, m.message_template, m.email_subject_template, "
+                     "m.email_body_template FROM alert_messages m "
+                     "JOIN alerts a ON a.id = m.alert_id JOIN users u ON u.id = a.user_id "
+                     "WHERE m.alert_id = ?");
+    }
     for (std::size_t index = 0; index < fires.size(); ++index) {
       const NewNotification& fired = fires[index];
       mark.reset();
@@ -97,8 +135,8 @@ std::vector<StoredNotification> NotificationRepository::record_fires(
           .run();
       if (c.changes() != 1) continue;
       NewNotification fire = fired;
-      if (render) {
-        if (std::optional<AlertTexts> texts = alert_texts(lookup, fire.alert_id)) {
+      if (lookup && templated.contains(fire.alert_id)) {
+        if (std::optional<AlertTexts> texts = alert_texts(*lookup, fire.alert_id)) {
           render(index, *texts, fire);
         }
       }
@@ -112,17 +150,9 @@ std::vector<StoredNotification> NotificationRepository::record_fires(
       bind_optional_text(insert, 7, fire.email_subject);
       bind_optional_text(insert, 8, fire.email_body);
       insert.run();
-      const NotificationId id = c.last_insert_id();
-      outbox.reset();
-      outbox.bind(1, id)
-          .bind(2, fire.user_id)
-          .bind(3, fire.created_at)
-          .bind(4, fire.created_at)
-          .bind(5, fire.created_at)
-          .bind(6, fire.alert_id)
-          .run();
-      stored.push_back(StoredNotification{id, std::move(fire)});
+      stored.push_back(StoredNotification{c.last_insert_id(), std::move(fire)});
     }
+    if (!stored.empty()) insert_outbox_rows(c, stored.front().id, stored.back().id);
     transaction.commit();
     return stored;
   });

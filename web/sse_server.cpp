@@ -3,8 +3,10 @@
 // replay. One client connection is an SseSession (web/sse_session.hpp).
 //
 // Threads:
-//   - `io_threads` threads run one io_context. The acceptor and the quote timer
-//     share one strand ("server strand"); each session has its own strand.
+//   - `io_threads` threads, each running its own io_context. Sessions are
+//     spread over them round-robin at accept; a session lives on one thread
+//     (an implicit strand: no strand layer per session). The acceptor and the
+//     quote timer share one strand ("server strand") on the first context.
 //   - a small asio::thread_pool runs the blocking callbacks (authenticate,
 //     replay), so a slow store never stalls an I/O thread. Its queue is bounded
 //     by the connection bound: a session has at most one blocking task.
@@ -14,7 +16,9 @@
 //   - publish_quote only stores the quote (latest per symbol) and schedules a
 //     flush on the server strand. The flush encodes each watched symbol once,
 //     groups the frames per subscribed session (the symbol index), and posts
-//     each session one handler with a range of the shared tick.
+//     one handler per I/O thread (not one per client: fewer wake-ups and
+//     allocations per broadcast) that hands each of its sessions a range of
+//     the shared tick.
 #include "web/sse_server.hpp"
 
 #include <algorithm>
@@ -87,9 +91,9 @@ class SseServer::Impl final : public SseSessionHost {
         replay_(std::move(replay)),
         encode_quote_(hooks.encode_quote ? std::move(hooks.encode_quote) : default_quote_json),
         load_watchlist_(std::move(hooks.watchlist)),
-        ioc_(options_.io_threads),
-        work_(net::make_work_guard(ioc_)),
-        server_strand_(net::make_strand(ioc_)),
+        io_contexts_(make_io_contexts(options_.io_threads)),
+        work_(make_work_guards(io_contexts_)),
+        server_strand_(net::make_strand(*io_contexts_.front())),
         acceptor_(server_strand_),
         accept_retry_timer_(server_strand_),
         quote_timer_(server_strand_),
@@ -130,7 +134,7 @@ class SseServer::Impl final : public SseSessionHost {
     // The acceptor and timer are touched only on the server strand from here on.
     net::post(server_strand_, [this] { do_accept(); });
     threads_.reserve(static_cast<std::size_t>(options_.io_threads));
-    for (int i = 0; i < options_.io_threads; ++i) threads_.emplace_back([this] { run_io(); });
+    for (auto& ioc : io_contexts_) threads_.emplace_back([this, &ioc] { run_io(*ioc); });
     return port;
   }
 
@@ -157,7 +161,7 @@ class SseServer::Impl final : public SseSessionHost {
     for (const auto& session : sessions) session->close();
     sessions.clear();  // the sessions die on their strands once their handlers finish
     blocking_pool_.join();
-    work_.reset();
+    work_.clear();
     for (std::thread& thread : threads_) thread.join();
     threads_.clear();
   }
@@ -302,16 +306,24 @@ class SseServer::Impl final : public SseSessionHost {
     std::weak_ptr<SseSession> session;
     std::optional<std::int64_t> user_id;       // set once the stream is open
     std::shared_ptr<const WatchSet> watching;  // the symbols it is subscribed to
+    std::uint32_t io_index = 0;                // the I/O thread it runs on
   };
   struct StreamRef {
     const SseSession* key;
     std::weak_ptr<SseSession> session;
   };
+  // One receiving stream of a quote flush: tick.order[begin, end).
+  struct QuoteTarget {
+    std::shared_ptr<SseSession> session;
+    std::uint32_t begin = 0;
+    std::uint32_t end = 0;
+  };
+  using WorkGuard = net::executor_work_guard<net::io_context::executor_type>;
   enum class Admission { serve, reject_busy, refuse };
 
   tcp::endpoint resolve_listen_endpoint() {
     boost::system::error_code ec;
-    tcp::resolver resolver(ioc_);
+    tcp::resolver resolver(*io_contexts_.front());
     const auto results =
         resolver.resolve(options_.host, std::to_string(options_.port),
                          tcp::resolver::passive | tcp::resolver::numeric_service, ec);
@@ -322,12 +334,26 @@ class SseServer::Impl final : public SseSessionHost {
     return results.begin()->endpoint();
   }
 
-  void run_io() {
+  static std::vector<std::unique_ptr<net::io_context>> make_io_contexts(int count) {
+    std::vector<std::unique_ptr<net::io_context>> contexts;
+    // Hint 1: each context is run by one thread (other threads only post to it).
+    for (int i = 0; i < count; ++i) contexts.push_back(std::make_unique<net::io_context>(1));
+    return contexts;
+  }
+
+  static std::vector<WorkGuard> make_work_guards(
+      const std::vector<std::unique_ptr<net::io_context>>& contexts) {
+    std::vector<WorkGuard> guards;
+    for (const auto& ioc : contexts) guards.push_back(net::make_work_guard(*ioc));
+    return guards;
+  }
+
+  void run_io(net::io_context& ioc) {
     // Handlers are written not to throw; if one does anyway, keep serving the
     // other clients rather than terminate the process from a worker thread.
     for (;;) {
       try {
-        ioc_.run();
+        ioc.run();
         return;
       } catch (...) {
       }
@@ -337,17 +363,16 @@ class SseServer::Impl final : public SseSessionHost {
   // ---- accepting (server strand) -------------------------------------------
 
   void do_accept() {
-    auto handler = [this](boost::system::error_code ec, tcp::socket socket) {
-      on_accept(ec, std::move(socket));
-    };
-    // Each connection gets its own strand: the socket's executor becomes the
-    // session's. With one I/O thread the io_context itself is an implicit
-    // strand, and skipping the strand layer saves work on every delivery.
-    if (options_.io_threads == 1) return acceptor_.async_accept(ioc_, std::move(handler));
-    acceptor_.async_accept(net::make_strand(ioc_), std::move(handler));
+    // Round-robin over the I/O threads: the socket's executor (one thread's
+    // io_context, an implicit strand) becomes the session's.
+    const auto io_index = static_cast<std::uint32_t>(next_io_++ % io_contexts_.size());
+    acceptor_.async_accept(*io_contexts_[io_index],
+                           [this, io_index](boost::system::error_code ec, tcp::socket socket) {
+                             on_accept(ec, std::move(socket), io_index);
+                           });
   }
 
-  void on_accept(boost::system::error_code ec, tcp::socket socket) {
+  void on_accept(boost::system::error_code ec, tcp::socket socket, std::uint32_t io_index) {
     if (ec) {
       if (ec == net::error::operation_aborted || stopping_) return;
       accept_retry_timer_.expires_after(kAcceptRetryDelay);
@@ -358,7 +383,7 @@ class SseServer::Impl final : public SseSessionHost {
     }
     auto session =
         make_sse_session(std::move(socket), *this, tls_context_ ? &*tls_context_ : nullptr);
-    switch (admit(session)) {
+    switch (admit(session, io_index)) {
       case Admission::serve:
         session->start(SseSession::Start::serve);
         break;
@@ -373,14 +398,14 @@ class SseServer::Impl final : public SseSessionHost {
 
   // Overflow policy (max_clients): beyond it a connection gets 503 with
   // Retry-After; beyond kRejectSlack more it is closed without an answer.
-  Admission admit(const std::shared_ptr<SseSession>& session) {
+  Admission admit(const std::shared_ptr<SseSession>& session, std::uint32_t io_index) {
     std::lock_guard lock(mutex_);
     if (stopping_) return Admission::refuse;
     // A lowered max_clients turns new connections away; open ones stay.
     const std::size_t max_clients = max_clients_.load(std::memory_order_relaxed);
     if (sessions_.size() >= max_clients + kRejectSlack) return Admission::refuse;
     const bool busy = sessions_.size() >= max_clients;
-    sessions_.emplace(session.get(), Connection{session, std::nullopt, nullptr});
+    sessions_.emplace(session.get(), Connection{session, std::nullopt, nullptr, io_index});
     return busy ? Admission::reject_busy : Admission::serve;
   }
 
@@ -441,25 +466,30 @@ class SseServer::Impl final : public SseSessionHost {
     encode_watched(quotes, *tick);
     if (tick->frames.empty()) return;
 
-    struct Target {
-      std::shared_ptr<SseSession> session;
-      std::uint32_t begin = 0;
-      std::uint32_t end = 0;
-    };
-    std::vector<Target> targets;
-    targets.reserve(client_count());
+    // One batch per I/O thread: a single posted handler then writes to every
+    // session of that thread, instead of one handler (and wake-up) per client.
+    std::vector<std::vector<QuoteTarget>> batches(io_contexts_.size());
     {
       std::lock_guard lock(mutex_);
-      plan_fan_out_locked(*tick, [&](std::weak_ptr<SseSession> const& weak, std::uint32_t begin,
-                                     std::uint32_t end) {
-        if (auto session = weak.lock()) targets.push_back({std::move(session), begin, end});
-      });
+      for (auto& batch : batches) batch.reserve(stream_count_ / batches.size() + 1);
+      plan_fan_out_locked(
+          *tick, [&](const Connection& connection, std::uint32_t begin, std::uint32_t end) {
+            if (auto session = connection.session.lock()) {
+              batches[connection.io_index].push_back({std::move(session), begin, end});
+            }
+          });
     }
     std::shared_ptr<const SseQuoteTick> shared_tick = std::move(tick);
-    for (Target& target : targets) {
-      target.session->deliver_quotes(shared_tick, target.begin, target.end);
+    for (std::size_t i = 0; i < batches.size(); ++i) {
+      if (batches[i].empty()) continue;
+      net::post(*io_contexts_[i], [tick = shared_tick, batch = std::move(batches[i])] {
+        for (const QuoteTarget& target : batch) {
+          target.session->write_quotes(*tick, target.begin, target.end);
+        }
+        // The batch (perhaps the last references of closed sessions) dies
+        // here, on the sessions' own thread and outside mutex_.
+      });
     }
-    // targets (the last references of closed sessions, perhaps) die here, outside mutex_.
   }
 
   // Encodes once each quote that some stream watches; the rest cost nothing.
@@ -486,7 +516,7 @@ class SseServer::Impl final : public SseSessionHost {
     }
   }
 
-  // Fills tick.order and calls emit(session, begin, end) once per receiving
+  // Fills tick.order and calls emit(connection, begin, end) once per receiving
   // stream: the frame indices of its watched symbols. order starts with every
   // frame (for streams that watch every symbol), then one group per stream.
   template <typename Emit>
@@ -494,7 +524,7 @@ class SseServer::Impl final : public SseSessionHost {
     const auto frame_count = static_cast<std::uint32_t>(tick.frames.size());
     tick.order.reserve(frame_count);
     for (std::uint32_t i = 0; i < frame_count; ++i) tick.order.push_back(i);
-    for (const auto& [key, session] : every_symbol_) emit(session, 0, frame_count);
+    for (const auto& [key, session] : every_symbol_) emit_to(key, 0, frame_count, emit);
 
     // (stream, frame) pairs, grouped by stream. One frame (a broadcast) needs no sort.
     std::vector<std::pair<const SseSession*, std::uint32_t>> pairs;
@@ -502,7 +532,7 @@ class SseServer::Impl final : public SseSessionHost {
       const auto it = subscribers_.find(tick.frames[i].symbol);
       if (it == subscribers_.end()) continue;
       if (frame_count == 1) {
-        for (const auto& [key, session] : it->second) emit(session, 0, 1);
+        for (const auto& [key, session] : it->second) emit_to(key, 0, 1, emit);
         return;
       }
       for (const auto& [key, session] : it->second) pairs.emplace_back(key, i);
@@ -514,12 +544,15 @@ class SseServer::Impl final : public SseSessionHost {
       while (next < pairs.size() && pairs[next].first == pairs[group].first) {
         tick.order.push_back(pairs[next++].second);
       }
-      const auto connection = sessions_.find(pairs[group].first);
-      if (connection != sessions_.end()) {
-        emit(connection->second.session, begin, static_cast<std::uint32_t>(tick.order.size()));
-      }
+      emit_to(pairs[group].first, begin, static_cast<std::uint32_t>(tick.order.size()), emit);
       group = next;
     }
+  }
+
+  template <typename Emit>
+  void emit_to(const SseSession* key, std::uint32_t begin, std::uint32_t end, Emit& emit) {
+    const auto connection = sessions_.find(key);
+    if (connection != sessions_.end()) emit(connection->second, begin, end);
   }
 
   std::vector<std::shared_ptr<SseSession>> live_sessions_locked(bool streams_only) const {
@@ -565,14 +598,15 @@ class SseServer::Impl final : public SseSessionHost {
   bool flush_scheduled_ = false;                           // guarded by quotes_mutex_
   std::chrono::steady_clock::time_point last_flush_;       // server strand
 
-  net::io_context ioc_;
-  std::optional<net::executor_work_guard<net::io_context::executor_type>> work_;
-  net::strand<net::io_context::executor_type> server_strand_;
-  tcp::acceptor acceptor_;                // server strand
-  net::steady_timer accept_retry_timer_;  // server strand
-  net::steady_timer quote_timer_;         // server strand
+  std::vector<std::unique_ptr<net::io_context>> io_contexts_;  // one per I/O thread
+  std::vector<WorkGuard> work_;
+  net::strand<net::io_context::executor_type> server_strand_;  // on io_contexts_[0]
+  std::size_t next_io_ = 0;                                    // server strand: accept round-robin
+  tcp::acceptor acceptor_;                                     // server strand
+  net::steady_timer accept_retry_timer_;                       // server strand
+  net::steady_timer quote_timer_;                              // server strand
   net::thread_pool
-      blocking_pool_;  // after ioc_: dropped tasks destroy sessions whose sockets need it
+      blocking_pool_;  // after io_contexts_: dropped tasks destroy sessions whose sockets need it
 
   // Owning thread only.
   std::vector<std::thread> threads_;

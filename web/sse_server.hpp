@@ -44,8 +44,9 @@
 //     `max_clients` get 503 with Retry-After.
 //
 // Thread safety: publish_* and client_count are safe from any thread; start and
-// stop from the owning thread only. Each session runs on its own strand; one
-// slow or stalled client never delays another.
+// stop from the owning thread only. Sessions are spread over the I/O threads
+// (one io_context each); a session lives on one of them. One slow or stalled
+// client never delays another: writes never block.
 #pragma once
 
 #include <chrono>

@@ -55,6 +55,8 @@ constexpr auto kLingerTimeout = std::chrono::seconds(2);
 // Notifications per replay call. The next page is fetched only once the
 // previous one has left the write queue, so replay is flow-controlled.
 constexpr std::size_t kReplayPageSize = 500;
+// Empty per-symbol quote slots a stream keeps between writes (see take_pending_quotes).
+constexpr std::size_t kMaxKeptQuoteSlots = 32;
 // Seconds a 503 (server full) tells the client to wait.
 constexpr std::string_view kRetryAfterSeconds = "5";
 
@@ -149,6 +151,10 @@ class Session final : public SseSession, public std::enable_shared_from_this<Ses
     net::post(executor_, [self = shared_from_this(), tick = std::move(tick), begin, end] {
       self->on_quotes(*tick, begin, end);
     });
+  }
+
+  void write_quotes(const SseQuoteTick& tick, std::uint32_t begin, std::uint32_t end) override {
+    on_quotes(tick, begin, end);
   }
 
   void close() override {
@@ -461,10 +467,13 @@ class Session final : public SseSession, public std::enable_shared_from_this<Ses
   void on_quotes(const SseQuoteTick& tick, std::uint32_t begin, std::uint32_t end) {
     if (phase_ == Phase::closed || phase_ == Phase::responding) return;
     // Conflation: a newer quote replaces the unsent one of the same symbol,
-    // so this map holds at most one entry per watched symbol.
+    // so this map holds at most one entry per watched symbol. Entries stay
+    // after a write (their bytes reset), so a broadcast allocates nothing here.
     for (std::uint32_t i = begin; i < end; ++i) {
       const SseQuoteFrame& frame = tick.frames[tick.order[i]];
-      pending_quotes_[frame.symbol] = frame.event;
+      EventBytes& slot = pending_quotes_[frame.symbol];
+      if (!slot) ++pending_quote_count_;
+      slot = frame.event;
     }
     do_write();
   }
@@ -485,8 +494,7 @@ class Session final : public SseSession, public std::enable_shared_from_this<Ses
         in_flight_.push_back(std::move(write_queue_.front()));
         write_queue_.pop_front();
       }
-      for (auto& [symbol, event] : pending_quotes_) in_flight_.push_back(std::move(event));
-      pending_quotes_.clear();
+      take_pending_quotes();
       maybe_request_replay_page();
       if (in_flight_.empty()) return;
 
@@ -525,6 +533,17 @@ class Session final : public SseSession, public std::enable_shared_from_this<Ses
       net::async_write(lowest().socket(), in_flight_buffers_,
                        beast::bind_front_handler(&Session::on_write, shared_from_this()));
     }
+  }
+
+  void take_pending_quotes() {
+    if (pending_quote_count_ == 0) return;
+    for (auto& [symbol, event] : pending_quotes_) {
+      if (event) in_flight_.push_back(std::move(event));  // leaves the slot empty
+    }
+    pending_quote_count_ = 0;
+    // A stream that watches every symbol would keep a slot per symbol ever
+    // quoted; past a few, drop them so an idle client stays small.
+    if (pending_quotes_.size() > kMaxKeptQuoteSlots) pending_quotes_.clear();
   }
 
   // Removes the first `bytes` from in_flight_buffers_ (a partial write).
@@ -668,6 +687,7 @@ class Session final : public SseSession, public std::enable_shared_from_this<Ses
     held_.clear();
     held_bytes_ = 0;
     pending_quotes_.clear();
+    pending_quote_count_ = 0;
     host_.remove_session(this);
   }
 
@@ -699,8 +719,11 @@ class Session final : public SseSession, public std::enable_shared_from_this<Ses
 
   std::deque<EventBytes> write_queue_;  // unsent bytes, in order
   std::size_t queued_bytes_ = 0;        // bytes in write_queue_ (not counting in flight)
-  std::unordered_map<std::string, EventBytes> pending_quotes_;  // latest unsent quote per symbol
-  std::vector<EventBytes> in_flight_;                           // owned until on_write
+  // Latest unsent quote per symbol (null: sent); keys are the symbols this
+  // stream has received, bounded by its watchlist or the symbols quoted.
+  std::unordered_map<std::string, EventBytes> pending_quotes_;
+  std::size_t pending_quote_count_ = 0;  // non-null entries of pending_quotes_
+  std::vector<EventBytes> in_flight_;    // owned until on_write
   std::vector<net::const_buffer> in_flight_buffers_;
   bool writing_ = false;
   std::chrono::steady_clock::time_point write_started_;    // of the write in flight

@@ -102,6 +102,9 @@ class SseSession {
   // latest per symbol is written.
   virtual void deliver_quotes(std::shared_ptr<const SseQuoteTick> tick, std::uint32_t begin,
                               std::uint32_t end) = 0;
+  // The same, run at once: only on the session's executor (the server posts
+  // one handler per I/O thread that calls this for each of its sessions).
+  virtual void write_quotes(const SseQuoteTick& tick, std::uint32_t begin, std::uint32_t end) = 0;
   // Closes the connection; pending and later calls do nothing.
   virtual void close() = 0;
 };

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "notify/email_message.hpp"
+#include "notify/message_template.hpp"
 #include "notify/webhook_signature.hpp"
 
 using namespace bw;
@@ -144,4 +145,45 @@ TEST_CASE("a rendered body template is the text part, escaped in the HTML part",
         std::string::npos);
   CHECK(c.html.find("<b>Apple") == std::string::npos);
   CHECK(c.text.find("Notification #7") != std::string::npos);
+}
+
+TEST_CASE("a digest shows each member in its alert's message template, escaped in HTML",
+          "[notify][templates]") {
+  // Two fires of alerts with different message templates, rendered as the
+  // notifier renders them at commit (the stored message is what a digest shows).
+  auto member = [](std::int64_t id, const std::string& name, const std::string& text_template,
+                   const std::string& symbol, const char* price) {
+    Fire fire;
+    fire.alert_id = id;
+    fire.user_id = 1;
+    fire.symbol = symbol;
+    fire.price = *Price::parse(price);
+    fire.condition = Condition{ConditionType::above, *Price::parse("100")};
+    AlertTexts texts;
+    texts.alert_name = name;
+    texts.user_name = "trader";
+    texts.templates.message = text_template;
+    NewNotification out{id, 1, symbol, fire.price, "default text", 0};
+    render_alert_texts(fire, texts, out);
+    DigestMember m;
+    m.delivery_id = id * 10;
+    m.notification = StoredNotification{id * 100, out};
+    return m;
+  };
+  DueDigest due;
+  due.digest.id = 5;
+  due.channel.type = ChannelType::email;
+  due.channel.target = "trader@example.com";
+  due.members.push_back(
+      member(1, "Apple <breakout>", "{{alert_name}}: {{symbol}} at {{price}}", "AAPL", "150.25"));
+  due.members.push_back(member(2, "Tesla", "TSLA & friends moved to {{price}}", "TSLA", "201"));
+
+  const EmailContent c = digest_email_content(due, "alerts@example.com");
+  CHECK(c.text.find("- Apple <breakout>: AAPL at 150.25 (notification #100)") != std::string::npos);
+  CHECK(c.text.find("- TSLA & friends moved to 201") != std::string::npos);
+  CHECK(c.text.find("default text") == std::string::npos);
+  CHECK(c.html.find("<li>Apple &lt;breakout&gt;: AAPL at 150.25 (notification #100)</li>") !=
+        std::string::npos);
+  CHECK(c.html.find("TSLA &amp; friends moved to 201") != std::string::npos);
+  CHECK(c.html.find("<breakout>") == std::string::npos);
 }
