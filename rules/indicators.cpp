@@ -9,9 +9,9 @@ namespace bw {
 
 namespace {
 
-constexpr std::array<DurationMs, 11> kBarIntervals{
-    60'000,    120'000,    180'000,    300'000,    600'000,     900'000,
-    1'800'000, 3'600'000, 7'200'000, 14'400'000, kDayInterval};
+constexpr std::array<DurationMs, 11> kBarIntervals{60'000,    120'000,    180'000,     300'000,
+                                                   600'000,   900'000,    1'800'000,   3'600'000,
+                                                   7'200'000, 14'400'000, kDayInterval};
 
 int sign(WideInt value) {
   return value < 0 ? -1 : (value > 0 ? 1 : 0);
@@ -128,10 +128,10 @@ std::string MovingAverage::save() const {
   save_clock(out, clock_);
   out.add(ema_ready_ ? 1 : 0).add(ema_).add(static_cast<std::int64_t>(closes_.size()));
   for (std::size_t i = 0; i < closes_.size(); ++i) {
-    const std::size_t at = closes_.size() == static_cast<std::size_t>(period_) &&
-                                   kind_ == AverageKind::sma
-                               ? (next_ + i) % closes_.size()
-                               : i;
+    const std::size_t at =
+        closes_.size() == static_cast<std::size_t>(period_) && kind_ == AverageKind::sma
+            ? (next_ + i) % closes_.size()
+            : i;
     out.add(closes_[at]);
   }
   return out.text();

@@ -120,8 +120,8 @@ class WilderRsi {
   BarClock clock_;
   bool has_prev_ = false;
   std::int64_t prev_close_ = 0;
-  int seeded_ = 0;     // changes seen while seeding, up to period_
-  WideInt gain_ = 0;   // seeding: the sum; then the average (units)
+  int seeded_ = 0;    // changes seen while seeding, up to period_
+  WideInt gain_ = 0;  // seeding: the sum; then the average (units)
   WideInt loss_ = 0;
   bool closed_bar_ = false;
 };

@@ -155,9 +155,9 @@ std::vector<SeriesState> SeriesSet::save() const {
   std::vector<SeriesState> out;
   out.reserve(slots_.size());
   for (const auto& [key, slot] : slots_) {
-    out.push_back(SeriesState{format_series_key(key),
-                              std::visit([](const auto& series) { return series.save(); },
-                                         slot.series)});
+    out.push_back(
+        SeriesState{format_series_key(key),
+                    std::visit([](const auto& series) { return series.save(); }, slot.series)});
   }
   return out;
 }

@@ -95,7 +95,7 @@ TEST_CASE("Example: volume_spike 3 fires when a 1m window reaches 3x the average
           "[rules][examples]") {
   Engine engine;
   arm(engine, 1, spike("3", kMin, 3 * kMin));
-  CHECK(trade(engine, "10", t(0, 10), 100).empty());   // window 0: partial, never baseline
+  CHECK(trade(engine, "10", t(0, 10), 100).empty());  // window 0: partial, never baseline
   CHECK(trade(engine, "10", t(1), 100).empty());
   CHECK(trade(engine, "10", t(2), 200).empty());
   CHECK(trade(engine, "10", t(3), 1200).empty());      // baseline 0..2 holds the partial window
@@ -141,9 +141,9 @@ TEST_CASE("Example: sma_crossing_up 3 on 1m bars fires on reaching the average f
   auto fires = trade(engine, "11", t(3, 30));  // P = 10 < 11, 11 >= 11
   REQUIRE(ids(fires) == std::vector<AlertId>{1});
   CHECK(fires[0].price == px("11"));
-  CHECK(trade(engine, "12", t(3, 40)).empty());  // P = 11 is on the average, not below
-  fires = trade(engine, "9", t(4));              // closes bar 3 (12): SMA 35/3 = 11.666…
-  REQUIRE(ids(fires) == std::vector<AlertId>{2});  // P = 12 > 11 and 9 <= 11.666…
+  CHECK(trade(engine, "12", t(3, 40)).empty());     // P = 11 is on the average, not below
+  fires = trade(engine, "9", t(4));                 // closes bar 3 (12): SMA 35/3 = 11.666…
+  REQUIRE(ids(fires) == std::vector<AlertId>{2});   // P = 12 > 11 and 9 <= 11.666…
   CHECK(trade(engine, "11.66", t(4, 10)).empty());  // below 35/3: no crossing
   CHECK(ids(trade(engine, "11.67", t(4, 20))) == std::vector<AlertId>{1});
 }
