@@ -33,11 +33,13 @@ class SeriesConditionsTest(unittest.TestCase):
         return alert
 
     def push(self, symbol, trades):
-        """trades: (price, minute, second, volume) in order."""
-        quotes = [{"symbol": symbol, "price": p, "ts": self.t0 + m * MIN + s * 1000, "volume": v}
-                  for p, m, s, v in trades]
-        status, body = self.server.api("POST", "/api/v1/quotes", quotes, token=self.ops)
-        self.assertEqual(status, 202, body)
+        """trades: (price, minute, second, volume) in order, one request each so
+        that the engine queue does not merge them into one mini-bar (a merged
+        bar spanning bar boundaries counts as one quote at its newest time)."""
+        for p, m, s, v in trades:
+            quote = {"symbol": symbol, "price": p, "ts": self.t0 + m * MIN + s * 1000, "volume": v}
+            status, body = self.server.api("POST", "/api/v1/quotes", [quote], token=self.ops)
+            self.assertEqual(status, 202, body)
 
     def settle(self, symbol, price):
         self.server.wait_for(lambda: self.server.api("GET", f"/api/v1/quotes/{symbol}", token=self.alice)[1]
@@ -49,8 +51,11 @@ class SeriesConditionsTest(unittest.TestCase):
         return sorted(item["message"] for item in items)
 
     def wait_messages(self, count):
-        return self.server.wait_for(lambda: len(self.messages()) == count and self.messages(),
-                                    what=f"{count} notifications")
+        try:
+            return self.server.wait_for(lambda: len(self.messages()) == count and self.messages(),
+                                        what=f"{count} notifications")
+        except AssertionError as error:
+            raise AssertionError(f"{error}; have {self.messages()}") from None
 
     def test_every_series_type_fires_from_pushed_quotes(self):
         self.create("VOL", {"type": "volume_spike", "factor": 3, "window": "1m", "baseline": "3m"})
@@ -70,7 +75,7 @@ class SeriesConditionsTest(unittest.TestCase):
         self.push("EMAU", ema)
         self.push("EMAD", ema)
         rsi = [(10, 0, 0, 1), (11, 1, 0, 1), (12, 2, 0, 1), (11, 3, 0, 1)]
-        self.push("RSIA", rsi + [(13, 4, 0, 1), (20, 4, 30, 1), (13, 4, 50, 1)])
+        self.push("RSIA", rsi + [(13, 4, 0, 1), (14, 4, 30, 1), (13, 4, 50, 1)])
         self.push("RSIB", rsi)
         self.settle("RSIB", 11)
         self.assertEqual(self.messages(), [])  # every series is warming up or below its line
