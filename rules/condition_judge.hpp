@@ -1,8 +1,8 @@
 // judge_condition: whether one quote meets a condition, judged directly (no
 // index), with the direction and the price to report. The engine uses it for
 // the conditions that are not in the ThresholdIndex (window moves, spread,
-// all_of / any_of, volume spikes and indicators) and for the terms of a compound; for a plain price or
-// channel condition it gives exactly what the index gives (tested).
+// all_of / any_of, volume spikes and indicators) and for the terms of a compound; for a plain price
+// or channel condition it gives exactly what the index gives (tested).
 //
 //   JudgeInput in{previous_price, quote, &windows};   // windows already pushed
 //   if (std::optional<Verdict> v = judge_condition(condition, in)) fire(v->direction, v->price);

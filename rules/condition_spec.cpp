@@ -70,8 +70,7 @@ Status check_volume_spike(const Condition& condition, const std::string& path) {
   if (condition.window_ms < kMinSpikeWindowMs || condition.window_ms > kMaxMoveWindowMs)
     return Error{path + ".window: must be a duration from 1s to 1d"};
   const DurationMs baseline = condition.baseline_ms;
-  if (baseline <= 0 || baseline % condition.window_ms != 0 ||
-      baseline / condition.window_ms < 2 ||
+  if (baseline <= 0 || baseline % condition.window_ms != 0 || baseline / condition.window_ms < 2 ||
       baseline / condition.window_ms > kMaxBaselineWindows || baseline > kMaxBaselineMs)
     return Error{path + ".baseline: must be a whole multiple of the window, from 2 to " +
                  std::to_string(kMaxBaselineWindows) + " windows and at most 30d"};
@@ -206,7 +205,8 @@ class SpecReader {
     std::int64_t baseline = 0, interval = 0, period = 0;
     if (!integer(baseline) || !take(':') || !integer(interval) || !take(':') || !integer(period) ||
         period < 0 || period > kMaxIndicatorPeriod)
-      return Error{"condition spec: expected type:price:upper:window:volume:baseline:interval:period"};
+      return Error{
+          "condition spec: expected type:price:upper:window:volume:baseline:interval:period"};
     condition.baseline_ms = baseline;
     condition.interval_ms = interval;
     condition.period = static_cast<std::int32_t>(period);

@@ -14,9 +14,9 @@
 // alert never fires on a quote at or after its `expires_at`: it leaves the
 // engine instead. Re-arms are reported through take_rearmed() so the caller
 // can persist them. Conditions outside the threshold index (window moves,
-// spread, all_of / any_of, volume spikes, indicators; condition_judge.hpp) are judged on every quote of
-// their symbol, before the index, from the same previous price. Not thread-safe: one thread owns an
-// Engine (see app/engine_worker.hpp), and alert changes arrive on that thread.
+// spread, all_of / any_of, volume spikes, indicators; condition_judge.hpp) are judged on every
+// quote of their symbol, before the index, from the same previous price. Not thread-safe: one
+// thread owns an Engine (see app/engine_worker.hpp), and alert changes arrive on that thread.
 #pragma once
 
 #include <cstddef>

@@ -157,8 +157,7 @@ Result<Condition> decode_indicator(const json& value, ConditionType type, const 
                  " to " + std::to_string(kMaxIndicatorPeriod)};
   condition.period = static_cast<std::int32_t>(period->get<std::int64_t>());
   if (is_rsi(type)) {
-    if (Status s = decode_param(value, "value", path, condition.price); !s)
-      return Error{s.error()};
+    if (Status s = decode_param(value, "value", path, condition.price); !s) return Error{s.error()};
   }
   return condition;
 }

@@ -92,8 +92,7 @@ TEST_CASE("a symbol's session day survives a round trip with its last price", "[
   }
 }
 
-TEST_CASE("a symbol's series states are replaced as a whole and loaded with its price",
-          "[store]") {
+TEST_CASE("a symbol's series states are replaced as a whole and loaded with its price", "[store]") {
   bw::testing::TempDatabase temp;
   PriceRepository prices(temp.db());
   LastPrice aapl{"AAPL", px("150"), 1000, std::nullopt,
