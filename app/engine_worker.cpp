@@ -21,6 +21,9 @@ void EngineWorker::load(const std::vector<Alert>& armed,
   for (const LastPrice& p : last_prices) {
     engine_.restore_last_price(p.symbol, p.price);
     if (p.day) engine_.restore_day_state(p.symbol, *p.day);
+    if (p.series) {
+      for (const SeriesState& state : *p.series) engine_.restore_series_state(p.symbol, state);
+    }
   }
   for (const Alert& alert : armed) {
     if (Status s = engine_.add(alert); !s)
@@ -126,6 +129,7 @@ void EngineWorker::flush_prices() {
   batch.reserve(dirty_prices_.size());
   for (auto& [symbol, price] : dirty_prices_) {
     price.day = engine_.day_state(symbol);  // as of now: newer than the quote that dirtied it
+    price.series = engine_.series_states(symbol);
     batch.push_back(price);
   }
   try {

@@ -1,7 +1,8 @@
 // EngineWorker: the thread that owns the Engine (one shard). It drains the
 // EngineQueue (quotes and alert commands, in order), hands fires to the
 // Notifier, and persists each symbol's last price every
-// `price_flush_interval` (and on stop) for restart continuity, together with
+// `price_flush_interval` (and on stop) for restart continuity (with its
+// session day and series states: indicator warm-up), together with
 // the policy state (re-arms, last fire) of the alerts whose state changed.
 //
 //   EngineWorker worker(queue, notifier, prices, alerts, 200ms);

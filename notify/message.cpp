@@ -40,14 +40,40 @@ std::string_view condition_phrase(const Fire& fire) {
       return "met all of";
     case ConditionType::any_of:
       return "met one of";
+    case ConditionType::volume_spike:
+      return "volume spiked";
+    case ConditionType::sma_crossing_up:
+    case ConditionType::ema_crossing_up:
+      return "crossed above";
+    case ConditionType::sma_crossing_down:
+    case ConditionType::ema_crossing_down:
+      return "crossed below";
+    case ConditionType::rsi_above:
+      return "RSI is above";
+    case ConditionType::rsi_below:
+      return "RSI is below";
   }
   return "reached";
 }
 
 // "150.00" for a line, "140.00-150.00" for a channel, "2.00 within 30s" and
 // "1.5% within 5m" for moves, "25 bps" for a spread, "-2%" for a day change,
-// "1000000" for a day volume, "2 conditions" for a compound.
+// "1000000" for a day volume, "2 conditions" for a compound, "3x the 5m
+// average over 1h" for a volume spike, "SMA(20, 1m)" for an average and
+// "70 (14 bars of 5m)" for an RSI.
 std::string threshold_text(const Condition& condition) {
+  if (condition.type == ConditionType::volume_spike)
+    return condition.price.to_string(0) + "x the " + format_policy_duration(condition.window_ms) +
+           " average over " + format_policy_duration(condition.baseline_ms);
+  if (is_average_crossing(condition.type)) {
+    const bool sma = condition.type == ConditionType::sma_crossing_up ||
+                     condition.type == ConditionType::sma_crossing_down;
+    return std::string(sma ? "SMA(" : "EMA(") + std::to_string(condition.period) + ", " +
+           format_policy_duration(condition.interval_ms) + ")";
+  }
+  if (is_rsi(condition.type))
+    return condition.price.to_string(0) + " (" + std::to_string(condition.period) + " bars of " +
+           format_policy_duration(condition.interval_ms) + ")";
   if (is_channel(condition.type))
     return condition.price.to_string() + "-" + condition.upper.to_string();
   if (is_compound(condition.type)) return std::to_string(condition.terms.size()) + " conditions";

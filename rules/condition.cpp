@@ -25,7 +25,7 @@ std::string_view name_of(const std::array<std::pair<Enum, std::string_view>, N>&
   return "unknown";
 }
 
-constexpr std::array<std::pair<ConditionType, std::string_view>, 19> kConditionNames{{
+constexpr std::array<std::pair<ConditionType, std::string_view>, 26> kConditionNames{{
     {ConditionType::above, "above"},
     {ConditionType::below, "below"},
     {ConditionType::crossing, "crossing"},
@@ -45,6 +45,13 @@ constexpr std::array<std::pair<ConditionType, std::string_view>, 19> kConditionN
     {ConditionType::volume_above, "volume_above"},
     {ConditionType::all_of, "all_of"},
     {ConditionType::any_of, "any_of"},
+    {ConditionType::volume_spike, "volume_spike"},
+    {ConditionType::sma_crossing_up, "sma_crossing_up"},
+    {ConditionType::sma_crossing_down, "sma_crossing_down"},
+    {ConditionType::ema_crossing_up, "ema_crossing_up"},
+    {ConditionType::ema_crossing_down, "ema_crossing_down"},
+    {ConditionType::rsi_above, "rsi_above"},
+    {ConditionType::rsi_below, "rsi_below"},
 }};
 
 constexpr std::array<std::pair<AlertState, std::string_view>, 4> kStateNames{{

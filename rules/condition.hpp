@@ -32,6 +32,16 @@
 //   day_change_pct_above fires when (H - R) * 100 > percent * R  (signed percent)
 //   day_change_pct_below fires when (L - R) * 100 < percent * R
 //   volume_above         fires when the day's cumulative volume > volume
+// Volume spike (W the window, B = k * W the baseline; docs/RULES.md):
+//   volume_spike   fires when V * k >= factor * S and S > 0, V the volume of
+//                  the current W-aligned window (this quote included), S the
+//                  volume of the k windows before it; only with a full baseline.
+// Indicators on bars of `interval` (closes of the closed bars; docs/RULES.md),
+// A the average after this quote, A' the one the previous quote saw:
+//   sma/ema_crossing_up   fires when (P < A' or L < A) and A <= H
+//   sma/ema_crossing_down fires when (P > A' or H > A) and L <= A
+//   rsi_above / rsi_below fire on a quote that closes a bar when Wilder's RSI
+//                         after that close is > value / < value.
 // Compound: all_of fires when every term holds on the quote, any_of when one
 // does; the direction and price are those of the first term that holds.
 // Line conditions (price and channel) live in the ThresholdIndex; the others
@@ -73,6 +83,15 @@ enum class ConditionType {
   volume_above,
   all_of,
   any_of,
+  // Series conditions (rules/series_set.hpp): judged on state built from the
+  // symbol's quotes, shared per (symbol, kind, interval or window, period).
+  volume_spike,
+  sma_crossing_up,
+  sma_crossing_down,
+  ema_crossing_up,
+  ema_crossing_down,
+  rsi_above,
+  rsi_below,
 };
 
 // True for the four channel types (they use `price` as lower and `upper`).
@@ -99,6 +118,25 @@ constexpr bool is_compound(ConditionType type) {
   return type == ConditionType::all_of || type == ConditionType::any_of;
 }
 
+// The moving-average crossings (they use `interval_ms` and `period`).
+constexpr bool is_average_crossing(ConditionType type) {
+  return type >= ConditionType::sma_crossing_up && type <= ConditionType::ema_crossing_down;
+}
+
+constexpr bool is_rsi(ConditionType type) {
+  return type == ConditionType::rsi_above || type == ConditionType::rsi_below;
+}
+
+// The indicators on bars built from ticks (interval_ms, period).
+constexpr bool is_indicator(ConditionType type) {
+  return is_average_crossing(type) || is_rsi(type);
+}
+
+// Conditions judged on shared per-symbol series state (bars, volume windows).
+constexpr bool is_series_condition(ConditionType type) {
+  return type == ConditionType::volume_spike || is_indicator(type);
+}
+
 struct Condition {
   Condition() = default;
   Condition(ConditionType type_, Price price_, Price upper_ = Price{})
@@ -113,6 +151,13 @@ struct Condition {
   DurationMs window_ms = 0;      // window moves: the look-back window; zero otherwise
   std::int64_t volume = 0;       // volume_above: the day's volume to exceed; zero otherwise
   std::vector<Condition> terms;  // all_of / any_of: the conditions; empty otherwise
+  // volume_spike: `price` is the factor, `window_ms` the window and this the
+  // baseline (a whole multiple of the window). Zero otherwise.
+  DurationMs baseline_ms = 0;
+  // Indicators: the bar interval and the period in bars; `price` is the RSI
+  // value (0..100 exclusive) of rsi_above/below. Zero otherwise.
+  DurationMs interval_ms = 0;
+  std::int32_t period = 0;
 
   // Window moves with the same window share one PriceWindow per symbol: these
   // are the windows this condition (and its terms) needs.

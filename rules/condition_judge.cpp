@@ -144,6 +144,52 @@ std::optional<Verdict> judge_compound(const Condition& condition, const JudgeInp
   return first;  // all_of: every term held; any_of: none did (empty)
 }
 
+// A moving-average crossing: A the average after this quote, A' the one the
+// previous quote saw. Like a line crossing, a merged bar that reached the
+// average from the other side (its low/high) counts.
+std::optional<Verdict> judge_average(const Condition& condition, const MovingAverage& average,
+                                     const JudgeInput& in) {
+  const std::optional<Ratio> now = average.value();
+  const std::optional<Ratio>& before = average.previous();
+  if (!now || !before) return std::nullopt;  // warming up: no side to cross from
+  const Quote& quote = in.quote;
+  const bool up = condition.type == ConditionType::sma_crossing_up ||
+                  condition.type == ConditionType::ema_crossing_up;
+  if (up) {
+    const bool was_below = before->compare(in.previous) < 0 || now->compare(quote.low) < 0;
+    if (!was_below || now->compare(quote.high) < 0) return std::nullopt;
+    return Verdict{Direction::up, now->compare(quote.price) >= 0 ? quote.price : quote.high};
+  }
+  const bool was_above = before->compare(in.previous) > 0 || now->compare(quote.high) > 0;
+  if (!was_above || now->compare(quote.low) > 0) return std::nullopt;
+  return Verdict{Direction::down, now->compare(quote.price) <= 0 ? quote.price : quote.low};
+}
+
+std::optional<Verdict> judge_series(const Condition& condition, const JudgeInput& in) {
+  const std::optional<SeriesKey> key = series_key(condition);
+  if (!key || in.series == nullptr) return std::nullopt;
+  const Quote& quote = in.quote;
+  if (condition.type == ConditionType::volume_spike) {
+    const VolumeWindow* volume = in.series->volume(*key);
+    if (volume == nullptr || !volume->spike(condition.price)) return std::nullopt;
+    return Verdict{Direction::up, quote.price};
+  }
+  if (is_rsi(condition.type)) {
+    // Judged at bar close only: on the quote that closed a bar.
+    const WilderRsi* rsi = in.series->rsi(*key);
+    if (rsi == nullptr || !rsi->ready() || !rsi->closed_bar()) return std::nullopt;
+    const int side = rsi->compare(condition.price);
+    if (condition.type == ConditionType::rsi_above && side > 0)
+      return Verdict{Direction::up, quote.price};
+    if (condition.type == ConditionType::rsi_below && side < 0)
+      return Verdict{Direction::down, quote.price};
+    return std::nullopt;
+  }
+  const MovingAverage* average = in.series->average(*key);
+  if (average == nullptr) return std::nullopt;
+  return judge_average(condition, *average, in);
+}
+
 }  // namespace
 
 bool spread_above(const Quote& quote, Price bps) {
@@ -164,6 +210,7 @@ std::optional<Verdict> judge_condition(const Condition& condition, const JudgeIn
   if (is_compound(condition.type)) return judge_compound(condition, in);
   if (is_day_change(condition.type) || condition.type == ConditionType::volume_above)
     return judge_day(condition, in);
+  if (is_series_condition(condition.type)) return judge_series(condition, in);
   if (condition.type == ConditionType::spread_above_bps) {
     if (!spread_above(in.quote, condition.price)) return std::nullopt;
     return Verdict{Direction::up, in.quote.price};

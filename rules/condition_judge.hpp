@@ -1,8 +1,8 @@
 // judge_condition: whether one quote meets a condition, judged directly (no
 // index), with the direction and the price to report. The engine uses it for
 // the conditions that are not in the ThresholdIndex (window moves, spread,
-// all_of / any_of) and for the terms of a compound; for a plain price or
-// channel condition it gives exactly what the index gives (tested).
+// all_of / any_of, volume spikes and indicators) and for the terms of a compound; for a plain price
+// or channel condition it gives exactly what the index gives (tested).
 //
 //   JudgeInput in{previous_price, quote, &windows};   // windows already pushed
 //   if (std::optional<Verdict> v = judge_condition(condition, in)) fire(v->direction, v->price);
@@ -17,6 +17,7 @@
 #include "rules/condition.hpp"
 #include "rules/day_tracker.hpp"
 #include "rules/quote.hpp"
+#include "rules/series_set.hpp"
 #include "rules/window_set.hpp"
 
 namespace bw {
@@ -26,6 +27,7 @@ struct JudgeInput {
   const Quote& quote;
   const WindowSet* windows = nullptr;  // must hold every window the condition uses
   const DayTracker* day = nullptr;     // the symbol's day, this quote included
+  const SeriesSet* series = nullptr;   // must hold every series the condition uses, pushed
 };
 
 struct Verdict {

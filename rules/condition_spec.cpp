@@ -3,6 +3,8 @@
 #include <charconv>
 #include <utility>
 
+#include "rules/indicators.hpp"
+
 namespace bw {
 
 namespace {
@@ -26,6 +28,8 @@ const char* price_field(ConditionType type) {
   if (is_move(type)) return "percent";
   if (type == ConditionType::spread_above_bps) return "bps";
   if (is_day_change(type)) return "percent";
+  if (type == ConditionType::volume_spike) return "factor";
+  if (is_rsi(type)) return "value";
   return "price";
 }
 
@@ -59,6 +63,54 @@ Status check_move(const Condition& condition, const std::string& path) {
   return {};
 }
 
+Status check_volume_spike(const Condition& condition, const std::string& path) {
+  if (condition.price <= Price::from_units(Price::kScale) ||
+      condition.price > Price::from_units(kMaxSpikeFactor * Price::kScale))
+    return Error{path + ".factor: must be above 1 and at most " + std::to_string(kMaxSpikeFactor)};
+  if (condition.window_ms < kMinSpikeWindowMs || condition.window_ms > kMaxMoveWindowMs)
+    return Error{path + ".window: must be a duration from 1s to 1d"};
+  const DurationMs baseline = condition.baseline_ms;
+  if (baseline <= 0 || baseline % condition.window_ms != 0 || baseline / condition.window_ms < 2 ||
+      baseline / condition.window_ms > kMaxBaselineWindows || baseline > kMaxBaselineMs)
+    return Error{path + ".baseline: must be a whole multiple of the window, from 2 to " +
+                 std::to_string(kMaxBaselineWindows) + " windows and at most 30d"};
+  return {};
+}
+
+Status check_indicator(const Condition& condition, const std::string& path) {
+  if (!is_allowed_bar_interval(condition.interval_ms))
+    return Error{path + ".interval: must be one of 1m, 2m, 3m, 5m, 10m, 15m, 30m, 1h, 2h, 4h, 1d"};
+  if (condition.period < kMinIndicatorPeriod || condition.period > kMaxIndicatorPeriod)
+    return Error{path + ".period: must be a whole number from " +
+                 std::to_string(kMinIndicatorPeriod) + " to " +
+                 std::to_string(kMaxIndicatorPeriod)};
+  if (is_rsi(condition.type)) {
+    if (condition.price.units() <= 0 || condition.price >= Price::from_units(100 * Price::kScale))
+      return Error{path + ".value: must be above 0 and below 100"};
+  } else if (condition.price.units() != 0) {
+    return Error{path + ".price: not used by this condition"};
+  }
+  return {};
+}
+
+// Series conditions use only their own fields; the others none of them.
+Status check_series(const Condition& condition, const std::string& path) {
+  const bool spike = condition.type == ConditionType::volume_spike;
+  const bool indicator = is_indicator(condition.type);
+  if (!spike && condition.baseline_ms != 0)
+    return Error{path + ".baseline: not used by this condition"};
+  if (!indicator && condition.interval_ms != 0)
+    return Error{path + ".interval: not used by this condition"};
+  if (!indicator && condition.period != 0)
+    return Error{path + ".period: not used by this condition"};
+  if (!spike && !indicator) return {};
+  if (condition.volume != 0) return Error{path + ".volume: not used by this condition"};
+  if (condition.upper.units() != 0) return Error{path + ".upper: not used by this condition"};
+  if (indicator && condition.window_ms != 0)
+    return Error{path + ".window: not used by this condition"};
+  return spike ? check_volume_spike(condition, path) : check_indicator(condition, path);
+}
+
 }  // namespace
 
 Status validate_condition(const Condition& condition, const std::string& path) {
@@ -66,6 +118,7 @@ Status validate_condition(const Condition& condition, const std::string& path) {
   if (!condition.terms.empty())
     return Error{path + ".conditions: only all_of and any_of have conditions"};
   const std::string field = path + "." + price_field(condition.type);
+  if (Status s = check_series(condition, path); !s || is_series_condition(condition.type)) return s;
   if (condition.type == ConditionType::volume_above) {
     if (condition.volume <= 0 || condition.volume > kMaxVolume)
       return Error{path + ".volume: must be a whole number from 1 to " +
@@ -105,6 +158,11 @@ std::string format_condition_spec(const Condition& condition) {
   text += ':' + std::to_string(condition.upper.units());
   text += ':' + std::to_string(condition.window_ms);
   text += ':' + std::to_string(condition.volume);
+  if (is_series_condition(condition.type)) {
+    text += ':' + std::to_string(condition.baseline_ms);
+    text += ':' + std::to_string(condition.interval_ms);
+    text += ':' + std::to_string(condition.period);
+  }
   return text;
 }
 
@@ -143,6 +201,15 @@ class SpecReader {
     condition.price = Price::from_units(price);
     condition.upper = Price::from_units(upper);
     condition.window_ms = window;
+    if (!take(':')) return condition;  // the five fields of the older types
+    std::int64_t baseline = 0, interval = 0, period = 0;
+    if (!integer(baseline) || !take(':') || !integer(interval) || !take(':') || !integer(period) ||
+        period < 0 || period > kMaxIndicatorPeriod)
+      return Error{
+          "condition spec: expected type:price:upper:window:volume:baseline:interval:period"};
+    condition.baseline_ms = baseline;
+    condition.interval_ms = interval;
+    condition.period = static_cast<std::int32_t>(period);
     return condition;
   }
 

@@ -9,6 +9,8 @@
 // only (the API speaks JSON, web/json_codec.hpp): `type:price:upper:window:volume`
 // with prices in units of 1e-8 and the window in ms, or `type[term;term…]` for
 // a compound: "all_of[above:15000000000:0:0:0;moving_up:200000000:0:30000:0]".
+// Series conditions append `:baseline:interval:period` (ms, ms, bars):
+// "rsi_above:7000000000:0:0:0:0:300000:14".
 //
 // Pure functions; thread-safe.
 #pragma once
@@ -37,6 +39,16 @@ inline constexpr std::int64_t kMaxFallPercent = 100;
 inline constexpr std::int64_t kMinDayChangePercent = -100;
 // The largest volume threshold.
 inline constexpr std::int64_t kMaxVolume = 1'000'000'000'000'000;
+// volume_spike: the factor is above 1 and at most this; the window is 1 s to
+// 1 d; the baseline a whole multiple (2 to kMaxBaselineWindows) of it, at
+// most kMaxBaselineMs.
+inline constexpr std::int64_t kMaxSpikeFactor = 1'000;
+inline constexpr DurationMs kMinSpikeWindowMs = 1'000;
+inline constexpr std::int64_t kMaxBaselineWindows = 1'000;
+inline constexpr DurationMs kMaxBaselineMs = 30LL * 24 * 3600 * 1000;
+// Indicator periods, in bars.
+inline constexpr std::int32_t kMinIndicatorPeriod = 2;
+inline constexpr std::int32_t kMaxIndicatorPeriod = 500;
 // A spread in basis points of the mid is below 20000 for any positive bid.
 inline constexpr std::int64_t kMaxSpreadBps = 20'000;
 

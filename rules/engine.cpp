@@ -81,6 +81,9 @@ Status Engine::add(const Alert& alert) {
   window_scratch_.clear();
   alert.condition.collect_windows(window_scratch_);
   for (DurationMs length : window_scratch_) book.windows.acquire(length);
+  series_scratch_.clear();
+  collect_series(alert.condition, series_scratch_);
+  for (const SeriesKey& key : series_scratch_) book.series.acquire(key);
   remove(alert.id);
   // A wait without a band (or for a `once` alert) means nothing: armed.
   const RearmWait wait =
@@ -112,6 +115,9 @@ bool Engine::remove(AlertId id) {
     window_scratch_.clear();
     alert.condition.collect_windows(window_scratch_);
     for (DurationMs length : window_scratch_) book.windows.release(length);
+    series_scratch_.clear();
+    collect_series(alert.condition, series_scratch_);
+    for (const SeriesKey& key : series_scratch_) book.series.release(key);
     alerts_.erase(it);
     return true;
   }
@@ -138,6 +144,16 @@ std::optional<DayState> Engine::day_state(const Symbol& symbol) const {
   auto it = books_.find(symbol);
   if (it == books_.end()) return std::nullopt;
   return it->second.day.state();
+}
+
+void Engine::restore_series_state(const Symbol& symbol, const SeriesState& state) {
+  books_[symbol].series.restore(state);
+}
+
+std::optional<std::vector<SeriesState>> Engine::series_states(const Symbol& symbol) const {
+  auto it = books_.find(symbol);
+  if (it == books_.end() || !it->second.series.ever_used()) return std::nullopt;
+  return it->second.series.save();
 }
 
 std::optional<Price> Engine::last_price(const Symbol& symbol) const {
@@ -213,8 +229,10 @@ void Engine::on_quote(const Quote& quote, std::vector<Fire>& fires) {
 // time gate. A `once` fire removes the alert, so the ids are copied first.
 void Engine::judge_direct(SymbolBook& book, const Quote& quote, std::vector<Fire>& fires) {
   book.windows.push(quote);
+  book.series.push(quote);
   if (book.judged.empty()) return;
-  const JudgeInput input{book.last.value_or(quote.open), quote, &book.windows, &book.day};
+  const JudgeInput input{book.last.value_or(quote.open), quote, &book.windows, &book.day,
+                         &book.series};
   judged_scratch_.assign(book.judged.begin(), book.judged.end());
   for (AlertId id : judged_scratch_) {
     auto it = alerts_.find(id);

@@ -14,9 +14,9 @@
 // alert never fires on a quote at or after its `expires_at`: it leaves the
 // engine instead. Re-arms are reported through take_rearmed() so the caller
 // can persist them. Conditions outside the threshold index (window moves,
-// spread, all_of / any_of; condition_judge.hpp) are judged on every quote of
-// their symbol, before the index, from the same previous price. Not thread-safe: one thread owns an
-// Engine (see app/engine_worker.hpp), and alert changes arrive on that thread.
+// spread, all_of / any_of, volume spikes, indicators; condition_judge.hpp) are judged on every
+// quote of their symbol, before the index, from the same previous price. Not thread-safe: one
+// thread owns an Engine (see app/engine_worker.hpp), and alert changes arrive on that thread.
 #pragma once
 
 #include <cstddef>
@@ -28,6 +28,7 @@
 #include "rules/day_tracker.hpp"
 #include "rules/quote.hpp"
 #include "rules/result.hpp"
+#include "rules/series_set.hpp"
 #include "rules/threshold_index.hpp"
 #include "rules/window_set.hpp"
 
@@ -74,6 +75,12 @@ class Engine {
   void restore_day_state(const Symbol& symbol, const DayState& state);
   // The symbol's session day, for persisting; empty for a symbol never seen.
   std::optional<DayState> day_state(const Symbol& symbol) const;
+  // Seeds a saved series state (bars, indicator, volume window) after a
+  // restart; applied when an alert using that series is added.
+  void restore_series_state(const Symbol& symbol, const SeriesState& state);
+  // The states of the symbol's live series, for persisting; empty when the
+  // symbol never had a series (nothing saved to replace).
+  std::optional<std::vector<SeriesState>> series_states(const Symbol& symbol) const;
 
   void on_quote(const Quote& quote, std::vector<Fire>& fires);
 
@@ -105,6 +112,8 @@ class Engine {
     WindowSet windows;
     // The session day of every symbol (day change, day volume).
     DayTracker day;
+    // Volume windows and indicators of its series conditions, pushed before judging.
+    SeriesSet series;
   };
 
   Fire make_fire(AlertId id, const ArmedAlert& alert, Direction direction,
@@ -121,6 +130,7 @@ class Engine {
   std::vector<AlertId> rearm_hits_;         // scratch
   std::vector<AlertId> judged_scratch_;     // scratch
   std::vector<DurationMs> window_scratch_;  // scratch
+  std::vector<SeriesKey> series_scratch_;   // scratch
   std::vector<AlertId> rearmed_;            // re-armed since take_rearmed()
   std::uint64_t quote_sequence_ = 0;
 };

@@ -1,5 +1,7 @@
 #include "store/price_repository.hpp"
 
+#include <unordered_map>
+
 namespace bw {
 
 void PriceRepository::save(const std::vector<LastPrice>& prices) {
@@ -13,7 +15,18 @@ void PriceRepository::save(const std::vector<LastPrice>& prices) {
                           "ts = excluded.ts, session_day = excluded.session_day, "
                           "day_last = excluded.day_last, previous_close = excluded.previous_close, "
                           "day_volume = excluded.day_volume");
+    sql::Statement clear_series(c, "DELETE FROM series_states WHERE symbol = ?");
+    sql::Statement insert_series(c,
+                                 "INSERT INTO series_states (symbol, key, state) VALUES (?, ?, ?)");
     for (const LastPrice& p : prices) {
+      if (p.series) {
+        clear_series.reset();
+        clear_series.bind(1, p.symbol).run();
+        for (const SeriesState& series : *p.series) {
+          insert_series.reset();
+          insert_series.bind(1, p.symbol).bind(2, series.key).bind(3, series.state).run();
+        }
+      }
       const DayState day = p.day.value_or(DayState{});
       upsert.reset();
       upsert.bind(1, p.symbol).bind(2, p.price.units()).bind(3, p.ts_ms);
@@ -40,6 +53,16 @@ std::vector<LastPrice> PriceRepository::load_all() {
                              s.integer(6)};
       }
       prices.push_back(std::move(price));
+    }
+    std::unordered_map<std::string, std::size_t> at;
+    for (std::size_t i = 0; i < prices.size(); ++i) at.emplace(prices[i].symbol, i);
+    sql::Statement series(c, "SELECT symbol, key, state FROM series_states ORDER BY symbol, key");
+    while (series.step()) {
+      auto found = at.find(series.text(0));
+      if (found == at.end()) continue;  // no last price: nothing to continue from
+      auto& states = prices[found->second].series;
+      if (!states) states.emplace();
+      states->push_back(SeriesState{series.text(1), series.text(2)});
     }
     return prices;
   });

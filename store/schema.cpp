@@ -201,6 +201,18 @@ CREATE INDEX digests_open ON digests(channel_id) WHERE status = 'collecting';
 ALTER TABLE deliveries ADD COLUMN digest_id INTEGER REFERENCES digests(id) ON DELETE SET NULL;
 CREATE INDEX deliveries_digest ON deliveries(digest_id) WHERE digest_id IS NOT NULL;
 )sql",
+    // 11: series state (issue 3): the bars, indicator averages and volume
+    // windows of series conditions per (symbol, key), saved with the last
+    // prices so a restart keeps the warm-up. `key` is "sma:60000:20" and the
+    // like (rules/series_set.hpp); `state` the series' own text.
+    R"sql(
+CREATE TABLE series_states (
+  symbol TEXT NOT NULL,
+  key TEXT NOT NULL,
+  state TEXT NOT NULL,
+  PRIMARY KEY (symbol, key)
+) WITHOUT ROWID;
+)sql",
 });
 
 int current_version(sql::Connection& connection) {

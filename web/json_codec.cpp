@@ -110,6 +110,58 @@ Result<Condition> decode_day(const json& value, ConditionType type, const std::s
   return condition;
 }
 
+// A required duration field of a condition ("condition.window": "5m").
+Status decode_duration(const json& value, const char* name, const std::string& path,
+                       DurationMs& out) {
+  const std::string field = path + "." + name;
+  auto it = value.find(name);
+  if (it == value.end())
+    return Error{field + ": is required for " + value["type"].get<std::string>()};
+  std::optional<DurationMs> parsed;
+  if (it->is_string()) parsed = parse_policy_duration(it->get<std::string>());
+  if (!parsed || *parsed <= 0)
+    return Error{field + ": must be a positive duration like \"30s\", \"5m\" or \"1h\""};
+  out = *parsed;
+  return {};
+}
+
+// volume_spike: factor, window, baseline (bounds in validate_condition).
+Result<Condition> decode_volume_spike(const json& value, const std::string& path) {
+  if (Status s = reject_unknown_fields(value, {"type", "factor", "window", "baseline"}, path + ".");
+      !s)
+    return Error{s.error()};
+  Condition condition{ConditionType::volume_spike, Price{}};
+  if (Status s = decode_param(value, "factor", path, condition.price); !s) return Error{s.error()};
+  if (Status s = decode_duration(value, "window", path, condition.window_ms); !s)
+    return Error{s.error()};
+  if (Status s = decode_duration(value, "baseline", path, condition.baseline_ms); !s)
+    return Error{s.error()};
+  return condition;
+}
+
+// Indicators: interval, period, and value for the RSI.
+Result<Condition> decode_indicator(const json& value, ConditionType type, const std::string& path) {
+  std::set<std::string> known{"type", "interval", "period"};
+  if (is_rsi(type)) known.insert("value");
+  if (Status s = reject_unknown_fields(value, known, path + "."); !s) return Error{s.error()};
+  Condition condition{type, Price{}};
+  if (Status s = decode_duration(value, "interval", path, condition.interval_ms); !s)
+    return Error{s.error()};
+  const std::string field = path + ".period";
+  auto period = value.find("period");
+  if (period == value.end())
+    return Error{field + ": is required for " + value["type"].get<std::string>()};
+  if (!period->is_number_integer() || period->get<std::int64_t>() < kMinIndicatorPeriod ||
+      period->get<std::int64_t>() > kMaxIndicatorPeriod)
+    return Error{field + ": must be a whole number from " + std::to_string(kMinIndicatorPeriod) +
+                 " to " + std::to_string(kMaxIndicatorPeriod)};
+  condition.period = static_cast<std::int32_t>(period->get<std::int64_t>());
+  if (is_rsi(type)) {
+    if (Status s = decode_param(value, "value", path, condition.price); !s) return Error{s.error()};
+  }
+  return condition;
+}
+
 Result<Condition> decode_compound(const json& value, ConditionType type, const std::string& path,
                                   int depth) {
   if (Status s = reject_unknown_fields(value, {"type", "conditions"}, path + "."); !s)
@@ -147,11 +199,15 @@ Result<Condition> decode_condition_at(const json& value, const std::string& path
                  "\" (expected above, below, crossing, crossing_up, crossing_down, "
                  "entering_channel, exiting_channel, inside_channel, outside_channel, "
                  "moving_up, moving_down, moving_up_pct, moving_down_pct, spread_above_bps, "
-                 "day_change_pct_above, day_change_pct_below, volume_above, all_of or any_of)"};
+                 "day_change_pct_above, day_change_pct_below, volume_above, volume_spike, "
+                 "sma_crossing_up, sma_crossing_down, ema_crossing_up, ema_crossing_down, "
+                 "rsi_above, rsi_below, all_of or any_of)"};
   }
   if (is_channel(*type)) return decode_channel(value, *type, path);
   if (is_move(*type)) return decode_move(value, *type, path);
   if (is_compound(*type)) return decode_compound(value, *type, path, depth);
+  if (*type == ConditionType::volume_spike) return decode_volume_spike(value, path);
+  if (is_indicator(*type)) return decode_indicator(value, *type, path);
   if (is_day_change(*type) || *type == ConditionType::volume_above)
     return decode_day(value, *type, path);
   const char* name = *type == ConditionType::spread_above_bps ? "bps" : "price";
@@ -193,6 +249,14 @@ json encode_condition(const Condition& condition) {
     out["percent"] = condition.price.to_double();
   } else if (condition.type == ConditionType::volume_above) {
     out["volume"] = condition.volume;
+  } else if (condition.type == ConditionType::volume_spike) {
+    out["factor"] = condition.price.to_double();
+    out["window"] = format_policy_duration(condition.window_ms);
+    out["baseline"] = format_policy_duration(condition.baseline_ms);
+  } else if (is_indicator(condition.type)) {
+    out["interval"] = format_policy_duration(condition.interval_ms);
+    out["period"] = condition.period;
+    if (is_rsi(condition.type)) out["value"] = condition.price.to_double();
   } else {
     out["price"] = condition.price.to_double();
   }

@@ -91,3 +91,29 @@ TEST_CASE("a symbol's session day survives a round trip with its last price", "[
     }
   }
 }
+
+TEST_CASE("a symbol's series states are replaced as a whole and loaded with its price", "[store]") {
+  bw::testing::TempDatabase temp;
+  PriceRepository prices(temp.db());
+  LastPrice aapl{"AAPL", px("150"), 1000, std::nullopt,
+                 std::vector<SeriesState>{{"sma:60000:20", "1 5 100 0 0 0"},
+                                          {"rsi:60000:14", "0 0 0 0 0 0 0 0"}}};
+  LastPrice msft{"MSFT", px("400"), 1000, std::nullopt, std::nullopt};
+  prices.save({aapl, msft});
+  auto loaded = by_symbol(prices.load_all());
+  REQUIRE(loaded["AAPL"].series);
+  CHECK(loaded["AAPL"].series->size() == 2);
+  CHECK(loaded["AAPL"].series->at(0) == SeriesState{"rsi:60000:14", "0 0 0 0 0 0 0 0"});
+  CHECK_FALSE(loaded["MSFT"].series);
+
+  aapl.series = std::vector<SeriesState>{{"sma:60000:20", "1 6 101 0 0 0"}};
+  msft.series = std::nullopt;  // left as it is
+  prices.save({aapl, msft});
+  loaded = by_symbol(prices.load_all());
+  REQUIRE(loaded["AAPL"].series);
+  CHECK(*loaded["AAPL"].series == std::vector<SeriesState>{{"sma:60000:20", "1 6 101 0 0 0"}});
+
+  aapl.series = std::vector<SeriesState>{};  // the last series was released
+  prices.save({aapl});
+  CHECK_FALSE(by_symbol(prices.load_all())["AAPL"].series);
+}

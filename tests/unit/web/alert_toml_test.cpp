@@ -174,5 +174,7 @@ TEST_CASE("the shipped example alerts file is valid", "[web][alerts_toml]") {
   const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   Result<std::vector<AlertFileEntry>> parsed = parse_alert_file(text, "desk.toml", kManaged);
   REQUIRE(parsed.ok());
-  CHECK(parsed->size() == 3);
+  REQUIRE(parsed->size() == 5);
+  CHECK((*parsed)[3].draft.condition.type == ConditionType::volume_spike);
+  CHECK((*parsed)[4].draft.condition.period == 14);
 }

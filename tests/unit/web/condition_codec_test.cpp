@@ -132,3 +132,49 @@ TEST_CASE("day change takes a signed percent and volume_above a whole volume", "
   CHECK(condition_error({{"type", "volume_above"}}) ==
         "condition.volume: is required for volume_above");
 }
+
+TEST_CASE("volume_spike decodes factor, window and baseline and encodes them back", "[web]") {
+  const json spike = {
+      {"type", "volume_spike"}, {"factor", 3}, {"window", "5m"}, {"baseline", "1h"}};
+  const Condition condition = decoded(spike);
+  CHECK(condition.window_ms == 300'000);
+  CHECK(condition.baseline_ms == 3'600'000);
+  CHECK(encode_condition(condition) == spike);
+  CHECK(condition_error(
+            {{"type", "volume_spike"}, {"factor", 1}, {"window", "5m"}, {"baseline", "1h"}}) ==
+        "condition.factor: must be above 1 and at most 1000");
+  CHECK(condition_error(
+            {{"type", "volume_spike"}, {"factor", 2}, {"window", "5x"}, {"baseline", "1h"}}) ==
+        "condition.window: must be a positive duration like \"30s\", \"5m\" or \"1h\"");
+  CHECK(condition_error(
+            {{"type", "volume_spike"}, {"factor", 2}, {"window", "5m"}, {"baseline", "7m"}})
+            .starts_with("condition.baseline: must be a whole multiple of the window"));
+  CHECK(condition_error({{"type", "volume_spike"}, {"factor", 2}, {"window", "5m"}}) ==
+        "condition.baseline: is required for volume_spike");
+}
+
+TEST_CASE("indicators decode interval, period and the RSI value and encode them back", "[web]") {
+  const json sma = {{"type", "sma_crossing_up"}, {"interval", "1m"}, {"period", 20}};
+  const json rsi = {{"type", "rsi_below"}, {"interval", "1d"}, {"period", 14}, {"value", 30}};
+  CHECK(encode_condition(decoded(sma)) == sma);
+  CHECK(encode_condition(decoded(rsi)) == rsi);
+  CHECK(decoded(rsi).interval_ms == 86'400'000);
+  CHECK(condition_error({{"type", "ema_crossing_down"}, {"interval", "7m"}, {"period", 20}})
+            .starts_with("condition.interval: must be one of 1m"));
+  CHECK(condition_error({{"type", "ema_crossing_down"}, {"interval", "5m"}, {"period", 1}}) ==
+        "condition.period: must be a whole number from 2 to 500");
+  CHECK(condition_error({{"type", "ema_crossing_down"}, {"interval", "5m"}, {"period", 2.5}}) ==
+        "condition.period: must be a whole number from 2 to 500");
+  CHECK(condition_error(
+            {{"type", "rsi_above"}, {"interval", "5m"}, {"period", 14}, {"value", 100}}) ==
+        "condition.value: must be above 0 and below 100");
+  CHECK(condition_error(
+            {{"type", "sma_crossing_up"}, {"interval", "5m"}, {"period", 14}, {"value", 5}}) ==
+        "condition.value: unknown field");
+  CHECK(
+      condition_error(
+          {{"type", "all_of"},
+           {"conditions",
+            {sma, {{"type", "rsi_above"}, {"interval", "1m"}, {"period", 600}, {"value", 70}}}}}) ==
+      "condition.conditions[1].period: must be a whole number from 2 to 500");
+}

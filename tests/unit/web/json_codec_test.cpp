@@ -102,8 +102,9 @@ TEST_CASE("an unknown condition type names the type and the known ones", "[web]"
         "condition.type: unknown type \"sideways\" (expected above, below, crossing, "
         "crossing_up, crossing_down, entering_channel, exiting_channel, inside_channel, "
         "outside_channel, moving_up, moving_down, moving_up_pct, moving_down_pct, "
-        "spread_above_bps, day_change_pct_above, day_change_pct_below, volume_above, all_of "
-        "or any_of)");
+        "spread_above_bps, day_change_pct_above, day_change_pct_below, volume_above, "
+        "volume_spike, sma_crossing_up, sma_crossing_down, ema_crossing_up, ema_crossing_down, "
+        "rsi_above, rsi_below, all_of or any_of)");
   body["condition"]["type"] = 1;
   CHECK(alert_error(body) == "condition.type: must be a string");
   body["condition"].erase("type");
