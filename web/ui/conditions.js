@@ -65,6 +65,12 @@ window.bellwetherConditions = (() => {
   const DAY_PERCENT = { key: 'percent', label: 'Day change (%)', kind: 'signed_percent', placeholder: '2', help: 'Signed, against the previous close: 2 or -1.5.' };
   const VOLUME = { key: 'volume', label: 'Day volume', kind: 'integer', placeholder: '1000000', help: 'The day\'s cumulative volume, a whole number.' };
   const BPS = { key: 'bps', label: 'Spread (bps)', kind: 'number', placeholder: '10', help: 'Basis points of the mid (10 = 0.1%); needs quotes with bid and ask.' };
+  const FACTOR = { key: 'factor', label: 'Volume factor', kind: 'number', placeholder: '3', help: 'Fires when the window\'s volume is at least this many times the average window volume over the baseline (above 1).' };
+  const SPIKE_WINDOW = { key: 'window', label: 'Window', kind: 'duration', placeholder: '5m', help: 'A window like 1m or 5m, aligned to event time.' };
+  const BASELINE = { key: 'baseline', label: 'Baseline', kind: 'duration', placeholder: '1h', help: 'The period before the window to average over: a whole multiple (2 to 1000) of the window.' };
+  const BAR_INTERVAL = { key: 'interval', label: 'Candles', kind: 'choice', options: ['1m', '2m', '3m', '5m', '10m', '15m', '30m', '1h', '2h', '4h', '1d'], help: 'Bars built from ticks; 1d is the New York session day.' };
+  const PERIOD = { key: 'period', label: 'Period', kind: 'integer', placeholder: '20', help: 'Bars in the average, 2 to 500.' };
+  const RSI_VALUE = { key: 'value', label: 'RSI level', kind: 'number', placeholder: '70', help: 'Between 0 and 100; judged when a bar closes.' };
 
   // Every condition the engine supports. `short` and `describe` make the
   // alert list's text ("{key}" is the input's formatted value); `rearm` says
@@ -89,6 +95,13 @@ window.bellwetherConditions = (() => {
     { type: 'day_change_pct_below', label: 'Day change below a percent', short: 'Day change below', group: 'Day and book', inputs: [DAY_PERCENT], describe: '{percent}' },
     { type: 'volume_above', label: 'Day volume above', short: 'Volume above', group: 'Day and book', inputs: [VOLUME], describe: '{volume}' },
     { type: 'spread_above_bps', label: 'Spread wider than', short: 'Spread above', group: 'Day and book', inputs: [BPS], describe: '{bps} bps' },
+    { type: 'volume_spike', label: 'Volume spike', short: 'Volume spike', group: 'Day and book', inputs: [FACTOR, SPIKE_WINDOW, BASELINE], describe: '{factor}× in {window} vs {baseline}' },
+    { type: 'sma_crossing_up', label: 'Crosses up its simple moving average', short: 'Crosses up SMA', group: 'Indicators', inputs: [BAR_INTERVAL, PERIOD], describe: '{period} × {interval}' },
+    { type: 'sma_crossing_down', label: 'Crosses down its simple moving average', short: 'Crosses down SMA', group: 'Indicators', inputs: [BAR_INTERVAL, PERIOD], describe: '{period} × {interval}' },
+    { type: 'ema_crossing_up', label: 'Crosses up its exponential moving average', short: 'Crosses up EMA', group: 'Indicators', inputs: [BAR_INTERVAL, PERIOD], describe: '{period} × {interval}' },
+    { type: 'ema_crossing_down', label: 'Crosses down its exponential moving average', short: 'Crosses down EMA', group: 'Indicators', inputs: [BAR_INTERVAL, PERIOD], describe: '{period} × {interval}' },
+    { type: 'rsi_above', label: 'RSI above a level', short: 'RSI above', group: 'Indicators', inputs: [BAR_INTERVAL, PERIOD, RSI_VALUE], describe: '{value} ({period} × {interval})' },
+    { type: 'rsi_below', label: 'RSI below a level', short: 'RSI below', group: 'Indicators', inputs: [BAR_INTERVAL, PERIOD, RSI_VALUE], describe: '{value} ({period} × {interval})' },
     { type: 'all_of', label: 'All of several conditions', short: 'All of', group: 'Compound', compound: true, legend: 'Every one of these conditions holds (same symbol)' },
     { type: 'any_of', label: 'Any of several conditions', short: 'Any of', group: 'Compound', compound: true, legend: 'At least one of these conditions holds (same symbol)' },
   ];
