@@ -91,13 +91,15 @@ const TriggerPolicy kOncePolicy{};
 }  // namespace
 
 std::uint32_t Engine::intern(const Symbol& symbol) {
-  auto [it, fresh] = book_ids_.try_emplace(symbol, static_cast<std::uint32_t>(books_.size()));
-  if (fresh) {
-    hot_.emplace_back();
-    books_.emplace_back();
-    books_.back().symbol = symbol;
-  }
-  return it->second;
+  const std::uint32_t known = book_ids_.find(symbol);
+  if (known != SymbolTable::kNone) return known;
+  const auto id = static_cast<std::uint32_t>(books_.size());
+  reserve_one_more(hot_);
+  hot_.emplace_back();
+  books_.emplace_back();
+  books_.back().symbol = symbol;
+  book_ids_.insert(symbol, id);
+  return id;
 }
 
 std::uint32_t Engine::slot_of(AlertId id) const {
@@ -147,8 +149,7 @@ Status Engine::add(const Alert& alert) {
   for (DurationMs length : window_scratch_) book.windows.acquire(length);
   remove(alert.id);
   // A wait without a band (or for a `once` alert) means nothing: armed.
-  const RearmWait wait =
-      uses_rearm(condition, alert.trigger) ? alert.rearm_wait : RearmWait::none;
+  const RearmWait wait = uses_rearm(condition, alert.trigger) ? alert.rearm_wait : RearmWait::none;
 
   reserve_one_more(slots_);
   std::uint32_t slot;
@@ -179,8 +180,7 @@ Status Engine::add(const Alert& alert) {
       line && condition == Condition(condition.type, condition.price, condition.upper) &&
       (is_channel(condition.type) || condition.upper == Price{});
   const bool plain = compact_condition && !is_channel(condition.type) && narrow_ids &&
-                     alert.trigger == TriggerPolicy{} && !alert.expires_at &&
-                     !alert.last_fired_at;
+                     alert.trigger == TriggerPolicy{} && !alert.expires_at && !alert.last_fired_at;
   if (!plain) {
     reserve_one_more(extras_);
     if (!free_extras_.empty()) {
@@ -191,8 +191,12 @@ Status Engine::add(const Alert& alert) {
       extras_.emplace_back();
     }
     AlertExtra& extra = extras_[record.extra];
-    extra = AlertExtra{condition.upper,   alert.trigger, alert.expires_at, alert.last_fired_at,
-                       alert.user_id,     alert.revision,
+    extra = AlertExtra{condition.upper,
+                       alert.trigger,
+                       alert.expires_at,
+                       alert.last_fired_at,
+                       alert.user_id,
+                       alert.revision,
                        compact_condition ? nullptr : std::make_unique<Condition>(condition)};
   }
   ids_.insert(alert.id, slot, [this](std::uint32_t s) { return slots_[s].id; });
@@ -262,15 +266,15 @@ void Engine::restore_day_state(const Symbol& symbol, const DayState& state) {
 }
 
 std::optional<DayState> Engine::day_state(const Symbol& symbol) const {
-  auto it = book_ids_.find(symbol);
-  if (it == book_ids_.end()) return std::nullopt;
-  return hot_[it->second].day.state();
+  const std::uint32_t id = book_ids_.find(symbol);
+  if (id == SymbolTable::kNone) return std::nullopt;
+  return hot_[id].day.state();
 }
 
 std::optional<Price> Engine::last_price(const Symbol& symbol) const {
-  auto it = book_ids_.find(symbol);
-  if (it == book_ids_.end() || !hot_[it->second].has_last) return std::nullopt;
-  return Price::from_units(hot_[it->second].last);
+  const std::uint32_t id = book_ids_.find(symbol);
+  if (id == SymbolTable::kNone || !hot_[id].has_last) return std::nullopt;
+  return Price::from_units(hot_[id].last);
 }
 
 std::optional<PolicyState> Engine::policy_state(AlertId id) const {
@@ -339,8 +343,8 @@ void Engine::unpark(std::uint32_t book_id, TimestampMs now) {
     alert.flags &= static_cast<std::uint8_t>(~kParked);
     book.index.insert(slot, condition_of(alert));
   }
-  hot_[book_id].next_unpark = book.parked.empty() ? std::numeric_limits<TimestampMs>::max()
-                                                  : book.parked.front().until;
+  hot_[book_id].next_unpark =
+      book.parked.empty() ? std::numeric_limits<TimestampMs>::max() : book.parked.front().until;
   invalidate_quiet(book_id);
 }
 
@@ -371,9 +375,10 @@ void Engine::on_quote(const Quote& quote, std::vector<Fire>& fires) {
     std::sort(hits_.begin(), hits_.end(), [](const ThresholdHit& a, const ThresholdHit& b) {
       return a.id != b.id ? a.id < b.id : a.direction < b.direction;
     });
-    hits_.erase(std::unique(hits_.begin(), hits_.end(),
-                            [](const ThresholdHit& a, const ThresholdHit& b) { return a.id == b.id; }),
-                hits_.end());
+    hits_.erase(
+        std::unique(hits_.begin(), hits_.end(),
+                    [](const ThresholdHit& a, const ThresholdHit& b) { return a.id == b.id; }),
+        hits_.end());
   }
   for (const ThresholdHit& hit : hits_) {
     AlertSlot& alert = slots_[hit.id];
@@ -465,13 +470,8 @@ Fire Engine::make_fire(std::uint32_t slot, Direction direction, const Quote& quo
   const AlertSlot& alert = slots_[slot];
   Condition condition = condition_of(alert);
   const Price price = reported_price(condition, direction, quote);
-  Fire fire{alert.id,
-            user_of(alert),
-            books_[alert.book].symbol,
-            std::move(condition),
-            direction,
-            price,
-            quote.ts_ms};
+  Fire fire{alert.id, user_of(alert), books_[alert.book].symbol, std::move(condition), direction,
+            price,    quote.ts_ms};
   fire.revision = revision_of(alert);
   fire.prev_close = quote.prev_close;
   return fire;

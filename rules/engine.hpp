@@ -17,14 +17,29 @@
 // spread, all_of / any_of; condition_judge.hpp) are judged on every quote of
 // their symbol, before the index, from the same previous price. Not thread-safe: one thread owns an
 // Engine (see app/engine_worker.hpp), and alert changes arrive on that thread.
+//
+// Data layout (docs/ARCHITECTURE.md, "Rule engine data layout"): a symbol is
+// interned once to a dense book id (one string hash per quote); per book a
+// 96-byte hot record (last price, quiet band, next unpark time, session day)
+// that every quote reads, and a cold SymbolBook (the ThresholdIndex, judged
+// alerts, windows, parked alerts) touched only when the quote leaves the quiet
+// band. Armed alerts are 40-byte slots in a dense vector; the index holds
+// (price, slot) pairs and an open-addressing SlotTable maps alert ids to
+// slots. Fields a plain `once` price alert does not need (a channel's upper
+// edge, a repeating policy, expiry, last fire, ids over 32 bits, a condition
+// beyond {type, price, upper}) live in an AlertExtra side table. A repeating
+// line alert found while its time gate is shut is *parked*: out of the index
+// until a quote of its symbol reaches the time the gate opens (or its
+// expiry), so it neither costs every quote nor shuts the quiet band. Fires
+// within a quote come in slot order (callers must not rely on any order).
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <limits>
 #include <memory>
 #include <optional>
-#include <unordered_map>
 #include <vector>
 
 #include "rules/condition.hpp"
@@ -32,6 +47,7 @@
 #include "rules/quote.hpp"
 #include "rules/result.hpp"
 #include "rules/slot_table.hpp"
+#include "rules/symbol_table.hpp"
 #include "rules/threshold_index.hpp"
 #include "rules/window_set.hpp"
 
@@ -96,14 +112,14 @@ class Engine {
   // plain price alert does not need lives in an AlertExtra.
   struct AlertSlot {
     AlertId id = 0;
-    Price line;                  // condition.price (a channel's lower edge)
-    std::uint32_t book = 0;      // the symbol's book
-    std::uint32_t extra = kNone; // index into extras_, or kNone
-    std::uint32_t user = 0;      // user_id, unless kWideIds
-    std::uint32_t revision = 0;  // revision, unless kWideIds
-    std::uint8_t type = 0;       // ConditionType
-    std::uint8_t wait = 0;       // RearmWait
-    std::uint8_t flags = 0;      // kLive, kParked, kWideIds
+    Price line;                   // condition.price (a channel's lower edge)
+    std::uint32_t book = 0;       // the symbol's book
+    std::uint32_t extra = kNone;  // index into extras_, or kNone
+    std::uint32_t user = 0;       // user_id, unless kWideIds
+    std::uint32_t revision = 0;   // revision, unless kWideIds
+    std::uint8_t type = 0;        // ConditionType
+    std::uint8_t wait = 0;        // RearmWait
+    std::uint8_t flags = 0;       // kLive, kParked, kWideIds
   };
   static constexpr std::uint8_t kLive = 1;
   static constexpr std::uint8_t kParked = 2;   // out of the index until its time gate opens
@@ -126,7 +142,7 @@ class Engine {
   struct BookHot {
     std::int64_t last = 0;
     bool has_last = false;
-    bool direct = false;  // has judged alerts or windows
+    bool direct = false;           // has judged alerts or windows
     std::int64_t quiet_floor = 1;  // empty band: floor > ceiling
     std::int64_t quiet_ceiling = 0;
     TimestampMs next_unpark = std::numeric_limits<TimestampMs>::max();
@@ -168,14 +184,15 @@ class Engine {
   // Applies the policy after a fire: leave the engine, or stay (maybe parked).
   void after_fire(std::uint32_t book_id, std::uint32_t slot, Direction direction, Fire& fire);
 
-  std::unordered_map<Symbol, std::uint32_t> book_ids_;
-  std::vector<BookHot> hot_;      // by book id
-  std::vector<SymbolBook> books_; // by book id
+  SymbolTable book_ids_;      // symbol -> book id
+  std::vector<BookHot> hot_;  // by book id
+  // By book id; a deque: ~900-byte books, no 2x growth slack, never moved.
+  std::deque<SymbolBook> books_;
   std::vector<AlertSlot> slots_;  // by slot; free ones have no kLive
   std::vector<std::uint32_t> free_slots_;
   std::vector<AlertExtra> extras_;
   std::vector<std::uint32_t> free_extras_;
-  SlotTable ids_;                           // alert id -> slot
+  SlotTable ids_;  // alert id -> slot
   std::size_t alert_count_ = 0;
   std::vector<ThresholdHit> hits_;          // scratch, reused across quotes
   std::vector<EntryId> rearm_hits_;         // scratch

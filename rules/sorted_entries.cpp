@@ -12,7 +12,7 @@ namespace {
 template <typename T>
 void reserve_for(std::vector<T>& values, std::size_t needed) {
   if (needed <= values.capacity()) return;
-  values.reserve(std::max(needed, values.capacity() + values.capacity() / 4 + 16));
+  values.reserve(std::max(needed, values.capacity() + values.capacity() / 4 + 4));
 }
 
 }  // namespace
@@ -98,6 +98,8 @@ std::optional<std::int64_t> SortedEntries::first_at_or_above(std::int64_t units)
 }
 
 void SortedEntries::insert(Price price, Id id) {
+  reserve_for(pending_units_, pending_units_.size() + 1);
+  reserve_for(pending_ids_, pending_ids_.size() + 1);
   const std::size_t at = static_cast<std::size_t>(
       std::upper_bound(pending_units_.begin(), pending_units_.end(), price.units()) -
       pending_units_.begin());

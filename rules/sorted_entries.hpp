@@ -2,7 +2,7 @@
 // building block of ThresholdIndex. Two flat arrays sorted by price, kept
 // apart so a search touches only prices: `units_` (8 bytes an entry) and
 // `ids_` (4 bytes an entry, a 32-bit slot the owner chooses). Recent inserts
-// wait in a small *sorted* buffer of at most max(32, sqrt(n)) entries, so an
+// wait in a small *sorted* buffer of at most max(16, sqrt(n)) entries, so an
 // insert moves O(sqrt n) entries, amortised; erasures leave tombstones that a
 // compaction removes once they are half the array. A range query costs
 // O(log d + log p + k), where d is the distance from the previous query's
@@ -32,7 +32,7 @@ class SortedEntries {
  public:
   using Id = std::uint32_t;
   // The smallest bound on the sorted insert buffer; it grows to sqrt(n).
-  static constexpr std::size_t kMinPending = 32;
+  static constexpr std::size_t kMinPending = 16;
   // Reserved: never a valid entry id.
   static constexpr Id kTombstone = std::numeric_limits<Id>::max();
 
@@ -75,8 +75,8 @@ class SortedEntries {
   void merge_pending();
   void compact();
 
-  std::vector<std::int64_t> units_;  // sorted; ties in any order
-  std::vector<Id> ids_;              // parallel to units_; kTombstone when erased
+  std::vector<std::int64_t> units_;          // sorted; ties in any order
+  std::vector<Id> ids_;                      // parallel to units_; kTombstone when erased
   std::vector<std::int64_t> pending_units_;  // sorted, at most max_pending()
   std::vector<Id> pending_ids_;              // parallel to pending_units_
   std::size_t dead_ = 0;                     // tombstones in ids_

@@ -368,5 +368,6 @@ TEST_CASE("next_allowed is the first event time the time gate lets through", "[r
   }
   CHECK(TriggerPolicy{TriggerMode::once_per, 60'000, {}}.next_allowed(-1) == 0);
   CHECK(TriggerPolicy{TriggerMode::every_time, 1000, {}}.next_allowed(
-            std::numeric_limits<TimestampMs>::max() - 10) == std::numeric_limits<TimestampMs>::max());
+            std::numeric_limits<TimestampMs>::max() - 10) ==
+        std::numeric_limits<TimestampMs>::max());
 }
