@@ -196,6 +196,40 @@ void run(benchmark::State& state) {
   state.counters["alerts_left"] = static_cast<double>(evaluator->alert_count());
 }
 
+// Memory only: `n` plain price alerts (above, below, crossing, crossing_up,
+// crossing_down; trigger `once`, no expiry), the issue's "bytes per price
+// alert" target, Zipf over the same 10,000 symbols. The alerts are built
+// before the first heap reading, so only the engine's growth is counted.
+void BM_RulesEngineMemoryPriceAlerts(benchmark::State& state) {
+  const std::size_t alert_count = static_cast<std::size_t>(state.range(0));
+  std::mt19937_64 rng(7);
+  Zipf zipf(kSymbols);
+  std::vector<Alert> alerts;
+  alerts.reserve(alert_count);
+  for (std::size_t i = 0; i < alert_count; ++i) {
+    const std::size_t s = zipf(rng);
+    const Price start = Price::from_units(static_cast<std::int64_t>(10 + s % 490) * Price::kScale);
+    Alert alert;
+    alert.id = static_cast<AlertId>(i + 1);
+    alert.user_id = static_cast<UserId>(i % 1000);
+    alert.symbol = std::string("S").append(std::to_string(s));
+    const double away = std::uniform_real_distribution<double>(0.02, 0.5)(rng);
+    const auto type = static_cast<ConditionType>(rng() % 5);
+    const bool up = type == ConditionType::above || type == ConditionType::crossing_up ||
+                    (type == ConditionType::crossing && rng() % 2 == 0);
+    alert.condition = {type, scaled(start, up ? 1 + away : 1 - away)};
+    alerts.push_back(std::move(alert));
+  }
+  const std::size_t before = heap_in_use();
+  auto engine = std::make_unique<Engine>();
+  for (const Alert& alert : alerts) (void)engine->add(alert);
+  const std::size_t after = heap_in_use();
+  for (auto _ : state) benchmark::DoNotOptimize(engine->alert_count());
+  state.counters["bytes_per_alert"] =
+      static_cast<double>(after > before ? after - before : 0) / static_cast<double>(alert_count);
+  state.counters["alerts_left"] = static_cast<double>(engine->alert_count());
+}
+
 void BM_RulesIndexedEngine(benchmark::State& state) {
   run<Engine>(state);
 }
@@ -206,4 +240,5 @@ void BM_RulesNaiveEvaluator(benchmark::State& state) {
 }  // namespace
 
 BENCHMARK(BM_RulesIndexedEngine)->Arg(1'000)->Arg(100'000)->Arg(1'000'000)->MinTime(1.0);
+BENCHMARK(BM_RulesEngineMemoryPriceAlerts)->Arg(1'000)->Arg(100'000)->Arg(1'000'000)->Iterations(1);
 BENCHMARK(BM_RulesNaiveEvaluator)->Arg(1'000)->Arg(100'000)->Arg(1'000'000)->MinTime(1.0);

@@ -67,105 +67,239 @@ bool uses_rearm(const Condition& condition, const TriggerPolicy& policy) {
          !is_channel(condition.type);
 }
 
+namespace {
+
+// The same rule as uses_rearm(), from the compact record.
+bool rearm_applies(ConditionType type, const TriggerPolicy& policy) {
+  return policy.repeating() && policy.rearm.enabled() && is_line_condition(type) &&
+         !is_channel(type);
+}
+
+bool fits_u32(std::int64_t value) {
+  return value >= 0 && value <= std::numeric_limits<std::uint32_t>::max();
+}
+
+// Grows by about 1.25x instead of 2x: these arrays are paid per alert.
+template <typename T>
+void reserve_one_more(std::vector<T>& values) {
+  if (values.size() < values.capacity()) return;
+  values.reserve(values.capacity() + values.capacity() / 4 + 16);
+}
+
+const TriggerPolicy kOncePolicy{};
+
+}  // namespace
+
+std::uint32_t Engine::intern(const Symbol& symbol) {
+  const std::uint32_t known = book_ids_.find(symbol);
+  if (known != SymbolTable::kNone) return known;
+  const auto id = static_cast<std::uint32_t>(books_.size());
+  reserve_one_more(hot_);
+  hot_.emplace_back();
+  books_.emplace_back();
+  books_.back().symbol = symbol;
+  book_ids_.insert(symbol, id);
+  return id;
+}
+
+std::uint32_t Engine::slot_of(AlertId id) const {
+  return ids_.find(id, [this](std::uint32_t slot) { return slots_[slot].id; });
+}
+
+Condition Engine::condition_of(const AlertSlot& alert) const {
+  if (alert.extra == kNone) return Condition{static_cast<ConditionType>(alert.type), alert.line};
+  const AlertExtra& extra = extras_[alert.extra];
+  if (extra.condition) return *extra.condition;
+  return Condition{static_cast<ConditionType>(alert.type), alert.line, extra.upper};
+}
+
+const TriggerPolicy& Engine::policy_of(const AlertSlot& alert) const {
+  return alert.extra == kNone ? kOncePolicy : extras_[alert.extra].policy;
+}
+
+UserId Engine::user_of(const AlertSlot& alert) const {
+  return (alert.flags & kWideIds) != 0 ? extras_[alert.extra].user_id : alert.user;
+}
+
+std::int64_t Engine::revision_of(const AlertSlot& alert) const {
+  return (alert.flags & kWideIds) != 0 ? extras_[alert.extra].revision : alert.revision;
+}
+
+void Engine::invalidate_quiet(std::uint32_t book_id) {
+  hot_[book_id].quiet_floor = 1;
+  hot_[book_id].quiet_ceiling = 0;
+}
+
 Status Engine::add(const Alert& alert) {
   if (alert.state != AlertState::armed) {
     return Error{"alert " + std::to_string(alert.id) + " is not armed"};
   }
   // Line conditions keep the engine's historic contract (any threshold, even
   // a negative one); the others must be valid, or judging them means nothing.
-  if (!is_line_condition(alert.condition.type)) {
-    if (Status s = validate_condition(alert.condition); !s) return s;
+  const Condition& condition = alert.condition;
+  const bool line = is_line_condition(condition.type);
+  if (!line) {
+    if (Status s = validate_condition(condition); !s) return s;
   }
-  SymbolBook& book = books_[alert.symbol];
+  const std::uint32_t book_id = intern(alert.symbol);
+  SymbolBook& book = books_[book_id];
   // Windows first: an edit that keeps a window keeps its history.
   window_scratch_.clear();
-  alert.condition.collect_windows(window_scratch_);
+  condition.collect_windows(window_scratch_);
   for (DurationMs length : window_scratch_) book.windows.acquire(length);
   series_scratch_.clear();
   collect_series(alert.condition, series_scratch_);
   for (const SeriesKey& key : series_scratch_) book.series.acquire(key);
   remove(alert.id);
   // A wait without a band (or for a `once` alert) means nothing: armed.
-  const RearmWait wait =
-      uses_rearm(alert.condition, alert.trigger) ? alert.rearm_wait : RearmWait::none;
-  alerts_.emplace(alert.id,
-                  ArmedAlert{alert.user_id, alert.symbol, alert.condition, alert.trigger,
-                             alert.expires_at, alert.last_fired_at, wait, alert.revision, 0});
-  if (!is_line_condition(alert.condition.type)) {
+  const RearmWait wait = uses_rearm(condition, alert.trigger) ? alert.rearm_wait : RearmWait::none;
+
+  reserve_one_more(slots_);
+  std::uint32_t slot;
+  if (!free_slots_.empty()) {
+    slot = free_slots_.back();
+    free_slots_.pop_back();
+  } else {
+    slot = static_cast<std::uint32_t>(slots_.size());
+    slots_.emplace_back();
+  }
+  AlertSlot& record = slots_[slot];
+  record = AlertSlot{};
+  record.id = alert.id;
+  record.line = condition.price;
+  record.book = book_id;
+  record.type = static_cast<std::uint8_t>(condition.type);
+  record.wait = static_cast<std::uint8_t>(wait);
+  record.flags = kLive;
+  const bool narrow_ids = fits_u32(alert.user_id) && fits_u32(alert.revision);
+  if (narrow_ids) {
+    record.user = static_cast<std::uint32_t>(alert.user_id);
+    record.revision = static_cast<std::uint32_t>(alert.revision);
+  } else {
+    record.flags |= kWideIds;
+  }
+  // {type, line, upper} states a line condition whose other fields are unset.
+  const bool compact_condition =
+      line && condition == Condition(condition.type, condition.price, condition.upper) &&
+      (is_channel(condition.type) || condition.upper == Price{});
+  const bool plain = compact_condition && !is_channel(condition.type) && narrow_ids &&
+                     alert.trigger == TriggerPolicy{} && !alert.expires_at && !alert.last_fired_at;
+  if (!plain) {
+    reserve_one_more(extras_);
+    if (!free_extras_.empty()) {
+      record.extra = free_extras_.back();
+      free_extras_.pop_back();
+    } else {
+      record.extra = static_cast<std::uint32_t>(extras_.size());
+      extras_.emplace_back();
+    }
+    AlertExtra& extra = extras_[record.extra];
+    extra = AlertExtra{condition.upper,
+                       alert.trigger,
+                       alert.expires_at,
+                       alert.last_fired_at,
+                       alert.user_id,
+                       alert.revision,
+                       compact_condition ? nullptr : std::make_unique<Condition>(condition)};
+  }
+  ids_.insert(alert.id, slot, [this](std::uint32_t s) { return slots_[s].id; });
+  ++alert_count_;
+
+  if (!line) {
     book.judged.push_back(alert.id);
+    hot_[book_id].direct = true;
     return {};
   }
   ThresholdIndex& index = book.index;
   if (wait == RearmWait::none) {
-    index.insert(alert.id, alert.condition);
+    index.insert(slot, condition);
   } else {
-    index.insert_rearm(alert.id, rearm_level(alert.trigger.rearm, alert.condition.price, wait),
-                       wait);
+    index.insert_rearm(slot, rearm_level(alert.trigger.rearm, condition.price, wait), wait);
   }
+  invalidate_quiet(book_id);
   return {};
 }
 
 bool Engine::remove(AlertId id) {
-  auto it = alerts_.find(id);
-  if (it == alerts_.end()) return false;
-  const ArmedAlert& alert = it->second;
-  SymbolBook& book = books_[alert.symbol];
-  if (!is_line_condition(alert.condition.type)) {
-    std::erase(book.judged, id);
-    window_scratch_.clear();
-    alert.condition.collect_windows(window_scratch_);
-    for (DurationMs length : window_scratch_) book.windows.release(length);
-    series_scratch_.clear();
-    collect_series(alert.condition, series_scratch_);
-    for (const SeriesKey& key : series_scratch_) book.series.release(key);
-    alerts_.erase(it);
-    return true;
-  }
-  ThresholdIndex& index = book.index;
-  if (alert.rearm_wait == RearmWait::none) {
-    index.erase(id, alert.condition);
-  } else {
-    index.erase_rearm(id, rearm_level(alert.policy.rearm, alert.condition.price, alert.rearm_wait),
-                      alert.rearm_wait);
-  }
-  alerts_.erase(it);
+  const std::uint32_t slot = slot_of(id);
+  if (slot == kNone) return false;
+  remove_slot(slot);
   return true;
 }
 
+void Engine::remove_slot(std::uint32_t slot) {
+  AlertSlot& alert = slots_[slot];
+  const std::uint32_t book_id = alert.book;
+  SymbolBook& book = books_[book_id];
+  const auto type = static_cast<ConditionType>(alert.type);
+  const auto wait = static_cast<RearmWait>(alert.wait);
+  if (!is_line_condition(type)) {
+    std::erase(book.judged, alert.id);
+    window_scratch_.clear();
+    extras_[alert.extra].condition->collect_windows(window_scratch_);
+    for (DurationMs length : window_scratch_) book.windows.release(length);
+    series_scratch_.clear();
+    collect_series(*extras_[alert.extra].condition, series_scratch_);
+    for (const SeriesKey& key : series_scratch_) book.series.release(key);
+    hot_[book_id].direct = !book.judged.empty() || !book.windows.empty() || !book.series.empty();
+  } else if ((alert.flags & kParked) != 0) {
+    // Not in the index; its heap entry goes stale and is skipped.
+  } else if (wait == RearmWait::none) {
+    book.index.erase(slot, condition_of(alert));
+    invalidate_quiet(book_id);
+  } else {
+    book.index.erase_rearm(slot, rearm_level(policy_of(alert).rearm, alert.line, wait), wait);
+    invalidate_quiet(book_id);
+  }
+  ids_.erase(alert.id, [this](std::uint32_t s) { return slots_[s].id; });
+  if (alert.extra != kNone) {
+    extras_[alert.extra] = AlertExtra{};
+    free_extras_.push_back(alert.extra);
+  }
+  alert = AlertSlot{};
+  free_slots_.push_back(slot);
+  --alert_count_;
+}
+
 void Engine::restore_last_price(const Symbol& symbol, Price price) {
-  books_[symbol].last = price;
+  BookHot& hot = hot_[intern(symbol)];
+  hot.last = price.units();
+  hot.has_last = true;
 }
 
 void Engine::restore_day_state(const Symbol& symbol, const DayState& state) {
-  books_[symbol].day.restore(state);
+  hot_[intern(symbol)].day.restore(state);
 }
 
 std::optional<DayState> Engine::day_state(const Symbol& symbol) const {
-  auto it = books_.find(symbol);
-  if (it == books_.end()) return std::nullopt;
-  return it->second.day.state();
+  const std::uint32_t id = book_ids_.find(symbol);
+  if (id == SymbolTable::kNone) return std::nullopt;
+  return hot_[id].day.state();
 }
 
 void Engine::restore_series_state(const Symbol& symbol, const SeriesState& state) {
-  books_[symbol].series.restore(state);
+  books_[intern(symbol)].series.restore(state);
 }
 
 std::optional<std::vector<SeriesState>> Engine::series_states(const Symbol& symbol) const {
-  auto it = books_.find(symbol);
-  if (it == books_.end() || !it->second.series.ever_used()) return std::nullopt;
-  return it->second.series.save();
+  const std::uint32_t id = book_ids_.find(symbol);
+  if (id == SymbolTable::kNone || !books_[id].series.ever_used()) return std::nullopt;
+  return books_[id].series.save();
 }
 
 std::optional<Price> Engine::last_price(const Symbol& symbol) const {
-  auto it = books_.find(symbol);
-  if (it == books_.end()) return std::nullopt;
-  return it->second.last;
+  const std::uint32_t id = book_ids_.find(symbol);
+  if (id == SymbolTable::kNone || !hot_[id].has_last) return std::nullopt;
+  return Price::from_units(hot_[id].last);
 }
 
 std::optional<PolicyState> Engine::policy_state(AlertId id) const {
-  auto it = alerts_.find(id);
-  if (it == alerts_.end()) return std::nullopt;
-  return PolicyState{it->second.revision, it->second.last_fired_at, it->second.rearm_wait};
+  const std::uint32_t slot = slot_of(id);
+  if (slot == kNone) return std::nullopt;
+  const AlertSlot& alert = slots_[slot];
+  std::optional<TimestampMs> last_fired_at;
+  if (alert.extra != kNone) last_fired_at = extras_[alert.extra].last_fired_at;
+  return PolicyState{revision_of(alert), last_fired_at, static_cast<RearmWait>(alert.wait)};
 }
 
 void Engine::take_rearmed(std::vector<AlertId>& out) {
@@ -175,115 +309,187 @@ void Engine::take_rearmed(std::vector<AlertId>& out) {
 
 // Re-arm is judged before firing: a bar that reaches the band and the line
 // re-arms and fires (its path inside the bar is unknown; no fire is lost).
-void Engine::rearm_waiting(SymbolBook& book, const Quote& quote) {
+void Engine::rearm_waiting(std::uint32_t book_id, const Quote& quote) {
+  ThresholdIndex& index = books_[book_id].index;
   rearm_hits_.clear();
-  book.index.collect_rearms(quote, rearm_hits_);
-  for (AlertId id : rearm_hits_) {
-    ArmedAlert& alert = alerts_.at(id);
-    book.index.erase_rearm(id,
-                           rearm_level(alert.policy.rearm, alert.condition.price, alert.rearm_wait),
-                           alert.rearm_wait);
-    alert.rearm_wait = RearmWait::none;
-    book.index.insert(id, alert.condition);
-    rearmed_.push_back(id);
+  index.collect_rearms(quote, rearm_hits_);
+  for (EntryId slot : rearm_hits_) {
+    AlertSlot& alert = slots_[slot];
+    const auto wait = static_cast<RearmWait>(alert.wait);
+    index.erase_rearm(slot, rearm_level(policy_of(alert).rearm, alert.line, wait), wait);
+    alert.wait = static_cast<std::uint8_t>(RearmWait::none);
+    index.insert(slot, condition_of(alert));
+    rearmed_.push_back(alert.id);
   }
+  if (!rearm_hits_.empty()) invalidate_quiet(book_id);
+}
+
+// A repeating line alert whose condition holds inside its cooldown (or
+// once-per window) would be found again by every quote until the gate opens,
+// and keep the quiet band shut. allows() is monotone in the quote's time, so
+// no quote before next_allowed() could fire it: it waits outside the index
+// until a quote of its symbol reaches that time, or its expiry (a quote at or
+// after expires_at must still find it, to expire it exactly as before).
+void Engine::park(std::uint32_t book_id, std::uint32_t slot, TimestampMs now) {
+  AlertSlot& alert = slots_[slot];
+  const AlertExtra& extra = extras_[alert.extra];
+  TimestampMs until = extra.policy.next_allowed(extra.last_fired_at.value_or(now));
+  if (extra.expires_at) until = std::min(until, *extra.expires_at);
+  if (until <= now) return;  // the gate is open now: nothing to wait for
+  SymbolBook& book = books_[book_id];
+  book.index.erase(slot, condition_of(alert));
+  alert.flags |= kParked;
+  const auto later = [](const Parked& a, const Parked& b) { return a.until > b.until; };
+  book.parked.push_back({until, slot});
+  std::push_heap(book.parked.begin(), book.parked.end(), later);
+  hot_[book_id].next_unpark = book.parked.front().until;
+  invalidate_quiet(book_id);
+}
+
+void Engine::unpark(std::uint32_t book_id, TimestampMs now) {
+  SymbolBook& book = books_[book_id];
+  const auto later = [](const Parked& a, const Parked& b) { return a.until > b.until; };
+  while (!book.parked.empty() && book.parked.front().until <= now) {
+    const std::uint32_t slot = book.parked.front().slot;
+    std::pop_heap(book.parked.begin(), book.parked.end(), later);
+    book.parked.pop_back();
+    AlertSlot& alert = slots_[slot];
+    // A stale entry: the alert left (and the slot may hold another alert).
+    if ((alert.flags & kParked) == 0 || alert.book != book_id) continue;
+    alert.flags &= static_cast<std::uint8_t>(~kParked);
+    book.index.insert(slot, condition_of(alert));
+  }
+  hot_[book_id].next_unpark =
+      book.parked.empty() ? std::numeric_limits<TimestampMs>::max() : book.parked.front().until;
+  invalidate_quiet(book_id);
 }
 
 void Engine::on_quote(const Quote& quote, std::vector<Fire>& fires) {
-  SymbolBook& book = books_[quote.symbol];
-  book.day.on_quote(quote);
-  if (!book.windows.empty() || !book.judged.empty()) judge_direct(book, quote, fires);
-  if (book.index.quiet(book.last, quote)) {
-    book.last = quote.price;  // nothing can fire or re-arm: skip the index
+  const std::uint32_t book_id = intern(quote.symbol);
+  BookHot& hot = hot_[book_id];
+  hot.day.on_quote(quote);
+  if (hot.direct) judge_direct(book_id, quote, fires);
+  if (quote.ts_ms >= hot.next_unpark) unpark(book_id, quote.ts_ms);
+  const std::int64_t start = hot.has_last ? hot.last : quote.open.units();
+  if (std::min(start, quote.low.units()) >= hot.quiet_floor &&
+      std::max(start, quote.high.units()) <= hot.quiet_ceiling) {
+    hot.last = quote.price.units();  // nothing can fire or re-arm: skip the index
+    hot.has_last = true;
     return;
   }
-  const Price start = book.last.value_or(quote.open);
-  const std::uint64_t sequence = ++quote_sequence_;
-  rearm_waiting(book, quote);
+  const std::optional<Price> previous =
+      hot.has_last ? std::optional<Price>(Price::from_units(hot.last)) : std::nullopt;
+  ThresholdIndex& index = books_[book_id].index;
+  rearm_waiting(book_id, quote);
   hits_.clear();
-  book.index.collect(book.last, quote, hits_);
-  book.last = quote.price;
+  index.collect(previous, quote, hits_);
+  hot.last = quote.price.units();
+  hot.has_last = true;
+  // A `crossing` sits on both line sets and a channel on two edges: one
+  // judgement per alert; when both edges qualify the direction is up.
+  if (hits_.size() > 1) {
+    std::sort(hits_.begin(), hits_.end(), [](const ThresholdHit& a, const ThresholdHit& b) {
+      return a.id != b.id ? a.id < b.id : a.direction < b.direction;
+    });
+    hits_.erase(
+        std::unique(hits_.begin(), hits_.end(),
+                    [](const ThresholdHit& a, const ThresholdHit& b) { return a.id == b.id; }),
+        hits_.end());
+  }
   for (const ThresholdHit& hit : hits_) {
-    auto it = alerts_.find(hit.alert_id);
-    if (it == alerts_.end()) continue;  // left the engine earlier in this quote
-    ArmedAlert& alert = it->second;
-    if (alert.judged_quote == sequence) continue;  // a `crossing` seen on both line sets
-    alert.judged_quote = sequence;
-    if (alert.expires_at && quote.ts_ms >= *alert.expires_at) {
-      remove(hit.alert_id);  // expired: never fires again
-      continue;
+    AlertSlot& alert = slots_[hit.id];
+    if ((alert.flags & kLive) == 0) continue;  // left the engine earlier in this quote
+    if (alert.extra != kNone) {
+      const AlertExtra& extra = extras_[alert.extra];
+      if (extra.expires_at && quote.ts_ms >= *extra.expires_at) {
+        remove_slot(hit.id);  // expired: never fires again
+        continue;
+      }
+      if (!extra.policy.allows(extra.last_fired_at, quote.ts_ms)) {
+        park(book_id, hit.id, quote.ts_ms);
+        continue;
+      }
     }
-    if (!alert.policy.allows(alert.last_fired_at, quote.ts_ms)) continue;
-    const Condition& condition = alert.condition;
-    const Direction direction = condition.type == ConditionType::crossing
-                                    ? first_crossing(start, quote, condition.price, hit.direction)
-                                    : hit.direction;
-    fires.push_back(make_fire(hit.alert_id, alert, direction, quote));
-    after_fire(book, hit.alert_id, alert, direction, fires.back());
+    const auto type = static_cast<ConditionType>(alert.type);
+    const Direction direction =
+        type == ConditionType::crossing
+            ? first_crossing(Price::from_units(start), quote, alert.line, hit.direction)
+            : hit.direction;
+    fires.push_back(make_fire(hit.id, direction, quote));
+    after_fire(book_id, hit.id, direction, fires.back());
   }
   // The next quotes skip the index while they stay inside the new band.
-  book.index.refresh_quiet_band(quote.price);
+  index.refresh_quiet_band(quote.price);
+  hot.quiet_floor = index.quiet_floor();
+  hot.quiet_ceiling = index.quiet_ceiling();
 }
 
 // The same order as the index path: the condition, then the expiry, then the
 // time gate. A `once` fire removes the alert, so the ids are copied first.
-void Engine::judge_direct(SymbolBook& book, const Quote& quote, std::vector<Fire>& fires) {
+void Engine::judge_direct(std::uint32_t book_id, const Quote& quote, std::vector<Fire>& fires) {
+  SymbolBook& book = books_[book_id];
+  const BookHot& hot = hot_[book_id];
   book.windows.push(quote);
   book.series.push(quote);
   if (book.judged.empty()) return;
-  const JudgeInput input{book.last.value_or(quote.open), quote, &book.windows, &book.day,
-                         &book.series};
+  const Price previous = hot.has_last ? Price::from_units(hot.last) : quote.open;
+  const JudgeInput input{previous, quote, &book.windows, &hot.day, &book.series};
   judged_scratch_.assign(book.judged.begin(), book.judged.end());
   for (AlertId id : judged_scratch_) {
-    auto it = alerts_.find(id);
-    if (it == alerts_.end()) continue;
-    ArmedAlert& alert = it->second;
-    std::optional<Verdict> verdict = judge_condition(alert.condition, input);
+    const std::uint32_t slot = slot_of(id);
+    if (slot == kNone) continue;
+    const AlertSlot& alert = slots_[slot];
+    const AlertExtra& extra = extras_[alert.extra];  // judged alerts always have one
+    std::optional<Verdict> verdict = judge_condition(*extra.condition, input);
     if (!verdict) continue;
-    if (alert.expires_at && quote.ts_ms >= *alert.expires_at) {
+    if (extra.expires_at && quote.ts_ms >= *extra.expires_at) {
       remove(id);  // expired: never fires again
       continue;
     }
-    if (!alert.policy.allows(alert.last_fired_at, quote.ts_ms)) continue;
+    if (!extra.policy.allows(extra.last_fired_at, quote.ts_ms)) continue;
     Fire fire{id,
-              alert.user_id,
-              alert.symbol,
-              alert.condition,
+              user_of(alert),
+              book.symbol,
+              *extra.condition,
               verdict->direction,
               verdict->price,
               quote.ts_ms};
-    fire.revision = alert.revision;
+    fire.revision = revision_of(alert);
     fires.push_back(std::move(fire));
-    after_fire(book, id, alert, verdict->direction, fires.back());
+    after_fire(book_id, slot, verdict->direction, fires.back());
   }
 }
 
-void Engine::after_fire(SymbolBook& book, AlertId id, ArmedAlert& alert, Direction direction,
+void Engine::after_fire(std::uint32_t book_id, std::uint32_t slot, Direction direction,
                         Fire& fire) {
-  alert.last_fired_at = fire.ts_ms;
-  if (!alert.policy.repeating()) {
+  AlertSlot& alert = slots_[slot];
+  if (alert.extra == kNone || !extras_[alert.extra].policy.repeating()) {
     fire.state_after = AlertState::triggered;
-    remove(id);  // invalidates `alert`
+    remove_slot(slot);  // invalidates `alert`
     return;
   }
+  AlertExtra& extra = extras_[alert.extra];
+  extra.last_fired_at = fire.ts_ms;
   fire.state_after = AlertState::armed;
-  if (uses_rearm(alert.condition, alert.policy)) {
-    alert.rearm_wait = direction == Direction::up ? RearmWait::below : RearmWait::above;
-    book.index.erase(id, alert.condition);
-    book.index.insert_rearm(
-        id, rearm_level(alert.policy.rearm, alert.condition.price, alert.rearm_wait),
-        alert.rearm_wait);
+  const auto type = static_cast<ConditionType>(alert.type);
+  if (rearm_applies(type, extra.policy)) {
+    const RearmWait wait = direction == Direction::up ? RearmWait::below : RearmWait::above;
+    alert.wait = static_cast<std::uint8_t>(wait);
+    ThresholdIndex& index = books_[book_id].index;
+    index.erase(slot, condition_of(alert));
+    index.insert_rearm(slot, rearm_level(extra.policy.rearm, alert.line, wait), wait);
+    invalidate_quiet(book_id);
   }
-  fire.rearm_wait = alert.rearm_wait;
+  fire.rearm_wait = static_cast<RearmWait>(alert.wait);
 }
 
-Fire Engine::make_fire(AlertId id, const ArmedAlert& alert, Direction direction,
-                       const Quote& quote) const {
-  Fire fire{id,           alert.user_id,
-            alert.symbol, alert.condition,
-            direction,    reported_price(alert.condition, direction, quote),
-            quote.ts_ms};
-  fire.revision = alert.revision;
+Fire Engine::make_fire(std::uint32_t slot, Direction direction, const Quote& quote) const {
+  const AlertSlot& alert = slots_[slot];
+  Condition condition = condition_of(alert);
+  const Price price = reported_price(condition, direction, quote);
+  Fire fire{alert.id, user_of(alert), books_[alert.book].symbol, std::move(condition), direction,
+            price,    quote.ts_ms};
+  fire.revision = revision_of(alert);
   fire.prev_close = quote.prev_close;
   return fire;
 }

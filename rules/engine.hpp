@@ -14,14 +14,33 @@
 // alert never fires on a quote at or after its `expires_at`: it leaves the
 // engine instead. Re-arms are reported through take_rearmed() so the caller
 // can persist them. Conditions outside the threshold index (window moves,
-// spread, all_of / any_of, volume spikes, indicators; condition_judge.hpp) are judged on every
-// quote of their symbol, before the index, from the same previous price. Not thread-safe: one
-// thread owns an Engine (see app/engine_worker.hpp), and alert changes arrive on that thread.
+// spread, all_of / any_of, volume spikes, indicators; condition_judge.hpp) are
+// judged on every quote of their symbol, before the index, from the same
+// previous price. Not thread-safe: one thread owns an Engine (see
+// app/engine_worker.hpp), and alert changes arrive on that thread.
+//
+// Data layout (docs/ARCHITECTURE.md, "Rule engine data layout"): a symbol is
+// interned once to a dense book id (one string hash per quote); per book a
+// 96-byte hot record (last price, quiet band, next unpark time, session day)
+// that every quote reads, and a cold SymbolBook (the ThresholdIndex, judged
+// alerts, windows, parked alerts) touched only when the quote leaves the quiet
+// band. Armed alerts are 40-byte slots in a dense vector; the index holds
+// (price, slot) pairs and an open-addressing SlotTable maps alert ids to
+// slots. Fields a plain `once` price alert does not need (a channel's upper
+// edge, a repeating policy, expiry, last fire, ids over 32 bits, a condition
+// beyond {type, price, upper}) live in an AlertExtra side table. A repeating
+// line alert found while its time gate is shut is *parked*: out of the index
+// until a quote of its symbol reaches the time the gate opens (or its
+// expiry), so it neither costs every quote nor shuts the quiet band. Fires
+// within a quote come in slot order (callers must not rely on any order).
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <limits>
+#include <memory>
 #include <optional>
-#include <unordered_map>
 #include <vector>
 
 #include "rules/condition.hpp"
@@ -29,6 +48,8 @@
 #include "rules/quote.hpp"
 #include "rules/result.hpp"
 #include "rules/series_set.hpp"
+#include "rules/slot_table.hpp"
+#include "rules/symbol_table.hpp"
 #include "rules/threshold_index.hpp"
 #include "rules/window_set.hpp"
 
@@ -85,54 +106,110 @@ class Engine {
   void on_quote(const Quote& quote, std::vector<Fire>& fires);
 
   std::optional<Price> last_price(const Symbol& symbol) const;
-  std::size_t alert_count() const { return alerts_.size(); }
+  std::size_t alert_count() const { return alert_count_; }
   // The policy state of an armed alert; empty when it is not in the engine.
   std::optional<PolicyState> policy_state(AlertId id) const;
   // Moves the ids of alerts re-armed since the last call into `out`.
   void take_rearmed(std::vector<AlertId>& out);
 
  private:
-  struct ArmedAlert {
-    UserId user_id;
-    Symbol symbol;
-    Condition condition;
+  static constexpr std::uint32_t kNone = SlotTable::kNone;
+
+  // The hot record of an armed alert (40 bytes), in a dense vector indexed by
+  // slot; the index and the id table refer to alerts by slot. Anything a
+  // plain price alert does not need lives in an AlertExtra.
+  struct AlertSlot {
+    AlertId id = 0;
+    Price line;                   // condition.price (a channel's lower edge)
+    std::uint32_t book = 0;       // the symbol's book
+    std::uint32_t extra = kNone;  // index into extras_, or kNone
+    std::uint32_t user = 0;       // user_id, unless kWideIds
+    std::uint32_t revision = 0;   // revision, unless kWideIds
+    std::uint8_t type = 0;        // ConditionType
+    std::uint8_t wait = 0;        // RearmWait
+    std::uint8_t flags = 0;       // kLive, kParked, kWideIds
+  };
+  static constexpr std::uint8_t kLive = 1;
+  static constexpr std::uint8_t kParked = 2;   // out of the index until its time gate opens
+  static constexpr std::uint8_t kWideIds = 4;  // user_id/revision in the extra
+  // Cold fields, only for the alerts that need one: channels (upper edge),
+  // repeating policies, expiries, a previous fire, ids wider than 32 bits, and
+  // conditions that {type, line, upper} does not fully state (window moves,
+  // day change, compounds: the judged-directly kinds).
+  struct AlertExtra {
+    Price upper;
     TriggerPolicy policy;
     std::optional<TimestampMs> expires_at;
     std::optional<TimestampMs> last_fired_at;
-    RearmWait rearm_wait = RearmWait::none;
+    UserId user_id = 0;
     std::int64_t revision = 0;
-    std::uint64_t judged_quote = 0;  // de-duplicates a `crossing` seen on both line sets
+    std::unique_ptr<Condition> condition;  // the full condition, when not compact
   };
+  // Per symbol, touched by every quote: the last price, the quiet band and
+  // the next time a parked alert's gate opens; 96 bytes, dense by book id.
+  struct BookHot {
+    std::int64_t last = 0;
+    bool has_last = false;
+    bool direct = false;           // has judged alerts or windows
+    std::int64_t quiet_floor = 1;  // empty band: floor > ceiling
+    std::int64_t quiet_ceiling = 0;
+    TimestampMs next_unpark = std::numeric_limits<TimestampMs>::max();
+    // The session day of every symbol (day change, day volume).
+    DayTracker day;
+  };
+  struct Parked {
+    TimestampMs until;  // when the gate opens (or the alert expires)
+    std::uint32_t slot;
+  };
+  // Per symbol, touched only when the index is (or to fire).
   struct SymbolBook {
-    std::optional<Price> last;
+    Symbol symbol;
     ThresholdIndex index;
     // Alerts judged directly on every quote (not line conditions), by id.
     std::vector<AlertId> judged;
     // The price windows their window moves use, pushed before judging.
     WindowSet windows;
-    // The session day of every symbol (day change, day volume).
-    DayTracker day;
     // Volume windows and indicators of its series conditions, pushed before judging.
     SeriesSet series;
+    // Line alerts whose condition held while their time gate was shut: a
+    // min-heap by `until`; they rejoin the index when a quote reaches it.
+    std::vector<Parked> parked;
   };
 
-  Fire make_fire(AlertId id, const ArmedAlert& alert, Direction direction,
-                 const Quote& quote) const;
-  void rearm_waiting(SymbolBook& book, const Quote& quote);
+  std::uint32_t intern(const Symbol& symbol);
+  std::uint32_t slot_of(AlertId id) const;
+  Condition condition_of(const AlertSlot& alert) const;
+  const TriggerPolicy& policy_of(const AlertSlot& alert) const;
+  UserId user_of(const AlertSlot& alert) const;
+  std::int64_t revision_of(const AlertSlot& alert) const;
+  void remove_slot(std::uint32_t slot);
+  void invalidate_quiet(std::uint32_t book_id);
+  Fire make_fire(std::uint32_t slot, Direction direction, const Quote& quote) const;
+  void rearm_waiting(std::uint32_t book_id, const Quote& quote);
+  // Takes a line alert whose gate is shut out of the index until it opens.
+  void park(std::uint32_t book_id, std::uint32_t slot, TimestampMs now);
+  void unpark(std::uint32_t book_id, TimestampMs now);
   // Pushes the quote into the symbol's windows and fires the judged alerts.
-  void judge_direct(SymbolBook& book, const Quote& quote, std::vector<Fire>& fires);
+  void judge_direct(std::uint32_t book_id, const Quote& quote, std::vector<Fire>& fires);
   // Applies the policy after a fire: leave the engine, or stay (maybe parked).
-  void after_fire(SymbolBook& book, AlertId id, ArmedAlert& alert, Direction direction, Fire& fire);
+  void after_fire(std::uint32_t book_id, std::uint32_t slot, Direction direction, Fire& fire);
 
-  std::unordered_map<Symbol, SymbolBook> books_;
-  std::unordered_map<AlertId, ArmedAlert> alerts_;
+  SymbolTable book_ids_;      // symbol -> book id
+  std::vector<BookHot> hot_;  // by book id
+  // By book id; a deque: ~900-byte books, no 2x growth slack, never moved.
+  std::deque<SymbolBook> books_;
+  std::vector<AlertSlot> slots_;  // by slot; free ones have no kLive
+  std::vector<std::uint32_t> free_slots_;
+  std::vector<AlertExtra> extras_;
+  std::vector<std::uint32_t> free_extras_;
+  SlotTable ids_;  // alert id -> slot
+  std::size_t alert_count_ = 0;
   std::vector<ThresholdHit> hits_;          // scratch, reused across quotes
-  std::vector<AlertId> rearm_hits_;         // scratch
+  std::vector<EntryId> rearm_hits_;         // scratch
   std::vector<AlertId> judged_scratch_;     // scratch
   std::vector<DurationMs> window_scratch_;  // scratch
   std::vector<SeriesKey> series_scratch_;   // scratch
   std::vector<AlertId> rearmed_;            // re-armed since take_rearmed()
-  std::uint64_t quote_sequence_ = 0;
 };
 
 }  // namespace bw

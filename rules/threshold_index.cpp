@@ -7,7 +7,7 @@ namespace bw {
 
 namespace {
 
-constexpr AlertId kMinId = std::numeric_limits<AlertId>::min();
+constexpr EntryId kMinId = 0;
 
 constexpr std::int64_t kLowest = std::numeric_limits<std::int64_t>::min();
 constexpr std::int64_t kHighest = std::numeric_limits<std::int64_t>::max();
@@ -15,7 +15,7 @@ constexpr std::int64_t kHighest = std::numeric_limits<std::int64_t>::max();
 // Appends the ids of entries with from <= price units < to.
 void append_range(const SortedEntries& entries, std::int64_t from, std::int64_t to,
                   Direction direction, std::vector<ThresholdHit>& hits) {
-  entries.for_range(from, to, [&](AlertId id) { hits.push_back({id, direction}); });
+  entries.for_range(from, to, [&](EntryId id) { hits.push_back({id, direction}); });
 }
 
 Price shifted(Price price, std::int64_t units) {
@@ -24,7 +24,7 @@ Price shifted(Price price, std::int64_t units) {
 
 }  // namespace
 
-void ThresholdIndex::insert(AlertId id, const Condition& condition) {
+void ThresholdIndex::insert(EntryId id, const Condition& condition) {
   quiet_floor_ = 1;
   quiet_ceiling_ = 0;
   const Price line = condition.price;
@@ -67,7 +67,7 @@ void ThresholdIndex::insert(AlertId id, const Condition& condition) {
   }
 }
 
-void ThresholdIndex::erase(AlertId id, const Condition& condition) {
+void ThresholdIndex::erase(EntryId id, const Condition& condition) {
   quiet_floor_ = 1;
   quiet_ceiling_ = 0;
   const Price line = condition.price;
@@ -108,14 +108,14 @@ void ThresholdIndex::erase(AlertId id, const Condition& condition) {
   }
 }
 
-void ThresholdIndex::insert_rearm(AlertId id, Price level, RearmWait wait) {
+void ThresholdIndex::insert_rearm(EntryId id, Price level, RearmWait wait) {
   quiet_floor_ = 1;
   quiet_ceiling_ = 0;
   if (wait == RearmWait::below) rearm_below_.insert(level, id);
   if (wait == RearmWait::above) rearm_above_.insert(level, id);
 }
 
-void ThresholdIndex::erase_rearm(AlertId id, Price level, RearmWait wait) {
+void ThresholdIndex::erase_rearm(EntryId id, Price level, RearmWait wait) {
   quiet_floor_ = 1;
   quiet_ceiling_ = 0;
   if (wait == RearmWait::below) rearm_below_.erase(level, id);
@@ -165,14 +165,20 @@ void ThresholdIndex::refresh_quiet_band(Price price) {
   quiet_ceiling_ = ceiling;
 }
 
+std::size_t ThresholdIndex::capacity_bytes() const {
+  return above_.capacity_bytes() + below_.capacity_bytes() + up_lines_.capacity_bytes() +
+         down_lines_.capacity_bytes() + rearm_below_.capacity_bytes() +
+         rearm_above_.capacity_bytes();
+}
+
 bool ThresholdIndex::empty() const {
   return above_.empty() && below_.empty() && up_lines_.empty() && down_lines_.empty() &&
          inside_.empty() && rearm_below_.empty() && rearm_above_.empty();
 }
 
-void ThresholdIndex::collect_rearms(const Quote& quote, std::vector<AlertId>& rearmed) const {
+void ThresholdIndex::collect_rearms(const Quote& quote, std::vector<EntryId>& rearmed) const {
   // below: low <= level, i.e. level >= low.   above: high >= level.
-  const auto add = [&rearmed](AlertId id) { rearmed.push_back(id); };
+  const auto add = [&rearmed](EntryId id) { rearmed.push_back(id); };
   rearm_below_.for_range(quote.low.units(), kHighest, add);
   rearm_above_.for_range(kLowest, quote.high.units() + 1, add);
 }

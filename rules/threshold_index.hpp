@@ -11,6 +11,8 @@
 // sets, keyed by the level the price must reach. Not thread-safe: owned by one engine shard.
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <set>
 #include <tuple>
@@ -23,18 +25,21 @@
 
 namespace bw {
 
+// Entries are 32-bit ids the owner chooses (the engine's alert slots).
+using EntryId = std::uint32_t;
+
 struct ThresholdHit {
-  AlertId alert_id;
+  EntryId id;
   Direction direction;
 };
 
 class ThresholdIndex {
  public:
-  void insert(AlertId id, const Condition& condition);
-  void erase(AlertId id, const Condition& condition);
+  void insert(EntryId id, const Condition& condition);
+  void erase(EntryId id, const Condition& condition);
   // A fired alert waiting for low <= level (below) or high >= level (above).
-  void insert_rearm(AlertId id, Price level, RearmWait wait);
-  void erase_rearm(AlertId id, Price level, RearmWait wait);
+  void insert_rearm(EntryId id, Price level, RearmWait wait);
+  void erase_rearm(EntryId id, Price level, RearmWait wait);
   bool empty() const;
 
   // Appends every alert that the move from `previous` through `quote` fires.
@@ -46,9 +51,14 @@ class ThresholdIndex {
   // erase empties it.
   bool quiet(std::optional<Price> previous, const Quote& quote) const;
   void refresh_quiet_band(Price price);
+  // The band refresh_quiet_band() found, in price units; floor > ceiling when empty.
+  std::int64_t quiet_floor() const { return quiet_floor_; }
+  std::int64_t quiet_ceiling() const { return quiet_ceiling_; }
+  // Heap bytes held by the line sets (the inside_channel tree not included).
+  std::size_t capacity_bytes() const;
 
   // Appends the waiting alerts that `quote` re-arms.
-  void collect_rearms(const Quote& quote, std::vector<AlertId>& rearmed) const;
+  void collect_rearms(const Quote& quote, std::vector<EntryId>& rearmed) const;
 
  private:
   using Entries = SortedEntries;
@@ -60,7 +70,7 @@ class ThresholdIndex {
   // inside_channel: (lower, id, upper); fires when lower <= high and upper >= low.
   // Scanned from the lowest lower edge up to the high (see docs/RULES.md,
   // known limitations): channels wholly below the price are visited.
-  std::set<std::tuple<Price, AlertId, Price>> inside_;
+  std::set<std::tuple<Price, EntryId, Price>> inside_;
   // The quiet band, in price units; empty (floor > ceiling) until refreshed.
   std::int64_t quiet_floor_ = 1;
   std::int64_t quiet_ceiling_ = 0;

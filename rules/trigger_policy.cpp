@@ -73,6 +73,28 @@ bool TriggerPolicy::allows(std::optional<TimestampMs> last, TimestampMs ts) cons
   return false;
 }
 
+TimestampMs TriggerPolicy::next_allowed(TimestampMs last) const {
+  constexpr TimestampMs kMin = std::numeric_limits<TimestampMs>::min();
+  constexpr TimestampMs kMax = std::numeric_limits<TimestampMs>::max();
+  switch (mode) {
+    case TriggerMode::once:
+      return kMin;
+    case TriggerMode::once_per: {
+      if (interval_ms <= 0) return kMin;
+      const std::int64_t window = floor_div(last, interval_ms);
+      if (window >= kMax / interval_ms) return kMax;
+      return (window + 1) * interval_ms;
+    }
+    case TriggerMode::every_time: {
+      const Wide next = static_cast<Wide>(last) + interval_ms;
+      if (next > kMax) return kMax;
+      if (next < kMin) return kMin;
+      return static_cast<TimestampMs>(next);
+    }
+  }
+  return kMax;
+}
+
 Price rearm_level(const RearmBand& band, Price line, RearmWait wait) {
   const std::int64_t width = band.width_at(line);
   if (wait == RearmWait::above) return Price::from_units(line.units() + width);

@@ -63,6 +63,9 @@ struct TriggerPolicy {
   bool repeating() const { return mode != TriggerMode::once; }
   // The time gate: may a fire at `ts` follow the previous fire at `last`?
   bool allows(std::optional<TimestampMs> last, TimestampMs ts) const;
+  // The earliest event time at which allows(last, ts) holds; allows() is
+  // monotone in ts, so every later time is allowed too.
+  TimestampMs next_allowed(TimestampMs last) const;
 
   bool operator==(const TriggerPolicy&) const = default;
 };

@@ -53,6 +53,9 @@ struct MarketConfig {
   double reload_probability = 0.0;
   double back_in_time_probability = 0.0;
   int condition_types = 5;  // 9 adds the channel conditions
+  // Longest cooldown / once-per window, in ms (a trade is 1 ms): long ones
+  // keep alerts whose condition holds parked outside the index for a while.
+  std::int64_t max_interval_ms = 12;
 };
 
 std::string describe(const Fire& fire) {
@@ -196,7 +199,8 @@ class Market {
     alert.revision = static_cast<std::int64_t>(pick(3));
     if (chance(config_.repeating_probability)) {
       alert.trigger.mode = pick(2) ? TriggerMode::every_time : TriggerMode::once_per;
-      alert.trigger.interval_ms = between(alert.trigger.mode == TriggerMode::once_per ? 1 : 0, 12);
+      alert.trigger.interval_ms =
+          between(alert.trigger.mode == TriggerMode::once_per ? 1 : 0, config_.max_interval_ms);
       if (chance(config_.rearm_probability)) {
         alert.trigger.rearm =
             pick(2)
@@ -426,6 +430,49 @@ TEST_CASE("Engine and naive evaluator agree on channels with repeating policies 
   config.merge_probability = 0.3;
   config.reload_probability = 0.01;
   config.new_symbol_probability = 0.005;
+  run_market(config);
+}
+
+TEST_CASE("Engine and naive evaluator agree under heavy churn of gated, parked and waiting alerts",
+          "[rules]") {
+  // Long cooldowns park alerts whose condition holds; removals, replacements
+  // and reloads then hit parked, waiting and freshly reused slots, and expiries
+  // fall inside the parked time.
+  MarketConfig config;
+  config.seed = 0x5eed0031;
+  config.quotes = 300'000;
+  config.condition_types = 9;
+  config.repeating_probability = 0.8;
+  config.max_interval_ms = 400;
+  config.expiry_probability = 0.2;
+  config.remove_probability = 0.08;
+  config.replace_probability = 0.08;
+  config.rejected_add_probability = 0.02;
+  config.reload_probability = 0.03;
+  config.back_in_time_probability = 0.05;
+  config.merge_probability = 0.3;
+  config.new_symbol_probability = 0.002;
+  run_market(config);
+}
+
+TEST_CASE("Engine and naive evaluator agree with many alerts per symbol under churn", "[rules]") {
+  // Hundreds of alerts on one symbol: the sorted arrays merge their insert
+  // buffers (max(16, sqrt n) entries) and compact their tombstones many times over.
+  MarketConfig config;
+  config.seed = 0x5eed0032;
+  config.quotes = 60'000;
+  config.symbols = 2;
+  config.alerts_per_symbol = 400;
+  config.threshold_spread = 40;
+  config.condition_types = 9;
+  config.repeating_probability = 0.5;
+  config.max_interval_ms = 200;
+  config.expiry_probability = 0.1;
+  config.remove_probability = 0.2;
+  config.replace_probability = 0.2;
+  config.reload_probability = 0.02;
+  config.merge_probability = 0.2;
+  config.gap_probability = 0.1;
   run_market(config);
 }
 

@@ -28,18 +28,18 @@ Quote bar(std::string_view open, std::string_view high, std::string_view low,
 }
 
 // The hits as sorted (id, direction) pairs, so tests do not depend on order.
-std::vector<std::pair<AlertId, Direction>> collect(const ThresholdIndex& index,
+std::vector<std::pair<EntryId, Direction>> collect(const ThresholdIndex& index,
                                                    std::optional<Price> previous,
                                                    const Quote& quote) {
   std::vector<ThresholdHit> hits;
   index.collect(previous, quote, hits);
-  std::vector<std::pair<AlertId, Direction>> out;
-  for (const ThresholdHit& hit : hits) out.emplace_back(hit.alert_id, hit.direction);
+  std::vector<std::pair<EntryId, Direction>> out;
+  for (const ThresholdHit& hit : hits) out.emplace_back(hit.id, hit.direction);
   std::sort(out.begin(), out.end());
   return out;
 }
 
-using Hits = std::vector<std::pair<AlertId, Direction>>;
+using Hits = std::vector<std::pair<EntryId, Direction>>;
 constexpr auto up = Direction::up;
 constexpr auto down = Direction::down;
 
@@ -131,7 +131,7 @@ TEST_CASE("The index judges a mini-bar by its high and low, not only its close",
 
 TEST_CASE("The index reports every alert sharing a threshold", "[rules]") {
   ThresholdIndex index;
-  for (AlertId id = 1; id <= 5; ++id) index.insert(id, {ConditionType::crossing_up, px("150")});
+  for (EntryId id = 1; id <= 5; ++id) index.insert(id, {ConditionType::crossing_up, px("150")});
   REQUIRE(collect(index, px("149"), trade("150")) ==
           Hits{{1, up}, {2, up}, {3, up}, {4, up}, {5, up}});
 }
@@ -155,9 +155,9 @@ TEST_CASE("The index reports only thresholds inside the move's range", "[rules]"
   REQUIRE(collect(index, px("149"), trade("152")) == Hits{{2, up}, {3, up}});
 }
 
-TEST_CASE("The index handles extreme alert ids at the boundaries of each range", "[rules]") {
-  constexpr AlertId kMin = std::numeric_limits<AlertId>::min();
-  constexpr AlertId kMax = std::numeric_limits<AlertId>::max();
+TEST_CASE("The index handles extreme entry ids at the boundaries of each range", "[rules]") {
+  constexpr EntryId kMin = 0;
+  constexpr EntryId kMax = SortedEntries::kTombstone - 1;  // the largest valid id
   ThresholdIndex index;
   index.insert(kMin, {ConditionType::above, px("150")});
   index.insert(kMax, {ConditionType::above, px("150")});

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <initializer_list>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -351,4 +352,22 @@ TEST_CASE("a channel alert that fires leaves every line of the index", "[rules]"
   CHECK(engine.alert_count() == 0);
   CHECK(trade(engine, "135", kOpen + 3) == 0);
   CHECK(trade(engine, "145", kOpen + 4) == 0);
+}
+
+TEST_CASE("next_allowed is the first event time the time gate lets through", "[rules]") {
+  // allows() is monotone in the quote's time: false before next_allowed, true from it.
+  const TimestampMs kLast = 1'700'000'012'345;
+  for (TriggerPolicy policy : {TriggerPolicy{TriggerMode::every_time, 30'000, {}},
+                               TriggerPolicy{TriggerMode::every_time, 0, {}},
+                               TriggerPolicy{TriggerMode::once_per, 60'000, {}},
+                               TriggerPolicy{TriggerMode::once_per, 1, {}}}) {
+    const TimestampMs next = policy.next_allowed(kLast);
+    CHECK_FALSE(policy.allows(kLast, next - 1));
+    CHECK(policy.allows(kLast, next));
+    CHECK(policy.allows(kLast, next + 1));
+  }
+  CHECK(TriggerPolicy{TriggerMode::once_per, 60'000, {}}.next_allowed(-1) == 0);
+  CHECK(TriggerPolicy{TriggerMode::every_time, 1000, {}}.next_allowed(
+            std::numeric_limits<TimestampMs>::max() - 10) ==
+        std::numeric_limits<TimestampMs>::max());
 }
