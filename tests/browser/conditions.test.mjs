@@ -51,7 +51,10 @@ test('alerts are described from the table', () => {
   assert.equal(conditions.describe({
     type: 'any_of', conditions: [{ type: 'below', price: 140 }, { type: 'all_of', conditions: [{ type: 'above', price: 150 }] }],
   }), 'Any of (Below 140.00; All of (Above 150.00))');
-  assert.equal(conditions.describe({ type: 'rsi_above', value: 70 }), 'rsi_above', 'an unknown type is named, not guessed');
+  assert.equal(conditions.describe({ type: 'rsi_above', interval: '5m', period: 14, value: 70 }), 'RSI above 70 (14 × 5m)');
+  assert.equal(conditions.describe({ type: 'sma_crossing_up', interval: '1d', period: 50 }), 'Crosses up SMA 50 × 1d');
+  assert.equal(conditions.describe({ type: 'volume_spike', factor: 3, window: '5m', baseline: '1h' }), 'Volume spike 3× in 5m vs 1h');
+  assert.equal(conditions.describe({ type: 'stochastic_above', value: 80 }), 'stochastic_above', 'an unknown type is named, not guessed');
 });
 
 test('the chart draws the price lines of a condition and of its terms', () => {
@@ -63,7 +66,8 @@ test('the chart draws the price lines of a condition and of its terms', () => {
 
 test('only conditions the form can show in full are editable', () => {
   assert.equal(conditions.editable({ type: 'all_of', conditions: [{ type: 'above', price: 1 }] }), true);
-  assert.equal(conditions.editable({ type: 'all_of', conditions: [{ type: 'rsi_above', value: 70 }] }), false);
-  assert.equal(conditions.editable({ type: 'rsi_above' }), false);
+  assert.equal(conditions.editable({ type: 'all_of', conditions: [{ type: 'rsi_above', interval: '5m', period: 14, value: 70 }] }), true);
+  assert.equal(conditions.editable({ type: 'all_of', conditions: [{ type: 'stochastic_above', value: 70 }] }), false);
+  assert.equal(conditions.editable({ type: 'stochastic_above' }), false);
   assert.equal(conditions.editable(null), false);
 });
