@@ -87,7 +87,8 @@ Status Engine::add(const Alert& alert) {
       uses_rearm(alert.condition, alert.trigger) ? alert.rearm_wait : RearmWait::none;
   alerts_.emplace(alert.id,
                   ArmedAlert{alert.user_id, alert.symbol, alert.condition, alert.trigger,
-                             alert.expires_at, alert.last_fired_at, wait, alert.revision, 0});
+                             alert.expires_at, alert.last_fired_at, wait, alert.revision, 0,
+                             alert.sessions});
   if (!is_line_condition(alert.condition.type)) {
     book.judged.push_back(alert.id);
     return {};
@@ -197,6 +198,7 @@ void Engine::on_quote(const Quote& quote, std::vector<Fire>& fires) {
       remove(hit.alert_id);  // expired: never fires again
       continue;
     }
+    if (!in_sessions(alert.sessions, quote.ts_ms, calendar_)) continue;
     if (!alert.policy.allows(alert.last_fired_at, quote.ts_ms)) continue;
     const Condition& condition = alert.condition;
     const Direction direction = condition.type == ConditionType::crossing
@@ -226,6 +228,7 @@ void Engine::judge_direct(SymbolBook& book, const Quote& quote, std::vector<Fire
       remove(id);  // expired: never fires again
       continue;
     }
+    if (!in_sessions(alert.sessions, quote.ts_ms, calendar_)) continue;
     if (!alert.policy.allows(alert.last_fired_at, quote.ts_ms)) continue;
     Fire fire{id,
               alert.user_id,

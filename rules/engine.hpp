@@ -12,7 +12,9 @@
 // stay in the engine; a fire updates the alert's last fire time and, with a
 // rearm band, parks it until the price comes back (trigger_policy.hpp). An
 // alert never fires on a quote at or after its `expires_at`: it leaves the
-// engine instead. Re-arms are reported through take_rearmed() so the caller
+// engine instead. An alert with `sessions` never fires on a quote whose event
+// time lies outside them (the symbol's previous price still moves; see
+// docs/RULES.md, "Sessions"). Re-arms are reported through take_rearmed() so the caller
 // can persist them. Conditions outside the threshold index (window moves,
 // spread, all_of / any_of; condition_judge.hpp) are judged on every quote of
 // their symbol, before the index, from the same previous price. Not thread-safe: one thread owns an
@@ -28,6 +30,7 @@
 #include "rules/day_tracker.hpp"
 #include "rules/quote.hpp"
 #include "rules/result.hpp"
+#include "rules/session_calendar.hpp"
 #include "rules/threshold_index.hpp"
 #include "rules/window_set.hpp"
 
@@ -75,6 +78,9 @@ class Engine {
   // The symbol's session day, for persisting; empty for a symbol never seen.
   std::optional<DayState> day_state(const Symbol& symbol) const;
 
+  // The exchange calendar that alerts with `sessions` are judged against.
+  void set_calendar(SessionCalendar calendar) { calendar_ = std::move(calendar); }
+
   void on_quote(const Quote& quote, std::vector<Fire>& fires);
 
   std::optional<Price> last_price(const Symbol& symbol) const;
@@ -95,6 +101,7 @@ class Engine {
     RearmWait rearm_wait = RearmWait::none;
     std::int64_t revision = 0;
     std::uint64_t judged_quote = 0;  // de-duplicates a `crossing` seen on both line sets
+    SessionMask sessions = 0;        // 0: any time
   };
   struct SymbolBook {
     std::optional<Price> last;
@@ -123,6 +130,7 @@ class Engine {
   std::vector<DurationMs> window_scratch_;  // scratch
   std::vector<AlertId> rearmed_;            // re-armed since take_rearmed()
   std::uint64_t quote_sequence_ = 0;
+  SessionCalendar calendar_;
 };
 
 }  // namespace bw

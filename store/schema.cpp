@@ -201,6 +201,12 @@ CREATE INDEX digests_open ON digests(channel_id) WHERE status = 'collecting';
 ALTER TABLE deliveries ADD COLUMN digest_id INTEGER REFERENCES digests(id) ON DELETE SET NULL;
 CREATE INDEX deliveries_digest ON deliveries(digest_id) WHERE digest_id IS NOT NULL;
 )sql",
+    // 11: alert sessions (issue 3): the trading sessions an alert may fire in,
+    // a bit mask (1 pre, 2 regular, 4 post; rules/session_calendar.hpp); 0
+    // means no session filter, which every existing alert keeps.
+    R"sql(
+ALTER TABLE alerts ADD COLUMN sessions INTEGER NOT NULL DEFAULT 0;
+)sql",
 });
 
 int current_version(sql::Connection& connection) {

@@ -31,6 +31,7 @@ Alert alert_from_draft(const AlertDraft& draft, UserId owner) {
   alert.condition = draft.condition;
   alert.trigger = draft.trigger;
   alert.expires_at = draft.expires_at;
+  alert.sessions = draft.sessions;
   alert.state = AlertState::armed;
   return alert;
 }
@@ -120,7 +121,7 @@ bool same_definition(const AlertWithChannels& stored, const AlertDefinition& wan
   const Alert& b = wanted.alert;
   return a.symbol == b.symbol && a.name == b.name && a.condition == b.condition &&
          a.trigger == b.trigger && a.expires_at == b.expires_at &&
-         stored.channels == wanted.channels;
+         a.sessions == b.sessions && stored.channels == wanted.channels;
 }
 
 // `row` changed to `wanted`'s definition, its state carried over like PATCH.
@@ -134,6 +135,7 @@ Alert updated(const Alert& row, const Alert& wanted, TimestampMs now) {
   alert.condition = wanted.condition;
   alert.trigger = wanted.trigger;
   alert.expires_at = wanted.expires_at;
+  alert.sessions = wanted.sessions;
   if (rearms) {
     alert.rearm_wait = RearmWait::none;
     if (alert.state != AlertState::paused) alert.state = AlertState::armed;
