@@ -7,6 +7,7 @@
 #include "app/engine_worker.hpp"
 #include "app/first_run.hpp"
 #include "app/logging.hpp"
+#include "app/market_calendar.hpp"
 #include "app/observability.hpp"
 #include "app/retention.hpp"
 #include "app/source_board.hpp"
@@ -17,6 +18,7 @@
 #include "ingest/candle_history.hpp"
 #include "ingest/ingest_hub.hpp"
 #include "ingest/last_quotes.hpp"
+#include "ingest/recent_ticks.hpp"
 #include "log/module_logger.hpp"
 #include "notify/notifier.hpp"
 #include "notify/quiet_hours.hpp"
@@ -35,6 +37,7 @@
 #include "web/alert_events.hpp"
 #include "web/alert_files.hpp"
 #include "web/api_server.hpp"
+#include "web/backtest_routes.hpp"
 #include "web/channel_routes.hpp"
 #include "web/credentials.hpp"
 #include "web/json_codec.hpp"
@@ -140,6 +143,9 @@ struct Server::Parts {
   std::unique_ptr<OpsContext> ops;
   std::unique_ptr<NotificationPruner> pruner;
   std::unique_ptr<AlertExpirySweeper> expiry;
+  CalendarHolder calendar;                    // [market], for the backtest route
+  std::unique_ptr<RecentTicks> recent_ticks;  // per-symbol ring for backtests
+  std::unique_ptr<BacktestContext> backtest;
 };
 
 Server::Server(Config config) : config_(std::move(config)), parts_(std::make_unique<Parts>()) {}
@@ -217,6 +223,9 @@ void Server::start() {
 
   p.engine = std::make_unique<EngineWorker>(*p.queue, *p.notifier, *p.prices, *p.alerts,
                                             config_.engine.price_flush_interval);
+  // First on the queue, so the engine judges sessions from its first quote.
+  p.calendar.set(market_calendar(config_.market));
+  p.queue->push_command({[calendar = p.calendar.get()](Engine& e) { e.set_calendar(calendar); }});
   (void)p.alerts->expire_due(p.clock.now_ms());  // expired while the server was down
   p.engine->load(p.alerts->list_armed(), p.prices->load_all());
   p.hub = std::make_unique<IngestHub>(*p.queue, config_.engine.full_queue_timeout);
@@ -236,6 +245,10 @@ void Server::start() {
   p.hub->add_observer([&last_quotes](const Quote& q) { last_quotes.update(q); });
   CandleHistory& candles = p.candles;
   p.hub->add_observer([&candles](const Quote& q) { candles.record(q); });
+  p.recent_ticks = std::make_unique<RecentTicks>(
+      RecentTicksOptions{config_.backtest.ticks_per_symbol, config_.backtest.max_symbols});
+  RecentTicks& recent_ticks = *p.recent_ticks;
+  p.hub->add_observer([&recent_ticks](const Quote& q) { recent_ticks.record(q); });
   // Every quote: the stream server only keeps the latest per symbol here and
   // encodes once per flush, for watched symbols only.
   p.hub->add_observer([&sse](const Quote& q) { sse.publish_quote(q); });
@@ -254,6 +267,10 @@ void Server::start() {
   p.api_context->ingest_status = p.board.get();
   p.api_context->messages = p.messages.get();
   p.api_context->settings = p.settings_context.get();
+  CalendarHolder& calendar = p.calendar;
+  p.backtest =
+      std::make_unique<BacktestContext>(*p.recent_ticks, [&calendar] { return calendar.get(); });
+  p.api_context->backtest = p.backtest.get();
   p.api_context->alert_events = [&sse](UserId user, const std::string& json) {
     sse.publish_event(user, "alert", json);
   };
@@ -443,6 +460,11 @@ Result<ReloadReport> Server::apply(const Config& next) {
                                  next.web.metrics_token.configured()
                                      ? next.web.metrics_token.redacted()
                                      : std::string("off (no token needed)"));
+    } else if (key == "market") {
+      config_.market = next.market;
+      p.calendar.set(market_calendar(next.market));
+      p.queue->push_command(
+          {[calendar = p.calendar.get()](Engine& e) { e.set_calendar(calendar); }});
     } else if (key == "alerts.directory") {
       config_.alerts = next.alerts;  // synced above
     } else if (key.starts_with("delivery.") || key.starts_with("email.")) {

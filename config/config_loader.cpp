@@ -413,10 +413,10 @@ std::optional<std::string> calendar_date(const toml::node& node) {
     year = date->get().year, month = date->get().month, day = date->get().day;
   } else if (auto text = node.value_exact<std::string>()) {
     const std::string& t = *text;
-    const bool shape = t.size() == 10 && t[4] == '-' && t[7] == '-' &&
-                       std::all_of(t.begin(), t.end(), [](char c) {
-                         return c == '-' || std::isdigit(static_cast<unsigned char>(c));
-                       });
+    const bool shape =
+        t.size() == 10 && t[4] == '-' && t[7] == '-' && std::all_of(t.begin(), t.end(), [](char c) {
+          return c == '-' || std::isdigit(static_cast<unsigned char>(c));
+        });
     if (!shape) return std::nullopt;
     year = std::stoi(t.substr(0, 4)), month = std::stoi(t.substr(5, 2)),
     day = std::stoi(t.substr(8, 2));

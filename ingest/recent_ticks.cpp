@@ -8,7 +8,7 @@ RecentTicks::RecentTicks(RecentTicksOptions options) : options_(options) {}
 
 void RecentTicks::record(const Quote& quote) {
   if (options_.ticks_per_symbol == 0) return;
-  const StoredTick tick{quote.ts_ms, quote.volume, quote.price, quote.open, quote.high,
+  const StoredTick tick{quote.ts_ms, quote.volume, quote.price, quote.open,      quote.high,
                         quote.low,   quote.bid,    quote.ask,   quote.prev_close};
   std::lock_guard lock(mutex_);
   auto it = rings_.find(quote.symbol);

@@ -85,10 +85,9 @@ Status Engine::add(const Alert& alert) {
   // A wait without a band (or for a `once` alert) means nothing: armed.
   const RearmWait wait =
       uses_rearm(alert.condition, alert.trigger) ? alert.rearm_wait : RearmWait::none;
-  alerts_.emplace(alert.id,
-                  ArmedAlert{alert.user_id, alert.symbol, alert.condition, alert.trigger,
-                             alert.expires_at, alert.last_fired_at, wait, alert.revision, 0,
-                             alert.sessions});
+  alerts_.emplace(alert.id, ArmedAlert{alert.user_id, alert.symbol, alert.condition, alert.trigger,
+                                       alert.expires_at, alert.last_fired_at, wait, alert.revision,
+                                       0, alert.sessions});
   if (!is_line_condition(alert.condition.type)) {
     book.judged.push_back(alert.id);
     return {};

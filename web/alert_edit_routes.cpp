@@ -2,13 +2,13 @@
 
 #include <functional>
 
+#include "rules/time_text.hpp"
 #include "web/alert_events.hpp"
 #include "web/alert_files.hpp"
 #include "web/alert_message_codec.hpp"
 #include "web/alert_policy_codec.hpp"
 #include "web/api_routes.hpp"
 #include "web/json_codec.hpp"
-#include "rules/time_text.hpp"
 
 namespace bw {
 

@@ -6,10 +6,10 @@
 #include <map>
 #include <set>
 
+#include "rules/time_text.hpp"
 #include "web/alert_toml.hpp"
 #include "web/channel_routes.hpp"
 #include "web/json_codec.hpp"
-#include "rules/time_text.hpp"
 
 namespace bw {
 
@@ -120,8 +120,8 @@ bool same_definition(const AlertWithChannels& stored, const AlertDefinition& wan
   const Alert& a = stored.alert;
   const Alert& b = wanted.alert;
   return a.symbol == b.symbol && a.name == b.name && a.condition == b.condition &&
-         a.trigger == b.trigger && a.expires_at == b.expires_at &&
-         a.sessions == b.sessions && stored.channels == wanted.channels;
+         a.trigger == b.trigger && a.expires_at == b.expires_at && a.sessions == b.sessions &&
+         stored.channels == wanted.channels;
 }
 
 // `row` changed to `wanted`'s definition, its state carried over like PATCH.

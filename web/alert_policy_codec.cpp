@@ -2,8 +2,8 @@
 
 #include <set>
 
-#include "web/json_codec.hpp"
 #include "rules/time_text.hpp"
+#include "web/json_codec.hpp"
 
 namespace bw {
 

@@ -4,8 +4,8 @@
 #include <set>
 
 #include "rules/condition_spec.hpp"
-#include "web/alert_policy_codec.hpp"
 #include "rules/time_text.hpp"
+#include "web/alert_policy_codec.hpp"
 
 namespace bw {
 
@@ -213,8 +213,7 @@ Result<AlertDraft> decode_alert(const json& body) {
   if (Status s = reject_unknown_fields(
           body,
           {"symbol", "condition", "trigger", "name", "expires_at", "sessions", "channels",
-           "message_template",
-           "email_subject_template", "email_body_template"},
+           "message_template", "email_subject_template", "email_body_template"},
           "");
       !s) {
     return Error{s.error()};

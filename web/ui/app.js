@@ -1136,6 +1136,7 @@
   window.bellwetherApp = {
     prefillAlert,
     createAlert,
+    readAlertForm,
     showPage,
     describeCondition,
     conditionLevels: (condition) => (condition ? shapeOf(condition.type).levels(condition) : []),

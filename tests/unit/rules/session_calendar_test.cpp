@@ -66,7 +66,8 @@ TEST_CASE("session bounds on a winter weekday are New York 04:00, 09:30, 16:00 a
   CHECK_FALSE(session("2026-12-02T01:00:00Z"));                 // 20:00
 }
 
-TEST_CASE("in summer the same local bounds are one hour earlier in UTC (EDT)", "[rules][sessions]") {
+TEST_CASE("in summer the same local bounds are one hour earlier in UTC (EDT)",
+          "[rules][sessions]") {
   // Wednesday 2026-07-01, New York = UTC-4.
   CHECK(session("2026-07-01T13:29:59Z") == Session::pre);
   CHECK(session("2026-07-01T13:30:00Z") == Session::regular);
@@ -122,15 +123,16 @@ TEST_CASE("calendar dates must be real YYYY-MM-DD dates", "[rules][sessions]") {
 }
 
 // docs/RULES.md, Sessions, example 1.
-TEST_CASE("a crossing out of session is not fired later: the first in-session quote is judged "
-          "against the last price seen",
-          "[rules][sessions][examples]") {
+TEST_CASE(
+    "a crossing out of session is not fired later: the first in-session quote is judged "
+    "against the last price seen",
+    "[rules][sessions][examples]") {
   Engine engine;
   engine.set_calendar(nyse_2026());
   REQUIRE(engine.add(regular_only(ConditionType::crossing_up, "100")).ok());
   CHECK(trade(engine, "99", "2026-11-30T20:59:00Z").empty());   // Mon 15:59 regular
   CHECK(trade(engine, "101", "2026-11-30T22:00:00Z").empty());  // Mon 17:00 post: out of session
-  CHECK(engine.last_price("AAPL") == px("101"));               // ...but the price moved
+  CHECK(engine.last_price("AAPL") == px("101"));                // ...but the price moved
   CHECK(trade(engine, "102", "2026-12-01T14:30:00Z").empty());  // Tue 09:30: 101 → 102, no cross
   CHECK(trade(engine, "99", "2026-12-01T15:00:00Z").empty());
   std::vector<Fire> fires = trade(engine, "100", "2026-12-01T15:01:00Z");  // 99 → 100
@@ -144,7 +146,7 @@ TEST_CASE("a level condition that still holds fires on the first in-session quot
   Engine engine;
   engine.set_calendar(nyse_2026());
   REQUIRE(engine.add(regular_only(ConditionType::above, "100")).ok());
-  CHECK(trade(engine, "101", "2026-12-01T13:00:00Z").empty());  // Tue 08:00 pre
+  CHECK(trade(engine, "101", "2026-12-01T13:00:00Z").empty());             // Tue 08:00 pre
   std::vector<Fire> fires = trade(engine, "101", "2026-12-01T14:30:00Z");  // 09:30
   REQUIRE(fires.size() == 1);
   CHECK(fires[0].price == px("101"));
@@ -158,11 +160,11 @@ TEST_CASE("holidays and early closes come from the calendar the engine holds",
   Alert alert = regular_only(ConditionType::above, "100");
   alert.trigger = TriggerPolicy{TriggerMode::every_time, 0, {}};
   REQUIRE(engine.add(alert).ok());
-  CHECK(trade(engine, "101", "2026-11-26T15:00:00Z").empty());       // Thanksgiving 10:00
-  CHECK(trade(engine, "101", "2026-11-27T18:30:00Z").empty());       // Fri 13:30: post today
-  CHECK(trade(engine, "101", "2026-11-27T17:30:00Z").size() == 1);   // Fri 12:30: regular
-  CHECK(trade(engine, "101", "2026-12-25T15:00:00Z").empty());       // Christmas 10:00
-  engine.set_calendar(SessionCalendar{});                            // a reload without holidays
+  CHECK(trade(engine, "101", "2026-11-26T15:00:00Z").empty());      // Thanksgiving 10:00
+  CHECK(trade(engine, "101", "2026-11-27T18:30:00Z").empty());      // Fri 13:30: post today
+  CHECK(trade(engine, "101", "2026-11-27T17:30:00Z").size() == 1);  // Fri 12:30: regular
+  CHECK(trade(engine, "101", "2026-12-25T15:00:00Z").empty());      // Christmas 10:00
+  engine.set_calendar(SessionCalendar{});                           // a reload without holidays
   CHECK(trade(engine, "101", "2026-12-25T15:01:00Z").size() == 1);
 }
 
@@ -172,7 +174,7 @@ TEST_CASE("a judged condition (window move) also respects sessions", "[rules][se
   Alert alert = regular_only(ConditionType::moving_up, "1");
   alert.condition.window_ms = 7'200'000;
   REQUIRE(engine.add(alert).ok());
-  CHECK(trade(engine, "100", "2026-12-01T13:00:00Z").empty());  // pre
-  CHECK(trade(engine, "102", "2026-12-01T13:10:00Z").empty());  // pre: moved, out of session
+  CHECK(trade(engine, "100", "2026-12-01T13:00:00Z").empty());      // pre
+  CHECK(trade(engine, "102", "2026-12-01T13:10:00Z").empty());      // pre: moved, out of session
   CHECK(trade(engine, "102", "2026-12-01T14:30:00Z").size() == 1);  // still 2 above the low
 }
