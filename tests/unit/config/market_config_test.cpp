@@ -15,7 +15,7 @@ using namespace bw;
 namespace {
 
 Result<Config> load_text(const std::string& text) {
-  TempDirectory directory;
+  bw::testing::TempDirectory directory;
   const std::string path = directory.file("bellwether.toml");
   std::ofstream(path) << text;
   Result<Config> config = load_config(path, {});
