@@ -13,7 +13,7 @@ struct VerbSpec {
   bool takes_admin;
 };
 
-constexpr std::array<VerbSpec, 8> kVerbs{{
+constexpr std::array<VerbSpec, 9> kVerbs{{
     {"serve", 1, 0, false},
     {"user add", 2, 1, true},
     {"token create", 2, 1, false},
@@ -22,7 +22,22 @@ constexpr std::array<VerbSpec, 8> kVerbs{{
     {"db check", 2, 0, false},
     {"alerts export", 2, 0, false},
     {"alerts import", 2, 1, false},
+    {"backtest", 1, 0, false},
 }};
+
+Status check_backtest_options(const CliArgs& args) {
+  const bool backtest = args.verb == "backtest";
+  if (!backtest) {
+    if (!args.alerts_file.empty() || !args.ticks_file.empty() || !args.format.empty())
+      return Error{"--alerts, --ticks and --format are only for backtest"};
+    return {};
+  }
+  if (args.alerts_file.empty()) return Error{"backtest needs --alerts FILE"};
+  if (args.ticks_file.empty()) return Error{"backtest needs --ticks FILE"};
+  if (!args.format.empty() && args.format != "csv" && args.format != "json")
+    return Error{"--format must be csv or json"};
+  return {};
+}
 
 }  // namespace
 
@@ -43,6 +58,11 @@ Verbs:
                          add the alerts of a TOML file to NAME's alerts (all or none);
                          a running server arms them at its next start: use
                          POST /api/v1/alerts/import to arm them at once
+  backtest --alerts FILE --ticks FILE [--format csv|json]
+                         print when each alert of a TOML alerts file would have
+                         fired over a tick file (CSV ts,symbol,price[,volume][,bid,ask]
+                         or NDJSON), through the server's engine; sessions use
+                         the [market] calendar of --config
 
 Options (every verb):
   --config FILE          config file (TOML); without it, built-in defaults
@@ -70,6 +90,12 @@ Result<CliArgs> parse_cli(const std::vector<std::string>& argv) {
       Result<std::string> v = value_of(arg);
       if (!v) return Error{v.error()};
       (arg == "--user" ? args.user : args.out) = *v;
+    } else if (arg == "--alerts" || arg == "--ticks" || arg == "--format") {
+      Result<std::string> v = value_of(arg);
+      if (!v) return Error{v.error()};
+      (arg == "--alerts"  ? args.alerts_file
+       : arg == "--ticks" ? args.ticks_file
+                          : args.format) = *v;
     } else if (arg == "--config") {
       Result<std::string> v = value_of("--config");
       if (!v) return Error{v.error()};
@@ -89,7 +115,12 @@ Result<CliArgs> parse_cli(const std::vector<std::string>& argv) {
     }
   }
   if (words.empty()) {
-    if (args.help) return CliArgs{"help", {}, "", {}, false, true, "", ""};
+    if (args.help) {
+      CliArgs help;
+      help.verb = "help";
+      help.help = true;
+      return help;
+    }
     return Error{"missing verb"};
   }
   for (const VerbSpec& spec : kVerbs) {
@@ -109,6 +140,7 @@ Result<CliArgs> parse_cli(const std::vector<std::string>& argv) {
     if (!alerts_verb && !args.user.empty()) return Error{"--user is only for alerts export|import"};
     if (!args.out.empty() && args.verb != "alerts export")
       return Error{"--out is only for alerts export"};
+    if (Status s = check_backtest_options(args); !s) return Error{s.error()};
     return args;
   }
   return Error{"unknown verb \"" + words[0] + (words.size() > 1 ? " " + words[1] : "") + "\""};

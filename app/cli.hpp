@@ -21,8 +21,11 @@ struct CliArgs {
   std::vector<std::string> overrides;
   bool admin = false;
   bool help = false;
-  std::string user;  // --user NAME (alerts export/import)
-  std::string out;   // --out FILE (alerts export); empty: stdout
+  std::string user;         // --user NAME (alerts export/import)
+  std::string out;          // --out FILE (alerts export); empty: stdout
+  std::string alerts_file;  // --alerts FILE (backtest)
+  std::string ticks_file;   // --ticks FILE (backtest)
+  std::string format;       // --format csv|json (backtest); empty: csv
 };
 
 Result<CliArgs> parse_cli(const std::vector<std::string>& argv);

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "app/backtest_command.hpp"
 #include "app/logging.hpp"
 #include "app/server.hpp"
 #include "app/system_clock.hpp"
@@ -275,6 +276,7 @@ int run_command(const CliArgs& args) {
   if (args.verb == "db check") return db_check(args);
   if (args.verb == "alerts export") return alerts_export(args);
   if (args.verb == "alerts import") return alerts_import(args);
+  if (args.verb == "backtest") return run_backtest_command(args);
   std::cerr << usage_text();
   return kExitUsage;
 }

@@ -9,6 +9,7 @@
 #include "app/engine_worker.hpp"
 #include "app/first_run.hpp"
 #include "app/logging.hpp"
+#include "app/market_calendar.hpp"
 #include "app/observability.hpp"
 #include "app/retention.hpp"
 #include "app/source_board.hpp"
@@ -19,6 +20,7 @@
 #include "ingest/candle_history.hpp"
 #include "ingest/ingest_hub.hpp"
 #include "ingest/last_quotes.hpp"
+#include "ingest/recent_ticks.hpp"
 #include "log/module_logger.hpp"
 #include "notify/notifier.hpp"
 #include "notify/quiet_hours.hpp"
@@ -37,6 +39,7 @@
 #include "web/alert_events.hpp"
 #include "web/alert_files.hpp"
 #include "web/api_server.hpp"
+#include "web/backtest_routes.hpp"
 #include "web/channel_routes.hpp"
 #include "web/credentials.hpp"
 #include "web/json_codec.hpp"
@@ -172,6 +175,9 @@ struct Server::Parts {
   std::unique_ptr<OpsContext> ops;
   std::unique_ptr<NotificationPruner> pruner;
   std::unique_ptr<AlertExpirySweeper> expiry;
+  CalendarHolder calendar;                    // [market], for the backtest route
+  std::unique_ptr<RecentTicks> recent_ticks;  // per-symbol ring for backtests
+  std::unique_ptr<BacktestContext> backtest;
 };
 
 Server::Server(Config config) : config_(std::move(config)), parts_(std::make_unique<Parts>()) {}
@@ -263,6 +269,9 @@ void Server::start() {
 
   p.engine = std::make_unique<EngineWorker>(*p.queue, *p.notifier, *p.prices, *p.alerts,
                                             config_.engine.price_flush_interval);
+  // First on the queue, so the engine judges sessions from its first quote.
+  p.calendar.set(market_calendar(config_.market));
+  p.queue->push_command({[calendar = p.calendar.get()](Engine& e) { e.set_calendar(calendar); }});
   (void)p.alerts->expire_due(p.clock.now_ms());  // expired while the server was down
   p.engine->load(p.alerts->list_armed(), p.prices->load_all());
   p.hub = std::make_unique<IngestHub>(*p.queue, config_.engine.full_queue_timeout);
@@ -280,14 +289,20 @@ void Server::start() {
   LastQuotes& last_quotes = p.last_quotes;
   SseServer& sse = *p.sse;
   CandleHistory& candles = p.candles;
+  p.recent_ticks = std::make_unique<RecentTicks>(
+      RecentTicksOptions{config_.backtest.ticks_per_symbol, config_.backtest.max_symbols});
+  RecentTicks& recent_ticks = *p.recent_ticks;
   // Every accepted batch (one lock each): the last-quote cache, the candle
-  // history, and the stream server, which only keeps the latest per symbol
-  // here and encodes once per flush, for watched symbols only.
-  p.hub->add_batch_observer([&last_quotes, &candles, &sse](std::span<const Quote> quotes) {
-    last_quotes.update(quotes);
-    candles.record(quotes);
-    sse.publish_quotes(quotes);
-  });
+  // history, the recent ticks backtests run over, and the stream server, which
+  // only keeps the latest per symbol here and encodes once per flush, for
+  // watched symbols only.
+  p.hub->add_batch_observer(
+      [&last_quotes, &candles, &recent_ticks, &sse](std::span<const Quote> quotes) {
+        last_quotes.update(quotes);
+        candles.record(quotes);
+        recent_ticks.record(quotes);
+        sse.publish_quotes(quotes);
+      });
   p.watchlist_context = std::make_unique<WatchlistContext>(
       WatchlistContext{*p.watchlists, [&sse](UserId user, const std::vector<Symbol>& symbols) {
                          sse.set_watchlist(user, symbols);
@@ -303,6 +318,10 @@ void Server::start() {
   p.api_context->ingest_status = p.board.get();
   p.api_context->messages = p.messages.get();
   p.api_context->settings = p.settings_context.get();
+  CalendarHolder& calendar = p.calendar;
+  p.backtest =
+      std::make_unique<BacktestContext>(*p.recent_ticks, [&calendar] { return calendar.get(); });
+  p.api_context->backtest = p.backtest.get();
   p.api_context->alert_events = [&sse](UserId user, const std::string& json) {
     sse.publish_event(user, "alert", json);
   };
@@ -527,6 +546,11 @@ Result<ReloadReport> Server::apply(const Config& next) {
       p.sse->set_limits(stream_limits(config_.stream));
     } else if (key.starts_with("tls.") && p.tls && next.tls.enabled()) {
       config_.tls = next.tls;  // new paths, loaded above
+    } else if (key == "market") {
+      config_.market = next.market;
+      p.calendar.set(market_calendar(next.market));
+      p.queue->push_command(
+          {[calendar = p.calendar.get()](Engine& e) { e.set_calendar(calendar); }});
     } else if (key == "alerts.directory") {
       config_.alerts = next.alerts;  // synced above
     } else if (key.starts_with("delivery.") || key.starts_with("email.")) {

@@ -92,6 +92,28 @@ struct AlertsConfig {
   std::string directory = "config/alerts.d";  // relative: to the working directory
 };
 
+// The exchange calendar ([market]) for alerts with `sessions`: New York dates
+// as "YYYY-MM-DD", validated and normalised; a date is in at most one list.
+// Absent: the NYSE 2026-2027 lists below (as config/bellwether.toml ships them).
+struct MarketConfig {
+  std::vector<std::string> holidays = {  // closed all day
+      "2026-01-01", "2026-01-19", "2026-02-16", "2026-04-03", "2026-05-25",
+      "2026-06-19", "2026-07-03", "2026-09-07", "2026-11-26", "2026-12-25",
+      "2027-01-01", "2027-01-18", "2027-02-15", "2027-03-26", "2027-05-31",
+      "2027-06-18", "2027-07-05", "2027-09-06", "2027-11-25", "2027-12-24"};
+  std::vector<std::string> early_closes = {  // regular ends 13:00, post 17:00
+      "2026-11-27", "2026-12-24", "2027-11-26"};
+  bool operator==(const MarketConfig&) const = default;
+};
+
+// Backtests ([backtest]): the recent ticks kept per symbol for
+// POST /api/v1/alerts/backtest, and how many symbols keep them.
+struct BacktestConfig {
+  std::size_t ticks_per_symbol = 2000;
+  std::size_t max_symbols = 500;
+  bool operator==(const BacktestConfig&) const = default;
+};
+
 // Webhook delivery ([delivery]); see config/bellwether.toml.
 struct DeliveryConfig {
   // Waits before attempts 2, 3, ...; Standard Webhooks' schedule by default.
@@ -215,6 +237,8 @@ struct Config {
   StorageConfig storage;
   EngineConfig engine;
   AlertsConfig alerts;
+  MarketConfig market;
+  BacktestConfig backtest;
   DeliveryConfig delivery;
   EmailConfig email;
   LogConfig log;

@@ -77,6 +77,10 @@ std::vector<std::string> changed_keys(const Config& before, const Config& after)
   check("tls.cert_file", before.tls.cert_file, after.tls.cert_file);
   check("tls.key_file", before.tls.key_file, after.tls.key_file);
   check("alerts.directory", before.alerts.directory, after.alerts.directory);
+  check("market", before.market, after.market);
+  check("backtest.ticks_per_symbol", before.backtest.ticks_per_symbol,
+        after.backtest.ticks_per_symbol);
+  check("backtest.max_symbols", before.backtest.max_symbols, after.backtest.max_symbols);
   check("delivery.retry_schedule", before.delivery.retry_schedule, after.delivery.retry_schedule);
   check("delivery.retry_jitter", before.delivery.retry_jitter, after.delivery.retry_jitter);
   check("delivery.timeout", before.delivery.timeout, after.delivery.timeout);

@@ -7,6 +7,7 @@
 #include <arpa/inet.h>
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -436,6 +437,75 @@ void read_engine(const toml::table& table, EngineConfig& engine, Problems& probl
   r.integer("queue_capacity", engine.queue_capacity, 16, 100'000'000);
   r.duration("full_queue_timeout", engine.full_queue_timeout, std::chrono::milliseconds(0));
   r.duration("price_flush_interval", engine.price_flush_interval, std::chrono::milliseconds(10));
+  r.reject_unknown();
+}
+
+// "YYYY-MM-DD" (a TOML local date, or a string) → the normalised text; empty
+// when it is not a real calendar date.
+std::optional<std::string> calendar_date(const toml::node& node) {
+  int year = 0, month = 0, day = 0;
+  if (const auto* date = node.as_date()) {
+    year = date->get().year, month = date->get().month, day = date->get().day;
+  } else if (auto text = node.value_exact<std::string>()) {
+    const std::string& t = *text;
+    const bool shape =
+        t.size() == 10 && t[4] == '-' && t[7] == '-' && std::all_of(t.begin(), t.end(), [](char c) {
+          return c == '-' || std::isdigit(static_cast<unsigned char>(c));
+        });
+    if (!shape) return std::nullopt;
+    year = std::stoi(t.substr(0, 4)), month = std::stoi(t.substr(5, 2)),
+    day = std::stoi(t.substr(8, 2));
+  } else {
+    return std::nullopt;
+  }
+  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (year < 1970 || year > 2199 || month < 1 || month > 12 || day < 1) return std::nullopt;
+  if (day > kDays[month - 1] + (month == 2 && leap ? 1 : 0)) return std::nullopt;
+  char out[11];
+  std::snprintf(out, sizeof out, "%04d-%02d-%02d", year, month, day);
+  return std::string(out);
+}
+
+constexpr std::size_t kMaxCalendarDates = 1000;
+
+void read_dates(TableReader& r, std::string_view key, std::vector<std::string>& out,
+                std::set<std::string>& seen) {
+  const toml::node* node = r.get(key);
+  if (!node) return;
+  out.clear();  // a list in the file replaces the built-in one
+  const toml::array* array = node->as_array();
+  if (!array) return r.fail(*node, key, "expected an array of dates like [2026-12-25]");
+  if (array->size() > kMaxCalendarDates)
+    return r.fail(*node, key, "at most " + std::to_string(kMaxCalendarDates) + " dates");
+  for (std::size_t i = 0; i < array->size(); ++i) {
+    const toml::node& item = *array->get(i);
+    const std::string at = std::string(key) + "[" + std::to_string(i) + "]";
+    std::optional<std::string> date = calendar_date(item);
+    if (!date) {
+      r.fail(item, at, "must be a date like 2026-12-25 (YYYY-MM-DD)");
+      continue;
+    }
+    if (!seen.insert(*date).second) {
+      r.fail(item, at, *date + " is listed twice (as a holiday or an early close)");
+      continue;
+    }
+    out.push_back(*date);
+  }
+}
+
+void read_market(const toml::table& table, MarketConfig& market, Problems& problems) {
+  TableReader r(table, "market", problems);
+  std::set<std::string> seen;
+  read_dates(r, "holidays", market.holidays, seen);
+  read_dates(r, "early_closes", market.early_closes, seen);
+  r.reject_unknown();
+}
+
+void read_backtest(const toml::table& table, BacktestConfig& backtest, Problems& problems) {
+  TableReader r(table, "backtest", problems);
+  r.integer("ticks_per_symbol", backtest.ticks_per_symbol, 0, 100'000);
+  r.integer("max_symbols", backtest.max_symbols, 1, 100'000);
   r.reject_unknown();
 }
 
@@ -897,6 +967,10 @@ Result<Config> load_config(const std::string& path, const std::vector<std::strin
     read_engine(*t, config.engine, problems);
   if (const toml::table* t = sub_table(top, "alerts", problems))
     read_alerts(*t, config.alerts, problems);
+  if (const toml::table* t = sub_table(top, "market", problems))
+    read_market(*t, config.market, problems);
+  if (const toml::table* t = sub_table(top, "backtest", problems))
+    read_backtest(*t, config.backtest, problems);
   if (const toml::table* t = sub_table(top, "delivery", problems))
     read_delivery(*t, config.delivery, problems);
   if (const toml::table* t = sub_table(top, "email", problems))

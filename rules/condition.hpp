@@ -58,6 +58,7 @@
 
 #include "rules/price.hpp"
 #include "rules/quote.hpp"
+#include "rules/session_calendar.hpp"
 #include "rules/symbol.hpp"
 #include "rules/trigger_policy.hpp"
 
@@ -188,6 +189,8 @@ struct Alert {
   RearmWait rearm_wait = RearmWait::none;
   // Bumped by every edit, so a fire of an older version is never recorded.
   std::int64_t revision = 0;
+  // The trading sessions it may fire in (rules/session_calendar.hpp); 0: any time.
+  SessionMask sessions = 0;
   // Alerts as code: the alerts.d file (name within the directory) and the id
   // within it of an alert the server keeps in line with that file; empty for
   // alerts made through the API. Managed alerts are read-only through the API.

@@ -171,6 +171,7 @@ Status Engine::add(const Alert& alert) {
   record.type = static_cast<std::uint8_t>(condition.type);
   record.wait = static_cast<std::uint8_t>(wait);
   record.flags = kLive;
+  record.sessions = alert.sessions;
   const bool narrow_ids = fits_u32(alert.user_id) && fits_u32(alert.revision);
   if (narrow_ids) {
     record.user = static_cast<std::uint32_t>(alert.user_id);
@@ -405,6 +406,11 @@ void Engine::on_quote(const Quote& quote, std::vector<Fire>& fires) {
         remove_slot(hit.id);  // expired: never fires again
         continue;
       }
+    }
+    // Outside its sessions: no fire, and no cooldown spent (docs/RULES.md).
+    if (!in_sessions(alert.sessions, quote.ts_ms, calendar_)) continue;
+    if (alert.extra != kNone) {
+      const AlertExtra& extra = extras_[alert.extra];
       if (!extra.policy.allows(extra.last_fired_at, quote.ts_ms)) {
         park(book_id, hit.id, quote.ts_ms);
         continue;
@@ -446,6 +452,7 @@ void Engine::judge_direct(std::uint32_t book_id, const Quote& quote, std::vector
       remove(id);  // expired: never fires again
       continue;
     }
+    if (!in_sessions(alert.sessions, quote.ts_ms, calendar_)) continue;
     if (!extra.policy.allows(extra.last_fired_at, quote.ts_ms)) continue;
     Fire fire{id,
               user_of(alert),

@@ -12,8 +12,10 @@
 // stay in the engine; a fire updates the alert's last fire time and, with a
 // rearm band, parks it until the price comes back (trigger_policy.hpp). An
 // alert never fires on a quote at or after its `expires_at`: it leaves the
-// engine instead. Re-arms are reported through take_rearmed() so the caller
-// can persist them. Conditions outside the threshold index (window moves,
+// engine instead. An alert with `sessions` never fires on a quote whose event
+// time lies outside them (the symbol's previous price still moves; see
+// docs/RULES.md, "Sessions"). Re-arms are reported through take_rearmed() so
+// the caller can persist them. Conditions outside the threshold index (window moves,
 // spread, all_of / any_of, volume spikes, indicators; condition_judge.hpp) are
 // judged on every quote of their symbol, before the index, from the same
 // previous price. Not thread-safe: one thread owns an Engine (see
@@ -50,6 +52,7 @@
 #include "rules/series_set.hpp"
 #include "rules/slot_table.hpp"
 #include "rules/symbol_table.hpp"
+#include "rules/session_calendar.hpp"
 #include "rules/threshold_index.hpp"
 #include "rules/window_set.hpp"
 
@@ -103,6 +106,9 @@ class Engine {
   // symbol never had a series (nothing saved to replace).
   std::optional<std::vector<SeriesState>> series_states(const Symbol& symbol) const;
 
+  // The exchange calendar that alerts with `sessions` are judged against.
+  void set_calendar(SessionCalendar calendar) { calendar_ = std::move(calendar); }
+
   void on_quote(const Quote& quote, std::vector<Fire>& fires);
 
   std::optional<Price> last_price(const Symbol& symbol) const;
@@ -128,6 +134,7 @@ class Engine {
     std::uint8_t type = 0;        // ConditionType
     std::uint8_t wait = 0;        // RearmWait
     std::uint8_t flags = 0;       // kLive, kParked, kWideIds
+    SessionMask sessions = 0;     // 0: any time (fits the padding)
   };
   static constexpr std::uint8_t kLive = 1;
   static constexpr std::uint8_t kParked = 2;   // out of the index until its time gate opens
@@ -210,6 +217,7 @@ class Engine {
   std::vector<DurationMs> window_scratch_;  // scratch
   std::vector<SeriesKey> series_scratch_;   // scratch
   std::vector<AlertId> rearmed_;            // re-armed since take_rearmed()
+  SessionCalendar calendar_;
 };
 
 }  // namespace bw

@@ -14,7 +14,8 @@ namespace {
 constexpr const char* kAlertColumns =
     "SELECT id, user_id, symbol, name, condition_type, threshold, trigger_mode, state, "
     "created_at, last_fired_at, trigger_interval_ms, rearm_kind, rearm_value, rearm_wait, "
-    "expires_at, revision, upper_threshold, managed_file, managed_key, condition_spec "
+    "expires_at, revision, upper_threshold, managed_file, managed_key, condition_spec, "
+    "sessions "
     "FROM alerts ";
 
 std::string_view rearm_kind_name(RearmKind kind) {
@@ -57,6 +58,7 @@ Alert alert_from_row(const sql::Statement& row) {
   alert.condition.upper = Price::from_units(row.optional_integer(16).value_or(0));
   alert.managed_file = row.text(17);
   alert.managed_key = row.text(18);
+  alert.sessions = static_cast<SessionMask>(row.integer(20) & kSessionAll);
   if (!row.is_null(19)) {
     // Conditions beyond a line or channel (rules/condition_spec.hpp). A spec
     // this binary cannot read leaves the alert paused rather than guessing.
@@ -98,6 +100,12 @@ std::optional<Alert> find_with(sql::Connection& c, UserId user, AlertId id) {
   return alert_from_row(s);
 }
 
+// The session mask is written by its own statement, beside the row's.
+void write_sessions(sql::Connection& c, const Alert& alert) {
+  sql::Statement s(c, "UPDATE alerts SET sessions = ? WHERE id = ?");
+  s.bind(1, static_cast<std::int64_t>(alert.sessions)).bind(2, alert.id).run();
+}
+
 }  // namespace
 
 std::string alert_select_sql() {
@@ -136,6 +144,7 @@ Alert insert_alert_row(sql::Connection& c, Alert alert, TimestampMs now) {
     alert.id = c.last_insert_id();
     alert.created_at = now;
   }
+  if (alert.sessions != 0) write_sessions(c, alert);
   if (!alert.managed_file.empty()) {
     sql::Statement s(c, "UPDATE alerts SET managed_file = ?, managed_key = ? WHERE id = ?");
     s.bind(1, alert.managed_file).bind(2, alert.managed_key).bind(3, alert.id).run();
@@ -227,6 +236,7 @@ void update_alert_row(sql::Connection& c, const Alert& alert, TimestampMs now) {
     bind_spec(s, 16, alert.condition);
     s.run();
   }
+  write_sessions(c, alert);
 }
 
 std::vector<AlertId> AlertRepository::expire_due(TimestampMs now) {

@@ -213,6 +213,12 @@ CREATE TABLE series_states (
   PRIMARY KEY (symbol, key)
 ) WITHOUT ROWID;
 )sql",
+    // 12: alert sessions (issue 3): the trading sessions an alert may fire in,
+    // a bit mask (1 pre, 2 regular, 4 post; rules/session_calendar.hpp); 0
+    // means no session filter, which every existing alert keeps.
+    R"sql(
+ALTER TABLE alerts ADD COLUMN sessions INTEGER NOT NULL DEFAULT 0;
+)sql",
 });
 
 int current_version(sql::Connection& connection) {

@@ -2,13 +2,13 @@
 
 #include <functional>
 
+#include "rules/time_text.hpp"
 #include "web/alert_events.hpp"
 #include "web/alert_files.hpp"
 #include "web/alert_message_codec.hpp"
 #include "web/alert_policy_codec.hpp"
 #include "web/api_routes.hpp"
 #include "web/json_codec.hpp"
-#include "rules/time_text.hpp"
 
 namespace bw {
 
@@ -117,6 +117,7 @@ ApiResponse patch_alert(ApiContext& context, const User& user, std::string_view 
         if (patch->name) alert.name = *patch->name;
         if (patch->condition) alert.condition = *patch->condition;
         if (patch->trigger) alert.trigger = *patch->trigger;
+        if (patch->sessions) alert.sessions = *patch->sessions;
         if (patch->expires_at) {
           alert.expires_at = *patch->expires_at;
           // A new expiry in the future brings an expired alert back, armed.

@@ -6,10 +6,10 @@
 #include <map>
 #include <set>
 
+#include "rules/time_text.hpp"
 #include "web/alert_toml.hpp"
 #include "web/channel_routes.hpp"
 #include "web/json_codec.hpp"
-#include "rules/time_text.hpp"
 
 namespace bw {
 
@@ -31,6 +31,7 @@ Alert alert_from_draft(const AlertDraft& draft, UserId owner) {
   alert.condition = draft.condition;
   alert.trigger = draft.trigger;
   alert.expires_at = draft.expires_at;
+  alert.sessions = draft.sessions;
   alert.state = AlertState::armed;
   return alert;
 }
@@ -119,7 +120,7 @@ bool same_definition(const AlertWithChannels& stored, const AlertDefinition& wan
   const Alert& a = stored.alert;
   const Alert& b = wanted.alert;
   return a.symbol == b.symbol && a.name == b.name && a.condition == b.condition &&
-         a.trigger == b.trigger && a.expires_at == b.expires_at &&
+         a.trigger == b.trigger && a.expires_at == b.expires_at && a.sessions == b.sessions &&
          stored.channels == wanted.channels;
 }
 
@@ -134,6 +135,7 @@ Alert updated(const Alert& row, const Alert& wanted, TimestampMs now) {
   alert.condition = wanted.condition;
   alert.trigger = wanted.trigger;
   alert.expires_at = wanted.expires_at;
+  alert.sessions = wanted.sessions;
   if (rearms) {
     alert.rearm_wait = RearmWait::none;
     if (alert.state != AlertState::paused) alert.state = AlertState::armed;

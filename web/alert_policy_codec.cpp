@@ -2,8 +2,8 @@
 
 #include <set>
 
-#include "web/json_codec.hpp"
 #include "rules/time_text.hpp"
+#include "web/json_codec.hpp"
 
 namespace bw {
 
@@ -109,11 +109,36 @@ Result<std::optional<TimestampMs>> decode_expires_at(const json& value) {
   return Error{"expires_at: must be RFC 3339 (e.g. 2026-11-26T21:00:00Z), Unix ms or null"};
 }
 
+Result<SessionMask> decode_sessions(const json& value) {
+  if (value.is_null()) return SessionMask{0};
+  if (!value.is_array())
+    return Error{"sessions: must be an array like [\"regular\"] or [\"pre\",\"regular\",\"post\"]"};
+  if (value.empty())
+    return Error{"sessions: must name at least one session (omit it or use null for any time)"};
+  SessionMask mask = 0;
+  for (std::size_t i = 0; i < value.size(); ++i) {
+    const std::string field = "sessions[" + std::to_string(i) + "]";
+    const json& item = value[i];
+    std::optional<Session> session =
+        item.is_string() ? parse_session(item.get<std::string>()) : std::nullopt;
+    if (!session) return Error{field + ": must be \"pre\", \"regular\" or \"post\""};
+    const auto bit = static_cast<SessionMask>(*session);
+    if (mask & bit) return Error{field + ": \"" + item.get<std::string>() + "\" is listed twice"};
+    mask |= bit;
+  }
+  return mask;
+}
+
+json encode_sessions(SessionMask mask) {
+  if (mask == 0) return nullptr;
+  return session_names(mask);
+}
+
 Result<AlertPatch> decode_alert_patch(const json& body) {
   if (!body.is_object()) return Error{"body: must be a JSON object"};
   if (Status s =
           reject_unknown(body,
-                         {"symbol", "name", "condition", "trigger", "expires_at",
+                         {"symbol", "name", "condition", "trigger", "expires_at", "sessions",
                           "message_template", "email_subject_template", "email_body_template"},
                          "");
       !s)
@@ -146,6 +171,11 @@ Result<AlertPatch> decode_alert_patch(const json& body) {
     Result<std::optional<TimestampMs>> decoded = decode_expires_at(*expires);
     if (!decoded) return Error{decoded.error()};
     patch.expires_at = *decoded;
+  }
+  if (auto sessions = body.find("sessions"); sessions != body.end()) {
+    Result<SessionMask> decoded = decode_sessions(*sessions);
+    if (!decoded) return Error{decoded.error()};
+    patch.sessions = *decoded;
   }
   return patch;
 }

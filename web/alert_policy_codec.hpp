@@ -26,6 +26,13 @@ nlohmann::json encode_trigger_policy(const TriggerPolicy& policy);
 // expires_at: RFC 3339 text (or Unix ms); null means "never".
 Result<std::optional<TimestampMs>> decode_expires_at(const nlohmann::json& value);
 
+// sessions: a non-empty array of distinct names from "pre", "regular",
+// "post"; null or absent means no session filter (mask 0). Errors name
+// "sessions[i]".
+Result<SessionMask> decode_sessions(const nlohmann::json& value);
+// null for mask 0, else the names in the order pre, regular, post.
+nlohmann::json encode_sessions(SessionMask mask);
+
 // What PATCH may change; absent members stay as they are.
 struct AlertPatch {
   std::optional<Symbol> symbol;
@@ -33,6 +40,7 @@ struct AlertPatch {
   std::optional<Condition> condition;
   std::optional<TriggerPolicy> trigger;
   std::optional<std::optional<TimestampMs>> expires_at;  // set, or cleared with null
+  std::optional<SessionMask> sessions;                   // set, or cleared (0) with null
 
   // A change that re-arms the alert: what it watches or how it fires.
   bool rearms() const { return symbol || condition || trigger; }

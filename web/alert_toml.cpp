@@ -294,8 +294,8 @@ std::string render_alert_file(const std::vector<ExportedAlert>& alerts, const st
     if (!alert.id.empty()) out += "id = " + dump_json(alert.id) + "\n";
     if (!alert.owner.empty()) out += "owner = " + dump_json(alert.owner) + "\n";
     // The API's order first, then anything else the alert has.
-    std::vector<std::string> keys{"symbol",  "name",       "condition",
-                                  "trigger", "expires_at", "channels"};
+    std::vector<std::string> keys{"symbol",     "name",     "condition", "trigger",
+                                  "expires_at", "sessions", "channels"};
     for (const auto& item : alert.fields.items()) {
       if (std::find(keys.begin(), keys.end(), item.key()) == keys.end()) keys.push_back(item.key());
     }

@@ -25,6 +25,7 @@ struct DeliveryContext;      // web/channel_routes.hpp
 struct WatchlistContext;     // web/watchlist_routes.hpp
 class IngestStatusProvider;  // web/ingest_routes.hpp
 struct SettingsContext;      // web/settings_routes.hpp
+struct BacktestContext;      // web/backtest_routes.hpp
 
 class AlertEngine {
  public:
@@ -51,6 +52,7 @@ struct ApiContext {
   const IngestStatusProvider* ingest_status = nullptr;  // GET /api/v1/sources when set
   AlertMessageRepository* messages = nullptr;           // message templates; null: not offered
   SettingsContext* settings = nullptr;                  // the caller's own settings (quiet hours)
+  BacktestContext* backtest = nullptr;                  // POST /api/v1/alerts/backtest when set
   // (owner, JSON) of an alert state change for `event: alert` on the owner's
   // stream (web/alert_events.hpp); empty: not published.
   std::function<void(UserId, const std::string&)> alert_events = {};

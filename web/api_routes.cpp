@@ -112,6 +112,7 @@ ApiResponse create_alert(ApiContext& context, const User& user, std::string_view
   alert.condition = draft->condition;
   alert.trigger = draft->trigger;
   alert.expires_at = draft->expires_at;
+  alert.sessions = draft->sessions;
   alert.state = AlertState::armed;
   if (alert.expires_at && *alert.expires_at <= context.clock.now_ms())
     return problem(400, "expires_at: must be in the future");

@@ -14,6 +14,7 @@
 #include "web/alert_edit_routes.hpp"
 #include "web/alert_file_routes.hpp"
 #include "web/api_routes.hpp"
+#include "web/backtest_routes.hpp"
 #include "web/channel_routes.hpp"
 #include "web/credentials.hpp"
 #include "web/dashboard_routes.hpp"
@@ -407,6 +408,14 @@ class ApiServer::Impl {
           return list_alerts(context_, u, *page);
         }));
     alert_file_routes();  // before /api/v1/alerts/{id}, which would match "export"
+    if (context_.backtest) {
+      post("/api/v1/alerts/backtest", authed(
+                                          [this](const httplib::Request& req, const User& u) {
+                                            return post_alert_backtest(*context_.backtest,
+                                                                       context_.clock, u, req.body);
+                                          },
+                                          true));
+    }
     get(R"(/api/v1/alerts/([^/]+))", authed([this](const httplib::Request& req, const User& u) {
           return get_alert(context_, u, req.matches[1].str());
         }));

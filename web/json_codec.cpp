@@ -4,8 +4,8 @@
 #include <set>
 
 #include "rules/condition_spec.hpp"
-#include "web/alert_policy_codec.hpp"
 #include "rules/time_text.hpp"
+#include "web/alert_policy_codec.hpp"
 
 namespace bw {
 
@@ -276,8 +276,8 @@ Result<AlertDraft> decode_alert(const json& body) {
   if (!body.is_object()) return Error{"body: must be a JSON object"};
   if (Status s = reject_unknown_fields(
           body,
-          {"symbol", "condition", "trigger", "name", "expires_at", "channels", "message_template",
-           "email_subject_template", "email_body_template"},
+          {"symbol", "condition", "trigger", "name", "expires_at", "sessions", "channels",
+           "message_template", "email_subject_template", "email_body_template"},
           "");
       !s) {
     return Error{s.error()};
@@ -306,6 +306,11 @@ Result<AlertDraft> decode_alert(const json& body) {
     Result<std::optional<TimestampMs>> decoded = decode_expires_at(*expires);
     if (!decoded) return Error{decoded.error()};
     draft.expires_at = *decoded;
+  }
+  if (auto sessions = body.find("sessions"); sessions != body.end()) {
+    Result<SessionMask> decoded = decode_sessions(*sessions);
+    if (!decoded) return Error{decoded.error()};
+    draft.sessions = *decoded;
   }
   if (auto name = body.find("name"); name != body.end() && !name->is_null()) {
     if (!name->is_string()) return Error{"name: must be a string"};
@@ -375,6 +380,7 @@ json encode_alert(const Alert& alert) {
       {"trigger", encode_trigger_policy(alert.trigger)},
       {"state", alert_state_name(alert.state)},
       {"expires_at", alert.expires_at ? json(format_rfc3339(*alert.expires_at)) : json(nullptr)},
+      {"sessions", encode_sessions(alert.sessions)},
       {"rearm_wait", rearm_wait_name(alert.rearm_wait)},
       {"created_at", format_rfc3339(alert.created_at)},
       {"last_fired_at",

@@ -29,6 +29,7 @@ struct AlertDraft {
   Condition condition;
   TriggerPolicy trigger;
   std::optional<TimestampMs> expires_at;
+  SessionMask sessions = 0;            // 0: no session filter
   std::vector<std::int64_t> channels;  // channel ids; ownership is checked by the caller
 };
 

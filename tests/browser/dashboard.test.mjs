@@ -266,6 +266,28 @@ describe('trader dashboard', () => {
     assert.ok(listed.body.items[0].message.includes(expected), listed.body.items[0].message);
   });
 
+  test('the Backtest button judges the form\'s candidate over the recent ticks', STEP, async () => {
+    await page.getByLabel('Symbol').fill('TEST');
+    await page.getByLabel('Condition').selectOption('crossing_up');
+    await page.getByLabel('Price', { exact: true }).fill('150');
+    const before = await page.getByTestId('alert-row').count();
+    await page.getByRole('button', { name: 'Backtest' }).click();
+    const result = page.getByRole('region', { name: 'Backtest result' });
+    await eventually(async () => assert.match(await textOf(result.getByTestId('backtest-summary')),
+      /^TEST: would have fired 1 time over \d+ ticks? \(/));
+    const fires = result.getByTestId('backtest-fire');
+    assert.equal(await fires.count(), 1);
+    assert.match(await textOf(fires.first()), /150\.25 \(then triggered\)$/);
+    assert.equal(await page.getByTestId('alert-row').count(), before, 'a backtest creates no alert');
+    // A candidate the server refuses shows its reason in the result area.
+    await page.getByLabel('Price', { exact: true }).fill('-5');
+    expectedFailures.push({ path: '/api/v1/alerts/backtest', status: 400 });
+    await page.getByRole('button', { name: 'Backtest' }).click();
+    await eventually(async () => assert.match(await textOf(result.getByTestId('backtest-error')), /^Backtest failed: condition\.price/));
+    await page.getByLabel('Symbol').fill('');
+    await page.getByLabel('Price', { exact: true }).fill('');
+  });
+
   test('screenshots: desktop light and dark, and phone width', STEP, async () => {
     await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard-desktop.png') });
     await page.emulateMedia({ colorScheme: 'dark' });

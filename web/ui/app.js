@@ -1121,6 +1121,7 @@
   window.bellwetherApp = {
     prefillAlert,
     createAlert,
+    readAlertForm,
     showPage,
     describeCondition,
     conditionLevels: (condition) => conditions.levels(condition),

@@ -251,7 +251,7 @@ TEST_CASE("an encoded alert has the documented shape", "[web]") {
 
   json out = encode_alert(alert);
   CHECK(keys(out) == std::set<std::string>{"id", "symbol", "name", "condition", "trigger", "state",
-                                           "created_at", "last_fired_at", "expires_at",
+                                           "created_at", "last_fired_at", "expires_at", "sessions",
                                            "rearm_wait", "managed"});
   CHECK(out["id"] == 7);
   CHECK(out["symbol"] == "AAPL");

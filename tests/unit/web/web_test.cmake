@@ -12,6 +12,7 @@ bw_unit_test_binary(bw_web_tests
     ${CMAKE_CURRENT_LIST_DIR}/alert_edit_routes_test.cpp
     ${CMAKE_CURRENT_LIST_DIR}/alert_toml_test.cpp
     ${CMAKE_CURRENT_LIST_DIR}/alert_message_routes_test.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/sessions_backtest_test.cpp
   LIBS bw_web)
 # The shipped example files are read from the source tree.
 target_compile_definitions(bw_web_tests PRIVATE BW_PROJECT_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
