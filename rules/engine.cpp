@@ -462,6 +462,7 @@ void Engine::judge_direct(std::uint32_t book_id, const Quote& quote, std::vector
               verdict->price,
               quote.ts_ms};
     fire.revision = revision_of(alert);
+    fire.prev_close = quote.prev_close;  // as make_fire: {{change_pct}} for every kind
     fires.push_back(std::move(fire));
     after_fire(book_id, slot, verdict->direction, fires.back());
   }

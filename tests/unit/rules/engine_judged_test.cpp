@@ -125,3 +125,18 @@ TEST_CASE("Judged alerts and indexed alerts of a symbol fire on the same quote",
   CHECK(at(engine, "101", 1).size() == 2);
   CHECK(engine.last_price("MSFT") == px("101"));
 }
+
+TEST_CASE("A judged fire carries the quote's previous close, like an indexed one", "[rules]") {
+  Engine engine;
+  REQUIRE(engine.add(move_alert(1, "2", 60'000)));
+  std::vector<Fire> fires;
+  Quote first = Quote::trade("MSFT", px("100"), 10, 1'000);
+  first.prev_close = px("98");
+  engine.on_quote(first, fires);
+  REQUIRE(fires.empty());
+  Quote second = Quote::trade("MSFT", px("102.5"), 10, 2'000);
+  second.prev_close = px("98");
+  engine.on_quote(second, fires);
+  REQUIRE(fires.size() == 1);
+  CHECK(fires[0].prev_close == px("98"));
+}
