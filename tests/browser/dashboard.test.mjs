@@ -517,20 +517,40 @@ describe('trader dashboard', () => {
     await eventually(async () => assert.equal(await textOf(page.locator('#alert-window-error')), missing.body.detail));
     assert.equal(await page.getByLabel('Within', { exact: true }).getAttribute('aria-invalid'), 'true');
     await page.getByLabel('Within', { exact: true }).fill('15m');
+    await page.getByLabel('Regular hours').check();
     await page.getByRole('button', { name: 'Create alert' }).click();
     const move = page.getByTestId('alert-row').filter({ hasText: 'WMV' });
     await move.waitFor();
     assert.equal(await textOf(move.getByTestId('alert-condition')), 'Rises 2% within 15m');
+    assert.equal(await textOf(move.getByTestId('alert-sessions-text')), 'Only regular hours');
     assert.deepEqual((await stored((a) => a.symbol === 'WMV')).condition, { type: 'moving_up_pct', percent: 2, window: '15m' });
+    assert.deepEqual((await stored((a) => a.symbol === 'WMV')).sessions, ['regular']);
     // Edited (PATCH) into a fall by an amount.
     await move.getByRole('button', { name: /^Edit alert WMV/ }).click();
     assert.equal(await page.getByLabel('Within', { exact: true }).inputValue(), '15m');
+    assert.equal(await page.getByLabel('Regular hours').isChecked(), true);
+    await page.getByLabel('Regular hours').uncheck();
     await page.getByLabel('Condition').selectOption('moving_down');
     await page.getByLabel('Move of', { exact: true }).fill('1.5');
     await page.getByLabel('Within', { exact: true }).fill('1h');
     await page.getByRole('button', { name: 'Save changes' }).click();
     await eventually(async () => assert.equal(await textOf(move.getByTestId('alert-condition')), 'Falls 1.50 within 1h'));
     assert.deepEqual((await stored((a) => a.symbol === 'WMV')).condition, { type: 'moving_down', amount: 1.5, window: '1h' });
+    assert.equal((await stored((a) => a.symbol === 'WMV')).sessions, null);
+
+    // An indicator: RSI on 5-minute candles, its interval chosen from a list.
+    await page.getByLabel('Symbol').fill('RSIX');
+    await page.getByLabel('Condition').selectOption('rsi_above');
+    await page.getByLabel('Candles', { exact: true }).selectOption('5m');
+    await page.getByLabel('Period', { exact: true }).fill('14');
+    await page.getByLabel('RSI level', { exact: true }).fill('70');
+    await page.getByRole('button', { name: 'Create alert' }).click();
+    const rsi = page.getByTestId('alert-row').filter({ hasText: 'RSIX' });
+    await rsi.waitFor();
+    assert.equal(await textOf(rsi.getByTestId('alert-condition')), 'RSI above 70 (14 × 5m)');
+    assert.deepEqual((await stored((a) => a.symbol === 'RSIX')).condition, { type: 'rsi_above', interval: '5m', period: 14, value: 70 });
+    await rsi.getByRole('button', { name: /^Delete alert/ }).click();
+    await rsi.waitFor({ state: 'detached' });
 
     // all_of: a price line and a window move, each with its own inputs.
     await page.getByLabel('Symbol').fill('CMP');

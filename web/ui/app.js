@@ -512,6 +512,10 @@
     if (alert.name) meta.append(el('span', { className: 'alert-name', dataset: { testid: 'alert-name' } }, String(alert.name)));
     if (alert.trigger && alert.trigger.mode) meta.append(el('span', { dataset: { testid: 'alert-trigger' } }, describeTrigger(alert.trigger)));
     if (alert.expires_at) meta.append(el('span', { dataset: { testid: 'alert-expires' } }, `Expires ${formatDateTime(alert.expires_at)}`));
+    if (Array.isArray(alert.sessions) && alert.sessions.length) {
+      const names = { pre: 'pre-market', regular: 'regular hours', post: 'after hours' };
+      meta.append(el('span', { dataset: { testid: 'alert-sessions-text' } }, `Only ${alert.sessions.map((n) => names[n] || String(n)).join(', ')}`));
+    }
     if (alert.last_fired_at) {
       meta.append(el('span', { dataset: { testid: 'alert-fired' } }, `Fired ${formatDateTime(alert.last_fired_at)}`));
     }
@@ -578,7 +582,7 @@
     symbol: 'alert-symbol', name: 'alert-name',
     trigger: 'alert-mode', mode: 'alert-mode', interval: 'alert-interval', cooldown: 'alert-cooldown',
     rearm: 'alert-rearm', amount: 'alert-rearm', percent: 'alert-rearm', expires_at: 'alert-expires',
-    channels: 'alert-channel-options', ...TEMPLATE_FIELDS,
+    channels: 'alert-channel-options', sessions: 'alert-sessions', ...TEMPLATE_FIELDS,
   };
 
   function setFormError(message) {
@@ -676,6 +680,8 @@
     }
     $('alert-expires').value = toLocalInput(alert.expires_at);
     $('alert-name').value = String(alert.name || '');
+    const sessions = new Set(Array.isArray(alert.sessions) ? alert.sessions : []);
+    for (const input of $('alert-sessions').querySelectorAll('input')) input.checked = sessions.has(input.value);
     // PATCH does not change an alert's channels: show them, read-only.
     const linked = new Set((alert.channels || []).map(Number));
     for (const input of $('alert-channel-options').querySelectorAll('input')) {
@@ -714,6 +720,10 @@
     const expiresAt = expires ? new Date(expires) : null;
     if (state.editing) body.expires_at = expiresAt && !Number.isNaN(expiresAt.getTime()) ? expiresAt.toISOString() : null;
     else if (expiresAt && !Number.isNaN(expiresAt.getTime())) body.expires_at = expiresAt.toISOString();
+    // Sessions: none ticked is no filter (null clears it on an edit).
+    const sessions = [...$('alert-sessions').querySelectorAll('input:checked')].map((i) => i.value);
+    if (sessions.length) body.sessions = sessions;
+    else if (state.editing) body.sessions = null;
     const name = $('alert-name').value.trim();
     if (name || state.editing) body.name = name;
     // Templates: an empty box is the default text (null); an edit sends only
