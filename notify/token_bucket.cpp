@@ -40,4 +40,29 @@ bool TokenBuckets::try_take(std::int64_t key, TimestampMs now) {
   return true;
 }
 
+void TokenBuckets::restore(std::vector<std::pair<std::int64_t, TimestampMs>> spends,
+                           TimestampMs now) {
+  if (!enabled()) return;
+  std::sort(spends.begin(), spends.end());  // by key, then time
+  for (std::size_t i = 0; i < spends.size();) {
+    const std::int64_t key = spends[i].first;
+    Bucket bucket{static_cast<double>(burst_), std::min(spends[i].second, now)};
+    for (; i < spends.size() && spends[i].first == key; ++i) {
+      refill(bucket, std::min(spends[i].second, now));
+      bucket.tokens = std::max(0.0, bucket.tokens - 1.0);
+    }
+    refill(bucket, now);
+    if (bucket.tokens >= static_cast<double>(burst_)) {
+      buckets_.erase(key);
+      continue;
+    }
+    auto it = buckets_.find(key);
+    if (it != buckets_.end()) {
+      it->second = bucket;
+    } else if (buckets_.size() < max_keys_) {
+      buckets_.emplace(key, bucket);
+    }
+  }
+}
+
 }  // namespace bw

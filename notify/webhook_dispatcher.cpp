@@ -22,6 +22,9 @@ namespace {
 
 using nlohmann::json;
 
+// Bound on the first attempts read back to rebuild the buckets (newest first).
+constexpr std::size_t kMaxRestoredSpends = 200000;
+
 std::string rfc3339(TimestampMs ms) {
   const std::time_t seconds = static_cast<std::time_t>(ms / 1000);
   std::tm utc{};
@@ -159,6 +162,7 @@ class WebhookDispatcher::Loop {
   }
 
   void run() {
+    restore_buckets();
     while (!stopping_.load()) {
       adopt_pending_options();
       const TimestampMs now = clock_.now_ms();
@@ -182,6 +186,7 @@ class WebhookDispatcher::Loop {
     bool email = false;               // SMTP
     bool email_api = false;           // an email-API HTTP request
     Delivery delivery;                // for a digest: its id and attempts
+    TimestampMs started = 0;          // when the attempt began
     std::optional<DigestId> digest;   // set when this transfer carries a digest
     std::vector<DeliveryId> members;  // the digest's members it carries
     bool blocked_address = false;
@@ -219,13 +224,36 @@ class WebhookDispatcher::Loop {
                                   next->throttle_refill != options_.throttle_refill ||
                                   (next->digests == nullptr) != (options_.digests == nullptr);
     options_ = std::move(*next);
-    // New limits start with full buckets (as after a restart).
+    // New limits start from the recent first attempts (as after a restart).
     if (throttle_changed) {
       buckets_ =
           TokenBuckets(options_.digests ? options_.throttle_burst : 0, options_.throttle_refill);
+      restore_buckets();
     }
     apply_limits();
     next_poll_at_ = 0;  // look for due work with the new settings now
+  }
+
+  // The tokens each channel spent before a restart (or a change of limits)
+  // stay spent: its bucket is replayed from the first attempts the outbox
+  // recorded in the last full refill period. On a read error the buckets
+  // start full, as before this existed.
+  void restore_buckets() {
+    if (!buckets_.enabled()) return;
+    const TimestampMs now = clock_.now_ms();
+    try {
+      const std::vector<FirstAttempt> spent =
+          outbox_.first_attempts_since(now - buckets_.restore_window(), kMaxRestoredSpends);
+      std::vector<std::pair<std::int64_t, TimestampMs>> spends;
+      spends.reserve(spent.size());
+      for (const FirstAttempt& f : spent) spends.emplace_back(f.channel_id, f.at);
+      buckets_.restore(std::move(spends), now);
+      spdlog::info("delivery: restored {} throttled channels from {} recent first attempts",
+                   buckets_.size(), spent.size());
+    } catch (const std::exception& error) {
+      spdlog::error("delivery: restoring rate limits failed (buckets start full): {}",
+                    error.what());
+    }
   }
 
   void start_due(TimestampMs now) {
@@ -375,6 +403,7 @@ class WebhookDispatcher::Loop {
     if (due.channel.type == ChannelType::email) {
       auto transfer = std::make_unique<Transfer>();
       transfer->delivery = due.delivery;
+      transfer->started = now;
       const std::string& from =
           options_.smtp.url.empty() ? options_.email_api.from : options_.smtp.from;
       return begin_email_content(std::move(transfer), email_content(due, from), due.channel.target,
@@ -382,6 +411,7 @@ class WebhookDispatcher::Loop {
     }
     auto transfer = std::make_unique<Transfer>();
     transfer->delivery = due.delivery;
+    transfer->started = now;
     transfer->policy = options_.targets;
     transfer->body = webhook_payload(due);
     begin_webhook(std::move(transfer), due.channel, std::to_string(due.delivery.id), now);
@@ -551,6 +581,7 @@ class WebhookDispatcher::Loop {
   AttemptOutcome decide(const Transfer& t, CURLcode result, long code) {
     AttemptOutcome o;
     o.id = t.delivery.id;
+    o.started_at = t.started;
     const TimestampMs now = clock_.now_ms();
     if (result == CURLE_OK) o.status_code = code;
     if (t.email && result == CURLE_OK) {  // the SMTP server accepted the message

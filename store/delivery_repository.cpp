@@ -133,7 +133,8 @@ std::vector<Delivery> DeliveryRepository::record_attempts(
         c,
         "UPDATE deliveries SET status = ?, attempts = attempts + 1, next_attempt_at = ?, "
         "last_error = ?, last_status_code = ?, updated_at = ?, quiet_deferred = 0, "
-        "delivered_at = CASE WHEN ? = 'delivered' THEN ? ELSE delivered_at END "
+        "delivered_at = CASE WHEN ? = 'delivered' THEN ? ELSE delivered_at END, "
+        "first_attempt_at = CASE WHEN attempts = 0 THEN ? ELSE first_attempt_at END "
         "WHERE id = ? AND status IN ('pending', 'retrying')");
     sql::Statement disable(c,
                            "UPDATE channels SET enabled = 0, disabled_reason = ? WHERE id = "
@@ -158,7 +159,8 @@ std::vector<Delivery> DeliveryRepository::record_attempts(
           .bind(5, now)
           .bind(6, status)
           .bind(7, now)
-          .bind(8, o.id);
+          .bind(8, o.started_at > 0 ? o.started_at : now)
+          .bind(9, o.id);
       if (o.error.empty()) {
         update.bind(3, std::nullopt);
       } else {

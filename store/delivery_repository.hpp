@@ -75,6 +75,13 @@ struct AttemptOutcome {
   std::string error;                // empty on success
   TimestampMs next_attempt_at = 0;  // for retrying
   bool disable_channel = false;     // the endpoint answered 410 Gone
+  TimestampMs started_at = 0;       // when the attempt began (0: record time)
+};
+
+// A first attempt's start: the token it took from its channel's bucket.
+struct FirstAttempt {
+  ChannelId channel_id = 0;
+  TimestampMs at = 0;
 };
 
 class DeliveryRepository {
@@ -111,6 +118,11 @@ class DeliveryRepository {
   // Holds open deliveries back for the owner's quiet hours: due again at
   // `until`, marked quiet_deferred (no attempt is counted).
   void defer(const std::vector<std::pair<DeliveryId, TimestampMs>>& until, TimestampMs now);
+  // First attempts that started at or after `since` (first_attempt_at,
+  // recorded with the attempt's outcome), newest first, at most `limit`:
+  // the dispatcher rebuilds its token buckets from them at start. Defined in
+  // store/first_attempts.cpp.
+  std::vector<FirstAttempt> first_attempts_since(TimestampMs since, std::size_t limit);
   // Deliveries by status, for tests and the benchmark.
   std::int64_t count(DeliveryStatus status);
 

@@ -219,6 +219,15 @@ CREATE TABLE series_states (
     R"sql(
 ALTER TABLE alerts ADD COLUMN sessions INTEGER NOT NULL DEFAULT 0;
 )sql",
+    // 13: when a delivery's first attempt started (issue 5): the token it
+    // took from its channel's bucket, so a restart rebuilds the buckets
+    // (DeliveryRepository::first_attempts_since). Null until the first
+    // attempt is recorded; rows from before this migration stay null.
+    R"sql(
+ALTER TABLE deliveries ADD COLUMN first_attempt_at INTEGER;
+CREATE INDEX deliveries_first_attempt ON deliveries(first_attempt_at)
+  WHERE first_attempt_at IS NOT NULL;
+)sql",
 });
 
 int current_version(sql::Connection& connection) {

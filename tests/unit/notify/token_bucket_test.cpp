@@ -59,3 +59,54 @@ TEST_CASE("past max_keys idle buckets are forgotten, busy ones kept", "[notify][
   CHECK(buckets.try_take(3, 5000));
   CHECK(buckets.size() == 1);
 }
+
+TEST_CASE("restore keeps tokens spent before a restart spent", "[notify][throttle][restore]") {
+  // Before the restart: 3 of a burst of 3 taken at 0, one more at 1000.
+  TokenBuckets before(3, 1000ms);
+  for (TimestampMs t : {0, 0, 0, 1000}) CHECK(before.try_take(7, t));
+  TokenBuckets after(3, 1000ms);
+  after.restore({{7, 1000}, {7, 0}, {7, 0}, {7, 0}}, 1500);
+  // Both agree from here on: nothing at 1500, one token at 2000, then none.
+  for (TimestampMs t : {1500, 1999, 2000, 2000, 2500, 3000}) {
+    CHECK(before.try_take(7, t) == after.try_take(7, t));
+  }
+  // Unlike a fresh bucket, which would let the burst through.
+  TokenBuckets fresh(3, 1000ms);
+  CHECK(fresh.try_take(7, 1500));
+  TokenBuckets restored(3, 1000ms);
+  restored.restore({{7, 0}, {7, 0}, {7, 0}, {7, 1000}}, 1500);
+  CHECK_FALSE(restored.try_take(7, 1500));
+}
+
+TEST_CASE("restore refills up to now and forgets full buckets", "[notify][throttle][restore]") {
+  TokenBuckets buckets(2, 1000ms);
+  buckets.restore({{1, 0}, {1, 0}, {2, 0}}, 1000);
+  CHECK(buckets.size() == 1);  // key 2 has refilled completely
+  CHECK(buckets.try_take(1, 1000));
+  CHECK_FALSE(buckets.try_take(1, 1000));
+  CHECK(buckets.try_take(2, 1000));
+  CHECK(buckets.try_take(2, 1000));
+  CHECK_FALSE(buckets.try_take(2, 1000));
+  CHECK(buckets.restore_window() == 2000);
+}
+
+TEST_CASE("restore clamps at zero and keys stay separate", "[notify][throttle][restore]") {
+  TokenBuckets buckets(1, 1000ms);
+  // More spends than tokens (an earlier, larger burst): empty, not negative.
+  buckets.restore({{1, 0}, {1, 0}, {1, 0}, {3, 0}}, 0);
+  CHECK_FALSE(buckets.try_take(1, 999));
+  CHECK(buckets.try_take(1, 1000));
+  CHECK_FALSE(buckets.try_take(3, 500));
+  CHECK(buckets.try_take(4, 0));
+}
+
+TEST_CASE("restore respects max_keys and does nothing when disabled",
+          "[notify][throttle][restore]") {
+  TokenBuckets bounded(1, 1000ms, 2);
+  bounded.restore({{1, 0}, {2, 0}, {3, 0}}, 0);
+  CHECK(bounded.size() == 2);
+  TokenBuckets off(0, 1000ms);
+  off.restore({{1, 0}}, 0);
+  CHECK(off.size() == 0);
+  CHECK(off.try_take(1, 0));
+}

@@ -220,3 +220,32 @@ TEST_CASE("quiet hours are stored per user and can be cleared", "[store][quiet]"
   settings.save_quiet_hours(store.alice, std::nullopt, kNow);
   CHECK_FALSE(settings.quiet_hours(store.alice));
 }
+
+TEST_CASE("first attempts are recorded once, with their start, for restoring rate limits",
+          "[store][throttle]") {
+  Outbox box;
+  ChannelId a = box.webhook(box.alice);
+  ChannelId b = box.webhook(box.bob);
+  box.fire(box.alice, {a});
+  box.fire(box.bob, {b});
+  box.fire(box.alice, {a});  // never attempted: not a spent token
+  auto due = box.due(kNow + 1000);
+  REQUIRE(due.size() == 3);
+  AttemptOutcome first = outcome(due[0].delivery.id, DeliveryStatus::retrying, "HTTP 500", kNow);
+  first.started_at = kNow + 500;
+  AttemptOutcome second = outcome(due[1].delivery.id, DeliveryStatus::delivered);  // no start
+  (void)box.deliveries.record_attempts({first, second}, kNow + 1000);
+  // A retry is not a first attempt: the first start stays.
+  AttemptOutcome retry = outcome(due[0].delivery.id, DeliveryStatus::delivered);
+  retry.started_at = kNow + 9000;
+  (void)box.deliveries.record_attempts({retry}, kNow + 9000);
+
+  auto spent = box.deliveries.first_attempts_since(kNow, 10);
+  REQUIRE(spent.size() == 2);
+  CHECK(spent[0].channel_id == due[1].channel.id);  // newest first
+  CHECK(spent[0].at == kNow + 1000);                // no start: the record time
+  CHECK(spent[1].channel_id == due[0].channel.id);
+  CHECK(spent[1].at == kNow + 500);
+  CHECK(box.deliveries.first_attempts_since(kNow + 600, 10).size() == 1);
+  CHECK(box.deliveries.first_attempts_since(kNow, 1).size() == 1);
+}
