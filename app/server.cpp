@@ -169,10 +169,11 @@ struct Server::Parts {
   std::unique_ptr<IngestHub> hub;
   std::unique_ptr<ApiContext> api_context;
   std::unique_ptr<ApiServer> api;
-  std::unique_ptr<SourceBoard> board;                  // GET /api/v1/sources; before feeds
-  std::unique_ptr<SymbolSilenceWatch> symbol_silence;  // before source_watch: it calls in
-  std::unique_ptr<SourceWatch> source_watch;           // stale/down → admin notifications
-  std::vector<std::unique_ptr<QuoteSource>> feeds;     // one per config_.sources, same order
+  // [ingest] symbol_silence; before source_watch, whose thread calls into it.
+  std::unique_ptr<SymbolSilenceWatch> symbol_silence;
+  std::unique_ptr<SourceBoard> board;               // GET /api/v1/sources; before feeds
+  std::unique_ptr<SourceWatch> source_watch;        // stale/down → admin notifications
+  std::vector<std::unique_ptr<QuoteSource>> feeds;  // one per config_.sources, same order
   std::unique_ptr<Observability> observability;
   std::unique_ptr<OpsContext> ops;
   std::unique_ptr<NotificationPruner> pruner;
