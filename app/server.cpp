@@ -15,6 +15,7 @@
 #include "app/source_board.hpp"
 #include "app/source_factory.hpp"
 #include "app/source_watch.hpp"
+#include "app/symbol_silence_watch.hpp"
 #include "app/system_clock.hpp"
 #include "config/config_diff.hpp"
 #include "ingest/candle_history.hpp"
@@ -168,6 +169,8 @@ struct Server::Parts {
   std::unique_ptr<IngestHub> hub;
   std::unique_ptr<ApiContext> api_context;
   std::unique_ptr<ApiServer> api;
+  // [ingest] symbol_silence; before source_watch, whose thread calls into it.
+  std::unique_ptr<SymbolSilenceWatch> symbol_silence;
   std::unique_ptr<SourceBoard> board;               // GET /api/v1/sources; before feeds
   std::unique_ptr<SourceWatch> source_watch;        // stale/down → admin notifications
   std::vector<std::unique_ptr<QuoteSource>> feeds;  // one per config_.sources, same order
@@ -442,6 +445,12 @@ void Server::start_sources(Parts& p) {
   SseNotificationSink& sse_sink = *p.sse_sink;
   p.source_watch = std::make_unique<SourceWatch>(
       *p.board, *p.db, p.clock, [&sse_sink](const StoredNotification& n) { sse_sink.deliver(n); });
+  p.symbol_silence = std::make_unique<SymbolSilenceWatch>(
+      *p.db, p.last_quotes, p.calendar,
+      [&sse_sink](const StoredNotification& n) { sse_sink.deliver(n); },
+      config_.ingest.symbol_silence);
+  p.source_watch->also_check(
+      [&silence = *p.symbol_silence](TimestampMs now) { silence.check(now); });
   p.source_watch->start();
 }
 
@@ -512,6 +521,9 @@ Result<ReloadReport> Server::apply(const Config& next) {
       p.hub->set_full_queue_timeout(next.engine.full_queue_timeout);
     } else if (key == "sources") {
       swap_sources(p, next.sources, kept, fresh);
+    } else if (key == "ingest.symbol_silence") {
+      config_.ingest = next.ingest;
+      p.symbol_silence->set_threshold(next.ingest.symbol_silence);
     } else if (key == "storage.notification_retention" || key == "storage.prune_interval") {
       if (config_.storage.notification_retention != next.storage.notification_retention ||
           config_.storage.prune_interval != next.storage.prune_interval) {

@@ -65,6 +65,7 @@ void SourceWatch::check() {
     last_sent_[h.name] = now;
     for (const StoredNotification& n : record_admin_notification(db_, message, now)) deliver_(n);
   }
+  if (extra_) extra_(now);
 }
 
 }  // namespace bw

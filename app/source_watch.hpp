@@ -36,6 +36,10 @@ class SourceWatch {
               std::chrono::milliseconds min_interval = std::chrono::minutes(5));
   ~SourceWatch();
 
+  // Also runs `extra` (with the time) at every look, after the sources;
+  // call before start(). The [ingest] symbol_silence check rides here.
+  void also_check(std::function<void(TimestampMs)> extra) { extra_ = std::move(extra); }
+
   void start();
   void stop();
   // One look at the board (the thread's loop body; public for tests).
@@ -50,6 +54,7 @@ class SourceWatch {
   const std::chrono::milliseconds min_interval_;
   std::map<std::string, SourceState> last_state_;  // check() only
   std::map<std::string, TimestampMs> last_sent_;   // check() only
+  std::function<void(TimestampMs)> extra_;         // set before start()
   std::thread thread_;
   std::mutex mutex_;
   std::condition_variable wake_;

@@ -86,6 +86,14 @@ struct EngineConfig {
   std::chrono::milliseconds price_flush_interval{200};
 };
 
+// Ingest-wide checks ([ingest]). symbol_silence: a watched symbol (armed
+// alert or watchlist) with no tick for this long in the US regular session
+// notifies the admins; 0 (the default) turns the check off.
+struct IngestConfig {
+  std::chrono::milliseconds symbol_silence{0};
+  bool operator==(const IngestConfig&) const = default;
+};
+
 // Alerts as code ([alerts]): shared alerts kept in *.toml files, synced at
 // start and on every reload.
 struct AlertsConfig {
@@ -236,6 +244,7 @@ struct Config {
   TlsConfig tls;
   StorageConfig storage;
   EngineConfig engine;
+  IngestConfig ingest;
   AlertsConfig alerts;
   MarketConfig market;
   BacktestConfig backtest;

@@ -432,6 +432,12 @@ void read_storage(const toml::table& table, StorageConfig& storage, Problems& pr
   r.reject_unknown();
 }
 
+void read_ingest(const toml::table& table, IngestConfig& ingest, Problems& problems) {
+  TableReader r(table, "ingest", problems);
+  r.duration("symbol_silence", ingest.symbol_silence, std::chrono::milliseconds(0));
+  r.reject_unknown();
+}
+
 void read_engine(const toml::table& table, EngineConfig& engine, Problems& problems) {
   TableReader r(table, "engine", problems);
   r.integer("queue_capacity", engine.queue_capacity, 16, 100'000'000);
@@ -965,6 +971,8 @@ Result<Config> load_config(const std::string& path, const std::vector<std::strin
     read_storage(*t, config.storage, problems);
   if (const toml::table* t = sub_table(top, "engine", problems))
     read_engine(*t, config.engine, problems);
+  if (const toml::table* t = sub_table(top, "ingest", problems))
+    read_ingest(*t, config.ingest, problems);
   if (const toml::table* t = sub_table(top, "alerts", problems))
     read_alerts(*t, config.alerts, problems);
   if (const toml::table* t = sub_table(top, "market", problems))

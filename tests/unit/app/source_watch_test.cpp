@@ -105,3 +105,14 @@ TEST_CASE("a flapping source is reported at most once per interval", "[app]") {
   f.watch.check();
   CHECK(f.delivered.size() == 2);
 }
+
+TEST_CASE("every look also runs the extra check with the time", "[app]") {
+  Fixture f;
+  std::vector<TimestampMs> looks;
+  f.watch.also_check([&looks](TimestampMs now) { looks.push_back(now); });
+  f.source.set(SourceState::live);
+  f.watch.check();
+  f.clock.advance(1s);
+  f.watch.check();
+  CHECK(looks == std::vector<TimestampMs>{f.clock.now_ms() - 1000, f.clock.now_ms()});
+}
