@@ -8,6 +8,7 @@ import time
 import unittest
 
 from harness import BellwetherServer
+from prometheus_text import parse as parse_metrics
 
 MIN = 60_000
 
@@ -33,13 +34,23 @@ class SeriesConditionsTest(unittest.TestCase):
         return alert
 
     def push(self, symbol, trades):
-        """trades: (price, minute, second, volume) in order, one request each so
-        that the engine queue does not merge them into one mini-bar (a merged
-        bar spanning bar boundaries counts as one quote at its newest time)."""
+        """trades: (price, minute, second, volume) in order, one request each,
+        each taken by the engine before the next, so that the engine queue does
+        not merge them into one mini-bar (a merged bar spanning bar boundaries
+        counts as one quote at its newest time)."""
         for p, m, s, v in trades:
             quote = {"symbol": symbol, "price": p, "ts": self.t0 + m * MIN + s * 1000, "volume": v}
             status, body = self.server.api("POST", "/api/v1/quotes", [quote], token=self.ops)
             self.assertEqual(status, 202, body)
+            # A quote still queued when the next arrives would merge with it: wait
+            # until the engine has taken it (a busy machine is slower than this loop).
+            self.server.wait_for(lambda: self.engine_queue_depth() == 0, what="an empty engine queue")
+
+    def engine_queue_depth(self):
+        status, _, text = self.server.request("GET", "/metrics")
+        self.assertEqual(status, 200)
+        samples = parse_metrics(text)["bellwether_engine_queue_depth"]["samples"]
+        return next(value for name, _, value in samples if name == "bellwether_engine_queue_depth")
 
     def settle(self, symbol, price):
         self.server.wait_for(lambda: self.server.api("GET", f"/api/v1/quotes/{symbol}", token=self.alice)[1]
