@@ -207,14 +207,8 @@ int run_backtest(const CliArgs& args, std::ostream& out, std::ostream& err) {
   std::vector<Labels> labels;
   for (std::size_t i = 0; i < entries->size(); ++i) {
     const AlertFileEntry& entry = (*entries)[i];
-    Alert alert;
+    Alert alert = alert_from_draft(entry.draft, 0);
     alert.id = static_cast<AlertId>(i + 1);
-    alert.symbol = entry.draft.symbol;
-    alert.name = entry.draft.name;
-    alert.condition = entry.draft.condition;
-    alert.trigger = entry.draft.trigger;
-    alert.expires_at = entry.draft.expires_at;
-    alert.sessions = entry.draft.sessions;
     if (Status s = run.add(alert); !s) return err << entry.at("") << s.error() << "\n", 1;
     labels.push_back(
         {entry.id.empty() ? "alert[" + std::to_string(i) + "]" : entry.id, entry.draft.name});

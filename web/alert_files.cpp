@@ -23,19 +23,6 @@ std::string joined(const std::vector<std::string>& lines) {
   return out;
 }
 
-Alert alert_from_draft(const AlertDraft& draft, UserId owner) {
-  Alert alert;
-  alert.user_id = owner;
-  alert.symbol = draft.symbol;
-  alert.name = draft.name;
-  alert.condition = draft.condition;
-  alert.trigger = draft.trigger;
-  alert.expires_at = draft.expires_at;
-  alert.sessions = draft.sessions;
-  alert.state = AlertState::armed;
-  return alert;
-}
-
 // Channel refs → the owner's channel ids; problems are appended.
 std::vector<ChannelId> resolve_channels(const AlertFileEntry& entry, const User& owner,
                                         ChannelRepository* repository,

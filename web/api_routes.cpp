@@ -105,15 +105,7 @@ ApiResponse create_alert(ApiContext& context, const User& user, std::string_view
       return problem(400, ok.error());
     }
   }
-  Alert alert;
-  alert.user_id = user.id;
-  alert.symbol = draft->symbol;
-  alert.name = draft->name;
-  alert.condition = draft->condition;
-  alert.trigger = draft->trigger;
-  alert.expires_at = draft->expires_at;
-  alert.sessions = draft->sessions;
-  alert.state = AlertState::armed;
+  Alert alert = alert_from_draft(*draft, user.id);
   if (alert.expires_at && *alert.expires_at <= context.clock.now_ms())
     return problem(400, "expires_at: must be in the future");
   Alert saved = context.alerts.insert(alert, context.clock.now_ms());

@@ -50,15 +50,8 @@ ApiResponse post_alert_backtest(BacktestContext& context, const Clock& clock, co
     busy.headers.emplace_back("Retry-After", "1");
     return busy;
   }
-  Alert candidate;
+  Alert candidate = alert_from_draft(*draft, user.id);
   candidate.id = 1;
-  candidate.user_id = user.id;
-  candidate.symbol = draft->symbol;
-  candidate.name = draft->name;
-  candidate.condition = draft->condition;
-  candidate.trigger = draft->trigger;
-  candidate.expires_at = draft->expires_at;
-  candidate.sessions = draft->sessions;
   Backtester run(context.calendar ? context.calendar() : SessionCalendar{});
   if (Status s = run.add(candidate); !s) return problem(400, "condition: " + s.error());
   for (const Quote& quote : context.ticks.snapshot(candidate.symbol)) run.feed(quote);

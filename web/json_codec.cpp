@@ -272,6 +272,19 @@ Status check_rearm_applies(const Condition& condition, const TriggerPolicy& trig
   return {};
 }
 
+Alert alert_from_draft(const AlertDraft& draft, UserId owner) {
+  Alert alert;
+  alert.user_id = owner;
+  alert.symbol = draft.symbol;
+  alert.name = draft.name;
+  alert.condition = draft.condition;
+  alert.trigger = draft.trigger;
+  alert.expires_at = draft.expires_at;
+  alert.sessions = draft.sessions;
+  alert.state = AlertState::armed;
+  return alert;
+}
+
 Result<AlertDraft> decode_alert(const json& body) {
   if (!body.is_object()) return Error{"body: must be a JSON object"};
   if (Status s = reject_unknown_fields(

@@ -34,6 +34,8 @@ struct AlertDraft {
 };
 
 Result<AlertDraft> decode_alert(const nlohmann::json& body);
+// The armed alert a draft describes, owned by `owner` (id 0: not stored yet).
+Alert alert_from_draft(const AlertDraft& draft, UserId owner);
 // A condition object ({"type":"above","price":150}); errors name "condition.<field>".
 Result<Condition> decode_condition(const nlohmann::json& value);
 nlohmann::json encode_condition(const Condition& condition);
