@@ -248,11 +248,29 @@ class BellwetherServer:
         status, headers, text = self.request(method, path, body, token, **kwargs)
         return status, (json.loads(text) if text else None)
 
-    def push(self, admin_token, *prices, symbol="TEST"):
+    def push(self, admin_token, *prices, symbol="TEST", one_by_one=False):
+        """Pushes each price as its own request. With one_by_one, waits until the
+        engine has taken each before the next: otherwise a busy machine may find
+        the previous one still queued and merge them into one mini-bar (which
+        fires an every_time alert once, not twice)."""
         for price in prices:
             status, body = self.api("POST", "/api/v1/quotes", [{"symbol": symbol, "price": price}],
                                     token=admin_token)
             assert status == 202, (status, body)
+            if one_by_one:
+                self.wait_for_engine_queue_empty()
+
+    def engine_queue_depth(self):
+        """The engine queue's depth from /metrics (a server without a metrics token)."""
+        status, _, text = self.request("GET", "/metrics")
+        assert status == 200, (status, text)
+        for line in text.splitlines():
+            if line.startswith("bellwether_engine_queue_depth "):
+                return float(line.split()[1])
+        raise AssertionError("no bellwether_engine_queue_depth sample in /metrics")
+
+    def wait_for_engine_queue_empty(self):
+        self.wait_for(lambda: self.engine_queue_depth() == 0, what="an empty engine queue")
 
     def stream(self, token=None, last_event_id=None, query=None):
         headers = {}

@@ -161,8 +161,8 @@ class DashboardApiTest(unittest.TestCase):
         _, b = self.api("POST", "/api/v1/alerts", {"symbol": "FB", "condition": {"type": "above", "price": 5},
                                                     "trigger": {"mode": "every_time"}}, token=dave, expect=201)
         for i in range(4):
-            self.server.push(self.ops, 6 + i, symbol="FA")
-            self.server.push(self.ops, 6 + i, symbol="FB")
+            self.server.push(self.ops, 6 + i, symbol="FA", one_by_one=True)
+            self.server.push(self.ops, 6 + i, symbol="FB", one_by_one=True)
         self.server.wait_for(lambda: len(self.api("GET", "/api/v1/notifications?limit=500", token=dave)[1]["items"]) == 8,
                              what="eight notifications")
         _, everything = self.api("GET", "/api/v1/notifications?limit=500", token=dave, expect=200)

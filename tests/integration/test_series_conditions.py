@@ -8,7 +8,6 @@ import time
 import unittest
 
 from harness import BellwetherServer
-from prometheus_text import parse as parse_metrics
 
 MIN = 60_000
 
@@ -44,13 +43,7 @@ class SeriesConditionsTest(unittest.TestCase):
             self.assertEqual(status, 202, body)
             # A quote still queued when the next arrives would merge with it: wait
             # until the engine has taken it (a busy machine is slower than this loop).
-            self.server.wait_for(lambda: self.engine_queue_depth() == 0, what="an empty engine queue")
-
-    def engine_queue_depth(self):
-        status, _, text = self.server.request("GET", "/metrics")
-        self.assertEqual(status, 200)
-        samples = parse_metrics(text)["bellwether_engine_queue_depth"]["samples"]
-        return next(value for name, _, value in samples if name == "bellwether_engine_queue_depth")
+            self.server.wait_for_engine_queue_empty()
 
     def settle(self, symbol, price):
         self.server.wait_for(lambda: self.server.api("GET", f"/api/v1/quotes/{symbol}", token=self.alice)[1]
