@@ -3,30 +3,15 @@
 // tick ring's bounds.
 #include <catch2/catch.hpp>
 
-#include <fstream>
 #include <string>
 
 #include "config/config.hpp"
 #include "config/config_diff.hpp"
-#include "tests/support/temp_database.hpp"
+#include "tests/support/config_text.hpp"
 
 using namespace bw;
 
-namespace {
-
-Result<Config> load_text(const std::string& text) {
-  bw::testing::TempDirectory directory;
-  const std::string path = directory.file("bellwether.toml");
-  std::ofstream(path) << text;
-  Result<Config> config = load_config(path, {});
-  if (config) return config;
-  std::string error = config.error();
-  for (auto at = error.find(path); at != std::string::npos; at = error.find(path))
-    error.replace(at, path.size(), "FILE");
-  return Error{error};
-}
-
-}  // namespace
+using bw::testing::load_config_text;
 
 TEST_CASE("without [market] the built-in NYSE 2026-2027 calendar applies", "[config][market]") {
   Result<Config> config = load_config("", {});
@@ -41,7 +26,7 @@ TEST_CASE("without [market] the built-in NYSE 2026-2027 calendar applies", "[con
 
 TEST_CASE("dates are TOML dates or YYYY-MM-DD strings, and a list replaces the built-in one",
           "[config][market]") {
-  Result<Config> config = load_text(
+  Result<Config> config = load_config_text(
       "[market]\nholidays = [2030-12-25, \"2030-01-01\"]\nearly_closes = []\n"
       "[backtest]\nticks_per_symbol = 10\nmax_symbols = 3\n");
   REQUIRE(config.ok());
@@ -53,7 +38,7 @@ TEST_CASE("dates are TOML dates or YYYY-MM-DD strings, and a list replaces the b
 
 TEST_CASE("a bad calendar date is named with file:line:col and its index", "[config][market]") {
   Result<Config> config =
-      load_text("[market]\nholidays = [\n  2030-12-25,\n  \"2030-02-30\",\n  7,\n]\n");
+      load_config_text("[market]\nholidays = [\n  2030-12-25,\n  \"2030-02-30\",\n  7,\n]\n");
   REQUIRE_FALSE(config.ok());
   CHECK(config.error().find("FILE:4:3: market.holidays[1]: must be a date like 2026-12-25") !=
         std::string::npos);
@@ -62,8 +47,8 @@ TEST_CASE("a bad calendar date is named with file:line:col and its index", "[con
 
 TEST_CASE("a date listed twice, or both a holiday and an early close, is refused",
           "[config][market]") {
-  Result<Config> config =
-      load_text("[market]\nholidays = [2030-12-25]\nearly_closes = [2030-12-24, 2030-12-25]\n");
+  Result<Config> config = load_config_text(
+      "[market]\nholidays = [2030-12-25]\nearly_closes = [2030-12-24, 2030-12-25]\n");
   REQUIRE_FALSE(config.ok());
   CHECK(config.error().find("FILE:3:29: market.early_closes[1]: 2030-12-25 is listed twice") !=
         std::string::npos);
@@ -72,7 +57,7 @@ TEST_CASE("a date listed twice, or both a holiday and an early close, is refused
 TEST_CASE("unknown [market] keys and out-of-range [backtest] sizes are refused",
           "[config][market]") {
   Result<Config> config =
-      load_text("[market]\nholiday = []\n[backtest]\nticks_per_symbol = 1000000\n");
+      load_config_text("[market]\nholiday = []\n[backtest]\nticks_per_symbol = 1000000\n");
   REQUIRE_FALSE(config.ok());
   CHECK(config.error().find("market.holiday: unknown key (did you mean \"holidays\"?)") !=
         std::string::npos);
