@@ -468,7 +468,8 @@ std::optional<std::string> calendar_date(const toml::node& node) {
   constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   if (year < 1970 || year > 2199 || month < 1 || month > 12 || day < 1) return std::nullopt;
   if (day > kDays[month - 1] + (month == 2 && leap ? 1 : 0)) return std::nullopt;
-  char out[11];
+  char out[32];  // the checks above bound the text to 10 characters; the size keeps
+                 // -Wformat-truncation quiet
   std::snprintf(out, sizeof out, "%04d-%02d-%02d", year, month, day);
   return std::string(out);
 }
