@@ -701,8 +701,8 @@ void read_json_path(TableReader& r, const toml::table& table, std::string_view k
 // yahoo_chart's optional cookie + crumb handshake: `crumb` and its two URLs.
 void read_crumb_keys(TableReader& r, const toml::table& table, SourceConfig& source) {
   r.boolean("crumb", source.crumb);
-  for (auto [key, out] : {std::pair{"cookie_url", &source.cookie_url},
-                          std::pair{"crumb_url", &source.crumb_url}}) {
+  for (auto [key, out] :
+       {std::pair{"cookie_url", &source.cookie_url}, std::pair{"crumb_url", &source.crumb_url}}) {
     r.string(key, *out);
     const toml::node* node = table.get(key);
     if (!node || !node->is_string()) continue;

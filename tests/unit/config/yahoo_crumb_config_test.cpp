@@ -9,8 +9,9 @@ using namespace bw;
 using bw::testing::load_config_text;
 
 TEST_CASE("yahoo_chart reads crumb and its URLs; they default to off and Yahoo's", "[config]") {
-  auto plain = load_config_text("[[sources]]\nname = \"y\"\ntype = \"yahoo_chart\"\n"
-                                "symbols = [\"AAPL\"]\n");
+  auto plain = load_config_text(
+      "[[sources]]\nname = \"y\"\ntype = \"yahoo_chart\"\n"
+      "symbols = [\"AAPL\"]\n");
   REQUIRE(plain);
   CHECK_FALSE(plain->sources[0].crumb);
   CHECK(plain->sources[0].cookie_url.empty());
