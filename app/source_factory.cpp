@@ -69,6 +69,9 @@ std::unique_ptr<QuoteSource> make_poller(const SourceConfig& config, QuoteSink& 
   options.ca_file = config.ca_file;
   options.api_key = config.api_key.value;
   options.api_key_header = config.api_key_header;
+  options.crumb = config.crumb;
+  if (!config.cookie_url.empty()) options.cookie_url = config.cookie_url;
+  if (!config.crumb_url.empty()) options.crumb_url = config.crumb_url;
   const auto& p = config.paths;
   options.paths = {p.items, p.symbol, p.price, p.volume, p.ts, p.bid, p.ask, p.prev_close};
   options.normalizer = normalizer_options(config);

@@ -220,6 +220,9 @@ struct SourceConfig {
     bool operator==(const JsonPaths&) const = default;
   } paths;
   std::string api_key_header;  // empty: "Authorization: Bearer <key>"
+  // yahoo_chart: Yahoo's cookie + crumb handshake (empty URLs: Yahoo's own)
+  bool crumb = false;
+  std::string cookie_url, crumb_url;
   // replay
   std::string path;             // relative paths: from the config file's directory
   std::string format = "auto";  // auto, csv, databento, ndjson

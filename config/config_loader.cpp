@@ -699,6 +699,24 @@ void read_json_path(TableReader& r, const toml::table& table, std::string_view k
   }
 }
 
+// yahoo_chart's optional cookie + crumb handshake: `crumb` and its two URLs.
+void read_crumb_keys(TableReader& r, const toml::table& table, SourceConfig& source) {
+  r.boolean("crumb", source.crumb);
+  for (auto [key, out] :
+       {std::pair{"cookie_url", &source.cookie_url}, std::pair{"crumb_url", &source.crumb_url}}) {
+    r.string(key, *out);
+    const toml::node* node = table.get(key);
+    if (!node || !node->is_string()) continue;
+    if (out->rfind("http://", 0) != 0 && out->rfind("https://", 0) != 0) {
+      r.fail(*node, key, "must start with http:// or https://");
+    } else if (out->find('@') != std::string::npos) {
+      r.fail(*node, key, "credentials in the URL are not accepted");
+    } else if (!source.crumb) {
+      r.fail(*node, key, "only used with crumb = true");
+    }
+  }
+}
+
 void read_poll_keys(TableReader& r, const toml::table& table, SourceConfig& source) {
   read_provider_keys(r, table, source);
   if (!table.contains("backoff_initial")) source.backoff_initial = std::chrono::seconds(1);
@@ -712,6 +730,7 @@ void read_poll_keys(TableReader& r, const toml::table& table, SourceConfig& sour
     required_secret(r, table, "api_key", source.api_key);
   } else if (source.type == "yahoo_chart") {
     r.require("symbols");
+    read_crumb_keys(r, table, source);
   } else {  // http_json
     r.require("url");
     r.require("price_path");

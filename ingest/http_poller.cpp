@@ -39,7 +39,17 @@ std::optional<milliseconds> parse_retry_after(std::string_view value, TimestampM
 
 namespace {
 
-constexpr int kMaxParallel = 4;  // transfers in flight per source
+constexpr int kMaxParallel = 4;              // transfers in flight per source
+constexpr std::size_t kMaxCrumbBytes = 256;  // Yahoo's crumbs are ~11 characters
+
+// A crumb is a short token of printable ASCII; anything else (an HTML page,
+// an error text) is not one.
+bool looks_like_crumb(std::string_view text) {
+  if (text.empty() || text.size() > kMaxCrumbBytes) return false;
+  return std::all_of(text.begin(), text.end(), [](char c) {
+    return c > ' ' && c < 0x7f && c != '<' && c != '>' && c != '"';
+  });
+}
 
 std::string url_escape(std::string_view text) {
   static constexpr char kHex[] = "0123456789ABCDEF";
@@ -57,12 +67,17 @@ std::string url_escape(std::string_view text) {
 }
 
 struct Transfer {
+  // What the request is for: a quote, or a step of the Yahoo crumb handshake.
+  enum class Purpose { quote, cookie, crumb };
+  Purpose purpose = Purpose::quote;
+  std::uint64_t crumb_generation = 0;  // the crumb a quote request carried
   CURL* easy = nullptr;
   curl_slist* headers = nullptr;
   std::string symbol;  // the symbol requested; empty for a one-URL http_json poll
   std::string body;
   std::string retry_after;
   std::size_t max_bytes = 0;
+  bool keep_body = true;  // false: the body is read and dropped (the cookie page)
   bool too_large = false;
   char error[CURL_ERROR_SIZE] = {};
 
@@ -75,6 +90,7 @@ struct Transfer {
 std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user) {
   auto& transfer = *static_cast<Transfer*>(user);
   const std::size_t bytes = size * count;
+  if (!transfer.keep_body) return bytes;
   if (transfer.body.size() + bytes > transfer.max_bytes) {
     transfer.too_large = true;
     return 0;  // aborts the transfer: responses are bounded
@@ -129,6 +145,15 @@ struct HttpPollerSource::Impl {
   std::vector<std::string> rejected_scratch;
   std::vector<ProviderQuote> quotes_scratch;
 
+  // Yahoo crumb handshake (options.crumb). Never logged: crumb, cookies.
+  CURLSH* cookie_jar = nullptr;  // shared by every handle of this source
+  std::string crumb;             // empty: none yet (or dropped after a 401)
+  std::uint64_t crumb_generation = 0;
+  bool handshake_in_flight = false;
+  // A 401 already fetched a fresh crumb since the last success: the next 401
+  // is a failure (backoff), not another refresh.
+  bool crumb_refreshed = false;
+
   bool one_url() const {
     return options.type == "http_json" && options.url.find("{symbol}") == std::string::npos;
   }
@@ -136,7 +161,10 @@ struct HttpPollerSource::Impl {
   std::string request_url(const std::string& symbol) const {
     if (options.type == "finnhub_rest") return options.url + "/quote?symbol=" + url_escape(symbol);
     if (options.type == "yahoo_chart") {
-      return options.url + "/v8/finance/chart/" + url_escape(symbol) + "?interval=1m&range=1d";
+      std::string url =
+          options.url + "/v8/finance/chart/" + url_escape(symbol) + "?interval=1m&range=1d";
+      if (options.crumb) url += "&crumb=" + url_escape(crumb);
+      return url;
     }
     std::string url = options.url;
     for (auto at = url.find("{symbol}"); at != std::string::npos; at = url.find("{symbol}")) {
@@ -162,10 +190,43 @@ struct HttpPollerSource::Impl {
   void start_transfer(const std::string& symbol) {
     auto transfer = std::make_unique<Transfer>();
     transfer->symbol = symbol;
-    transfer->max_bytes = options.max_response_bytes;
+    transfer->crumb_generation = crumb_generation;
     transfer->headers = request_headers();
+    add(prepare(std::move(transfer), request_url(symbol)));
+  }
+
+  // The first step of the crumb handshake: a fresh cookie jar, then the
+  // cookie page (redirects followed: Yahoo may send a consent page).
+  void start_handshake() {
+    handshake_in_flight = true;
+    crumb.clear();
+    auto transfer = std::make_unique<Transfer>();
+    transfer->purpose = Transfer::Purpose::cookie;
+    transfer->keep_body = false;
+    transfer = prepare(std::move(transfer), options.cookie_url);
+    curl_easy_setopt(transfer->easy, CURLOPT_COOKIELIST, "ALL");  // forget the old cookies
+    curl_easy_setopt(transfer->easy, CURLOPT_FOLLOWLOCATION, 1L);
+    curl_easy_setopt(transfer->easy, CURLOPT_MAXREDIRS, 5L);
+    curl_easy_setopt(transfer->easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+    add(std::move(transfer));
+  }
+
+  void start_crumb_request() {
+    auto transfer = std::make_unique<Transfer>();
+    transfer->purpose = Transfer::Purpose::crumb;
+    transfer->headers = curl_slist_append(nullptr, "Accept: text/plain");
+    transfer = prepare(std::move(transfer), options.crumb_url);
+    transfer->max_bytes = kMaxCrumbBytes;
+    add(std::move(transfer));
+  }
+
+  std::unique_ptr<Transfer> prepare(std::unique_ptr<Transfer> transfer, const std::string& url) {
+    transfer->max_bytes = options.max_response_bytes;
     CURL* easy = transfer->easy = curl_easy_init();
-    const std::string url = request_url(symbol);
+    if (cookie_jar) {
+      curl_easy_setopt(easy, CURLOPT_SHARE, cookie_jar);
+      curl_easy_setopt(easy, CURLOPT_COOKIEFILE, "");  // the cookie engine, in memory only
+    }
     curl_easy_setopt(easy, CURLOPT_URL, url.c_str());
     curl_easy_setopt(easy, CURLOPT_HTTPHEADER, transfer->headers);
     curl_easy_setopt(easy, CURLOPT_USERAGENT, "bellwether");
@@ -180,7 +241,11 @@ struct HttpPollerSource::Impl {
     curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "");
     if (!options.ca_file.empty()) curl_easy_setopt(easy, CURLOPT_CAINFO, options.ca_file.c_str());
     curl_easy_setopt(easy, CURLOPT_PRIVATE, transfer.get());
-    curl_multi_add_handle(multi, easy);
+    return transfer;
+  }
+
+  void add(std::unique_ptr<Transfer> transfer) {
+    curl_multi_add_handle(multi, transfer->easy);
     in_flight.push_back(std::move(transfer));
   }
 
@@ -208,7 +273,64 @@ struct HttpPollerSource::Impl {
                                   delay.count());
   }
 
+  // Any answer to the cookie page will do (fc.yahoo.com answers 404 with the
+  // cookie); only a transport failure stops the handshake.
+  void finish_cookie(const Transfer& transfer, CURLcode result) {
+    if (result != CURLE_OK) {
+      handshake_in_flight = false;
+      const std::string detail = transfer.error[0] ? transfer.error : curl_easy_strerror(result);
+      return fail("crumb handshake: cookie request failed: " + detail, std::nullopt);
+    }
+    start_crumb_request();
+  }
+
+  void finish_crumb(const Transfer& transfer, CURLcode result) {
+    handshake_in_flight = false;
+    if (result != CURLE_OK) {
+      if (transfer.too_large) return fail("crumb handshake: the crumb URL answered no crumb", {});
+      const std::string detail = transfer.error[0] ? transfer.error : curl_easy_strerror(result);
+      return fail("crumb handshake: crumb request failed: " + detail, std::nullopt);
+    }
+    long status = 0;
+    curl_easy_getinfo(transfer.easy, CURLINFO_RESPONSE_CODE, &status);
+    const std::string http = "HTTP " + std::to_string(status);
+    if (status == 429 || status >= 500) {
+      return fail(
+          "crumb handshake: " + std::string(status == 429 ? "rate limited" : "server error") +
+              " (" + http + ")",
+          parse_retry_after(transfer.retry_after, clock.now_ms()));
+    }
+    if (status != 200) return fail("crumb handshake: crumb request refused (" + http + ")", {});
+    std::string_view body = transfer.body;
+    while (!body.empty() && std::isspace(static_cast<unsigned char>(body.back()))) {
+      body.remove_suffix(1);
+    }
+    if (!looks_like_crumb(body))
+      return fail("crumb handshake: the crumb URL answered no crumb", {});
+    crumb = std::string(body);
+    ++crumb_generation;
+    module_logger("ingest")->info("source {}: got a Yahoo cookie and crumb", options.name);
+  }
+
+  // A 401 on a chart request with a crumb: the crumb (or its cookie) expired.
+  // The first one since the last success fetches a new pair and retries the
+  // symbol; another one after that is a failure and backs off (the next
+  // attempt starts with a new handshake).
+  void crumb_refused(const Transfer& transfer) {
+    pending.push_front(transfer.symbol);
+    if (transfer.crumb_generation != crumb_generation || crumb.empty()) {
+      return;  // sent with a crumb already replaced (or being replaced): retry with the new one
+    }
+    crumb.clear();
+    if (std::exchange(crumb_refreshed, true)) {
+      return fail("not authorised (HTTP 401) with a fresh crumb", std::nullopt);
+    }
+    module_logger("ingest")->info("source {}: crumb refused (HTTP 401); fetching a new one",
+                                  options.name);
+  }
+
   void succeed() {
+    crumb_refreshed = false;
     backoff = options.backoff_initial;
     if (failing) {
       module_logger("ingest")->info("source {}: requests succeed again", options.name);
@@ -218,6 +340,8 @@ struct HttpPollerSource::Impl {
   }
 
   void finish(Transfer& transfer, CURLcode result) {
+    if (transfer.purpose == Transfer::Purpose::cookie) return finish_cookie(transfer, result);
+    if (transfer.purpose == Transfer::Purpose::crumb) return finish_crumb(transfer, result);
     if (result != CURLE_OK) {
       if (transfer.too_large) {
         return publisher.frame_error("response larger than " +
@@ -237,6 +361,7 @@ struct HttpPollerSource::Impl {
       return fail("server error (" + http + ")",
                   parse_retry_after(transfer.retry_after, clock.now_ms()));
     }
+    if (status == 401 && options.crumb) return crumb_refused(transfer);
     if (status == 401 || status == 403) {
       return fail("not authorised (" + http + "): check the API key", std::nullopt);
     }
@@ -297,8 +422,13 @@ struct HttpPollerSource::Impl {
         next_poll = now + options.interval;
       }
       refill(now);
+      if (options.crumb && crumb.empty() && !handshake_in_flight && !pending.empty() &&
+          now >= paused_until) {
+        if (std::exchange(retry_pending, false)) monitor.reconnecting();
+        start_handshake();
+      }
       while (!pending.empty() && in_flight.size() < kMaxParallel && now >= paused_until &&
-             tokens >= 1) {
+             tokens >= 1 && (!options.crumb || !crumb.empty())) {
         tokens -= 1;
         if (std::exchange(retry_pending, false)) monitor.reconnecting();
         start_transfer(pending.front());
@@ -346,6 +476,18 @@ HttpPollerSource::HttpPollerSource(HttpPollerOptions options, QuoteSink& sink, c
   if (type == "http_json" && options.paths.price.empty()) {
     throw std::invalid_argument("source " + options.name + ": price_path is required");
   }
+  if (options.crumb) {
+    if (type != "yahoo_chart") {
+      throw std::invalid_argument("source " + options.name + ": crumb is only for yahoo_chart");
+    }
+    for (const std::string* url : {&options.cookie_url, &options.crumb_url}) {
+      if (url->rfind("http://", 0) != 0 && url->rfind("https://", 0) != 0) {
+        throw std::invalid_argument(
+            "source " + options.name +
+            ": cookie_url and crumb_url must start with http:// or https://");
+      }
+    }
+  }
   if (options.max_requests_per_minute < 1) {
     throw std::invalid_argument("source " + options.name + ": max_requests_per_minute must be ≥ 1");
   }
@@ -370,6 +512,11 @@ void HttpPollerSource::start() {
     return;
   }
   curl_multi_setopt(impl.multi, CURLMOPT_MAX_HOST_CONNECTIONS, static_cast<long>(kMaxParallel));
+  if (impl.options.crumb && !impl.cookie_jar) {
+    // One thread uses every handle: the share needs no lock callbacks.
+    impl.cookie_jar = curl_share_init();
+    curl_share_setopt(impl.cookie_jar, CURLSHOPT_SHARE, CURL_LOCK_DATA_COOKIE);
+  }
   module_logger("ingest")->info("source {}: {} polling every {} ms, {} requests/min budget",
                                 impl.options.name, impl.options.type, impl.options.interval.count(),
                                 impl.options.max_requests_per_minute);
@@ -386,6 +533,10 @@ void HttpPollerSource::stop() {
     curl_multi_cleanup(impl.multi);
     impl.multi = nullptr;
     impl.monitor.down("stopped");
+  }
+  if (impl.cookie_jar) {  // after every easy handle using it is gone (run() freed them)
+    curl_share_cleanup(impl.cookie_jar);
+    impl.cookie_jar = nullptr;
   }
 }
 

@@ -12,9 +12,14 @@
 // Requests (url is the configured base URL):
 //   finnhub_rest  GET {url}/quote?symbol=S, header X-Finnhub-Token: KEY
 //   yahoo_chart   GET {url}/v8/finance/chart/S?interval=1m&range=1d
+//                 with `crumb`: first a cookie (GET cookie_url, kept in a
+//                 cookie jar shared by the source's handles), then a crumb
+//                 (GET crumb_url, a text body) passed as &crumb=...; a 401
+//                 fetches a new cookie and crumb once, then backs off
 //   http_json     GET url with {symbol} replaced per symbol (or once, without it);
 //                 the key, when set, in header `api_key_header` (default
 //                 "Authorization: Bearer KEY")
+// The API key, the crumb and the cookies are never logged.
 // start/stop from the owning thread only; health() from any thread.
 #pragma once
 
@@ -45,6 +50,10 @@ struct HttpPollerOptions {
   std::string api_key;         // never logged
   std::string api_key_header;  // http_json: header name for the key; empty: Authorization: Bearer
   JsonQuotePaths paths;        // http_json
+  // yahoo_chart: the cookie + crumb handshake Yahoo asks of clients.
+  bool crumb = false;
+  std::string cookie_url = "https://fc.yahoo.com";
+  std::string crumb_url = "https://query1.finance.yahoo.com/v1/test/getcrumb";
   std::size_t max_response_bytes = 1 << 20;
   NormalizerOptions normalizer;  // aliases, skew, duplicate/out-of-order checks
 };

@@ -4,27 +4,25 @@
 
 #include <nlohmann/json.hpp>
 
-#include "ingest/providers/json_fields.hpp"
+#include "ingest/providers/flat_json.hpp"
 #include "ingest/providers/quote_fields.hpp"
 #include "rules/time_text.hpp"
 
 namespace bw {
 
-namespace jf = json_fields;
-
 namespace {
 
 // Symbol and RFC 3339 time, common to trades, quotes and bars; false: rejected.
-bool common_fields(const nlohmann::json& item, std::string_view what, ProviderQuote& quote,
+bool common_fields(const FlatObject& item, std::string_view what, ProviderQuote& quote,
                    ProviderFrame& out) {
-  auto symbol = jf::text(item, "S");
+  auto symbol = item.text("S");
   if (!symbol) {
     out.rejected.push_back(std::string(what) + ": symbol S is missing");
     return false;
   }
   quote.raw.symbol = std::string(*symbol);
-  if (jf::field(item, "t")) {
-    auto text = jf::text(item, "t");
+  if (item.field("t")) {
+    auto text = item.text("t");
     auto ts = text ? parse_rfc3339(*text) : std::nullopt;
     if (!ts) {
       out.rejected.push_back(std::string(what) + ": t is not an RFC 3339 time");
@@ -35,24 +33,27 @@ bool common_fields(const nlohmann::json& item, std::string_view what, ProviderQu
   return true;
 }
 
-void parse_trade(const nlohmann::json& item, ProviderFrame& out) {
+void parse_trade(const FlatObject& item, ProviderFrame& out) {
   ProviderQuote quote;
   if (!common_fields(item, "trade", quote, out)) return;
-  auto price = jf::number(item, "p");
+  auto price = item.number("p");
   if (!price) return (void)out.rejected.emplace_back("trade: price p is missing or not a number");
   quote.raw.price = *price;
-  if (auto size = jf::number(item, "s")) quote.raw.volume = static_cast<std::int64_t>(*size);
+  if (auto size = item.number("s")) {
+    quote.raw.volume = whole_volume(*size);
+    if (!quote.raw.volume) return (void)out.rejected.emplace_back("trade: size s is out of range");
+  }
   out.quotes.push_back(std::move(quote));
 }
 
-void parse_quote(const nlohmann::json& item, ProviderFrame& out) {
+void parse_quote(const FlatObject& item, ProviderFrame& out) {
   ProviderQuote quote;
   if (!common_fields(item, "quote", quote, out) || !read_top_of_book(item, "quote", quote, out))
     return;
   out.quotes.push_back(std::move(quote));
 }
 
-void parse_bar(const nlohmann::json& item, ProviderFrame& out) {
+void parse_bar(const FlatObject& item, ProviderFrame& out) {
   ProviderQuote quote;
   if (!common_fields(item, "bar", quote, out) || !read_bar(item, "bar", quote, out)) return;
   out.quotes.push_back(std::move(quote));
@@ -64,13 +65,13 @@ ControlKind error_kind(int code) {
                                                      : ControlKind::error;
 }
 
-void parse_message(const nlohmann::json& item, ProviderFrame& out) {
-  auto type = jf::text(item, "T");
+void parse_message(const FlatObject& item, ProviderFrame& out) {
+  auto type = item.text("T");
   if (!type) return (void)out.rejected.emplace_back("message: type T is missing");
   if (*type == "t") return parse_trade(item, out);
   if (*type == "q") return parse_quote(item, out);
   if (*type == "b") return parse_bar(item, out);
-  const std::string message(jf::text(item, "msg").value_or(""));
+  const std::string message(item.text("msg").value_or(""));
   if (*type == "success") {
     if (message == "connected") return out.control.push_back({ControlKind::connected, 0, message});
     if (message == "authenticated") {
@@ -79,11 +80,14 @@ void parse_message(const nlohmann::json& item, ProviderFrame& out) {
     return out.control.push_back({ControlKind::info, 0, message});
   }
   if (*type == "error") {
-    const int code = static_cast<int>(jf::integer(item, "code").value_or(0));
+    const int code = static_cast<int>(item.integer("code").value_or(0));
     return out.control.push_back({error_kind(code), code, message.empty() ? "error" : message});
   }
   if (*type == "subscription") {
-    return out.control.push_back({ControlKind::subscribed, 0, item.dump()});
+    // The acknowledgement as the DOM printed it (keys sorted, compact): rare,
+    // so the item's own text is parsed again just for this line.
+    return out.control.push_back(
+        {ControlKind::subscribed, 0, nlohmann::json::parse(item.raw, nullptr, false).dump()});
   }
   // Daily bars "d", updated bars "u", statuses "s", LULDs "l", corrections
   // "c", cancels "x": not quotes this server alerts on.
@@ -92,14 +96,13 @@ void parse_message(const nlohmann::json& item, ProviderFrame& out) {
 }  // namespace
 
 Status parse_alpaca_frame(std::string_view text, ProviderFrame& out) {
-  nlohmann::json frame = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (frame.is_discarded()) return Error{"malformed json"};
-  if (frame.is_object()) {
-    parse_message(frame, out);  // tolerated: a single message outside an array
-    return {};
+  FlatFrame& frame = thread_scratch_frame();
+  if (Status scanned = scan_flat_frame(text, "", frame); !scanned) return scanned;
+  // An object is tolerated: a single message outside an array.
+  if (frame.top_kind != JsonValue::Kind::array && frame.top_kind != JsonValue::Kind::object) {
+    return Error{"not an alpaca message: expected an array"};
   }
-  if (!frame.is_array()) return Error{"not an alpaca message: expected an array"};
-  for (const nlohmann::json& item : frame) parse_message(item, out);
+  for (const FlatObject& item : frame.items) parse_message(item, out);
   return {};
 }
 

@@ -2,29 +2,31 @@
 
 #include <nlohmann/json.hpp>
 
-#include "ingest/providers/json_fields.hpp"
+#include "ingest/providers/flat_json.hpp"
+#include "ingest/providers/quote_fields.hpp"
 
 namespace bw {
 
-namespace jf = json_fields;
-
 namespace {
 
-void parse_trade(const nlohmann::json& item, ProviderFrame& out) {
-  auto symbol = jf::text(item, "s");
+void parse_trade(const FlatObject& item, ProviderFrame& out) {
+  auto symbol = item.text("s");
   if (!symbol) return (void)out.rejected.emplace_back("trade: symbol s is missing");
-  auto price = jf::number(item, "p");
+  auto price = item.number("p");
   if (!price) return (void)out.rejected.emplace_back("trade: price p is missing or not a number");
   ProviderQuote quote;
   quote.raw.symbol = std::string(*symbol);
   quote.raw.price = *price;
-  if (const nlohmann::json* v = jf::field(item, "v")) {
-    if (!v->is_number()) return (void)out.rejected.emplace_back("trade: volume v is not a number");
+  if (item.field("v")) {
+    auto volume = item.number("v");
+    if (!volume) return (void)out.rejected.emplace_back("trade: volume v is not a number");
     // Finnhub sends fractional volumes for crypto; shares are whole.
-    quote.raw.volume = static_cast<std::int64_t>(v->get<double>());
+    quote.raw.volume = whole_volume(*volume);
+    if (!quote.raw.volume)
+      return (void)out.rejected.emplace_back("trade: volume v is out of range");
   }
-  if (jf::field(item, "t")) {
-    auto ts = jf::integer(item, "t");
+  if (item.field("t")) {
+    auto ts = item.integer("t");
     if (!ts) return (void)out.rejected.emplace_back("trade: time t is not an integer (Unix ms)");
     quote.raw.ts_ms = *ts;
   }
@@ -34,18 +36,18 @@ void parse_trade(const nlohmann::json& item, ProviderFrame& out) {
 }  // namespace
 
 Status parse_finnhub_frame(std::string_view text, ProviderFrame& out) {
-  nlohmann::json frame = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (frame.is_discarded()) return Error{"malformed json"};
-  auto type = jf::text(frame, "type");
+  FlatFrame& frame = thread_scratch_frame();
+  if (Status scanned = scan_flat_frame(text, "data", frame); !scanned) return scanned;
+  auto type = frame.top.text("type");
   if (!type) return Error{"not a finnhub message: type is missing"};
   if (*type == "trade") {
-    const nlohmann::json* data = jf::field(frame, "data");
-    if (!data || !data->is_array()) return Error{"trade: data is not an array"};
-    for (const nlohmann::json& item : *data) parse_trade(item, out);
+    const JsonValue* data = frame.top.field("data");
+    if (!data || data->kind != JsonValue::Kind::array) return Error{"trade: data is not an array"};
+    for (const FlatObject& item : frame.items) parse_trade(item, out);
   } else if (*type == "ping") {
     out.control.push_back({ControlKind::ping, 0, "ping"});
   } else if (*type == "error") {
-    std::string message(jf::text(frame, "msg").value_or("error without a message"));
+    std::string message(frame.top.text("msg").value_or("error without a message"));
     out.control.push_back({ControlKind::error, 0, std::move(message)});
   } else {
     out.control.push_back({ControlKind::info, 0, "unhandled message type " + std::string(*type)});

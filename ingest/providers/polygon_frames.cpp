@@ -2,18 +2,16 @@
 
 #include <nlohmann/json.hpp>
 
-#include "ingest/providers/json_fields.hpp"
+#include "ingest/providers/flat_json.hpp"
 #include "ingest/providers/quote_fields.hpp"
 
 namespace bw {
 
-namespace jf = json_fields;
-
 namespace {
 
-bool symbol_field(const nlohmann::json& item, std::string_view what, ProviderQuote& quote,
+bool symbol_field(const FlatObject& item, std::string_view what, ProviderQuote& quote,
                   ProviderFrame& out) {
-  auto symbol = jf::text(item, "sym");
+  auto symbol = item.text("sym");
   if (!symbol) {
     out.rejected.push_back(std::string(what) + ": sym is missing");
     return false;
@@ -23,10 +21,10 @@ bool symbol_field(const nlohmann::json& item, std::string_view what, ProviderQuo
 }
 
 // Optional Unix-ms field `key`; false (rejected) when present but not an integer.
-bool time_field(const nlohmann::json& item, std::string_view key, std::string_view what,
+bool time_field(const FlatObject& item, std::string_view key, std::string_view what,
                 ProviderQuote& quote, ProviderFrame& out) {
-  if (!jf::field(item, key)) return true;
-  auto ts = jf::integer(item, key);
+  if (!item.field(key)) return true;
+  auto ts = item.integer(key);
   if (!ts) {
     out.rejected.push_back(std::string(what) + ": time " + std::string(key) +
                            " is not an integer (Unix ms)");
@@ -36,21 +34,24 @@ bool time_field(const nlohmann::json& item, std::string_view key, std::string_vi
   return true;
 }
 
-void parse_trade(const nlohmann::json& item, ProviderFrame& out) {
+void parse_trade(const FlatObject& item, ProviderFrame& out) {
   ProviderQuote quote;
   if (!symbol_field(item, "trade", quote, out)) return;
-  auto price = jf::number(item, "p");
+  auto price = item.number("p");
   if (!price) return (void)out.rejected.emplace_back("trade: price p is missing or not a number");
   quote.raw.price = *price;
-  if (auto size = jf::number(item, "s")) quote.raw.volume = static_cast<std::int64_t>(*size);
+  if (auto size = item.number("s")) {
+    quote.raw.volume = whole_volume(*size);
+    if (!quote.raw.volume) return (void)out.rejected.emplace_back("trade: size s is out of range");
+  }
   if (!time_field(item, "t", "trade", quote, out)) return;
-  if (auto sequence = jf::integer(item, "q"); sequence && *sequence >= 0) {
+  if (auto sequence = item.integer("q"); sequence && *sequence >= 0) {
     quote.sequence = static_cast<std::uint64_t>(*sequence);
   }
   out.quotes.push_back(std::move(quote));
 }
 
-void parse_quote(const nlohmann::json& item, ProviderFrame& out) {
+void parse_quote(const FlatObject& item, ProviderFrame& out) {
   ProviderQuote quote;
   if (!symbol_field(item, "quote", quote, out) || !read_top_of_book(item, "quote", quote, out) ||
       !time_field(item, "t", "quote", quote, out)) {
@@ -59,7 +60,7 @@ void parse_quote(const nlohmann::json& item, ProviderFrame& out) {
   out.quotes.push_back(std::move(quote));
 }
 
-void parse_aggregate(const nlohmann::json& item, ProviderFrame& out) {
+void parse_aggregate(const FlatObject& item, ProviderFrame& out) {
   ProviderQuote quote;
   // The bar is stamped with its end ("e"): that is when its close was the last price.
   if (!symbol_field(item, "aggregate", quote, out) || !read_bar(item, "aggregate", quote, out) ||
@@ -69,9 +70,9 @@ void parse_aggregate(const nlohmann::json& item, ProviderFrame& out) {
   out.quotes.push_back(std::move(quote));
 }
 
-void parse_status(const nlohmann::json& item, ProviderFrame& out) {
-  const std::string status(jf::text(item, "status").value_or(""));
-  std::string message(jf::text(item, "message").value_or(status));
+void parse_status(const FlatObject& item, ProviderFrame& out) {
+  const std::string status(item.text("status").value_or(""));
+  std::string message(item.text("message").value_or(status));
   ControlKind kind = ControlKind::info;
   if (status == "connected") {
     kind = ControlKind::connected;
@@ -88,8 +89,8 @@ void parse_status(const nlohmann::json& item, ProviderFrame& out) {
   out.control.push_back({kind, 0, std::move(message)});
 }
 
-void parse_event(const nlohmann::json& item, ProviderFrame& out) {
-  auto event = jf::text(item, "ev");
+void parse_event(const FlatObject& item, ProviderFrame& out) {
+  auto event = item.text("ev");
   if (!event) return (void)out.rejected.emplace_back("event: ev is missing");
   if (*event == "T") return parse_trade(item, out);
   if (*event == "Q") return parse_quote(item, out);
@@ -101,14 +102,13 @@ void parse_event(const nlohmann::json& item, ProviderFrame& out) {
 }  // namespace
 
 Status parse_polygon_frame(std::string_view text, ProviderFrame& out) {
-  nlohmann::json frame = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (frame.is_discarded()) return Error{"malformed json"};
-  if (frame.is_object()) {
-    parse_event(frame, out);
-    return {};
+  FlatFrame& frame = thread_scratch_frame();
+  if (Status scanned = scan_flat_frame(text, "", frame); !scanned) return scanned;
+  // An object is tolerated: a single event outside an array.
+  if (frame.top_kind != JsonValue::Kind::array && frame.top_kind != JsonValue::Kind::object) {
+    return Error{"not a polygon message: expected an array"};
   }
-  if (!frame.is_array()) return Error{"not a polygon message: expected an array"};
-  for (const nlohmann::json& item : frame) parse_event(item, out);
+  for (const FlatObject& item : frame.items) parse_event(item, out);
   return {};
 }
 

@@ -1,14 +1,9 @@
 #include "ingest/providers/quote_fields.hpp"
 
+#include <cmath>
 #include <string>
 
-#include <nlohmann/json.hpp>
-
-#include "ingest/providers/json_fields.hpp"
-
 namespace bw {
-
-namespace jf = json_fields;
 
 namespace {
 
@@ -19,10 +14,16 @@ bool reject(ProviderFrame& out, std::string_view what, std::string_view reason) 
 
 }  // namespace
 
-bool read_top_of_book(const nlohmann::json& item, std::string_view what, ProviderQuote& quote,
+std::optional<std::int64_t> whole_volume(double volume) {
+  // Converting a double outside int64's range is undefined: refuse it.
+  if (!std::isfinite(volume) || std::fabs(volume) >= 9.2e18) return std::nullopt;
+  return static_cast<std::int64_t>(volume);
+}
+
+bool read_top_of_book(const FlatObject& item, std::string_view what, ProviderQuote& quote,
                       ProviderFrame& out) {
-  auto bid = jf::number(item, "bp");
-  auto ask = jf::number(item, "ap");
+  auto bid = item.number("bp");
+  auto ask = item.number("ap");
   if (!bid || !ask) return reject(out, what, "bp and ap are required numbers");
   // A one-sided book (a zero side) has no midpoint worth alerting on.
   if (*bid <= 0 || *ask <= 0) return reject(out, what, "one-sided (bp or ap is 0)");
@@ -32,12 +33,12 @@ bool read_top_of_book(const nlohmann::json& item, std::string_view what, Provide
   return true;
 }
 
-bool read_bar(const nlohmann::json& item, std::string_view what, ProviderQuote& quote,
+bool read_bar(const FlatObject& item, std::string_view what, ProviderQuote& quote,
               ProviderFrame& out) {
-  auto open = jf::number(item, "o");
-  auto high = jf::number(item, "h");
-  auto low = jf::number(item, "l");
-  auto close = jf::number(item, "c");
+  auto open = item.number("o");
+  auto high = item.number("h");
+  auto low = item.number("l");
+  auto close = item.number("c");
   if (!open || !high || !low || !close)
     return reject(out, what, "o, h, l and c are required numbers");
   if (*low > *high || *close > *high || *close < *low || *open > *high || *open < *low) {
@@ -47,7 +48,10 @@ bool read_bar(const nlohmann::json& item, std::string_view what, ProviderQuote& 
   quote.open = *open;
   quote.high = *high;
   quote.low = *low;
-  if (auto volume = jf::number(item, "v")) quote.raw.volume = static_cast<std::int64_t>(*volume);
+  if (auto volume = item.number("v")) {
+    quote.raw.volume = whole_volume(*volume);
+    if (!quote.raw.volume) return reject(out, what, "volume v is out of range");
+  }
   return true;
 }
 

@@ -239,6 +239,61 @@ interval = "100ms"
         self.assertEqual(status["last_error"], "rate limited (HTTP 429)")
         self.assertGreaterEqual(status["reconnects"], 1)
 
+    def test_yahoo_crumb_handshake_refreshes_and_never_logs_the_crumb(self):
+        record = os.path.join(self.tmp.name, "record")
+        # Each cookie + crumb pair serves two chart requests, then answers 401.
+        fake = self.fake("--provider", "http", "--crumb", "--crumb-ttl", "2", "--prices", "41,42",
+                         record=record)
+        base = f"http://127.0.0.1:{fake.port}"
+        self.serve(f"""[[sources]]
+name = "yahoo"
+type = "yahoo_chart"
+url = "{base}"
+symbols = ["ACME"]
+interval = "100ms"
+crumb = true
+cookie_url = "{base}/fc"
+crumb_url = "{base}/v1/test/getcrumb"
+""")
+        self.wait_quote("ACME")
+        def crumb_requests():
+            with open(record) as f:
+                return sum(1 for line in f if '"/v1/test/getcrumb"' in line)
+        self.server.wait_for(lambda: crumb_requests() >= 3, what="two crumb refreshes")
+        status = self.source("yahoo")
+        self.assertEqual(status["state"], "live")
+        crumbs = set()
+        with open(record) as f:
+            for line in f:
+                query = json.loads(line)["msg"]["query"]
+                if "crumb=" in query:
+                    crumbs.add(query.split("crumb=", 1)[1].replace("%2F", "/"))
+        self.assertGreaterEqual(len(crumbs), 2)
+        log = self.server.read_log()
+        self.assertIn("source yahoo: got a Yahoo cookie and crumb", log)
+        for crumb in crumbs:
+            self.assertNotIn(crumb[:9], log)
+
+    def test_a_refused_crumb_shows_in_the_source_status(self):
+        fake = self.fake("--provider", "http", "--crumb", "--scenario", "crumb_refused")
+        base = f"http://127.0.0.1:{fake.port}"
+        self.serve(f"""[[sources]]
+name = "yahoo"
+type = "yahoo_chart"
+url = "{base}"
+symbols = ["ACME"]
+crumb = true
+cookie_url = "{base}/fc"
+crumb_url = "{base}/v1/test/getcrumb"
+backoff_initial = "50ms"
+backoff_max = "100ms"
+""")
+        self.server.wait_for(lambda: self.source("yahoo")["last_error"]
+                             == "crumb handshake: crumb request refused (HTTP 403)",
+                             what="the crumb failure in the source status")
+        self.assertEqual(self.source("yahoo")["state"], "down")
+        self.assertIsNone(self.quote("ACME"))
+
     def test_http_json_reads_configured_paths(self):
         fake = self.fake("--provider", "http", "--prices", "7.5")
         self.serve(f"""[[sources]]

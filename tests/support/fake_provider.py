@@ -20,6 +20,14 @@ Scenarios:
   silent            after subscribing: no data, and pings are not answered
   ratelimit         (http) the first two requests answer 429 with Retry-After: 1
   error5xx          (http) the first request answers 503
+  crumb_refused     (http, --crumb) the crumb URL answers 403 "Unauthorized"
+  chart_401         (http, --crumb) chart requests answer 401 even with a good crumb
+
+With --crumb (http) the Yahoo chart endpoint wants Yahoo's cookie + crumb
+handshake: GET /fc sets cookie A3 (and answers 404, as fc.yahoo.com does);
+GET /v1/test/getcrumb with that cookie answers a crumb as text/plain; a chart
+request without both answers 401 "Invalid Crumb". --crumb-ttl N: a crumb (and
+its cookie) expires after serving N chart requests (0: never).
 """
 import argparse
 import base64
@@ -27,6 +35,7 @@ import datetime
 import hashlib
 import http.server
 import json
+import secrets
 import socket
 import socketserver
 import ssl
@@ -367,6 +376,8 @@ def serve_ws(args, recorder, provider):
 def serve_http(args, recorder, prices):
     counter = {"n": 0}
     lock = threading.Lock()
+    # --crumb: cookie value -> [crumb or None, chart requests served with it]
+    sessions = {}
 
     class Handler(http.server.BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -374,15 +385,62 @@ def serve_http(args, recorder, prices):
         def log_message(self, *a):
             pass
 
-        def reply(self, status, body, headers=None):
-            data = json.dumps(body).encode()
+        def reply(self, status, body, headers=None, content_type="application/json"):
+            data = body.encode() if isinstance(body, str) else json.dumps(body).encode()
             self.send_response(status)
-            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(data)))
             for name, value in (headers or {}).items():
                 self.send_header(name, value)
             self.end_headers()
             self.wfile.write(data)
+
+        def cookie(self):
+            for part in (self.headers.get("Cookie") or "").split(";"):
+                name, _, value = part.strip().partition("=")
+                if name == "A3":
+                    return value
+            return None
+
+        # The crumb handshake (--crumb): True when the request was a step of it (answered).
+        def crumb_step(self, url):
+            if url.path == "/fc":
+                value = secrets.token_hex(8)
+                with lock:
+                    sessions[value] = [None, 0]
+                self.reply(404, "Not Found", {"Set-Cookie": f"A3=d={value}; Path=/; HttpOnly"}, "text/plain")
+                return True
+            if url.path == "/v1/test/getcrumb":
+                if args.scenario == "crumb_refused":
+                    self.reply(403, "Unauthorized", None, "text/plain")
+                    return True
+                value = (self.cookie() or "")[2:]
+                with lock:
+                    session = sessions.get(value)
+                    if session is None:
+                        crumb = None
+                    else:
+                        session[0] = secrets.token_urlsafe(8)[:9] + "/."  # needs URL-escaping
+                        session[1] = 0
+                        crumb = session[0]
+                if crumb is None:
+                    self.reply(401, "Unauthorized", None, "text/plain")
+                else:
+                    self.reply(200, crumb, None, "text/plain;charset=utf-8")
+                return True
+            return False
+
+        def crumb_ok(self, url):
+            value = (self.cookie() or "")[2:]
+            crumb = urllib.parse.parse_qs(url.query).get("crumb", [""])[0]
+            with lock:
+                session = sessions.get(value)
+                if args.scenario == "chart_401" or session is None or not session[0] or session[0] != crumb:
+                    return False
+                session[1] += 1
+                if args.crumb_ttl and session[1] >= args.crumb_ttl:
+                    del sessions[value]  # this one is served; the next request needs a new pair
+                return True
 
         def do_GET(self):
             with lock:
@@ -392,7 +450,10 @@ def serve_http(args, recorder, prices):
             recorder.record(n, {"path": url.path, "query": url.query,
                                 "finnhub_token": self.headers.get("X-Finnhub-Token"),
                                 "authorization": self.headers.get("Authorization"),
+                                "cookie": self.cookie() is not None,
                                 "port": self.client_address[1]})
+            if args.crumb and self.crumb_step(url):
+                return
             if args.scenario == "ratelimit" and n <= 2:
                 return self.reply(429, {"error": "API limit reached"}, {"Retry-After": "1"})
             if args.scenario == "error5xx" and n == 1:
@@ -408,6 +469,9 @@ def serve_http(args, recorder, prices):
                 return self.reply(200, {"c": price, "d": 1.0, "dp": 0.5, "h": price + 1, "l": price - 1,
                                         "o": price, "pc": price - 1, "t": t})
             if url.path.startswith("/v8/finance/chart/"):
+                if args.crumb and not self.crumb_ok(url):
+                    return self.reply(401, {"finance": {"result": None, "error": {
+                        "code": "Unauthorized", "description": "Invalid Crumb"}}})
                 symbol = url.path.rsplit("/", 1)[1]
                 return self.reply(200, {"chart": {"result": [{"meta": {
                     "currency": "USD", "symbol": symbol, "regularMarketPrice": price,
@@ -444,6 +508,8 @@ def main():
     parser.add_argument("--scenario", default="normal")
     parser.add_argument("--prices", default="100,101,102")
     parser.add_argument("--record")
+    parser.add_argument("--crumb", action="store_true")
+    parser.add_argument("--crumb-ttl", type=int, default=0)
     args = parser.parse_args()
     recorder = Recorder(args.record)
     if args.provider == "http":
