@@ -30,8 +30,8 @@ TEST_CASE("sync_managed shows the plan every managed alert and applies its write
           "[store][alerts_as_code]") {
   TwoUsers store;
   ChannelRepository channels(store.temp.db());
-  const Channel hook =
-      channels.insert({0, store.alice, ChannelType::webhook, "https://h.example/x", "s"}, kNow);
+  const Channel hook = channels.insert(
+      {0, store.alice, ChannelType::webhook, "https://h.example/x", "s", true, "", 0}, kNow);
   store.armed(store.alice);  // made through the API: the plan never sees it
   std::vector<Alert> added = store.alerts.sync_managed(
       [&](const std::vector<AlertWithChannels>& existing) {
