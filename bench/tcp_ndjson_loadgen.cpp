@@ -33,9 +33,9 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <nlohmann/json.hpp>
 #include <iterator>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <regex>
 #include <sstream>
 
@@ -358,8 +358,9 @@ int main(int argc, char** argv) {
         accepted, seconds, accepted / seconds, 100 * merged / accepted,
         static_cast<unsigned long long>(after["rejected"].get<std::uint64_t>()));
     const double cpu = server.cpu_seconds() - cpu_before;
-    std::printf("flat out CPU: server %.2f s (%.0f quotes per server CPU second), generator %.2f s\n",
-                cpu, accepted / cpu, self_cpu_seconds() - self_before);
+    std::printf(
+        "flat out CPU: server %.2f s (%.0f quotes per server CPU second), generator %.2f s\n", cpu,
+        accepted / cpu, self_cpu_seconds() - self_before);
     for (const auto& [thread, seconds] : server.thread_cpu_seconds()) {
       const auto was = threads_before.find(thread);
       const double used = seconds - (was == threads_before.end() ? 0 : was->second);

@@ -175,9 +175,9 @@ class ConflatingQueue {
   }
   bool wait_for_room_until(std::unique_lock<std::mutex>& lock,
                            std::chrono::steady_clock::time_point deadline) {
-    return room_.wait_until(lock, deadline,
-                            [&] { return closed_ || entries_.size() < capacity_; }) &&
-           !closed_;
+    return room_.wait_until(lock, deadline, [&] {
+      return closed_ || entries_.size() < capacity_;
+    }) && !closed_;
   }
 
   const std::size_t capacity_;
