@@ -1,5 +1,7 @@
 #include "app/engine_worker.hpp"
 
+#include <pthread.h>
+
 #include "log/module_logger.hpp"
 
 namespace bw {
@@ -40,6 +42,7 @@ void EngineWorker::set_metrics(EngineWorkerMetrics metrics) {
 void EngineWorker::start() {
   running_.store(true, std::memory_order_relaxed);
   thread_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "bw-engine");  // for top -H, perf, the load generator
     run();
     running_.store(false, std::memory_order_relaxed);
   });

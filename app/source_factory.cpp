@@ -100,6 +100,7 @@ std::unique_ptr<QuoteSource> make_tcp_ndjson(const SourceConfig& config, QuoteSi
   options.port = config.listen.port;
   options.max_line_bytes = config.max_line_bytes;
   options.max_connections = config.max_connections;
+  options.io_threads = config.io_threads;
   options.normalizer = normalizer_options(config);
   return std::make_unique<TcpNdjsonSource>(options, sink, clock);
 }

@@ -10,10 +10,16 @@
 //                                     [--symbols 1000] [--quotes 5000000] [--connections 2]
 //
 // Rates are quotes the server accepted (its hub counters) per second of wall
-// time, measured from the first byte sent to the last quote accepted.
+// time, measured from the first byte sent to the last quote accepted. Because
+// the machine may be shared, each step also reports the server's CPU seconds
+// (/proc/<pid>/stat, all threads) and quotes per server CPU second, which
+// depend far less on other load; the flat-out run adds the CPU seconds of each
+// server thread (named bw-tcp, bw-engine, ... where the server names them)
+// and of the generator itself.
 #include <httplib.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -27,8 +33,11 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <iterator>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <regex>
+#include <sstream>
 
 #include <string>
 #include <thread>
@@ -67,6 +76,36 @@ std::string run_cli(const std::string& command) {
   if (pclose(pipe) != 0) throw std::runtime_error("failed: " + command + "\n" + out);
   while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
   return out;
+}
+
+// utime + stime of /proc/<path>/stat, in seconds; `comm` gets the thread name.
+double proc_cpu_seconds(const std::string& stat_path, std::string* comm = nullptr) {
+  std::ifstream in(stat_path);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const auto open = text.find('('), close = text.rfind(')');
+  if (open == std::string::npos || close == std::string::npos) return 0;
+  if (comm) *comm = text.substr(open + 1, close - open - 1);
+  std::istringstream fields(text.substr(close + 2));
+  std::string field;
+  double ticks = 0;
+  for (int i = 3; i <= 15 && fields >> field; ++i) {
+    if (i == 14 || i == 15) ticks += std::stod(field);  // utime, stime
+  }
+  return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+double self_cpu_seconds() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+         static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+}
+
+std::string load_average() {
+  std::ifstream in("/proc/loadavg");
+  std::string one, five, fifteen;
+  in >> one >> five >> fifteen;
+  return one + " " + five + " " + fifteen;
 }
 
 std::string sym(int i) {
@@ -121,6 +160,21 @@ struct Server {
   }
 
   httplib::Headers auth() const { return {{"Authorization", "Bearer " + token}}; }
+
+  double cpu_seconds() const { return proc_cpu_seconds("/proc/" + std::to_string(pid) + "/stat"); }
+
+  // CPU seconds per server thread, keyed "name/tid".
+  std::map<std::string, double> thread_cpu_seconds() const {
+    std::map<std::string, double> out;
+    const std::string task = "/proc/" + std::to_string(pid) + "/task";
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator(task, ec)) {
+      std::string comm;
+      const double seconds = proc_cpu_seconds(entry.path().string() + "/stat", &comm);
+      out[comm + "/" + entry.path().filename().string()] = seconds;
+    }
+    return out;
+  }
 
   nlohmann::json hub() const {
     httplib::Client client("127.0.0.1", web);
@@ -261,11 +315,14 @@ int main(int argc, char** argv) {
     std::printf("alerts: %d on %d symbols armed\n", o.alerts, o.symbols);
 
     std::uint64_t sent = 0;
-    std::printf("%12s %14s %10s\n", "offered/s", "accepted/s", "merged%");
+    std::printf("load average at start: %s\n", load_average().c_str());
+    std::printf("%12s %14s %10s %12s %16s\n", "offered/s", "accepted/s", "merged%", "server CPU s",
+                "quotes/CPU-s");
     std::uint64_t seq = 0;
     for (double rate : {25e3, 50e3, 100e3, 200e3, 400e3, 800e3}) {
       const long count = static_cast<long>(rate * 2) / o.symbols * o.symbols;  // two seconds
       const auto before = server.hub();
+      const double cpu_before = server.cpu_seconds();
       const auto start = Clock::now();
       send(server, o, count, rate, false, seq);
       seq += static_cast<std::uint64_t>(count / o.symbols);
@@ -276,10 +333,15 @@ int main(int argc, char** argv) {
                                                   before["accepted"].get<std::uint64_t>());
       const double merged = static_cast<double>(after["merged"].get<std::uint64_t>() -
                                                 before["merged"].get<std::uint64_t>());
-      std::printf("%12.0f %14.0f %9.2f%%\n", rate, accepted / seconds, 100 * merged / accepted);
+      const double cpu = server.cpu_seconds() - cpu_before;
+      std::printf("%12.0f %14.0f %9.2f%% %12.2f %16.0f\n", rate, accepted / seconds,
+                  100 * merged / accepted, cpu, accepted / cpu);
     }
 
     const auto before = server.hub();
+    const auto threads_before = server.thread_cpu_seconds();
+    const double cpu_before = server.cpu_seconds();
+    const double self_before = self_cpu_seconds();
     const auto start = Clock::now();
     const long count = o.quotes / o.symbols * o.symbols;
     send(server, o, count, 0, true, seq);
@@ -295,6 +357,16 @@ int main(int argc, char** argv) {
         "%llu refused by the normaliser in all\n",
         accepted, seconds, accepted / seconds, 100 * merged / accepted,
         static_cast<unsigned long long>(after["rejected"].get<std::uint64_t>()));
+    const double cpu = server.cpu_seconds() - cpu_before;
+    std::printf(
+        "flat out CPU: server %.2f s (%.0f quotes per server CPU second), generator %.2f s\n", cpu,
+        accepted / cpu, self_cpu_seconds() - self_before);
+    for (const auto& [thread, seconds] : server.thread_cpu_seconds()) {
+      const auto was = threads_before.find(thread);
+      const double used = seconds - (was == threads_before.end() ? 0 : was->second);
+      if (used >= 0.05) std::printf("  server thread %-24s %6.2f CPU s\n", thread.c_str(), used);
+    }
+    std::printf("load average at end: %s\n", load_average().c_str());
 
     // Every symbol crossed 150 once, inside the burst: each must have fired.
     double fired = -1;

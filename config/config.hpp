@@ -234,6 +234,7 @@ struct SourceConfig {
   ListenAddress listen{"127.0.0.1", 9100};
   std::size_t max_line_bytes = 64 * 1024;
   std::size_t max_connections = 64;
+  std::size_t io_threads = 2;  // threads reading the connections
 
   // Equal configs mean a reload keeps the running source.
   bool operator==(const SourceConfig&) const = default;

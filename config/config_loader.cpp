@@ -825,6 +825,7 @@ void read_tcp_ndjson_keys(TableReader& r, SourceConfig& source) {
     r.fail(*r.get("max_line_bytes"), "max_line_bytes", "must be at most 16MiB");
   }
   r.integer("max_connections", source.max_connections, 1, 10000);
+  r.integer("io_threads", source.io_threads, 1, 64);
 }
 
 // The keys of the source's own type; any other key is left unread, so

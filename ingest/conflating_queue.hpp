@@ -80,9 +80,13 @@ class ConflatingQueue {
   // push() for every quote of `quotes`, in order, under one lock and with one
   // wake-up of the consumer: the per-read path of the sources. The outcome of
   // quotes[i] goes to outcomes[i] (`outcomes` has quotes.size() elements).
-  // Returns how many were refused.
+  // Returns how many were refused. `timeout` bounds the whole batch: one
+  // deadline from the call, so a full queue delays a batch by at most
+  // `timeout` (not `timeout` per refused quote); once it has passed, a quote
+  // that finds the queue full is refused at once.
   std::size_t push_many(std::span<const Quote> quotes, std::chrono::milliseconds timeout,
                         PushOutcome* outcomes) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
     std::size_t refused = 0;
     bool queued = false;
     std::unique_lock lock(mutex_);
@@ -104,7 +108,7 @@ class ConflatingQueue {
       if (entries_.size() >= capacity_) {
         // Full: wake the consumer for what this batch queued before waiting.
         if (std::exchange(queued, false)) ready_.notify_one();
-        if (!wait_for_room(lock, timeout)) {
+        if (!wait_for_room_until(lock, deadline)) {
           ++counters_.rejected_full;
           outcomes[i] = PushOutcome::refused;
           ++refused;
@@ -168,6 +172,12 @@ class ConflatingQueue {
   bool wait_for_room(std::unique_lock<std::mutex>& lock, std::chrono::milliseconds timeout) {
     return room_.wait_for(lock, timeout, [&] { return closed_ || entries_.size() < capacity_; }) &&
            !closed_;
+  }
+  bool wait_for_room_until(std::unique_lock<std::mutex>& lock,
+                           std::chrono::steady_clock::time_point deadline) {
+    return room_.wait_until(lock, deadline, [&] {
+      return closed_ || entries_.size() < capacity_;
+    }) && !closed_;
   }
 
   const std::size_t capacity_;

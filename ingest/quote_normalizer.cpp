@@ -65,19 +65,34 @@ Result<Quote> QuoteNormalizer::normalize(const RawQuote& raw, TimestampMs now,
   return quote;
 }
 
+std::size_t QuoteNormalizer::stripe_of(std::string_view symbol) {
+  std::uint32_t h = 2166136261u;  // FNV-1a: tickers are short
+  for (char c : symbol) h = (h ^ static_cast<unsigned char>(c)) * 16777619u;
+  return (h ^ (h >> 16)) % kStripes;
+}
+
 std::string_view QuoteNormalizer::check_order(const Quote& quote,
                                               std::optional<std::uint64_t> sequence) {
   if (!options_.drop_duplicates && !options_.drop_out_of_order && !sequence) return {};
-  std::lock_guard lock(mutex_);
-  auto it = last_.find(quote.symbol);
-  if (it == last_.end()) {
-    if (last_.size() >= options_.max_tracked_symbols) last_.clear();
-    LastTick& fresh = last_[quote.symbol];
-    fresh = {quote.ts_ms,  sequence,          quote.price.units(),
-             quote.volume, quote.bid.units(), quote.ask.units()};
+  Stripe& stripe = stripes_[stripe_of(quote.symbol)];
+  std::unique_lock lock(stripe.mutex);
+  std::uint32_t slot = stripe.slots.find(quote.symbol);
+  if (slot == SymbolTable::kNone) {
+    if (tracked_.load(std::memory_order_relaxed) >= options_.max_tracked_symbols) {
+      lock.unlock();
+      clear_all();
+      lock.lock();
+      slot = stripe.slots.find(quote.symbol);  // another thread may have added it since
+    }
+  }
+  if (slot == SymbolTable::kNone) {
+    stripe.slots.insert(quote.symbol, static_cast<std::uint32_t>(stripe.ticks.size()));
+    stripe.ticks.push_back({quote.ts_ms, sequence, quote.price.units(), quote.volume,
+                            quote.bid.units(), quote.ask.units()});
+    tracked_.fetch_add(1, std::memory_order_relaxed);
     return {};
   }
-  LastTick& last = it->second;
+  LastTick& last = stripe.ticks[slot];
   bool duplicate = false;
   bool late = false;
   if (sequence && last.sequence) {
@@ -103,6 +118,15 @@ std::string_view QuoteNormalizer::check_order(const Quote& quote,
   return {};
 }
 
+void QuoteNormalizer::clear_all() {
+  for (Stripe& stripe : stripes_) {
+    std::lock_guard lock(stripe.mutex);
+    tracked_.fetch_sub(stripe.ticks.size(), std::memory_order_relaxed);
+    stripe.slots = SymbolTable{};
+    stripe.ticks.clear();
+  }
+}
+
 void QuoteNormalizer::reject(std::string_view reason, std::string_view where, TimestampMs now) {
   // Counted by category: parenthesised detail (a column number) stays in the log.
   monitor_.rejected(reason.substr(0, reason.find(" (")));
@@ -114,8 +138,7 @@ void QuoteNormalizer::reject(std::string_view reason, std::string_view where, Ti
 }
 
 void QuoteNormalizer::reset() {
-  std::lock_guard lock(mutex_);
-  last_.clear();
+  clear_all();
 }
 
 }  // namespace bw

@@ -19,10 +19,15 @@
 // switched off per source. A late tick that is accepted never moves the
 // symbol's clock backwards.
 //
-// Thread-safe: a mutex guards the per-symbol state (one uncontended lock per
-// quote for single-threaded sources).
+// Thread-safe: the per-symbol state is split over kStripes stripes by symbol,
+// each under its own mutex, so several threads of one source (tcp_ndjson's
+// I/O threads) rarely wait for each other: one uncontended lock per quote.
+// Within a stripe a flat SymbolTable (rules/symbol_table.hpp) maps the
+// symbol to its slot (one cheap hash, no allocation).
 #pragma once
 
+#include <array>
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <map>
@@ -30,12 +35,13 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
+#include <vector>
 
 #include "ingest/quote_validation.hpp"
 #include "ingest/rate_limited_log.hpp"
 #include "ingest/source_health.hpp"
 #include "rules/result.hpp"
+#include "rules/symbol_table.hpp"
 
 namespace bw {
 
@@ -46,9 +52,10 @@ struct NormalizerOptions {
   std::chrono::milliseconds max_skew{std::chrono::minutes(5)};
   bool drop_duplicates = true;
   bool drop_out_of_order = true;
-  // Bound on the per-symbol ordering state. Overflow policy: the state is
-  // forgotten (cleared) and rebuilt from the next ticks, so at worst one
-  // duplicate or late tick per symbol slips through after the clear.
+  // Bound on the per-symbol ordering state (all stripes together). Overflow
+  // policy: the state is forgotten (cleared) and rebuilt from the next
+  // ticks, so at worst one duplicate or late tick per symbol slips through
+  // after the clear.
   std::size_t max_tracked_symbols = 1'000'000;
 };
 
@@ -90,8 +97,18 @@ class QuoteNormalizer {
     std::int64_t bid = 0;
     std::int64_t ask = 0;
   };
+  static constexpr std::size_t kStripes = 16;
+  // One share of the per-symbol state; on its own cache line.
+  struct alignas(64) Stripe {
+    std::mutex mutex;
+    SymbolTable slots;            // symbol → index into `ticks`; guarded by mutex
+    std::vector<LastTick> ticks;  // guarded by mutex
+  };
+  static std::size_t stripe_of(std::string_view symbol);
   // Empty when the quote may pass; else the refusal reason.
   std::string_view check_order(const Quote& quote, std::optional<std::uint64_t> sequence);
+  // Forgets every stripe's state (locks them one after another).
+  void clear_all();
 
   const std::string source_;
   const NormalizerOptions options_;
@@ -99,8 +116,8 @@ class QuoteNormalizer {
   std::map<std::string, std::string, std::less<>> upper_aliases_;  // constant after construction
   SourceMonitor& monitor_;
   RateLimitedLog log_;
-  std::mutex mutex_;
-  std::unordered_map<Symbol, LastTick> last_;  // guarded by mutex_
+  std::array<Stripe, kStripes> stripes_;
+  std::atomic<std::size_t> tracked_{0};  // symbols in all stripes
 };
 
 }  // namespace bw

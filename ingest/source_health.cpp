@@ -46,6 +46,11 @@ void SourceMonitor::message(TimestampMs now_ms) {
   last_message_ms_.store(now_ms, std::memory_order_relaxed);
 }
 
+void SourceMonitor::messages(TimestampMs now_ms, std::uint64_t count) {
+  messages_.fetch_add(count, std::memory_order_relaxed);
+  last_message_ms_.store(now_ms, std::memory_order_relaxed);
+}
+
 void SourceMonitor::rejected(std::string_view reason) {
   rejected_.fetch_add(1, std::memory_order_relaxed);
   std::lock_guard lock(mutex_);

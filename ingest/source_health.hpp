@@ -53,6 +53,8 @@ class SourceMonitor {
   void down(std::string reason);
   void reconnecting();
   void message(TimestampMs now_ms);
+  // `count` messages taken in at once (one atomic add for a read's lines).
+  void messages(TimestampMs now_ms, std::uint64_t count);
   // `reason` is a short category ("malformed json", "price: must be ...");
   // distinct reasons are capped so a hostile feed cannot grow the map.
   void rejected(std::string_view reason);

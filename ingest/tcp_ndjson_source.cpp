@@ -2,6 +2,9 @@
 
 #include <utility>  // before Asio (see docs/PITFALLS: std::exchange)
 
+#include <pthread.h>
+
+#include <algorithm>
 #include <boost/asio.hpp>
 #include <cstring>
 #include <stdexcept>
@@ -48,10 +51,12 @@ struct TcpNdjsonSource::Impl {
 
   void accept();
   // One complete line from a connection; `now` is read once per read batch.
-  // Validated quotes go to `batch`; publish() hands them to the sink as one
-  // batch (one engine-queue lock per read instead of one per line).
-  void line(std::string_view text, TimestampMs now, const std::string& peer, std::uint64_t number);
-  void publish(TimestampMs now, const std::string& peer);
+  // Validated quotes go to the session's `batch`; publish() hands them to the
+  // sink as one batch (one engine-queue lock per read instead of one per line).
+  // Both run on whichever I/O thread runs the session's read handler.
+  void line(std::string_view text, TimestampMs now, const std::string& peer, std::uint64_t number,
+            std::vector<Quote>& batch);
+  void publish(TimestampMs now, const std::string& peer, std::vector<Quote>& batch);
   void too_long(const std::string& peer, std::uint64_t number, TimestampMs now) {
     normalizer.reject("line: longer than max_line_bytes",
                       "line " + std::to_string(number) + " from " + peer, now);
@@ -61,15 +66,15 @@ struct TcpNdjsonSource::Impl {
   QuoteSink& sink;
   const Clock& clock;
   SourceMonitor monitor;
-  QuoteNormalizer normalizer;  // I/O thread only
-  std::vector<Quote> batch;    // I/O thread only: this read's quotes
+  QuoteNormalizer normalizer;  // thread-safe (per-symbol state under striped locks)
   RateLimitedLog refusals;
   std::atomic<std::size_t> open{0};
-  std::vector<std::weak_ptr<Session>> sessions;  // I/O thread; after join, stop()
+  // Touched only by the accept handler (one at a time) and, after the join, stop().
+  std::vector<std::weak_ptr<Session>> sessions;
   std::uint16_t bound_port = 0;
-  std::thread thread;
+  std::vector<std::thread> threads;  // options.io_threads of them, each running `io`
   // Last: destroyed first, taking pending handlers (and their sessions) with it.
-  asio::io_context io{1};
+  asio::io_context io{static_cast<int>(std::max<std::size_t>(1, options.io_threads))};
   tcp::acceptor acceptor;
 };
 
@@ -103,13 +108,20 @@ class TcpNdjsonSource::Impl::Session : public std::enable_shared_from_this<Sessi
     if (ec) {
       // The peer closed (or stop()): a last line without its newline still counts.
       if (used_ > 0 && !discarding_) deliver(std::string_view(buffer_.data(), used_), now);
-      owner_.publish(now, peer_);
+      finish_read(now);
       return;
     }
     used_ += n;
     split(now);
-    owner_.publish(now, peer_);
+    finish_read(now);
     read();
+  }
+
+  // Counts the read's lines once (one atomic add, not one per line: several
+  // I/O threads share the monitor) and publishes its quotes as one batch.
+  void finish_read(TimestampMs now) {
+    if (messages_ > 0) owner_.monitor.messages(now, std::exchange(messages_, 0));
+    owner_.publish(now, peer_, batch_);
   }
 
   void split(TimestampMs now) {
@@ -141,7 +153,9 @@ class TcpNdjsonSource::Impl::Session : public std::enable_shared_from_this<Sessi
     ++line_number_;
     if (text.size() > owner_.options.max_line_bytes)
       return owner_.too_long(peer_, line_number_, now);
-    owner_.line(text, now, peer_, line_number_);
+    if (text.find_first_not_of(" \t\r") == std::string_view::npos) return;  // keep-alive
+    ++messages_;
+    owner_.line(text, now, peer_, line_number_, batch_);
   }
 
   tcp::socket socket_;
@@ -150,7 +164,9 @@ class TcpNdjsonSource::Impl::Session : public std::enable_shared_from_this<Sessi
   std::size_t used_ = 0;
   bool discarding_ = false;  // inside a line longer than max_line_bytes
   std::uint64_t line_number_ = 0;
+  std::uint64_t messages_ = 0;  // non-blank lines of this read, for the monitor
   std::string peer_;
+  std::vector<Quote> batch_;  // this read's quotes
 };
 
 void TcpNdjsonSource::Impl::accept() {
@@ -178,9 +194,7 @@ void TcpNdjsonSource::Impl::accept() {
 }
 
 void TcpNdjsonSource::Impl::line(std::string_view text, TimestampMs now, const std::string& peer,
-                                 std::uint64_t number) {
-  if (text.find_first_not_of(" \t\r") == std::string_view::npos) return;  // keep-alive
-  monitor.message(now);
+                                 std::uint64_t number, std::vector<Quote>& batch) {
   Result<NdjsonQuote> parsed = parse_ndjson_quote(text);
   if (!parsed) {
     return normalizer.reject(parsed.error(), "line " + std::to_string(number) + " from " + peer,
@@ -193,7 +207,8 @@ void TcpNdjsonSource::Impl::line(std::string_view text, TimestampMs now, const s
   batch.push_back(std::move(*quote));
 }
 
-void TcpNdjsonSource::Impl::publish(TimestampMs now, const std::string& peer) {
+void TcpNdjsonSource::Impl::publish(TimestampMs now, const std::string& peer,
+                                    std::vector<Quote>& batch) {
   if (batch.empty()) return;
   const std::size_t refused = sink.publish_batch(batch, options.name);
   batch.clear();
@@ -214,17 +229,23 @@ void TcpNdjsonSource::start() {
                                 impl.options.host, impl.bound_port);
   impl.monitor.live();
   impl.accept();
-  impl.thread = std::thread([&impl] { impl.io.run(); });
+  for (std::size_t i = 0; i < std::max<std::size_t>(1, impl.options.io_threads); ++i) {
+    impl.threads.emplace_back([&impl] {
+      pthread_setname_np(pthread_self(), "bw-tcp");  // for top -H, perf, the load generator
+      impl.io.run();
+    });
+  }
 }
 
 void TcpNdjsonSource::stop() {
   Impl& impl = *impl_;
-  if (!impl.thread.joinable()) return;
+  if (impl.threads.empty()) return;
   impl.io.stop();
-  impl.thread.join();
+  for (std::thread& thread : impl.threads) thread.join();
+  impl.threads.clear();
   boost::system::error_code ignored;
   impl.acceptor.close(ignored);
-  // The I/O thread is gone: close the connections from here.
+  // The I/O threads are gone: close the connections from here.
   for (const auto& weak : impl.sessions) {
     if (auto session = weak.lock()) session->close();
   }

@@ -15,7 +15,11 @@
 // queue stays full past its timeout the quote is refused and counted as
 // "engine queue full". Nothing is written back to clients.
 //
-// One I/O thread; start/stop from the owning thread, health() from any.
+// `io_threads` threads run the listener and the connections: one connection's
+// reads are handled one at a time, in order (each on whichever thread is
+// free), so a connection's quotes reach the hub in the order sent; quotes of
+// different connections are handled in parallel. start/stop from the owning
+// thread, health() from any.
 #pragma once
 
 #include <atomic>
@@ -37,6 +41,9 @@ struct TcpNdjsonOptions {
   std::uint16_t port = 9100;  // 0: any free port (see port())
   std::size_t max_line_bytes = 64 * 1024;
   std::size_t max_connections = 64;
+  // Threads reading connections (each parses, normalises and publishes what
+  // it read); more than the number of busy connections buys nothing.
+  std::size_t io_threads = 2;
   NormalizerOptions normalizer;
 };
 

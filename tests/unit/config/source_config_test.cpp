@@ -116,12 +116,15 @@ TEST_CASE("replay keys are validated", "[config]") {
 TEST_CASE("a tcp_ndjson source takes a listen address and bounds", "[config]") {
   Result<Config> config = load_text(
       "[[sources]]\nname = \"feed\"\ntype = \"tcp_ndjson\"\nlisten = \"127.0.0.1:0\"\n"
-      "max_line_bytes = \"4KiB\"\nmax_connections = 8\n");
+      "max_line_bytes = \"4KiB\"\nmax_connections = 8\nio_threads = 3\n");
   REQUIRE(config.ok());
   const SourceConfig& s = config->sources.at(0);
   CHECK(s.listen.port == 0);
   CHECK(s.max_line_bytes == 4096);
   CHECK(s.max_connections == 8);
+  CHECK(s.io_threads == 3);
+  CHECK(error_of("[[sources]]\nname = \"feed\"\ntype = \"tcp_ndjson\"\nio_threads = 0\n") ==
+        "FILE:4:14: sources[0].io_threads: must be between 1 and 64");
   CHECK(error_of("[[sources]]\nname = \"feed\"\ntype = \"tcp_ndjson\"\nmax_line_bytes = 10\n") ==
         "FILE:4:18: sources[0].max_line_bytes: must be at least 256 bytes");
 }
