@@ -16,9 +16,10 @@
 // time lies outside them (the symbol's previous price still moves; see
 // docs/RULES.md, "Sessions"). Re-arms are reported through take_rearmed() so
 // the caller can persist them. Conditions outside the threshold index (window moves,
-// spread, all_of / any_of, volume spikes, indicators; condition_judge.hpp) are
-// judged on every quote of their symbol, before the index, from the same
-// previous price. Not thread-safe: one thread owns an Engine (see
+// spread, all_of / any_of; condition_judge.hpp) are judged on every quote of
+// their symbol, before the index, from the same previous price; volume spikes
+// and indicators at the same moment, grouped in a SeriesIndex (only the
+// alerts whose condition holds are visited). Not thread-safe: one thread owns an Engine (see
 // app/engine_worker.hpp), and alert changes arrive on that thread.
 //
 // Data layout (docs/ARCHITECTURE.md, "Rule engine data layout"): a symbol is
