@@ -17,6 +17,7 @@
 #include "ingest/tick_parsers.hpp"
 #include "rules/backtest.hpp"
 #include "rules/time_text.hpp"
+#include "web/alert_json_file.hpp"
 #include "web/alert_toml.hpp"
 #include "web/json_codec.hpp"
 
@@ -200,8 +201,11 @@ int run_backtest(const CliArgs& args, std::ostream& out, std::ostream& err) {
   }
   Result<std::string> text = read_file(args.alerts_file);
   if (!text) return err << "bellwether backtest: " << text.error() << "\n", 1;
+  // TOML (alerts file, `alerts export`) or JSON (what the alerts API answers).
   Result<std::vector<AlertFileEntry>> entries =
-      parse_alert_file(*text, args.alerts_file, AlertFileOptions{false, false});
+      looks_like_json_alert_file(*text, args.alerts_file)
+          ? parse_alert_json_file(*text, args.alerts_file)
+          : parse_alert_file(*text, args.alerts_file, AlertFileOptions{false, false});
   if (!entries) return err << entries.error() << "\n", 1;
   Backtester run(market_calendar(config->market));
   std::vector<Labels> labels;

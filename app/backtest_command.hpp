@@ -1,6 +1,8 @@
 // `bellwether backtest --alerts FILE --ticks FILE [--format csv|json]`: the
-// alerts of a TOML alerts file (the alerts.d / export format) run over a tick
-// file through rules/backtest.hpp (the server's Engine), printing each fire.
+// alerts of a TOML alerts file (the alerts.d / export format) or of a JSON
+// file (alerts as the API answers them: web/alert_json_file.hpp; chosen by a
+// `.json` name or a text starting with `{` / `[{`) run over a tick file
+// through rules/backtest.hpp (the server's Engine), printing each fire.
 //
 // Ticks: generic CSV (ts,symbol,price[,volume][,bid,ask], header optional),
 // Databento trades CSV or NDJSON, parsed by ingest/tick_parsers and passed

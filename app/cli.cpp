@@ -59,9 +59,10 @@ Verbs:
                          a running server arms them at its next start: use
                          POST /api/v1/alerts/import to arm them at once
   backtest --alerts FILE --ticks FILE [--format csv|json]
-                         print when each alert of a TOML alerts file would have
-                         fired over a tick file (CSV ts,symbol,price[,volume][,bid,ask]
-                         or NDJSON), through the server's engine; sessions use
+                         print when each alert of a TOML alerts file (or JSON as
+                         the alerts API answers it) would have fired over a tick
+                         file (CSV ts,symbol,price[,volume][,bid,ask] or
+                         NDJSON), through the server's engine; sessions use
                          the [market] calendar of --config
 
 Options (every verb):

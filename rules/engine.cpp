@@ -207,7 +207,11 @@ Status Engine::add(const Alert& alert) {
   ++alert_count_;
 
   if (!line) {
-    book.judged.push_back(alert.id);
+    if (SeriesIndex::accepts(condition)) {
+      book.series_alerts.insert(alert.id, condition);  // grouped (series_index.hpp)
+    } else {
+      book.judged.push_back(alert.id);
+    }
     hot_[book_id].direct = true;
     return {};
   }
@@ -235,14 +239,20 @@ void Engine::remove_slot(std::uint32_t slot) {
   const auto type = static_cast<ConditionType>(alert.type);
   const auto wait = static_cast<RearmWait>(alert.wait);
   if (!is_line_condition(type)) {
-    std::erase(book.judged, alert.id);
+    const Condition& condition = *extras_[alert.extra].condition;
+    if (SeriesIndex::accepts(condition)) {
+      book.series_alerts.erase(alert.id, condition);
+    } else {
+      std::erase(book.judged, alert.id);
+    }
     window_scratch_.clear();
     extras_[alert.extra].condition->collect_windows(window_scratch_);
     for (DurationMs length : window_scratch_) book.windows.release(length);
     series_scratch_.clear();
     collect_series(*extras_[alert.extra].condition, series_scratch_);
     for (const SeriesKey& key : series_scratch_) book.series.release(key);
-    hot_[book_id].direct = !book.judged.empty() || !book.windows.empty() || !book.series.empty();
+    hot_[book_id].direct = !book.judged.empty() || !book.series_alerts.empty() ||
+                           !book.windows.empty() || !book.series.empty();
   } else if ((alert.flags & kParked) != 0) {
     // Not in the index; its heap entry goes stale and is skipped.
   } else if (wait == RearmWait::none) {
@@ -431,41 +441,58 @@ void Engine::on_quote(const Quote& quote, std::vector<Fire>& fires) {
 }
 
 // The same order as the index path: the condition, then the expiry, then the
-// time gate. A `once` fire removes the alert, so the ids are copied first.
+// time gate. A `once` fire removes the alert, so the candidates are copied
+// first. Series alerts come from the grouped SeriesIndex (only those whose
+// condition holds), the other judged kinds are judged one by one.
 void Engine::judge_direct(std::uint32_t book_id, const Quote& quote, std::vector<Fire>& fires) {
   SymbolBook& book = books_[book_id];
   const BookHot& hot = hot_[book_id];
   book.windows.push(quote);
   book.series.push(quote);
-  if (book.judged.empty()) return;
+  if (book.judged.empty() && book.series_alerts.empty()) return;
   const Price previous = hot.has_last ? Price::from_units(hot.last) : quote.open;
-  const JudgeInput input{previous, quote, &book.windows, &hot.day, &book.series};
-  judged_scratch_.assign(book.judged.begin(), book.judged.end());
-  for (AlertId id : judged_scratch_) {
-    const std::uint32_t slot = slot_of(id);
-    if (slot == kNone) continue;
-    const AlertSlot& alert = slots_[slot];
-    const AlertExtra& extra = extras_[alert.extra];  // judged alerts always have one
-    std::optional<Verdict> verdict = judge_condition(*extra.condition, input);
-    if (!verdict) continue;
-    if (extra.expires_at && quote.ts_ms >= *extra.expires_at) {
-      remove(id);  // expired: never fires again
-      continue;
+  series_hits_.clear();
+  if (!book.series_alerts.empty())
+    book.series_alerts.collect(book.series, previous, quote, series_hits_);
+  if (!book.judged.empty()) {
+    const JudgeInput input{previous, quote, &book.windows, &hot.day, &book.series};
+    judged_scratch_.assign(book.judged.begin(), book.judged.end());
+    for (AlertId id : judged_scratch_) {
+      const std::uint32_t slot = slot_of(id);
+      if (slot == kNone) continue;
+      // Judged alerts always have an extra with the full condition.
+      if (std::optional<Verdict> verdict =
+              judge_condition(*extras_[slots_[slot].extra].condition, input))
+        series_hits_.push_back({id, *verdict});
     }
-    if (!in_sessions(alert.sessions, quote.ts_ms, calendar_)) continue;
-    if (!extra.policy.allows(extra.last_fired_at, quote.ts_ms)) continue;
-    Fire fire{id,
-              user_of(alert),
-              book.symbol,
-              *extra.condition,
-              verdict->direction,
-              verdict->price,
-              quote.ts_ms};
-    fire.revision = revision_of(alert);
-    fire.prev_close = quote.prev_close;  // as make_fire: {{change_pct}} for every kind
-    fires.push_back(std::move(fire));
-    after_fire(book_id, slot, verdict->direction, fires.back());
   }
+  for (const SeriesHit& hit : series_hits_) fire_judged(book_id, hit.id, hit.verdict, quote, fires);
+}
+
+// The trigger policy of a judged alert whose condition held on `quote`.
+void Engine::fire_judged(std::uint32_t book_id, AlertId id, const Verdict& verdict,
+                         const Quote& quote, std::vector<Fire>& fires) {
+  const std::uint32_t slot = slot_of(id);
+  if (slot == kNone) return;  // left the engine earlier in this quote
+  const AlertSlot& alert = slots_[slot];
+  const AlertExtra& extra = extras_[alert.extra];  // judged alerts always have one
+  if (extra.expires_at && quote.ts_ms >= *extra.expires_at) {
+    remove(id);  // expired: never fires again
+    return;
+  }
+  if (!in_sessions(alert.sessions, quote.ts_ms, calendar_)) return;
+  if (!extra.policy.allows(extra.last_fired_at, quote.ts_ms)) return;
+  Fire fire{id,
+            user_of(alert),
+            books_[book_id].symbol,
+            *extra.condition,
+            verdict.direction,
+            verdict.price,
+            quote.ts_ms};
+  fire.revision = revision_of(alert);
+  fire.prev_close = quote.prev_close;  // as make_fire: {{change_pct}} for every kind
+  fires.push_back(std::move(fire));
+  after_fire(book_id, slot, verdict.direction, fires.back());
 }
 
 void Engine::after_fire(std::uint32_t book_id, std::uint32_t slot, Direction direction,

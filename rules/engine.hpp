@@ -16,9 +16,10 @@
 // time lies outside them (the symbol's previous price still moves; see
 // docs/RULES.md, "Sessions"). Re-arms are reported through take_rearmed() so
 // the caller can persist them. Conditions outside the threshold index (window moves,
-// spread, all_of / any_of, volume spikes, indicators; condition_judge.hpp) are
-// judged on every quote of their symbol, before the index, from the same
-// previous price. Not thread-safe: one thread owns an Engine (see
+// spread, all_of / any_of; condition_judge.hpp) are judged on every quote of
+// their symbol, before the index, from the same previous price; volume spikes
+// and indicators at the same moment, grouped in a SeriesIndex (only the
+// alerts whose condition holds are visited). Not thread-safe: one thread owns an Engine (see
 // app/engine_worker.hpp), and alert changes arrive on that thread.
 //
 // Data layout (docs/ARCHITECTURE.md, "Rule engine data layout"): a symbol is
@@ -49,10 +50,11 @@
 #include "rules/day_tracker.hpp"
 #include "rules/quote.hpp"
 #include "rules/result.hpp"
+#include "rules/series_index.hpp"
 #include "rules/series_set.hpp"
+#include "rules/session_calendar.hpp"
 #include "rules/slot_table.hpp"
 #include "rules/symbol_table.hpp"
-#include "rules/session_calendar.hpp"
 #include "rules/threshold_index.hpp"
 #include "rules/window_set.hpp"
 
@@ -178,6 +180,8 @@ class Engine {
     WindowSet windows;
     // Volume windows and indicators of its series conditions, pushed before judging.
     SeriesSet series;
+    // Alerts whose whole condition is a series condition, grouped (not in `judged`).
+    SeriesIndex series_alerts;
     // Line alerts whose condition held while their time gate was shut: a
     // min-heap by `until`; they rejoin the index when a quote reaches it.
     std::vector<Parked> parked;
@@ -198,6 +202,8 @@ class Engine {
   void unpark(std::uint32_t book_id, TimestampMs now);
   // Pushes the quote into the symbol's windows and fires the judged alerts.
   void judge_direct(std::uint32_t book_id, const Quote& quote, std::vector<Fire>& fires);
+  void fire_judged(std::uint32_t book_id, AlertId id, const Verdict& verdict, const Quote& quote,
+                   std::vector<Fire>& fires);
   // Applies the policy after a fire: leave the engine, or stay (maybe parked).
   void after_fire(std::uint32_t book_id, std::uint32_t slot, Direction direction, Fire& fire);
 
@@ -214,6 +220,7 @@ class Engine {
   std::vector<ThresholdHit> hits_;          // scratch, reused across quotes
   std::vector<EntryId> rearm_hits_;         // scratch
   std::vector<AlertId> judged_scratch_;     // scratch
+  std::vector<SeriesHit> series_hits_;      // scratch: judged alerts that hold
   std::vector<DurationMs> window_scratch_;  // scratch
   std::vector<SeriesKey> series_scratch_;   // scratch
   std::vector<AlertId> rearmed_;            // re-armed since take_rearmed()

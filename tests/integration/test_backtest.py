@@ -50,8 +50,8 @@ class BacktestCliTest(unittest.TestCase):
             f.write(text)
         return path
 
-    def backtest(self, alerts, ticks, *extra):
-        return subprocess.run([BIN, "backtest", "--alerts", self.write("alerts.toml", alerts),
+    def backtest(self, alerts, ticks, *extra, alerts_name="alerts.toml"):
+        return subprocess.run([BIN, "backtest", "--alerts", self.write(alerts_name, alerts),
                                "--ticks", self.write(ticks[0], ticks[1]), *extra],
                               capture_output=True, text=True, timeout=60)
 
@@ -91,6 +91,31 @@ class BacktestCliTest(unittest.TestCase):
         result = self.backtest(ALERTS.replace('["regular"]', '["regular", "lunch"]'), ("ticks.csv", TICKS))
         self.assertEqual(result.returncode, 1)
         self.assertRegex(result.stderr, r"alerts\.toml:\d+:\d+: alert\[1\]\.sessions\[1\]: must be")
+
+    def test_json_alerts_fire_like_the_same_alerts_in_toml(self):
+        alerts = [{"symbol": "AAPL", "name": "cross, any time",
+                   "condition": {"type": "crossing_up", "price": 100},
+                   "trigger": {"mode": "every_time", "cooldown": "0s"}},
+                  {"symbol": "aapl", "condition": {"type": "above", "price": 100}, "sessions": ["regular"]}]
+        # A bare array, detected by its first characters under any name.
+        result = self.backtest(json.dumps(alerts), ("ticks.csv", TICKS), alerts_name="alerts.txt")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(result.stdout.splitlines(), [
+            "alert,name,symbol,ts,price,direction,state_after",
+            'alert[0],"cross, any time",AAPL,2026-12-01T13:05:00.000Z,101.00,up,armed',
+            "alert[1],,AAPL,2026-12-01T14:30:00.000Z,101.50,up,triggered",
+            'alert[0],"cross, any time",AAPL,2026-12-01T14:32:00.000Z,100.00,up,armed',
+        ])
+
+    def test_a_bad_json_alert_names_file_line_column_and_field(self):
+        bad = '{"items": [\n  {"symbol": "AAPL", "condition": {"type": "above", "price": -1}}\n]}'
+        result = self.backtest(bad, ("ticks.csv", TICKS), alerts_name="alerts.json")
+        self.assertEqual(result.returncode, 1)
+        self.assertEqual(result.stdout, "")
+        self.assertRegex(result.stderr, r"alerts\.json:2:3: items\[0\]\.condition\.price: must be")
+        result = self.backtest('[{"symbol": "AAPL",,}]', ("ticks.csv", TICKS), alerts_name="alerts.json")
+        self.assertEqual(result.returncode, 1)
+        self.assertRegex(result.stderr, r"alerts\.json:1:20: invalid JSON: ")
 
     def test_missing_options_are_a_usage_error(self):
         result = subprocess.run([BIN, "backtest", "--alerts", "x.toml"], capture_output=True, text=True,
@@ -149,6 +174,43 @@ class BacktestApiTest(unittest.TestCase):
                                       token=self.alice)
         self.assertEqual(status, 200, out)
         self.assertEqual((out["ticks_examined"], out["from"], out["fires"]), (0, None, []))
+
+
+class BacktestApiExportTest(unittest.TestCase):
+    """The alerts a user made through the API, as GET /api/v1/alerts answers
+    them, backtested by the CLI: the page file is read as it is."""
+
+    def test_the_alerts_page_of_the_api_backtests_with_the_cli(self):
+        with tempfile.TemporaryDirectory(prefix="bw-bt-") as tmp:
+            with BellwetherServer() as server:
+                alice = server.create_user("alice")
+                for body in ({"symbol": "AAPL", "name": "cross",
+                              "condition": {"type": "crossing_up", "price": 100},
+                              "trigger": {"mode": "every_time", "cooldown": "0s"}},
+                             {"symbol": "AAPL", "condition": {"type": "rsi_above", "interval": "1m",
+                                                              "period": 2, "value": 60},
+                              "expires_at": "2099-01-01T00:00:00Z"}):
+                    status, out = server.api("POST", "/api/v1/alerts", body, token=alice)
+                    self.assertEqual(status, 201, out)
+                status, page = server.api("GET", "/api/v1/alerts", token=alice)
+                self.assertEqual(status, 200, page)
+            alerts = os.path.join(tmp, "alerts.json")
+            with open(alerts, "w") as f:
+                json.dump(page, f, indent=2)
+            ticks = os.path.join(tmp, "ticks.csv")
+            with open(ticks, "w") as f:  # one-minute bars: closes 99, 101, 103
+                f.write("ts,symbol,price\n2026-12-01T15:00:00Z,AAPL,99\n2026-12-01T15:01:00Z,AAPL,101\n"
+                        "2026-12-01T15:02:00Z,AAPL,103\n2026-12-01T15:03:00Z,AAPL,102\n")
+            result = subprocess.run([BIN, "backtest", "--alerts", alerts, "--ticks", ticks, "--format", "json"],
+                                    capture_output=True, text=True, timeout=60)
+            self.assertEqual(result.returncode, 0, result.stderr)
+            out = json.loads(result.stdout)
+            ids = [str(item["id"]) for item in page["items"]]
+            self.assertEqual(out["alerts"], 2)
+            # The crossing at 101; RSI(2) of closes 99, 101, 103 is 100 at the close of 103.
+            self.assertEqual([(f["alert"], f["ts"], f["price"]) for f in out["fires"]], [
+                (ids[0], "2026-12-01T15:01:00.000Z", "101.00"),
+                (ids[1], "2026-12-01T15:03:00.000Z", "102.00")])
 
 
 class SessionsApiTest(unittest.TestCase):

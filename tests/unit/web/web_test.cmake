@@ -11,6 +11,7 @@ bw_unit_test_binary(bw_web_tests
     ${CMAKE_CURRENT_LIST_DIR}/channel_routes_test.cpp
     ${CMAKE_CURRENT_LIST_DIR}/alert_edit_routes_test.cpp
     ${CMAKE_CURRENT_LIST_DIR}/alert_toml_test.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/alert_json_file_test.cpp
     ${CMAKE_CURRENT_LIST_DIR}/alert_message_routes_test.cpp
     ${CMAKE_CURRENT_LIST_DIR}/sessions_backtest_test.cpp
   LIBS bw_web)
