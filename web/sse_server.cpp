@@ -225,7 +225,7 @@ class SseServer::Impl final : public SseSessionHost {
       const auto it = sessions_.find(ref.key);
       if (it == sessions_.end()) continue;
       unsubscribe_locked(ref.key, *it->second.watching);
-      subscribe_locked(ref.key, ref.session, *watching);
+      subscribe_locked(ref.key, it->second, *watching);
       it->second.watching = watching;
     }
   }
@@ -280,7 +280,7 @@ class SseServer::Impl final : public SseSessionHost {
     // the watchlist limit), so later streams need no store read.
     it->second.watching = watchlists_.try_emplace(user_id, std::move(loaded)).first->second;
     streams_by_user_[user_id].push_back(StreamRef{session.get(), session});
-    subscribe_locked(session.get(), session, *it->second.watching);
+    subscribe_locked(session.get(), it->second, *it->second.watching);
     ++stream_count_;
     return true;
   }
@@ -301,13 +301,20 @@ class SseServer::Impl final : public SseSessionHost {
 
  private:
   using WatchSet = std::vector<std::string>;  // empty: every symbol
-  using Subscribers = std::unordered_map<const SseSession*, std::weak_ptr<SseSession>>;
   struct Connection {
     std::weak_ptr<SseSession> session;
     std::optional<std::int64_t> user_id;       // set once the stream is open
     std::shared_ptr<const WatchSet> watching;  // the symbols it is subscribed to
     std::uint32_t io_index = 0;                // the I/O thread it runs on
+    // Scratch of plan_fan_out_locked (guarded by mutex_): the flush that last
+    // counted this stream, its frame count and its next slot in tick.order.
+    std::uint64_t plan_flush = 0;
+    std::uint32_t plan_count = 0;
+    std::uint32_t plan_next = 0;
   };
+  // Streams by key; the values point into sessions_ (nodes never move), and a
+  // stream leaves every index before its sessions_ entry is erased.
+  using Subscribers = std::unordered_map<const SseSession*, Connection*>;
   struct StreamRef {
     const SseSession* key;
     std::weak_ptr<SseSession> session;
@@ -416,13 +423,12 @@ class SseServer::Impl final : public SseSessionHost {
     return watchlists_.contains(user_id);
   }
 
-  void subscribe_locked(const SseSession* key, const std::weak_ptr<SseSession>& session,
-                        const WatchSet& watching) {
+  void subscribe_locked(const SseSession* key, Connection& connection, const WatchSet& watching) {
     if (watching.empty()) {
-      every_symbol_.emplace(key, session);
+      every_symbol_.emplace(key, &connection);
       return;
     }
-    for (const std::string& symbol : watching) subscribers_[symbol].emplace(key, session);
+    for (const std::string& symbol : watching) subscribers_[symbol].emplace(key, &connection);
   }
 
   void unsubscribe_locked(const SseSession* key, const WatchSet& watching) {
@@ -517,42 +523,55 @@ class SseServer::Impl final : public SseSessionHost {
   }
 
   // Fills tick.order and calls emit(connection, begin, end) once per receiving
-  // stream: the frame indices of its watched symbols. order starts with every
-  // frame (for streams that watch every symbol), then one group per stream.
+  // stream: the frame indices of its watched symbols, in frame order. order
+  // starts with every frame (for streams that watch every symbol), then one
+  // group per stream. Linear in the (stream, frame) pairs: a counting pass
+  // sizes each stream's group in place of a sort, and the index points at the
+  // connections, so no stream is looked up by key.
   template <typename Emit>
   void plan_fan_out_locked(SseQuoteTick& tick, Emit&& emit) {
     const auto frame_count = static_cast<std::uint32_t>(tick.frames.size());
     tick.order.reserve(frame_count);
     for (std::uint32_t i = 0; i < frame_count; ++i) tick.order.push_back(i);
-    for (const auto& [key, session] : every_symbol_) emit_to(key, 0, frame_count, emit);
+    for (const auto& [key, connection] : every_symbol_) emit(*connection, 0, frame_count);
 
-    // (stream, frame) pairs, grouped by stream. One frame (a broadcast) needs no sort.
-    std::vector<std::pair<const SseSession*, std::uint32_t>> pairs;
+    std::vector<const Subscribers*> subscribed(frame_count, nullptr);
     for (std::uint32_t i = 0; i < frame_count; ++i) {
       const auto it = subscribers_.find(tick.frames[i].symbol);
-      if (it == subscribers_.end()) continue;
-      if (frame_count == 1) {
-        for (const auto& [key, session] : it->second) emit_to(key, 0, 1, emit);
-        return;
-      }
-      for (const auto& [key, session] : it->second) pairs.emplace_back(key, i);
+      if (it != subscribers_.end()) subscribed[i] = &it->second;
     }
-    std::sort(pairs.begin(), pairs.end());
-    for (std::size_t group = 0; group < pairs.size();) {
-      std::size_t next = group;
-      const auto begin = static_cast<std::uint32_t>(tick.order.size());
-      while (next < pairs.size() && pairs[next].first == pairs[group].first) {
-        tick.order.push_back(pairs[next++].second);
+    if (frame_count == 1) {  // a broadcast of one symbol: every group is {0}
+      if (subscribed[0]) {
+        for (const auto& [key, connection] : *subscribed[0]) emit(*connection, 0, 1);
       }
-      emit_to(pairs[group].first, begin, static_cast<std::uint32_t>(tick.order.size()), emit);
-      group = next;
+      return;
     }
-  }
-
-  template <typename Emit>
-  void emit_to(const SseSession* key, std::uint32_t begin, std::uint32_t end, Emit& emit) {
-    const auto connection = sessions_.find(key);
-    if (connection != sessions_.end()) emit(connection->second, begin, end);
+    const std::uint64_t flush = ++plan_flushes_;
+    std::vector<Connection*> receivers;
+    for (const Subscribers* streams : subscribed) {
+      if (!streams) continue;
+      for (const auto& [key, connection] : *streams) {
+        if (connection->plan_flush != flush) {
+          connection->plan_flush = flush;
+          connection->plan_count = 0;
+          receivers.push_back(connection);
+        }
+        ++connection->plan_count;
+      }
+    }
+    auto next = static_cast<std::uint32_t>(tick.order.size());
+    for (Connection* connection : receivers) {
+      connection->plan_next = next;
+      next += connection->plan_count;
+    }
+    tick.order.resize(next);
+    for (std::uint32_t i = 0; i < frame_count; ++i) {
+      if (!subscribed[i]) continue;
+      for (const auto& [key, connection] : *subscribed[i]) tick.order[connection->plan_next++] = i;
+    }
+    for (Connection* connection : receivers) {
+      emit(*connection, connection->plan_next - connection->plan_count, connection->plan_next);
+    }
   }
 
   std::vector<std::shared_ptr<SseSession>> live_sessions_locked(bool streams_only) const {
@@ -590,6 +609,7 @@ class SseServer::Impl final : public SseSessionHost {
   // The symbol index: streams by watched symbol, and streams that watch all.
   std::unordered_map<std::string, Subscribers> subscribers_;  // guarded by mutex_
   Subscribers every_symbol_;                                  // guarded by mutex_
+  std::uint64_t plan_flushes_ = 0;  // guarded by mutex_ (plan_fan_out_locked)
   std::unordered_map<std::int64_t, std::shared_ptr<const WatchSet>>
       watchlists_;  // guarded by mutex_
 
