@@ -280,6 +280,7 @@ class SseServer::Impl final : public SseSessionHost {
     // the watchlist limit), so later streams need no store read.
     it->second.watching = watchlists_.try_emplace(user_id, std::move(loaded)).first->second;
     streams_by_user_[user_id].push_back(StreamRef{session.get(), session});
+    it->second.stream_slot = allocate_stream_slot_locked();
     subscribe_locked(session.get(), it->second, *it->second.watching);
     ++stream_count_;
     return true;
@@ -294,6 +295,7 @@ class SseServer::Impl final : public SseSessionHost {
       auto& streams = streams_by_user_[*user_id];
       std::erase_if(streams, [session](const StreamRef& ref) { return ref.key == session; });
       if (streams.empty()) streams_by_user_.erase(*user_id);
+      free_stream_slots_.push_back(it->second.stream_slot);
       --stream_count_;
     }
     sessions_.erase(it);
@@ -306,15 +308,17 @@ class SseServer::Impl final : public SseSessionHost {
     std::optional<std::int64_t> user_id;       // set once the stream is open
     std::shared_ptr<const WatchSet> watching;  // the symbols it is subscribed to
     std::uint32_t io_index = 0;                // the I/O thread it runs on
-    // Scratch of plan_fan_out_locked (guarded by mutex_): the flush that last
-    // counted this stream, its frame count and its next slot in tick.order.
-    std::uint64_t plan_flush = 0;
-    std::uint32_t plan_count = 0;
-    std::uint32_t plan_next = 0;
+    // A small number of its own while the stream is open (reused after it
+    // closes): plan_fan_out_locked counts per slot in a flat array.
+    std::uint32_t stream_slot = 0;
   };
-  // Streams by key; the values point into sessions_ (nodes never move), and a
-  // stream leaves every index before its sessions_ entry is erased.
-  using Subscribers = std::unordered_map<const SseSession*, Connection*>;
+  // One stream in the symbol index. `connection` points into sessions_ (nodes
+  // never move); a stream leaves every index before its entry is erased.
+  struct Subscriber {
+    Connection* connection = nullptr;
+    std::uint32_t slot = 0;  // connection->stream_slot, kept here to stay in cache
+  };
+  using Subscribers = std::unordered_map<const SseSession*, Subscriber>;
   struct StreamRef {
     const SseSession* key;
     std::weak_ptr<SseSession> session;
@@ -418,6 +422,13 @@ class SseServer::Impl final : public SseSessionHost {
 
   // ---- the symbol index (under mutex_) -------------------------------------
 
+  std::uint32_t allocate_stream_slot_locked() {
+    if (free_stream_slots_.empty()) return stream_slot_count_++;
+    const std::uint32_t slot = free_stream_slots_.back();
+    free_stream_slots_.pop_back();
+    return slot;
+  }
+
   bool watchlist_known(std::int64_t user_id) const {
     std::lock_guard lock(mutex_);
     return watchlists_.contains(user_id);
@@ -425,10 +436,12 @@ class SseServer::Impl final : public SseSessionHost {
 
   void subscribe_locked(const SseSession* key, Connection& connection, const WatchSet& watching) {
     if (watching.empty()) {
-      every_symbol_.emplace(key, &connection);
+      every_symbol_.emplace(key, Subscriber{&connection, connection.stream_slot});
       return;
     }
-    for (const std::string& symbol : watching) subscribers_[symbol].emplace(key, &connection);
+    for (const std::string& symbol : watching) {
+      subscribers_[symbol].emplace(key, Subscriber{&connection, connection.stream_slot});
+    }
   }
 
   void unsubscribe_locked(const SseSession* key, const WatchSet& watching) {
@@ -525,15 +538,17 @@ class SseServer::Impl final : public SseSessionHost {
   // Fills tick.order and calls emit(connection, begin, end) once per receiving
   // stream: the frame indices of its watched symbols, in frame order. order
   // starts with every frame (for streams that watch every symbol), then one
-  // group per stream. Linear in the (stream, frame) pairs: a counting pass
-  // sizes each stream's group in place of a sort, and the index points at the
-  // connections, so no stream is looked up by key.
+  // group per stream. One pass over the index collects (slot, frame) pairs
+  // into a flat array while counting per stream slot; the groups are then laid
+  // out by those counts (a counting sort: linear, and it touches only flat
+  // arrays, not the connections, which are scattered in memory).
   template <typename Emit>
   void plan_fan_out_locked(SseQuoteTick& tick, Emit&& emit) {
     const auto frame_count = static_cast<std::uint32_t>(tick.frames.size());
     tick.order.reserve(frame_count);
     for (std::uint32_t i = 0; i < frame_count; ++i) tick.order.push_back(i);
-    for (const auto& [key, connection] : every_symbol_) emit(*connection, 0, frame_count);
+    for (const auto& [key, subscriber] : every_symbol_)
+      emit(*subscriber.connection, 0, frame_count);
 
     std::vector<const Subscribers*> subscribed(frame_count, nullptr);
     for (std::uint32_t i = 0; i < frame_count; ++i) {
@@ -542,35 +557,34 @@ class SseServer::Impl final : public SseSessionHost {
     }
     if (frame_count == 1) {  // a broadcast of one symbol: every group is {0}
       if (subscribed[0]) {
-        for (const auto& [key, connection] : *subscribed[0]) emit(*connection, 0, 1);
+        for (const auto& [key, subscriber] : *subscribed[0]) emit(*subscriber.connection, 0, 1);
       }
       return;
     }
-    const std::uint64_t flush = ++plan_flushes_;
-    std::vector<Connection*> receivers;
-    for (const Subscribers* streams : subscribed) {
-      if (!streams) continue;
-      for (const auto& [key, connection] : *streams) {
-        if (connection->plan_flush != flush) {
-          connection->plan_flush = flush;
-          connection->plan_count = 0;
-          receivers.push_back(connection);
-        }
-        ++connection->plan_count;
+    plan_counts_.resize(stream_slot_count_, 0);                  // all zero between flushes
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> pairs;  // (slot, frame)
+    std::vector<const Subscriber*> receivers;
+    for (std::uint32_t i = 0; i < frame_count; ++i) {
+      if (!subscribed[i]) continue;
+      for (const auto& [key, subscriber] : *subscribed[i]) {
+        if (plan_counts_[subscriber.slot]++ == 0) receivers.push_back(&subscriber);
+        pairs.emplace_back(subscriber.slot, i);
       }
     }
     auto next = static_cast<std::uint32_t>(tick.order.size());
-    for (Connection* connection : receivers) {
-      connection->plan_next = next;
-      next += connection->plan_count;
+    for (const Subscriber* receiver : receivers) {
+      const std::uint32_t count = plan_counts_[receiver->slot];
+      plan_counts_[receiver->slot] = next;  // from here on: the slot's next position
+      next += count;
     }
     tick.order.resize(next);
-    for (std::uint32_t i = 0; i < frame_count; ++i) {
-      if (!subscribed[i]) continue;
-      for (const auto& [key, connection] : *subscribed[i]) tick.order[connection->plan_next++] = i;
-    }
-    for (Connection* connection : receivers) {
-      emit(*connection, connection->plan_next - connection->plan_count, connection->plan_next);
+    for (const auto& [slot, frame] : pairs) tick.order[plan_counts_[slot]++] = frame;
+    auto begin = static_cast<std::uint32_t>(frame_count);
+    for (const Subscriber* receiver : receivers) {
+      const std::uint32_t end = plan_counts_[receiver->slot];
+      plan_counts_[receiver->slot] = 0;
+      emit(*receiver->connection, begin, end);
+      begin = end;
     }
   }
 
@@ -609,7 +623,9 @@ class SseServer::Impl final : public SseSessionHost {
   // The symbol index: streams by watched symbol, and streams that watch all.
   std::unordered_map<std::string, Subscribers> subscribers_;  // guarded by mutex_
   Subscribers every_symbol_;                                  // guarded by mutex_
-  std::uint64_t plan_flushes_ = 0;  // guarded by mutex_ (plan_fan_out_locked)
+  std::uint32_t stream_slot_count_ = 0;                       // guarded by mutex_
+  std::vector<std::uint32_t> free_stream_slots_;              // guarded by mutex_
+  std::vector<std::uint32_t> plan_counts_;  // guarded by mutex_ (plan_fan_out_locked)
   std::unordered_map<std::int64_t, std::shared_ptr<const WatchSet>>
       watchlists_;  // guarded by mutex_
 
