@@ -315,10 +315,37 @@ class SseServer::Impl final : public SseSessionHost {
   // One stream in the symbol index. `connection` points into sessions_ (nodes
   // never move); a stream leaves every index before its entry is erased.
   struct Subscriber {
+    const SseSession* key = nullptr;
     Connection* connection = nullptr;
     std::uint32_t slot = 0;  // connection->stream_slot, kept here to stay in cache
   };
-  using Subscribers = std::unordered_map<const SseSession*, Subscriber>;
+  // The streams of one symbol (or of every symbol): a flat array, since every
+  // flush walks it, plus each stream's position for removal (the last one
+  // moves into the gap). Adding a stream that is already there does nothing.
+  class Subscribers {
+   public:
+    void add(const Subscriber& subscriber) {
+      if (!positions_.try_emplace(subscriber.key, list_.size()).second) return;
+      list_.push_back(subscriber);
+    }
+    void remove(const SseSession* key) {
+      const auto it = positions_.find(key);
+      if (it == positions_.end()) return;
+      const std::size_t at = it->second;
+      positions_.erase(it);
+      if (at + 1 != list_.size()) {
+        list_[at] = list_.back();
+        positions_[list_[at].key] = at;
+      }
+      list_.pop_back();
+    }
+    bool empty() const { return list_.empty(); }
+    const std::vector<Subscriber>& list() const { return list_; }
+
+   private:
+    std::vector<Subscriber> list_;
+    std::unordered_map<const SseSession*, std::size_t> positions_;
+  };
   struct StreamRef {
     const SseSession* key;
     std::weak_ptr<SseSession> session;
@@ -436,23 +463,23 @@ class SseServer::Impl final : public SseSessionHost {
 
   void subscribe_locked(const SseSession* key, Connection& connection, const WatchSet& watching) {
     if (watching.empty()) {
-      every_symbol_.emplace(key, Subscriber{&connection, connection.stream_slot});
+      every_symbol_.add(Subscriber{key, &connection, connection.stream_slot});
       return;
     }
     for (const std::string& symbol : watching) {
-      subscribers_[symbol].emplace(key, Subscriber{&connection, connection.stream_slot});
+      subscribers_[symbol].add(Subscriber{key, &connection, connection.stream_slot});
     }
   }
 
   void unsubscribe_locked(const SseSession* key, const WatchSet& watching) {
     if (watching.empty()) {
-      every_symbol_.erase(key);
+      every_symbol_.remove(key);
       return;
     }
     for (const std::string& symbol : watching) {
       const auto it = subscribers_.find(symbol);
       if (it == subscribers_.end()) continue;
-      it->second.erase(key);
+      it->second.remove(key);
       if (it->second.empty()) subscribers_.erase(it);
     }
   }
@@ -547,7 +574,7 @@ class SseServer::Impl final : public SseSessionHost {
     const auto frame_count = static_cast<std::uint32_t>(tick.frames.size());
     tick.order.reserve(frame_count);
     for (std::uint32_t i = 0; i < frame_count; ++i) tick.order.push_back(i);
-    for (const auto& [key, subscriber] : every_symbol_)
+    for (const Subscriber& subscriber : every_symbol_.list())
       emit(*subscriber.connection, 0, frame_count);
 
     std::vector<const Subscribers*> subscribed(frame_count, nullptr);
@@ -557,7 +584,9 @@ class SseServer::Impl final : public SseSessionHost {
     }
     if (frame_count == 1) {  // a broadcast of one symbol: every group is {0}
       if (subscribed[0]) {
-        for (const auto& [key, subscriber] : *subscribed[0]) emit(*subscriber.connection, 0, 1);
+        for (const Subscriber& subscriber : subscribed[0]->list()) {
+          emit(*subscriber.connection, 0, 1);
+        }
       }
       return;
     }
@@ -566,7 +595,7 @@ class SseServer::Impl final : public SseSessionHost {
     std::vector<const Subscriber*> receivers;
     for (std::uint32_t i = 0; i < frame_count; ++i) {
       if (!subscribed[i]) continue;
-      for (const auto& [key, subscriber] : *subscribed[i]) {
+      for (const Subscriber& subscriber : subscribed[i]->list()) {
         if (plan_counts_[subscriber.slot]++ == 0) receivers.push_back(&subscriber);
         pairs.emplace_back(subscriber.slot, i);
       }
