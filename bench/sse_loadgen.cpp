@@ -3,8 +3,10 @@
 //
 //   bw_sse_loadgen fanout --bin build/app/bellwether [--clients 10000] [--stalled 500]
 //                         [--rate 20] [--seconds 10] [--notifications 100]
+//                         [--io-threads 1] [--symbols 1] [--quote-interval-ms 20]
 //   bw_sse_loadgen fanout --nchan [same options]      (nginx + libnginx-mod-nchan)
 //   bw_sse_loadgen fanout --nchan-single [...]        (nchan, shared channel only)
+//   bw_sse_loadgen fanout --raw [...]                 (the bare-send floor, see below)
 //     Starts the server (bellwether with a fresh database of N users, each
 //     watching symbol BCAST; or nginx with nchan, one channel per client plus a
 //     shared one), opens N streams and reports:
@@ -15,6 +17,14 @@
 //         quote; nchan: a publish to the client's own channel): p50/p99;
 //       - the broadcast again with --stalled extra clients that never read:
 //         others' p99 and the ratio to the first run.
+//     --symbols K (bellwether only): every client watches K symbols and the
+//     broadcasts go round-robin over them (seq s quotes symbol s % K), with
+//     [stream] quote_interval = --quote-interval-ms: how per-client conflation
+//     packs several symbols' events into one write. A delivery is always one
+//     quote event frame received by a client.
+//     --raw runs no server but a forked child that sends each broadcast with
+//     one plain non-blocking send() per client (no epoll, no buffering, no
+//     framework): what one loopback send per delivery costs on this machine.
 //
 //   bw_sse_loadgen alerts --bin build/app/bellwether [--alerts 100000]
 //                         [--quote-rate 10000] [--probes 100]
@@ -75,6 +85,7 @@ struct Args {
   std::string bin;
   bool nchan = false;
   bool nchan_single = false;  // nchan subscribers on the shared channel only
+  bool raw = false;           // the bare-send floor instead of a server
   int clients = 10000;
   int stalled = 500;
   int rate = 20;
@@ -83,7 +94,9 @@ struct Args {
   int alerts = 100000;
   int quote_rate = 10000;
   int probes = 100;
-  int io_threads = 1;  // bellwether's [stream] io_threads
+  int io_threads = 1;          // bellwether's [stream] io_threads
+  int symbols = 1;             // broadcast symbols, all watched by every client
+  int quote_interval_ms = 20;  // bellwether's [stream] quote_interval
 };
 
 Args parse_args(int argc, char** argv) {
@@ -104,6 +117,8 @@ Args parse_args(int argc, char** argv) {
       a.nchan = true;
     else if (flag == "--nchan-single")
       a.nchan = a.nchan_single = true;
+    else if (flag == "--raw")
+      a.raw = true;
     else if (flag == "--clients")
       a.clients = std::stoi(value());
     else if (flag == "--stalled")
@@ -122,19 +137,24 @@ Args parse_args(int argc, char** argv) {
       a.probes = std::stoi(value());
     else if (flag == "--io-threads")
       a.io_threads = std::stoi(value());
+    else if (flag == "--symbols")
+      a.symbols = std::max(1, std::stoi(value()));
+    else if (flag == "--quote-interval-ms")
+      a.quote_interval_ms = std::max(1, std::stoi(value()));
     else {
       std::fprintf(stderr, "unknown option %s\n", flag.c_str());
       std::exit(2);
     }
   }
-  if ((a.mode != "fanout" && a.mode != "alerts") || (!a.nchan && a.bin.empty()) ||
-      (a.nchan && a.mode != "fanout")) {
-    std::fprintf(
-        stderr,
-        "usage: bw_sse_loadgen fanout (--bin PATH | --nchan | --nchan-single) [--clients N] "
-        "[--stalled N] [--rate R] [--seconds S] [--notifications K] [--io-threads T]\n"
-        "       bw_sse_loadgen alerts --bin PATH [--alerts N] [--quote-rate Q] "
-        "[--probes K]\n");
+  if ((a.mode != "fanout" && a.mode != "alerts") || (!a.nchan && !a.raw && a.bin.empty()) ||
+      ((a.nchan || a.raw) && a.mode != "fanout")) {
+    std::fprintf(stderr,
+                 "usage: bw_sse_loadgen fanout (--bin PATH | --nchan | --nchan-single | --raw) "
+                 "[--clients N] "
+                 "[--stalled N] [--rate R] [--seconds S] [--notifications K] [--io-threads T] "
+                 "[--symbols K] [--quote-interval-ms MS]\n"
+                 "       bw_sse_loadgen alerts --bin PATH [--alerts N] [--quote-rate Q] "
+                 "[--probes K]\n");
     std::exit(2);
   }
   return a;
@@ -212,6 +232,27 @@ double rss_kib(pid_t root) {
     }
   }
   return total;
+}
+
+// TCP segments carrying data that the server's sockets on `port` have sent
+// (`ss -ti`'s data_segs_out, summed): with TCP_NODELAY and small events, one
+// per send() that the kernel took. -1 if ss is not available.
+long server_data_segments(int port) {
+  const std::string command =
+      "ss -tinH state established '( sport = :" + std::to_string(port) + " )' 2>/dev/null";
+  FILE* pipe = ::popen(command.c_str(), "r");
+  if (!pipe) return -1;
+  long total = 0;
+  bool any = false;
+  char line[4096];
+  while (std::fgets(line, sizeof line, pipe)) {
+    const char* field = std::strstr(line, "data_segs_out:");
+    if (!field) continue;
+    total += std::strtol(field + 14, nullptr, 10);
+    any = true;
+  }
+  ::pclose(pipe);
+  return any ? total : -1;
 }
 
 bool wait_http_ok(int port, const std::string& path) {
@@ -440,9 +481,14 @@ std::string token_for(int user) {
 }
 
 // A fresh database: users 1..n+stalled each with a token and watchlist
-// {BCAST}; user 1 also has `notes` crossing_up alerts on NOTE at
+// {BCAST} (or BCAST0..BCAST<symbols-1>); user 1 also has `notes` crossing_up alerts on NOTE at
 // kNoteBase + k; an admin "ops" (token "bench-ops") pushes quotes.
-void seed_bellwether(const std::string& db_path, int users, int notes) {
+// The broadcast symbol of sequence number `seq`.
+std::string broadcast_symbol(int seq, int symbols) {
+  return symbols <= 1 ? std::string("BCAST") : "BCAST" + std::to_string(seq % symbols);
+}
+
+void seed_bellwether(const std::string& db_path, int users, int notes, int symbols) {
   auto db = bw::Database::open(db_path, 1);
   db->write([&](bw::sql::Connection& c) {
     bw::sql::Transaction tx(c);
@@ -451,8 +497,8 @@ void seed_bellwether(const std::string& db_path, int users, int notes) {
     bw::sql::Statement token(c,
                              "INSERT INTO api_tokens (user_id, token_hash, label, created_at) "
                              "VALUES (?, ?, 'bench', 0)");
-    bw::sql::Statement watch(
-        c, "INSERT INTO watchlist (user_id, symbol, position) VALUES (?, 'BCAST', 0)");
+    bw::sql::Statement watch(c,
+                             "INSERT INTO watchlist (user_id, symbol, position) VALUES (?, ?, ?)");
     for (int id = 1; id <= users + 1; ++id) {
       const bool ops = id == users + 1;
       user.reset();
@@ -465,8 +511,13 @@ void seed_bellwether(const std::string& db_path, int users, int notes) {
           .bind(2, bw::hash_token(ops ? "bench-ops" : token_for(id)))
           .run();
       if (ops) continue;
-      watch.reset();
-      watch.bind(1, std::int64_t{id}).run();
+      for (int k = 0; k < symbols; ++k) {
+        watch.reset();
+        watch.bind(1, std::int64_t{id})
+            .bind(2, broadcast_symbol(k, symbols))
+            .bind(3, std::int64_t{k})
+            .run();
+      }
     }
     bw::sql::Statement alert(
         c,
@@ -485,10 +536,11 @@ void seed_bellwether(const std::string& db_path, int users, int notes) {
 }
 
 std::string bellwether_config(const std::string& dir, int web_port, int stream_port,
-                              int max_clients, int io_threads) {
+                              int max_clients, int io_threads, int quote_interval_ms = 20) {
   return "sources = []\n[web]\nlisten = \"127.0.0.1:" + std::to_string(web_port) +
          "\"\n[stream]\nlisten = \"127.0.0.1:" + std::to_string(stream_port) +
-         "\"\nquote_interval = \"20ms\"\nio_threads = " + std::to_string(io_threads) +
+         "\"\nquote_interval = \"" + std::to_string(quote_interval_ms) +
+         "ms\"\nio_threads = " + std::to_string(io_threads) +
          "\nmax_clients = " + std::to_string(max_clients) + "\n[storage]\npath = \"" + dir +
          "/bellwether.db\"\n[log]\nlevel = \"warn\"\n";
 }
@@ -502,9 +554,9 @@ Target start_bellwether(const Args& args, const std::string& dir, int users, int
   Target target;
   const int web_port = free_port();
   target.stream_port = free_port();
-  seed_bellwether(dir + "/bellwether.db", users, notes);
-  std::ofstream(dir + "/bellwether.toml")
-      << bellwether_config(dir, web_port, target.stream_port, users + 100, args.io_threads);
+  seed_bellwether(dir + "/bellwether.db", users, notes, args.symbols);
+  std::ofstream(dir + "/bellwether.toml") << bellwether_config(
+      dir, web_port, target.stream_port, users + 100, args.io_threads, args.quote_interval_ms);
   target.pid =
       spawn({args.bin, "serve", "--config", dir + "/bellwether.toml"}, dir + "/server.log");
   if (!wait_http_ok(web_port, "/healthz")) {
@@ -517,9 +569,9 @@ Target start_bellwether(const Args& args, const std::string& dir, int users, int
   client->set_tcp_nodelay(true);
   // NOTE starts below every threshold, so each later quote crosses exactly one.
   post_quotes(*client, R"([{"symbol":"NOTE","price":5}])");
-  target.publish_broadcast = [client](int seq) {
-    return post_quotes(
-        *client, R"([{"symbol":"BCAST","price":)" + std::to_string(kBroadcastBase + seq) + "}]");
+  target.publish_broadcast = [client, symbols = args.symbols](int seq) {
+    return post_quotes(*client, R"([{"symbol":")" + broadcast_symbol(seq, symbols) +
+                                    R"(","price":)" + std::to_string(kBroadcastBase + seq) + "}]");
   };
   target.publish_notification = [client](int k) {
     return post_quotes(*client,
@@ -574,6 +626,103 @@ Target start_nchan(const std::string& dir) {
   return target;
 }
 
+// The floor of "one send per client per broadcast" on this machine: a child
+// process with no framework at all. It answers every stream request with a
+// bare event-stream header; each publish (a 4-byte sequence number on a pipe,
+// negative for a notification to client 0) is formatted once and sent with one
+// non-blocking send() per client, in a plain loop (a send that would block is
+// dropped: no buffering, no epoll on the sending side). Broadcasts that queued
+// up during a round are conflated to the latest, as the server does.
+[[noreturn]] void run_raw_sender(int listener, int commands) {
+  std::mutex mutex;
+  std::vector<int> fds;  // guarded by mutex; index = accept order = client index
+  std::thread acceptor([&] {
+    for (;;) {
+      const int fd = ::accept(listener, nullptr, nullptr);
+      if (fd < 0) continue;
+      char request[4096];
+      std::size_t got = 0;
+      while (got < sizeof request) {  // the client sends its request right after connect
+        const ssize_t n = ::recv(fd, request + got, sizeof request - got, 0);
+        if (n <= 0) break;
+        got += static_cast<std::size_t>(n);
+        if (std::string_view(request, got).find("\r\n\r\n") != std::string_view::npos) break;
+      }
+      const int one = 1;
+      ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+      const std::string_view header =
+          "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n\r\n";
+      (void)::send(fd, header.data(), header.size(), MSG_NOSIGNAL);
+      std::lock_guard lock(mutex);
+      fds.push_back(fd);
+    }
+  });
+  acceptor.detach();
+  // Like a conflating server: commands that queued up while a round was being
+  // sent are merged (the latest broadcast only; every notification).
+  std::vector<std::int32_t> commands_read(4096);
+  for (;;) {
+    const ssize_t got = ::read(commands, commands_read.data(), commands_read.size() * 4);
+    if (got <= 0) _exit(0);
+    std::int32_t latest = -1;
+    std::vector<std::string> notes;
+    for (ssize_t i = 0; i < got / 4; ++i) {
+      const std::int32_t seq = commands_read[static_cast<std::size_t>(i)];
+      if (seq >= 0) {
+        latest = seq;
+        continue;
+      }
+      const int k = -seq - 1;
+      notes.push_back("event: notification\nid: " + std::to_string(k + 1) +
+                      "\ndata: {\"price\":" + std::to_string(kNoteBase + k) + ".5}\n\n");
+    }
+    std::lock_guard lock(mutex);
+    for (const std::string& note : notes) {
+      if (!fds.empty()) (void)::send(fds[0], note.data(), note.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+    }
+    if (latest < 0) continue;
+    const std::string frame = "event: quote\ndata: {\"symbol\":\"BCAST\",\"price\":" +
+                              std::to_string(kBroadcastBase + latest) + "}\n\n";
+    for (const int fd : fds)
+      (void)::send(fd, frame.data(), frame.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+  }
+}
+
+Target start_raw() {
+  Target target;
+  target.stream_port = free_port();
+  const int listener = ::socket(AF_INET, SOCK_STREAM, 0);
+  const int one = 1;
+  ::setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<std::uint16_t>(target.stream_port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  int pipe_fds[2];
+  if (::bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+      ::listen(listener, 4096) != 0 || ::pipe(pipe_fds) != 0) {
+    std::perror("raw sender");
+    std::exit(1);
+  }
+  target.pid = ::fork();
+  if (target.pid == 0) {
+    ::close(pipe_fds[1]);
+    run_raw_sender(listener, pipe_fds[0]);
+  }
+  ::close(listener);
+  ::close(pipe_fds[0]);
+  const int commands = pipe_fds[1];
+  target.publish_broadcast = [commands](int seq) {
+    const std::int32_t value = seq;
+    return ::write(commands, &value, sizeof value) == sizeof value;
+  };
+  target.publish_notification = [commands](int k) {
+    const std::int32_t value = -k - 1;
+    return ::write(commands, &value, sizeof value) == sizeof value;
+  };
+  return target;
+}
+
 void stop_server(pid_t pid) {
   ::kill(pid, SIGTERM);
   int status = 0;
@@ -613,6 +762,7 @@ void paced_publish(ClientPool& pool, int first, int count, int rate, Publish&& p
 
 struct BroadcastResult {
   long deliveries = 0;
+  long data_segments = -1;  // server sends in the phase (see server_data_segments)
   double cpu_us_per_delivery = 0;
   double p50 = 0, p99 = 0;
 };
@@ -621,6 +771,7 @@ BroadcastResult broadcast_round(ClientPool& pool, Target& target, PublishLog& lo
                                 int count, int rate, int readers) {
   pool.quote_latency().ms.clear();
   const long before = pool.quotes_received();
+  const long segments_before = server_data_segments(target.stream_port);
   const double cpu_before = cpu_seconds(target.pid);
   paced_publish(
       pool, first, count, rate,
@@ -633,6 +784,10 @@ BroadcastResult broadcast_round(ClientPool& pool, Target& target, PublishLog& lo
   result.deliveries = pool.quotes_received() - before;
   result.cpu_us_per_delivery =
       (cpu_seconds(target.pid) - cpu_before) * 1e6 / std::max<long>(1, result.deliveries);
+  const long segments_after = server_data_segments(target.stream_port);
+  if (segments_before >= 0 && segments_after >= 0) {
+    result.data_segments = segments_after - segments_before;
+  }
   result.p50 = pool.quote_latency().percentile(0.50);
   result.p99 = pool.quote_latency().percentile(0.99);
   return result;
@@ -640,18 +795,25 @@ BroadcastResult broadcast_round(ClientPool& pool, Target& target, PublishLog& lo
 
 int run_fanout(const Args& args, const std::string& dir) {
   const int n = args.clients;
-  Target target = args.nchan ? start_nchan(dir)
-                             : start_bellwether(args, dir, n + args.stalled, args.notifications);
+  if (args.symbols > 1 && (args.raw || args.nchan)) {
+    std::fprintf(stderr, "--symbols needs --bin (bellwether)\n");
+    return 2;
+  }
+  Target target = args.raw     ? start_raw()
+                  : args.nchan ? start_nchan(dir)
+                               : start_bellwether(args, dir, n + args.stalled, args.notifications);
   for (int i = 0; i < n; ++i) {
     target.stream_requests.push_back(
-        args.nchan
+        args.raw ? stream_request("/raw", "", false)
+        : args.nchan
             ? stream_request(args.nchan_single ? "/suball" : "/sub/c" + std::to_string(i), "", true)
             : stream_request("/api/v1/events", token_for(i + 1), false));
   }
   for (int i = 0; i < args.stalled; ++i) {
     target.stalled_requests.push_back(
-        args.nchan ? stream_request("/sub/s" + std::to_string(i), "", true)
-                   : stream_request("/api/v1/events", token_for(n + i + 1), false));
+        args.raw     ? stream_request("/raw", "", false)
+        : args.nchan ? stream_request("/sub/s" + std::to_string(i), "", true)
+                     : stream_request("/api/v1/events", token_for(n + i + 1), false));
   }
   static PublishLog quotes_log, notes_log;
   ClientPool pool(target.stream_port, quotes_log, notes_log);
@@ -668,15 +830,22 @@ int run_fanout(const Args& args, const std::string& dir) {
   std::printf(
       "server: %s\nclients: %d open (%.1f s to connect), rss %.0f -> %.0f KiB: "
       "%.2f KiB per idle client\n",
-      args.nchan ? "nginx-nchan" : "bellwether", pool.open_count(), connect_s, rss_before,
-      rss_after, (rss_after - rss_before) / n);
+      args.raw     ? "raw send floor"
+      : args.nchan ? "nginx-nchan"
+                   : "bellwether",
+      pool.open_count(), connect_s, rss_before, rss_after, (rss_after - rss_before) / n);
 
   const int count = args.rate * args.seconds;
   const BroadcastResult clean = broadcast_round(pool, target, quotes_log, 0, count, args.rate, n);
   std::printf(
-      "broadcast: %d quotes at %d/s to %d clients: %ld deliveries, p50 %.2f ms, p99 "
-      "%.2f ms, server CPU %.2f us/delivery\n",
-      count, args.rate, n, clean.deliveries, clean.p50, clean.p99, clean.cpu_us_per_delivery);
+      "broadcast: %d quotes of %d symbol(s) at %d/s to %d clients: %ld deliveries, p50 %.2f ms, "
+      "p99 %.2f ms, server CPU %.2f us/delivery; %ld data segments sent (%.2f deliveries per "
+      "send)\n",
+      count, args.symbols, args.rate, n, clean.deliveries, clean.p50, clean.p99,
+      clean.cpu_us_per_delivery, clean.data_segments,
+      clean.data_segments > 0
+          ? static_cast<double>(clean.deliveries) / static_cast<double>(clean.data_segments)
+          : NAN);
 
   // With --nchan-single no client has a channel of its own: no notification phase.
   const int notifications = args.nchan_single ? 0 : args.notifications;
@@ -696,8 +865,9 @@ int run_fanout(const Args& args, const std::string& dir) {
       notes, notifications, pool.note_latency().percentile(0.5),
       pool.note_latency().percentile(0.99),
       (cpu_seconds(target.pid) - cpu_before) * 1e6 / std::max<long>(1, notes),
-      args.nchan ? "publish to its channel"
-                 : "pushed quote -> alert -> committed notification -> SSE");
+      args.raw     ? "one send"
+      : args.nchan ? "publish to its channel"
+                   : "pushed quote -> alert -> committed notification -> SSE");
 
   if (args.stalled > 0) {
     pool.open(target.stalled_requests, true);

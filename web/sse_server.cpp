@@ -225,7 +225,7 @@ class SseServer::Impl final : public SseSessionHost {
       const auto it = sessions_.find(ref.key);
       if (it == sessions_.end()) continue;
       unsubscribe_locked(ref.key, *it->second.watching);
-      subscribe_locked(ref.key, ref.session, *watching);
+      subscribe_locked(ref.key, it->second, *watching);
       it->second.watching = watching;
     }
   }
@@ -280,7 +280,8 @@ class SseServer::Impl final : public SseSessionHost {
     // the watchlist limit), so later streams need no store read.
     it->second.watching = watchlists_.try_emplace(user_id, std::move(loaded)).first->second;
     streams_by_user_[user_id].push_back(StreamRef{session.get(), session});
-    subscribe_locked(session.get(), session, *it->second.watching);
+    it->second.stream_slot = allocate_stream_slot_locked();
+    subscribe_locked(session.get(), it->second, *it->second.watching);
     ++stream_count_;
     return true;
   }
@@ -294,6 +295,7 @@ class SseServer::Impl final : public SseSessionHost {
       auto& streams = streams_by_user_[*user_id];
       std::erase_if(streams, [session](const StreamRef& ref) { return ref.key == session; });
       if (streams.empty()) streams_by_user_.erase(*user_id);
+      free_stream_slots_.push_back(it->second.stream_slot);
       --stream_count_;
     }
     sessions_.erase(it);
@@ -301,12 +303,48 @@ class SseServer::Impl final : public SseSessionHost {
 
  private:
   using WatchSet = std::vector<std::string>;  // empty: every symbol
-  using Subscribers = std::unordered_map<const SseSession*, std::weak_ptr<SseSession>>;
   struct Connection {
     std::weak_ptr<SseSession> session;
     std::optional<std::int64_t> user_id;       // set once the stream is open
     std::shared_ptr<const WatchSet> watching;  // the symbols it is subscribed to
     std::uint32_t io_index = 0;                // the I/O thread it runs on
+    // A small number of its own while the stream is open (reused after it
+    // closes): plan_fan_out_locked counts per slot in a flat array.
+    std::uint32_t stream_slot = 0;
+  };
+  // One stream in the symbol index. `connection` points into sessions_ (nodes
+  // never move); a stream leaves every index before its entry is erased.
+  struct Subscriber {
+    const SseSession* key = nullptr;
+    Connection* connection = nullptr;
+    std::uint32_t slot = 0;  // connection->stream_slot, kept here to stay in cache
+  };
+  // The streams of one symbol (or of every symbol): a flat array, since every
+  // flush walks it, plus each stream's position for removal (the last one
+  // moves into the gap). Adding a stream that is already there does nothing.
+  class Subscribers {
+   public:
+    void add(const Subscriber& subscriber) {
+      if (!positions_.try_emplace(subscriber.key, list_.size()).second) return;
+      list_.push_back(subscriber);
+    }
+    void remove(const SseSession* key) {
+      const auto it = positions_.find(key);
+      if (it == positions_.end()) return;
+      const std::size_t at = it->second;
+      positions_.erase(it);
+      if (at + 1 != list_.size()) {
+        list_[at] = list_.back();
+        positions_[list_[at].key] = at;
+      }
+      list_.pop_back();
+    }
+    bool empty() const { return list_.empty(); }
+    const std::vector<Subscriber>& list() const { return list_; }
+
+   private:
+    std::vector<Subscriber> list_;
+    std::unordered_map<const SseSession*, std::size_t> positions_;
   };
   struct StreamRef {
     const SseSession* key;
@@ -411,29 +449,37 @@ class SseServer::Impl final : public SseSessionHost {
 
   // ---- the symbol index (under mutex_) -------------------------------------
 
+  std::uint32_t allocate_stream_slot_locked() {
+    if (free_stream_slots_.empty()) return stream_slot_count_++;
+    const std::uint32_t slot = free_stream_slots_.back();
+    free_stream_slots_.pop_back();
+    return slot;
+  }
+
   bool watchlist_known(std::int64_t user_id) const {
     std::lock_guard lock(mutex_);
     return watchlists_.contains(user_id);
   }
 
-  void subscribe_locked(const SseSession* key, const std::weak_ptr<SseSession>& session,
-                        const WatchSet& watching) {
+  void subscribe_locked(const SseSession* key, Connection& connection, const WatchSet& watching) {
     if (watching.empty()) {
-      every_symbol_.emplace(key, session);
+      every_symbol_.add(Subscriber{key, &connection, connection.stream_slot});
       return;
     }
-    for (const std::string& symbol : watching) subscribers_[symbol].emplace(key, session);
+    for (const std::string& symbol : watching) {
+      subscribers_[symbol].add(Subscriber{key, &connection, connection.stream_slot});
+    }
   }
 
   void unsubscribe_locked(const SseSession* key, const WatchSet& watching) {
     if (watching.empty()) {
-      every_symbol_.erase(key);
+      every_symbol_.remove(key);
       return;
     }
     for (const std::string& symbol : watching) {
       const auto it = subscribers_.find(symbol);
       if (it == subscribers_.end()) continue;
-      it->second.erase(key);
+      it->second.remove(key);
       if (it->second.empty()) subscribers_.erase(it);
     }
   }
@@ -517,42 +563,58 @@ class SseServer::Impl final : public SseSessionHost {
   }
 
   // Fills tick.order and calls emit(connection, begin, end) once per receiving
-  // stream: the frame indices of its watched symbols. order starts with every
-  // frame (for streams that watch every symbol), then one group per stream.
+  // stream: the frame indices of its watched symbols, in frame order. order
+  // starts with every frame (for streams that watch every symbol), then one
+  // group per stream. One pass over the index collects (slot, frame) pairs
+  // into a flat array while counting per stream slot; the groups are then laid
+  // out by those counts (a counting sort: linear, and it touches only flat
+  // arrays, not the connections, which are scattered in memory).
   template <typename Emit>
   void plan_fan_out_locked(SseQuoteTick& tick, Emit&& emit) {
     const auto frame_count = static_cast<std::uint32_t>(tick.frames.size());
     tick.order.reserve(frame_count);
     for (std::uint32_t i = 0; i < frame_count; ++i) tick.order.push_back(i);
-    for (const auto& [key, session] : every_symbol_) emit_to(key, 0, frame_count, emit);
+    for (const Subscriber& subscriber : every_symbol_.list())
+      emit(*subscriber.connection, 0, frame_count);
 
-    // (stream, frame) pairs, grouped by stream. One frame (a broadcast) needs no sort.
-    std::vector<std::pair<const SseSession*, std::uint32_t>> pairs;
+    std::vector<const Subscribers*> subscribed(frame_count, nullptr);
     for (std::uint32_t i = 0; i < frame_count; ++i) {
       const auto it = subscribers_.find(tick.frames[i].symbol);
-      if (it == subscribers_.end()) continue;
-      if (frame_count == 1) {
-        for (const auto& [key, session] : it->second) emit_to(key, 0, 1, emit);
-        return;
-      }
-      for (const auto& [key, session] : it->second) pairs.emplace_back(key, i);
+      if (it != subscribers_.end()) subscribed[i] = &it->second;
     }
-    std::sort(pairs.begin(), pairs.end());
-    for (std::size_t group = 0; group < pairs.size();) {
-      std::size_t next = group;
-      const auto begin = static_cast<std::uint32_t>(tick.order.size());
-      while (next < pairs.size() && pairs[next].first == pairs[group].first) {
-        tick.order.push_back(pairs[next++].second);
+    if (frame_count == 1) {  // a broadcast of one symbol: every group is {0}
+      if (subscribed[0]) {
+        for (const Subscriber& subscriber : subscribed[0]->list()) {
+          emit(*subscriber.connection, 0, 1);
+        }
       }
-      emit_to(pairs[group].first, begin, static_cast<std::uint32_t>(tick.order.size()), emit);
-      group = next;
+      return;
     }
-  }
-
-  template <typename Emit>
-  void emit_to(const SseSession* key, std::uint32_t begin, std::uint32_t end, Emit& emit) {
-    const auto connection = sessions_.find(key);
-    if (connection != sessions_.end()) emit(connection->second, begin, end);
+    plan_counts_.resize(stream_slot_count_, 0);                  // all zero between flushes
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> pairs;  // (slot, frame)
+    std::vector<const Subscriber*> receivers;
+    for (std::uint32_t i = 0; i < frame_count; ++i) {
+      if (!subscribed[i]) continue;
+      for (const Subscriber& subscriber : subscribed[i]->list()) {
+        if (plan_counts_[subscriber.slot]++ == 0) receivers.push_back(&subscriber);
+        pairs.emplace_back(subscriber.slot, i);
+      }
+    }
+    auto next = static_cast<std::uint32_t>(tick.order.size());
+    for (const Subscriber* receiver : receivers) {
+      const std::uint32_t count = plan_counts_[receiver->slot];
+      plan_counts_[receiver->slot] = next;  // from here on: the slot's next position
+      next += count;
+    }
+    tick.order.resize(next);
+    for (const auto& [slot, frame] : pairs) tick.order[plan_counts_[slot]++] = frame;
+    auto begin = static_cast<std::uint32_t>(frame_count);
+    for (const Subscriber* receiver : receivers) {
+      const std::uint32_t end = plan_counts_[receiver->slot];
+      plan_counts_[receiver->slot] = 0;
+      emit(*receiver->connection, begin, end);
+      begin = end;
+    }
   }
 
   std::vector<std::shared_ptr<SseSession>> live_sessions_locked(bool streams_only) const {
@@ -590,6 +652,9 @@ class SseServer::Impl final : public SseSessionHost {
   // The symbol index: streams by watched symbol, and streams that watch all.
   std::unordered_map<std::string, Subscribers> subscribers_;  // guarded by mutex_
   Subscribers every_symbol_;                                  // guarded by mutex_
+  std::uint32_t stream_slot_count_ = 0;                       // guarded by mutex_
+  std::vector<std::uint32_t> free_stream_slots_;              // guarded by mutex_
+  std::vector<std::uint32_t> plan_counts_;  // guarded by mutex_ (plan_fan_out_locked)
   std::unordered_map<std::int64_t, std::shared_ptr<const WatchSet>>
       watchlists_;  // guarded by mutex_
 

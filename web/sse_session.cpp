@@ -466,6 +466,7 @@ class Session final : public SseSession, public std::enable_shared_from_this<Ses
 
   void on_quotes(const SseQuoteTick& tick, std::uint32_t begin, std::uint32_t end) {
     if (phase_ == Phase::closed || phase_ == Phase::responding) return;
+    if (can_write_quotes_directly()) return write_quotes_directly(tick, begin, end);
     // Conflation: a newer quote replaces the unsent one of the same symbol,
     // so this map holds at most one entry per watched symbol. Entries stay
     // after a write (their bytes reset), so a broadcast allocates nothing here.
@@ -479,6 +480,45 @@ class Session final : public SseSession, public std::enable_shared_from_this<Ses
   }
 
   // ---- writing -------------------------------------------------------------
+
+  // Nothing is queued, pending or being written: the quotes of a flush can go
+  // straight from the shared tick to the socket, in the order they come (one
+  // frame per symbol, so there is nothing to conflate). TLS streams and
+  // streams with anything else waiting take the general path.
+  bool can_write_quotes_directly() const {
+    return !kTls && phase_ == Phase::streaming && !writing_ && write_queue_.empty() &&
+           pending_quote_count_ == 0 && !replay_more_;
+  }
+
+  // The common case at broadcast rates, as one gather write without touching
+  // pending_quotes_ or any reference count: the tick outlives this call. Only
+  // when the kernel does not take it all are the frames kept (referenced) for
+  // an async write of the remainder, as do_write does.
+  void write_quotes_directly(const SseQuoteTick& tick, std::uint32_t begin, std::uint32_t end) {
+    in_flight_buffers_.clear();
+    for (std::uint32_t i = begin; i < end; ++i) {
+      in_flight_buffers_.push_back(net::buffer(*tick.frames[tick.order[i]].event));
+    }
+    if (in_flight_buffers_.empty()) return;
+    beast::error_code ec;
+    const std::size_t total = net::buffer_size(in_flight_buffers_);
+    const std::size_t written = lowest().socket().write_some(in_flight_buffers_, ec);
+    if (ec && ec != net::error::would_block && ec != net::error::try_again) {
+      return close_now(Close::abortive);
+    }
+    const auto now = std::chrono::steady_clock::now();
+    if (!ec && written == total) {
+      last_write_done_ = now;
+      return;
+    }
+    for (std::uint32_t i = begin; i < end; ++i)
+      in_flight_.push_back(tick.frames[tick.order[i]].event);
+    drop_written(ec ? 0 : written);
+    writing_ = true;
+    write_started_ = now;
+    net::async_write(lowest().socket(), in_flight_buffers_,
+                     beast::bind_front_handler(&Session::on_write, shared_from_this()));
+  }
 
   void enqueue(EventBytes bytes) {
     queued_bytes_ += bytes->size();

@@ -10,6 +10,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -525,6 +526,43 @@ TEST_CASE("A stream gets quotes of its user's watched symbols only", "[web]") {
   fixture.server.publish_quote(quote("AAPL", 2));
   CHECK(quote_symbol(watching->read_event("quote")) == "AAPL");  // MSFT never reached it
   CHECK(quote_symbol(everything->read_event("quote")) == "AAPL");
+}
+
+TEST_CASE(
+    "One flush of several symbols gives each stream exactly its watched ones, then later events",
+    "[web]") {
+  SseServerOptions options = test_options();
+  options.quote_interval = 1h;  // the first quote's flush is the only one in this test
+  TestServer fixture(options, {}, watchlist_hooks());
+  auto apple = open_stream(fixture.port, bearer("token-1"));  // watches AAPL
+  auto pair = open_stream(fixture.port, bearer("token-2"));
+  REQUIRE(wait_until([&] { return fixture.server.client_count() == 2; }));
+  fixture.server.set_watchlist(2, {"MSFT", "IBM"});
+  const std::vector<bw::Quote> quotes = {quote("AAPL", 1), quote("MSFT", 2), quote("TSLA", 3),
+                                         quote("IBM", 4)};
+  fixture.server.publish_quotes(quotes);  // one flush with every watched symbol
+  // The next event-carrying blocks, skipping the retry hint and comments.
+  auto next_event = [](TestClient& client) {
+    for (;;) {
+      auto block = client.read_block();
+      if (!block || !block->event.empty()) return block;
+    }
+  };
+  CHECK(quote_symbol(next_event(*apple)) == "AAPL");
+  std::set<std::string> symbols;
+  symbols.insert(quote_symbol(next_event(*pair)));
+  symbols.insert(quote_symbol(next_event(*pair)));
+  CHECK(symbols == std::set<std::string>{"IBM", "MSFT"});
+  // No other quote follows on either stream: the next event is a notification.
+  fixture.server.publish_notification(1, 1, R"({"n":1})");
+  fixture.server.publish_notification(2, 2, R"({"n":2})");
+  auto after = next_event(*apple);
+  REQUIRE(after);
+  CHECK(after->event == "notification");
+  after = next_event(*pair);
+  REQUIRE(after);
+  CHECK(after->event == "notification");
+  CHECK(after->id == "2");
 }
 
 TEST_CASE("The watchlist is loaded once per user, not per stream", "[web]") {
