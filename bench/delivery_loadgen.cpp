@@ -295,6 +295,7 @@ int main(int argc, char** argv) {
   if (args.mode == "webhooks") return run_webhooks(args);
   std::fprintf(stderr,
                "usage: bw_delivery_loadgen writes [--notifications N] [--batch B] [--channels "
-               "0|1] [--every-time 0|1] [--notifier 0|1]\n       bw_delivery_loadgen webhooks [--notifications N]\n");
+               "0|1] [--every-time 0|1] [--notifier 0|1]\n       bw_delivery_loadgen webhooks "
+               "[--notifications N]\n");
   return 2;
 }

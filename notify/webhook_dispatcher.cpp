@@ -282,7 +282,7 @@ class WebhookDispatcher::Loop {
     std::vector<std::pair<DeliveryId, TimestampMs>> held;
     std::vector<ThrottledDelivery> throttled;
     std::vector<const DueDelivery*> starting;
-    std::vector<DeliveryId> spending;  // first attempts that took a token
+    std::vector<DeliveryId> spending;                    // first attempts that took a token
     std::map<UserId, std::optional<TimestampMs>> quiet;  // asked once per user per turn
     for (DueDelivery& item : due) {
       if (std::optional<TimestampMs> until = quiet_until(quiet, item.delivery.user_id, now)) {

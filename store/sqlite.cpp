@@ -68,8 +68,8 @@ sqlite3_stmt* Connection::reused(std::string_view sql) {
   auto it = reused_.find(std::string(sql));
   if (it != reused_.end()) return it->second;
   sqlite3_stmt* stmt = nullptr;
-  if (sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
-                         SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) != SQLITE_OK) {
+  if (sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
+                         &stmt, nullptr) != SQLITE_OK) {
     fail(db_, "prepare failed");
   }
   reused_.emplace(std::string(sql), stmt);
