@@ -1,12 +1,16 @@
 // Delivery load generator (docs/BENCHMARKS.md, "Delivery"):
 //
 //   bw_delivery_loadgen writes    [--notifications N] [--batch B] [--channels 0|1]
+//                                 [--every-time 0|1] [--notifier 0|1]
 //     Durable notification writes with group commit: N armed alerts fire in
 //     transactions of B (NotificationRepository::record_fires, exactly what
 //     the notifier thread runs), each writing the alert state, the
-//     notification and (with --channels 1) its outbox row. Reports
+//     notification and (with --channels 1) its outbox row. The alerts are
+//     `once` alerts (each fire moves its alert to triggered), or with
+//     --every-time 1 `every_time` alerts (the alert stays armed). Reports
 //     notifications/s and the p50/p99/max commit time per transaction; then
-//     the same N through the real Notifier thread (submit → committed).
+//     (unless --notifier 0) the same N through the real Notifier thread
+//     (submit → committed).
 //
 //   bw_delivery_loadgen webhooks  [--notifications N]
 //     N committed deliveries to a cpp-httplib receiver on 127.0.0.1 (64
@@ -54,6 +58,8 @@ struct Args {
   long notifications = 200000;
   long batch = 1000;
   bool channels = true;
+  bool every_time = false;
+  bool notifier = true;
 };
 
 Args parse(int argc, char** argv) {
@@ -65,6 +71,8 @@ Args parse(int argc, char** argv) {
     if (key == "--notifications") a.notifications = value;
     if (key == "--batch") a.batch = value;
     if (key == "--channels") a.channels = value != 0;
+    if (key == "--every-time") a.every_time = value != 0;
+    if (key == "--notifier") a.notifier = value != 0;
   }
   return a;
 }
@@ -75,6 +83,7 @@ struct Scratch {
   UserId user = 0;
   ChannelId channel = 0;
   std::vector<AlertId> alerts;
+  bool every_time = false;
 
   explicit Scratch(const char* name) {
     dir = std::filesystem::temp_directory_path() /
@@ -89,7 +98,8 @@ struct Scratch {
 
   // One user, `n` armed alerts in one transaction, each linked to one
   // webhook channel at `url` when `url` is not empty.
-  void seed(long n, const std::string& url) {
+  void seed(long n, const std::string& url, bool every_time_alerts = false) {
+    every_time = every_time_alerts;
     Accounts accounts(*db);
     user = accounts.create_user({"bench", false, std::nullopt, false}, 0)->id;
     if (!url.empty()) {
@@ -105,11 +115,11 @@ struct Scratch {
       sql::Statement alert(c,
                            "INSERT INTO alerts (user_id, symbol, name, condition_type, threshold, "
                            "trigger_mode, state, created_at, updated_at) VALUES (?, 'BENCH', '', "
-                           "'above', 100000000, 'once', 'armed', 0, 0)");
+                           "'above', 100000000, ?, 'armed', 0, 0)");
       sql::Statement link(c, "INSERT INTO alert_channels (alert_id, channel_id) VALUES (?, ?)");
       for (long i = 0; i < n; ++i) {
         alert.reset();
-        alert.bind(1, user).run();
+        alert.bind(1, user).bind(2, every_time ? "every_time" : "once").run();
         alerts.push_back(c.last_insert_id());
         if (channel) {
           link.reset();
@@ -121,12 +131,14 @@ struct Scratch {
   }
 
   NewNotification fire(AlertId alert) const {
-    return {alert,
-            user,
-            "BENCH",
-            *Price::parse("101.5"),
-            "BENCH rose above 100.00 at 101.50",
-            WallClock().now_ms()};
+    NewNotification n{alert,
+                      user,
+                      "BENCH",
+                      *Price::parse("101.5"),
+                      "BENCH rose above 100.00 at 101.50",
+                      WallClock().now_ms()};
+    if (every_time) n.state_after = AlertState::armed;
+    return n;
   }
 };
 
@@ -153,7 +165,8 @@ double percentile(std::vector<double> v, double p) {
 int run_writes(const Args& args) {
   {
     Scratch scratch("bw-writes");
-    scratch.seed(args.notifications, args.channels ? "http://127.0.0.1:9/hook" : "");
+    scratch.seed(args.notifications, args.channels ? "http://127.0.0.1:9/hook" : "",
+                 args.every_time);
     NotificationRepository repository(*scratch.db);
     std::vector<double> commit_ms;
     std::vector<double> commit_cpu_ms;
@@ -187,11 +200,12 @@ int run_writes(const Args& args) {
         percentile(commit_cpu_ms, 0.5), percentile(commit_cpu_ms, 0.99),
         percentile(commit_cpu_ms, 1.0));
   }
-  {
+  if (args.notifier) {
     // The same through the Notifier thread: the engine's view (submit in
     // chunks of 1000, group commit of whatever is queued).
     Scratch scratch("bw-notifier");
-    scratch.seed(args.notifications, args.channels ? "http://127.0.0.1:9/hook" : "");
+    scratch.seed(args.notifications, args.channels ? "http://127.0.0.1:9/hook" : "",
+                 args.every_time);
     NotificationRepository repository(*scratch.db);
     WallClock clock;
     Notifier notifier(repository, clock, {});
@@ -208,6 +222,7 @@ int run_writes(const Args& args) {
         f.symbol = "BENCH";
         f.price = *Price::parse("101.5");
         f.condition = Condition{ConditionType::above, *Price::parse("100")};
+        if (args.every_time) f.state_after = AlertState::armed;
         fires.push_back(f);
       }
       ticket = notifier.submit(std::move(fires));
@@ -280,6 +295,7 @@ int main(int argc, char** argv) {
   if (args.mode == "webhooks") return run_webhooks(args);
   std::fprintf(stderr,
                "usage: bw_delivery_loadgen writes [--notifications N] [--batch B] [--channels "
-               "0|1]\n       bw_delivery_loadgen webhooks [--notifications N]\n");
+               "0|1] [--every-time 0|1] [--notifier 0|1]\n       bw_delivery_loadgen webhooks "
+               "[--notifications N]\n");
   return 2;
 }

@@ -281,23 +281,46 @@ class WebhookDispatcher::Loop {
     }
     std::vector<std::pair<DeliveryId, TimestampMs>> held;
     std::vector<ThrottledDelivery> throttled;
+    std::vector<const DueDelivery*> starting;
+    std::vector<DeliveryId> spending;                    // first attempts that took a token
     std::map<UserId, std::optional<TimestampMs>> quiet;  // asked once per user per turn
     for (DueDelivery& item : due) {
       if (std::optional<TimestampMs> until = quiet_until(quiet, item.delivery.user_id, now)) {
         held.emplace_back(item.delivery.id, *until);
         continue;
       }
-      const bool first_attempt =
-          item.delivery.attempts == 0 && item.delivery.status == DeliveryStatus::pending;
-      if (first_attempt && !buckets_.try_take(item.channel.id, now)) {
-        throttled.push_back({item.delivery.id, item.channel.id, item.delivery.user_id});
-        continue;
+      // A first attempt that began before a crash (stamped, never finished)
+      // already spent its token, and the restore counted it.
+      const bool first_attempt = item.delivery.attempts == 0 &&
+                                 item.delivery.status == DeliveryStatus::pending &&
+                                 !item.first_attempt_at;
+      if (first_attempt && buckets_.enabled()) {
+        if (!buckets_.try_take(item.channel.id, now)) {
+          throttled.push_back({item.delivery.id, item.channel.id, item.delivery.user_id});
+          continue;
+        }
+        spending.push_back(item.delivery.id);
       }
-      begin(item, now);
+      starting.push_back(&item);
     }
+    stamp_first_attempts(spending, now);
+    for (const DueDelivery* item : starting) begin(*item, now);
     hold(held, now);
     group(throttled, now);
     start_due_digests(quiet, now);
+  }
+
+  // The spent tokens are written before the attempts start, so an attempt in
+  // flight at a kill -9 still counts when the buckets are restored. On a
+  // write error the attempts go anyway (a delivery beats an exact limit);
+  // their outcomes record the start as before.
+  void stamp_first_attempts(const std::vector<DeliveryId>& ids, TimestampMs now) {
+    if (ids.empty()) return;
+    try {
+      outbox_.mark_first_attempts(ids, now);
+    } catch (const std::exception& error) {
+      spdlog::error("delivery: recording {} first attempts failed: {}", ids.size(), error.what());
+    }
   }
 
   // Over the channel's rate: into its digest, durably, before anything else.

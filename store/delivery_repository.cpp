@@ -77,7 +77,7 @@ std::vector<DueDelivery> DeliveryRepository::claim_due(TimestampMs now, std::siz
         c,
         "SELECT ch.type, ch.target, ch.secret, n.alert_id, n.symbol, n.price, n.message, "
         "n.created_at, a.id, a.name, a.condition_type, a.threshold, n.email_subject, "
-        "n.email_body FROM deliveries d "
+        "n.email_body, d.first_attempt_at FROM deliveries d "
         "JOIN channels ch ON ch.id = d.channel_id JOIN notifications n ON n.id = "
         "d.notification_id LEFT JOIN alerts a ON a.id = n.alert_id WHERE d.id = ?");
     s.bind(1, now).bind(2, static_cast<std::int64_t>(limit + in_flight.size()));
@@ -100,6 +100,7 @@ std::vector<DueDelivery> DeliveryRepository::claim_due(TimestampMs now, std::siz
           detail.text(6),    detail.integer(7)};
       item.notification.content.email_subject = detail.is_null(12) ? "" : detail.text(12);
       item.notification.content.email_body = detail.is_null(13) ? "" : detail.text(13);
+      item.first_attempt_at = detail.optional_integer(14);
       if (!detail.is_null(8)) {
         item.alert = AlertSummary{detail.integer(8), detail.text(9), detail.text(10),
                                   detail.integer(11), true};
@@ -134,7 +135,8 @@ std::vector<Delivery> DeliveryRepository::record_attempts(
         "UPDATE deliveries SET status = ?, attempts = attempts + 1, next_attempt_at = ?, "
         "last_error = ?, last_status_code = ?, updated_at = ?, quiet_deferred = 0, "
         "delivered_at = CASE WHEN ? = 'delivered' THEN ? ELSE delivered_at END, "
-        "first_attempt_at = CASE WHEN attempts = 0 THEN ? ELSE first_attempt_at END "
+        "first_attempt_at = CASE WHEN attempts = 0 AND first_attempt_at IS NULL THEN ? "
+        "ELSE first_attempt_at END "
         "WHERE id = ? AND status IN ('pending', 'retrying')");
     sql::Statement disable(c,
                            "UPDATE channels SET enabled = 0, disabled_reason = ? WHERE id = "

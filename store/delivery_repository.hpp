@@ -65,6 +65,11 @@ struct DueDelivery {
   Channel channel;
   StoredNotification notification;
   AlertSummary alert;
+  // When its first attempt started, if one did (stamped by
+  // mark_first_attempts when it began, or recorded with its outcome): a
+  // delivery whose first attempt was cut short by a crash is pending with 0
+  // attempts but has already spent its channel's token.
+  std::optional<TimestampMs> first_attempt_at;
 };
 
 // The outcome of one attempt, decided by the dispatcher.
@@ -119,10 +124,16 @@ class DeliveryRepository {
   // `until`, marked quiet_deferred (no attempt is counted).
   void defer(const std::vector<std::pair<DeliveryId, TimestampMs>>& until, TimestampMs now);
   // First attempts that started at or after `since` (first_attempt_at,
-  // recorded with the attempt's outcome), newest first, at most `limit`:
-  // the dispatcher rebuilds its token buckets from them at start. Defined in
-  // store/first_attempts.cpp.
+  // stamped when the attempt begins or recorded with its outcome), newest
+  // first, at most `limit`: the dispatcher rebuilds its token buckets from
+  // them at start. Defined in store/first_attempts.cpp.
   std::vector<FirstAttempt> first_attempts_since(TimestampMs since, std::size_t limit);
+  // Stamps first_attempt_at = `started` on the given deliveries that have
+  // neither an attempt nor a stamp yet, in one transaction, before their
+  // first attempts are sent: an attempt in flight at a crash is then counted
+  // by first_attempts_since after the restart. Defined in
+  // store/first_attempts.cpp.
+  void mark_first_attempts(const std::vector<DeliveryId>& ids, TimestampMs started);
   // Deliveries by status, for tests and the benchmark.
   std::int64_t count(DeliveryStatus status);
 

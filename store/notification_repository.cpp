@@ -63,7 +63,7 @@ std::unordered_set<AlertId> alerts_with_templates(sql::Connection& c,
     ids += std::to_string(fire.alert_id);
   }
   ids += ']';
-  sql::Statement query(c,
+  sql::Statement query(c, sql::kReused,
                        "SELECT alert_id FROM alert_messages WHERE alert_id IN "
                        "(SELECT value FROM json_each(?))");
   query.bind(1, std::string_view(ids));
@@ -79,7 +79,7 @@ std::unordered_set<AlertId> alerts_with_templates(sql::Connection& c,
 // committed notification always has its deliveries.
 void insert_outbox_rows(sql::Connection& c, NotificationId first, NotificationId last) {
   sql::Statement outbox(
-      c,
+      c, sql::kReused,
       "INSERT INTO deliveries (notification_id, channel_id, user_id, status, "
       "attempts, next_attempt_at, created_at, updated_at) "
       "SELECT n.id, ac.channel_id, n.user_id, 'pending', 0, n.created_at, n.created_at, "
@@ -104,11 +104,12 @@ std::vector<StoredNotification> NotificationRepository::record_fires(
     std::vector<StoredNotification> stored;
     stored.reserve(fires.size());
     sql::Transaction transaction(c);
-    sql::Statement mark(c,
+    // Statements kept prepared on the writer connection (one set for every batch).
+    sql::Statement mark(c, sql::kReused,
                         "UPDATE alerts SET state = ?, last_fired_at = ?, rearm_wait = ?, "
                         "updated_at = ? WHERE id = ? AND user_id = ? AND revision = ? "
                         "AND state = 'armed'");
-    sql::Statement insert(c,
+    sql::Statement insert(c, sql::kReused,
                           "INSERT INTO notifications (alert_id, user_id, symbol, price, "
                           "message, created_at, email_subject, email_body) "
                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");

@@ -228,6 +228,16 @@ ALTER TABLE deliveries ADD COLUMN first_attempt_at INTEGER;
 CREATE INDEX deliveries_first_attempt ON deliveries(first_attempt_at)
   WHERE first_attempt_at IS NOT NULL;
 )sql",
+    // 14: no index on alerts.state (issue 5, group commit). Every fire of a
+    // `once` alert moved its entry in alerts_state (a delete and an insert:
+    // about a quarter of the CPU of recording a fire with its outbox row,
+    // docs/BENCHMARKS.md). Its only readers were list_armed (once, at start,
+    // reading the armed rows anyway) and watched_symbols (every 15 s when
+    // [ingest] symbol_silence is on), which now scan the table on a reader
+    // connection.
+    R"sql(
+DROP INDEX alerts_state;
+)sql",
 });
 
 int current_version(sql::Connection& connection) {

@@ -7,6 +7,11 @@
 //   s.bind(1, user_id);
 //   while (s.step()) use(s.text(0));
 //
+// Statements run on every batch of a hot path can be kept prepared for the
+// connection's lifetime: `Statement s(c, sql::kReused, "...")` borrows the
+// connection's cached statement for that text (prepared on first use) and
+// resets it when `s` goes away, instead of preparing and finalizing each time.
+//
 // Errors throw SqliteError: the store's repositories catch nothing, callers
 // (HTTP handlers, the notifier) turn it into a 500/503 or a retry. Not
 // thread-safe: one Connection per thread at a time (see Database).
@@ -17,6 +22,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -43,15 +49,30 @@ class Connection {
   std::int64_t last_insert_id() const;
   int changes() const;
   sqlite3* handle() const { return db_; }
+  // The connection's kept statement for `sql`, prepared on first use
+  // (SQLITE_PREPARE_PERSISTENT) and finalized with the connection. At most
+  // one Statement may use a given text at a time.
+  sqlite3_stmt* reused(std::string_view sql);
 
  private:
   explicit Connection(sqlite3* db) : db_(db) {}
+  void close();
   sqlite3* db_ = nullptr;
+  // Bound by the number of distinct statement texts passed to reused(): a
+  // fixed set of string literals in the code.
+  std::unordered_map<std::string, sqlite3_stmt*> reused_;
 };
+
+// Tag: borrow the connection's kept statement (Connection::reused).
+struct Reused {};
+inline constexpr Reused kReused{};
 
 class Statement {
  public:
   Statement(Connection& connection, std::string_view sql);
+  // Borrows connection.reused(sql); resets it (and clears its bindings) on
+  // destruction instead of finalizing it.
+  Statement(Connection& connection, Reused, std::string_view sql);
   Statement(const Statement&) = delete;
   Statement& operator=(const Statement&) = delete;
   ~Statement();
@@ -75,6 +96,7 @@ class Statement {
  private:
   Connection& connection_;
   sqlite3_stmt* stmt_ = nullptr;
+  bool borrowed_ = false;
 };
 
 class Transaction {

@@ -6,7 +6,8 @@ namespace bw {
 
 std::vector<Symbol> watched_symbols(Database& db) {
   return db.read([](sql::Connection& c) {
-    // UNION removes duplicates; alerts_state keeps the alert side to the armed rows.
+    // UNION removes duplicates. A scan of alerts (no index on state: see
+    // migration 14), on a reader connection, at most every refresh period.
     sql::Statement s(c,
                      "SELECT symbol FROM alerts WHERE state = 'armed' "
                      "UNION SELECT symbol FROM watchlist ORDER BY 1");

@@ -1,10 +1,12 @@
 // Specification of bw::WebhookDispatcher against a real HTTP receiver on
 // 127.0.0.1 (cpp-httplib): signed Standard Webhooks requests, retries on the
-// schedule, dead letters, 410 disabling the channel, and the address policy.
+// schedule, dead letters, 410 disabling the channel, the address policy, and
+// the rate limits' record of first attempts across a crash.
 #include <httplib.h>
 
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <condition_variable>
 #include <mutex>
 #include <thread>
 
@@ -12,6 +14,7 @@
 #include "notify/webhook_signature.hpp"
 #include "store/accounts.hpp"
 #include "store/alert_repository.hpp"
+#include "store/digest_repository.hpp"
 #include "tests/support/manual_clock.hpp"
 #include "tests/support/temp_database.hpp"
 
@@ -29,17 +32,19 @@ class Receiver {
  public:
   Receiver() {
     server_.Post("/hook", [this](const httplib::Request& req, httplib::Response& res) {
-      std::lock_guard lock(mutex_);
+      std::unique_lock lock(mutex_);
       received_.push_back({req.get_header_value("webhook-id"),
                            req.get_header_value("webhook-timestamp"),
                            req.get_header_value("webhook-signature"), req.body});
       res.status = answers_.empty() ? 200 : answers_.front();
       if (!answers_.empty()) answers_.erase(answers_.begin());
+      released_.wait(lock, [this] { return !held_; });
     });
     port_ = server_.bind_to_any_port("127.0.0.1");
     thread_ = std::thread([this] { server_.listen_after_bind(); });
   }
   ~Receiver() {
+    hold(false);
     server_.stop();
     thread_.join();
   }
@@ -52,12 +57,22 @@ class Receiver {
     std::lock_guard lock(mutex_);
     return received_;
   }
+  // While held, requests are recorded but not answered (an attempt in flight).
+  void hold(bool on) {
+    {
+      std::lock_guard lock(mutex_);
+      held_ = on;
+    }
+    released_.notify_all();
+  }
 
  private:
   httplib::Server server_;
   int port_ = 0;
   std::thread thread_;
   std::mutex mutex_;
+  std::condition_variable released_;
+  bool held_ = false;
   std::vector<int> answers_;
   std::vector<Received> received_;
 };
@@ -239,4 +254,57 @@ TEST_CASE("set_options applies new targets and retry schedule to the next attemp
   f.eventually([&] { return f.only_delivery(n).status == DeliveryStatus::delivered; });
   CHECK(f.only_delivery(n).attempts == 3);
   CHECK(receiver.received().size() == 2);  // one refused before the reload, none repeated
+}
+
+TEST_CASE("a first attempt in flight at a crash still counts against its channel's rate",
+          "[notify][throttle]") {
+  Fixture f;
+  Receiver receiver;
+  DigestRepository digests(f.temp.db());
+  Channel c = f.channel(receiver.url());
+  WebhookDispatcherOptions options;
+  options.schedule = RetrySchedule{{1s}, 0};
+  options.timeout = 30s;
+  options.poll_interval = 20ms;
+  options.targets.allowed_private_addresses = {"127.0.0.1"};
+  options.digests = &digests;
+  options.throttle_burst = 1;  // one first attempt per hour
+  options.throttle_refill = 3600s;
+  options.group_wait = 3600s;
+  auto dispatcher = [&] {
+    return std::make_unique<WebhookDispatcher>(f.outbox, f.clock, options,
+                                               [](UserId, const std::string&) {});
+  };
+
+  receiver.hold(true);
+  const TimestampMs started = f.clock.now_ms();
+  NotificationId first = f.fire(c.id);
+  auto before_crash = dispatcher();
+  before_crash->start();
+  f.eventually([&] { return receiver.received().size() == 1; });
+  // In flight, no outcome yet: its token is already on record.
+  auto spent = f.outbox.first_attempts_since(0, 10);
+  REQUIRE(spent.size() == 1);
+  CHECK(spent[0].channel_id == c.id);
+  CHECK(spent[0].at == started);
+  before_crash->stop();  // the transfer is abandoned, as by kill -9
+  CHECK(f.only_delivery(first).attempts == 0);
+
+  f.clock.advance(1s);
+  NotificationId second = f.fire(c.id);
+  receiver.hold(false);
+  auto after_restart = dispatcher();
+  after_restart->start();
+  // The interrupted attempt is sent again with its id and takes no second
+  // token; the restored bucket is empty, so the next first attempt waits in
+  // the channel's digest.
+  f.eventually([&] { return f.only_delivery(first).status == DeliveryStatus::delivered; });
+  f.eventually([&] { return f.only_delivery(second).status == DeliveryStatus::grouped; });
+  auto got = receiver.received();
+  REQUIRE(got.size() == 2);
+  CHECK(got[0].id == got[1].id);
+  CHECK(got[1].id == std::to_string(f.only_delivery(first).id));
+  spent = f.outbox.first_attempts_since(0, 10);
+  REQUIRE(spent.size() == 1);
+  CHECK(spent[0].at == started);
 }

@@ -249,3 +249,37 @@ TEST_CASE("first attempts are recorded once, with their start, for restoring rat
   CHECK(box.deliveries.first_attempts_since(kNow + 600, 10).size() == 1);
   CHECK(box.deliveries.first_attempts_since(kNow, 1).size() == 1);
 }
+
+TEST_CASE("a first attempt stamped when it begins counts before its outcome and keeps its start",
+          "[store][throttle]") {
+  Outbox box;
+  ChannelId a = box.webhook(box.alice);
+  box.fire(box.alice, {a});
+  box.fire(box.alice, {a});
+  auto due = box.due(kNow + 1000);
+  REQUIRE(due.size() == 2);
+  CHECK_FALSE(due[0].first_attempt_at);
+
+  // Begun, not finished (as at a kill -9): the token is already on record,
+  // and the delivery is still due, now showing its started first attempt.
+  box.deliveries.mark_first_attempts({due[0].delivery.id}, kNow + 700);
+  auto spent = box.deliveries.first_attempts_since(kNow, 10);
+  REQUIRE(spent.size() == 1);
+  CHECK(spent[0].channel_id == a);
+  CHECK(spent[0].at == kNow + 700);
+  auto again = box.due(kNow + 1000);
+  REQUIRE(again.size() == 2);
+  CHECK(again[0].delivery.status == DeliveryStatus::pending);
+  CHECK(again[0].delivery.attempts == 0);
+  CHECK(again[0].first_attempt_at == kNow + 700);
+  CHECK_FALSE(again[1].first_attempt_at);
+
+  // Stamping again (the resent attempt) and the outcome keep the first start.
+  box.deliveries.mark_first_attempts({due[0].delivery.id}, kNow + 5000);
+  AttemptOutcome done = outcome(due[0].delivery.id, DeliveryStatus::delivered);
+  done.started_at = kNow + 5000;
+  (void)box.deliveries.record_attempts({done}, kNow + 6000);
+  spent = box.deliveries.first_attempts_since(kNow, 10);
+  REQUIRE(spent.size() == 1);
+  CHECK(spent[0].at == kNow + 700);
+}
