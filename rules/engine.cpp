@@ -108,7 +108,7 @@ std::uint32_t Engine::slot_of(AlertId id) const {
 
 AlertId Engine::id_of(const AlertSlot& alert) const {
   if ((alert.flags & kWideIds) == 0) return alert.id;
-  return wide_ids_.at(static_cast<std::uint32_t>(&alert - slots_.data())).id;
+  return wide_ids_.at(alert.id).id;
 }
 
 Condition Engine::condition_of(const AlertSlot& alert) const {
@@ -124,12 +124,12 @@ const TriggerPolicy& Engine::policy_of(const AlertSlot& alert) const {
 
 UserId Engine::user_of(const AlertSlot& alert) const {
   if ((alert.flags & kWideIds) == 0) return alert.user;
-  return wide_ids_.at(static_cast<std::uint32_t>(&alert - slots_.data())).user_id;
+  return wide_ids_.at(alert.id).user_id;
 }
 
 std::int64_t Engine::revision_of(const AlertSlot& alert) const {
   if ((alert.flags & kWideIds) == 0) return alert.revision;
-  return wide_ids_.at(static_cast<std::uint32_t>(&alert - slots_.data())).revision;
+  return wide_ids_.at(alert.id).revision;
 }
 
 void Engine::invalidate_quiet(std::uint32_t book_id) {
@@ -165,7 +165,6 @@ Status Engine::add(const Alert& alert) {
   // A wait without a band (or for a `once` alert) means nothing: armed.
   const RearmWait wait = uses_rearm(condition, alert.trigger) ? alert.rearm_wait : RearmWait::none;
 
-  reserve_one_more(slots_);
   std::uint32_t slot;
   if (!free_slots_.empty()) {
     slot = free_slots_.back();
@@ -188,6 +187,7 @@ Status Engine::add(const Alert& alert) {
     record.revision = static_cast<std::uint32_t>(alert.revision);
   } else {
     record.flags |= kWideIds;
+    record.id = slot;
     wide_ids_[slot] = WideIds{alert.id, alert.user_id, alert.revision};
   }
   // {type, line, upper} states a line condition whose other fields are unset.

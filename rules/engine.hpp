@@ -26,7 +26,7 @@
 // 96-byte hot record (last price, quiet band, next unpark time, session day)
 // that every quote reads, and a cold SymbolBook (the ThresholdIndex, judged
 // alerts, windows, parked alerts) touched only when the quote leaves the quiet
-// band. Armed alerts are 32-byte slots in a dense vector; the index holds
+// band. Armed alerts are 32-byte slots in a paged array; the index holds
 // (price, slot) pairs and an open-addressing SlotTable maps alert ids to
 // slots. Fields a plain `once` price alert does not need (a channel's upper
 // edge, a repeating policy, expiry, last fire, a condition beyond {type,
@@ -49,6 +49,7 @@
 
 #include "rules/condition.hpp"
 #include "rules/day_tracker.hpp"
+#include "rules/paged_vector.hpp"
 #include "rules/quote.hpp"
 #include "rules/result.hpp"
 #include "rules/series_set.hpp"
@@ -123,13 +124,13 @@ class Engine {
  private:
   static constexpr std::uint32_t kNone = SlotTable::kNone;
 
-  // The hot record of an armed alert (32 bytes), in a dense vector indexed by
+  // The hot record of an armed alert (32 bytes), in a paged array indexed by
   // slot; the index and the id table refer to alerts by slot. Anything a
   // plain price alert does not need lives in an AlertExtra; ids wider than
   // 32 bits (alert, user or revision) live in wide_ids_.
   struct AlertSlot {
     Price line;                   // condition.price (a channel's lower edge)
-    std::uint32_t id = 0;         // the alert id, unless kWideIds
+    std::uint32_t id = 0;         // the alert id; with kWideIds, this slot (wide_ids_'s key)
     std::uint32_t book = 0;       // the symbol's book
     std::uint32_t extra = kNone;  // index into extras_, or kNone
     std::uint32_t user = 0;       // user_id, unless kWideIds
@@ -139,6 +140,7 @@ class Engine {
     std::uint8_t flags = 0;       // kLive, kParked, kWideIds
     SessionMask sessions = 0;     // 0: any time
   };
+  static_assert(sizeof(AlertSlot) == 32);
   static constexpr std::uint8_t kLive = 1;
   static constexpr std::uint8_t kParked = 2;   // out of the index until its time gate opens
   static constexpr std::uint8_t kWideIds = 4;  // id, user_id and revision in wide_ids_
@@ -231,7 +233,9 @@ class Engine {
   std::vector<BookHot> hot_;  // by book id
   // By book id; a deque: ~900-byte books, no 2x growth slack, never moved.
   std::deque<SymbolBook> books_;
-  std::vector<AlertSlot> slots_;  // by slot; free ones have no kLive
+  // By slot; free ones have no kLive. Pages of 4096 slots (128 KB): no
+  // growth slack beyond one page, and growing never copies all slots.
+  PagedVector<AlertSlot, 12> slots_;
   std::vector<std::uint32_t> free_slots_;
   std::vector<AlertExtra> extras_;
   std::vector<std::uint32_t> free_extras_;
