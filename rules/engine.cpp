@@ -503,8 +503,9 @@ Fire Engine::make_fire(std::uint32_t slot, Direction direction, const Quote& quo
   const AlertSlot& alert = slots_[slot];
   Condition condition = condition_of(alert);
   const Price price = reported_price(condition, direction, quote);
-  Fire fire{id_of(alert), user_of(alert), books_[alert.book].symbol, std::move(condition), direction,
-            price,    quote.ts_ms};
+  Fire fire{id_of(alert),         user_of(alert), books_[alert.book].symbol,
+            std::move(condition), direction,      price,
+            quote.ts_ms};
   fire.revision = revision_of(alert);
   fire.prev_close = quote.prev_close;
   return fire;

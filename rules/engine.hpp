@@ -53,9 +53,9 @@
 #include "rules/quote.hpp"
 #include "rules/result.hpp"
 #include "rules/series_set.hpp"
+#include "rules/session_calendar.hpp"
 #include "rules/slot_table.hpp"
 #include "rules/symbol_table.hpp"
-#include "rules/session_calendar.hpp"
 #include "rules/threshold_index.hpp"
 #include "rules/window_set.hpp"
 
@@ -160,7 +160,9 @@ class Engine {
     OptionalTime(std::optional<TimestampMs> time) : value_(time.value_or(kAbsent)) {}
     explicit operator bool() const { return value_ != kAbsent; }
     TimestampMs operator*() const { return value_; }
-    TimestampMs value_or(TimestampMs fallback) const { return value_ != kAbsent ? value_ : fallback; }
+    TimestampMs value_or(TimestampMs fallback) const {
+      return value_ != kAbsent ? value_ : fallback;
+    }
     operator std::optional<TimestampMs>() const {
       return value_ != kAbsent ? std::optional<TimestampMs>(value_) : std::nullopt;
     }
@@ -239,7 +241,8 @@ class Engine {
   std::vector<std::uint32_t> free_slots_;
   std::vector<AlertExtra> extras_;
   std::vector<std::uint32_t> free_extras_;
-  std::unordered_map<std::uint32_t, WideIds> wide_ids_;  // by slot; kWideIds slots only
+  // By slot, for the kWideIds slots only (rare).
+  std::unordered_map<std::uint32_t, WideIds> wide_ids_;
   SlotTable ids_;  // alert id -> slot
   std::size_t alert_count_ = 0;
   std::vector<ThresholdHit> hits_;          // scratch, reused across quotes

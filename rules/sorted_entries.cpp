@@ -29,7 +29,9 @@ SortedEntries& SortedEntries::operator=(SortedEntries&& other) noexcept {
   return *this;
 }
 
-SortedEntries::~SortedEntries() { ::operator delete(block_); }
+SortedEntries::~SortedEntries() {
+  ::operator delete(block_);
+}
 
 void SortedEntries::reallocate(std::size_t capacity) {
   auto* fresh = static_cast<Block*>(::operator new(block_bytes(capacity)));

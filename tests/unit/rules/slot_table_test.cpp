@@ -19,8 +19,8 @@ TEST_CASE("SlotTable finds what a map finds through growth and churn", "[rules]"
   SlotTable table;
   for (int step = 0; step < 200'000; ++step) {
     // Sequential-looking keys with some far apart (past 32 bits).
-    const std::int64_t key = static_cast<std::int64_t>(rng() % 20'000) +
-                             (rng() % 4 == 0 ? (std::int64_t{1} << 40) : 1);
+    const std::int64_t key =
+        static_cast<std::int64_t>(rng() % 20'000) + (rng() % 4 == 0 ? (std::int64_t{1} << 40) : 1);
     const bool present = model.count(key) != 0;
     if (rng() % 3 != 0 && !present) {
       keys.push_back(key);
