@@ -103,7 +103,12 @@ std::uint32_t Engine::intern(const Symbol& symbol) {
 }
 
 std::uint32_t Engine::slot_of(AlertId id) const {
-  return ids_.find(id, [this](std::uint32_t slot) { return slots_[slot].id; });
+  return ids_.find(id, [this](std::uint32_t slot) { return id_of(slots_[slot]); });
+}
+
+AlertId Engine::id_of(const AlertSlot& alert) const {
+  if ((alert.flags & kWideIds) == 0) return alert.id;
+  return wide_ids_.at(alert.id).id;
 }
 
 Condition Engine::condition_of(const AlertSlot& alert) const {
@@ -118,11 +123,13 @@ const TriggerPolicy& Engine::policy_of(const AlertSlot& alert) const {
 }
 
 UserId Engine::user_of(const AlertSlot& alert) const {
-  return (alert.flags & kWideIds) != 0 ? extras_[alert.extra].user_id : alert.user;
+  if ((alert.flags & kWideIds) == 0) return alert.user;
+  return wide_ids_.at(alert.id).user_id;
 }
 
 std::int64_t Engine::revision_of(const AlertSlot& alert) const {
-  return (alert.flags & kWideIds) != 0 ? extras_[alert.extra].revision : alert.revision;
+  if ((alert.flags & kWideIds) == 0) return alert.revision;
+  return wide_ids_.at(alert.id).revision;
 }
 
 void Engine::invalidate_quiet(std::uint32_t book_id) {
@@ -133,6 +140,10 @@ void Engine::invalidate_quiet(std::uint32_t book_id) {
 Status Engine::add(const Alert& alert) {
   if (alert.state != AlertState::armed) {
     return Error{"alert " + std::to_string(alert.id) + " is not armed"};
+  }
+  // The engine keeps these times in 8 bytes, with this value meaning "none".
+  if (alert.expires_at == OptionalTime::kAbsent || alert.last_fired_at == OptionalTime::kAbsent) {
+    return Error{"alert " + std::to_string(alert.id) + ": a time is out of range"};
   }
   // Line conditions keep the engine's historic contract (any threshold, even
   // a negative one); the others must be valid, or judging them means nothing.
@@ -154,7 +165,6 @@ Status Engine::add(const Alert& alert) {
   // A wait without a band (or for a `once` alert) means nothing: armed.
   const RearmWait wait = uses_rearm(condition, alert.trigger) ? alert.rearm_wait : RearmWait::none;
 
-  reserve_one_more(slots_);
   std::uint32_t slot;
   if (!free_slots_.empty()) {
     slot = free_slots_.back();
@@ -165,25 +175,26 @@ Status Engine::add(const Alert& alert) {
   }
   AlertSlot& record = slots_[slot];
   record = AlertSlot{};
-  record.id = alert.id;
   record.line = condition.price;
   record.book = book_id;
   record.type = static_cast<std::uint8_t>(condition.type);
   record.wait = static_cast<std::uint8_t>(wait);
   record.flags = kLive;
   record.sessions = alert.sessions;
-  const bool narrow_ids = fits_u32(alert.user_id) && fits_u32(alert.revision);
-  if (narrow_ids) {
+  if (fits_u32(alert.id) && fits_u32(alert.user_id) && fits_u32(alert.revision)) {
+    record.id = static_cast<std::uint32_t>(alert.id);
     record.user = static_cast<std::uint32_t>(alert.user_id);
     record.revision = static_cast<std::uint32_t>(alert.revision);
   } else {
     record.flags |= kWideIds;
+    record.id = slot;
+    wide_ids_[slot] = WideIds{alert.id, alert.user_id, alert.revision};
   }
   // {type, line, upper} states a line condition whose other fields are unset.
   const bool compact_condition =
       line && condition == Condition(condition.type, condition.price, condition.upper) &&
       (is_channel(condition.type) || condition.upper == Price{});
-  const bool plain = compact_condition && !is_channel(condition.type) && narrow_ids &&
+  const bool plain = compact_condition && !is_channel(condition.type) &&
                      alert.trigger == TriggerPolicy{} && !alert.expires_at && !alert.last_fired_at;
   if (!plain) {
     reserve_one_more(extras_);
@@ -195,15 +206,10 @@ Status Engine::add(const Alert& alert) {
       extras_.emplace_back();
     }
     AlertExtra& extra = extras_[record.extra];
-    extra = AlertExtra{condition.upper,
-                       alert.trigger,
-                       alert.expires_at,
-                       alert.last_fired_at,
-                       alert.user_id,
-                       alert.revision,
+    extra = AlertExtra{condition.upper, alert.trigger, alert.expires_at, alert.last_fired_at,
                        compact_condition ? nullptr : std::make_unique<Condition>(condition)};
   }
-  ids_.insert(alert.id, slot, [this](std::uint32_t s) { return slots_[s].id; });
+  ids_.insert(alert.id, slot, [this](std::uint32_t s) { return id_of(slots_[s]); });
   ++alert_count_;
 
   if (!line) {
@@ -238,12 +244,13 @@ void Engine::remove_slot(std::uint32_t slot) {
   SymbolBook& book = books_[book_id];
   const auto type = static_cast<ConditionType>(alert.type);
   const auto wait = static_cast<RearmWait>(alert.wait);
+  const AlertId id = id_of(alert);
   if (!is_line_condition(type)) {
     const Condition& condition = *extras_[alert.extra].condition;
     if (SeriesIndex::accepts(condition)) {
-      book.series_alerts.erase(alert.id, condition);
+      book.series_alerts.erase(id, condition);
     } else {
-      std::erase(book.judged, alert.id);
+      std::erase(book.judged, id);
     }
     window_scratch_.clear();
     extras_[alert.extra].condition->collect_windows(window_scratch_);
@@ -262,7 +269,8 @@ void Engine::remove_slot(std::uint32_t slot) {
     book.index.erase_rearm(slot, rearm_level(policy_of(alert).rearm, alert.line, wait), wait);
     invalidate_quiet(book_id);
   }
-  ids_.erase(alert.id, [this](std::uint32_t s) { return slots_[s].id; });
+  ids_.erase(id, [this](std::uint32_t s) { return id_of(slots_[s]); });
+  if ((alert.flags & kWideIds) != 0) wide_ids_.erase(slot);
   if (alert.extra != kNone) {
     extras_[alert.extra] = AlertExtra{};
     free_extras_.push_back(alert.extra);
@@ -330,7 +338,7 @@ void Engine::rearm_waiting(std::uint32_t book_id, const Quote& quote) {
     index.erase_rearm(slot, rearm_level(policy_of(alert).rearm, alert.line, wait), wait);
     alert.wait = static_cast<std::uint8_t>(RearmWait::none);
     index.insert(slot, condition_of(alert));
-    rearmed_.push_back(alert.id);
+    rearmed_.push_back(id_of(alert));
   }
   if (!rearm_hits_.empty()) invalidate_quiet(book_id);
 }
@@ -522,8 +530,9 @@ Fire Engine::make_fire(std::uint32_t slot, Direction direction, const Quote& quo
   const AlertSlot& alert = slots_[slot];
   Condition condition = condition_of(alert);
   const Price price = reported_price(condition, direction, quote);
-  Fire fire{alert.id, user_of(alert), books_[alert.book].symbol, std::move(condition), direction,
-            price,    quote.ts_ms};
+  Fire fire{id_of(alert),         user_of(alert), books_[alert.book].symbol,
+            std::move(condition), direction,      price,
+            quote.ts_ms};
   fire.revision = revision_of(alert);
   fire.prev_close = quote.prev_close;
   return fire;

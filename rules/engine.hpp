@@ -27,11 +27,12 @@
 // 96-byte hot record (last price, quiet band, next unpark time, session day)
 // that every quote reads, and a cold SymbolBook (the ThresholdIndex, judged
 // alerts, windows, parked alerts) touched only when the quote leaves the quiet
-// band. Armed alerts are 40-byte slots in a dense vector; the index holds
+// band. Armed alerts are 32-byte slots in a paged array; the index holds
 // (price, slot) pairs and an open-addressing SlotTable maps alert ids to
 // slots. Fields a plain `once` price alert does not need (a channel's upper
-// edge, a repeating policy, expiry, last fire, ids over 32 bits, a condition
-// beyond {type, price, upper}) live in an AlertExtra side table. A repeating
+// edge, a repeating policy, expiry, last fire, a condition beyond {type,
+// price, upper}) live in an AlertExtra side table, and ids over 32 bits in a
+// rare wide-id map. A repeating
 // line alert found while its time gate is shut is *parked*: out of the index
 // until a quote of its symbol reaches the time the gate opens (or its
 // expiry), so it neither costs every quote nor shuts the quiet band. Fires
@@ -44,10 +45,12 @@
 #include <limits>
 #include <memory>
 #include <optional>
+#include <unordered_map>
 #include <vector>
 
 #include "rules/condition.hpp"
 #include "rules/day_tracker.hpp"
+#include "rules/paged_vector.hpp"
 #include "rules/quote.hpp"
 #include "rules/result.hpp"
 #include "rules/series_index.hpp"
@@ -123,12 +126,13 @@ class Engine {
  private:
   static constexpr std::uint32_t kNone = SlotTable::kNone;
 
-  // The hot record of an armed alert (40 bytes), in a dense vector indexed by
+  // The hot record of an armed alert (32 bytes), in a paged array indexed by
   // slot; the index and the id table refer to alerts by slot. Anything a
-  // plain price alert does not need lives in an AlertExtra.
+  // plain price alert does not need lives in an AlertExtra; ids wider than
+  // 32 bits (alert, user or revision) live in wide_ids_.
   struct AlertSlot {
-    AlertId id = 0;
     Price line;                   // condition.price (a channel's lower edge)
+    std::uint32_t id = 0;         // the alert id; with kWideIds, this slot (wide_ids_'s key)
     std::uint32_t book = 0;       // the symbol's book
     std::uint32_t extra = kNone;  // index into extras_, or kNone
     std::uint32_t user = 0;       // user_id, unless kWideIds
@@ -136,22 +140,47 @@ class Engine {
     std::uint8_t type = 0;        // ConditionType
     std::uint8_t wait = 0;        // RearmWait
     std::uint8_t flags = 0;       // kLive, kParked, kWideIds
-    SessionMask sessions = 0;     // 0: any time (fits the padding)
+    SessionMask sessions = 0;     // 0: any time
   };
+  static_assert(sizeof(AlertSlot) == 32);
   static constexpr std::uint8_t kLive = 1;
   static constexpr std::uint8_t kParked = 2;   // out of the index until its time gate opens
-  static constexpr std::uint8_t kWideIds = 4;  // user_id/revision in the extra
+  static constexpr std::uint8_t kWideIds = 4;  // id, user_id and revision in wide_ids_
+  struct WideIds {
+    AlertId id = 0;
+    UserId user_id = 0;
+    std::int64_t revision = 0;
+  };
+  // An optional time in 8 bytes (std::optional takes 16): the one value no
+  // alert may carry (add() refuses it) stands for "none". Reads like the
+  // std::optional it replaces and converts to one.
+  class OptionalTime {
+   public:
+    static constexpr TimestampMs kAbsent = std::numeric_limits<TimestampMs>::min();
+    OptionalTime() = default;
+    OptionalTime(TimestampMs time) : value_(time) {}
+    OptionalTime(std::optional<TimestampMs> time) : value_(time.value_or(kAbsent)) {}
+    explicit operator bool() const { return value_ != kAbsent; }
+    TimestampMs operator*() const { return value_; }
+    TimestampMs value_or(TimestampMs fallback) const {
+      return value_ != kAbsent ? value_ : fallback;
+    }
+    operator std::optional<TimestampMs>() const {
+      return value_ != kAbsent ? std::optional<TimestampMs>(value_) : std::nullopt;
+    }
+
+   private:
+    TimestampMs value_ = kAbsent;
+  };
   // Cold fields, only for the alerts that need one: channels (upper edge),
-  // repeating policies, expiries, a previous fire, ids wider than 32 bits, and
-  // conditions that {type, line, upper} does not fully state (window moves,
-  // day change, compounds: the judged-directly kinds).
+  // repeating policies, expiries, a previous fire, and conditions that
+  // {type, line, upper} does not fully state (window moves, day change,
+  // compounds: the judged-directly kinds). 64 bytes.
   struct AlertExtra {
     Price upper;
     TriggerPolicy policy;
-    std::optional<TimestampMs> expires_at;
-    std::optional<TimestampMs> last_fired_at;
-    UserId user_id = 0;
-    std::int64_t revision = 0;
+    OptionalTime expires_at;
+    OptionalTime last_fired_at;
     std::unique_ptr<Condition> condition;  // the full condition, when not compact
   };
   // Per symbol, touched by every quote: the last price, the quiet band and
@@ -189,6 +218,7 @@ class Engine {
 
   std::uint32_t intern(const Symbol& symbol);
   std::uint32_t slot_of(AlertId id) const;
+  AlertId id_of(const AlertSlot& alert) const;
   Condition condition_of(const AlertSlot& alert) const;
   const TriggerPolicy& policy_of(const AlertSlot& alert) const;
   UserId user_of(const AlertSlot& alert) const;
@@ -211,10 +241,14 @@ class Engine {
   std::vector<BookHot> hot_;  // by book id
   // By book id; a deque: ~900-byte books, no 2x growth slack, never moved.
   std::deque<SymbolBook> books_;
-  std::vector<AlertSlot> slots_;  // by slot; free ones have no kLive
+  // By slot; free ones have no kLive. Pages of 4096 slots (128 KB): no
+  // growth slack beyond one page, and growing never copies all slots.
+  PagedVector<AlertSlot, 12> slots_;
   std::vector<std::uint32_t> free_slots_;
   std::vector<AlertExtra> extras_;
   std::vector<std::uint32_t> free_extras_;
+  // By slot, for the kWideIds slots only (rare).
+  std::unordered_map<std::uint32_t, WideIds> wide_ids_;
   SlotTable ids_;  // alert id -> slot
   std::size_t alert_count_ = 0;
   std::vector<ThresholdHit> hits_;          // scratch, reused across quotes

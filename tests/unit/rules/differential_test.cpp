@@ -56,6 +56,11 @@ struct MarketConfig {
   // Longest cooldown / once-per window, in ms (a trade is 1 ms): long ones
   // keep alerts whose condition holds parked outside the index for a while.
   std::int64_t max_interval_ms = 12;
+  // Ids: the first alert id (ids count up from it), and the share of alerts
+  // whose user id and revision need more than 32 bits (the engine keeps
+  // those, and alert ids over 32 bits, outside its 32-byte slots).
+  AlertId first_id = 1;
+  double wide_ids_probability = 0.0;
 };
 
 std::string describe(const Fire& fire) {
@@ -104,7 +109,8 @@ class Market {
   explicit Market(const MarketConfig& config)
       : config_(config),
         rng_(config.seed),
-        target_alerts_(static_cast<std::size_t>(config.symbols * config.alerts_per_symbol)) {
+        target_alerts_(static_cast<std::size_t>(config.symbols * config.alerts_per_symbol)),
+        next_id_(config.first_id) {
     for (int i = 0; i < config_.symbols; ++i) books_.push_back(fresh_book());
   }
 
@@ -197,6 +203,10 @@ class Market {
         alert.condition.upper = Price::from_units(alert.condition.price.units() + kGridUnits);
     }
     alert.revision = static_cast<std::int64_t>(pick(3));
+    if (chance(config_.wide_ids_probability)) {
+      alert.user_id += UserId{1} << 33;
+      alert.revision += std::int64_t{1} << 32;
+    }
     if (chance(config_.repeating_probability)) {
       alert.trigger.mode = pick(2) ? TriggerMode::every_time : TriggerMode::once_per;
       alert.trigger.interval_ms =
@@ -216,7 +226,7 @@ class Market {
   // A restart: the alert comes back from the store with the policy state the
   // naive evaluator holds (last fire, re-arm wait) into both.
   void reload() {
-    const AlertId id = between(std::max<AlertId>(1, next_id_ - 500), next_id_ - 1);
+    const AlertId id = between(std::max<AlertId>(config_.first_id, next_id_ - 500), next_id_ - 1);
     std::optional<Alert> stored = naive_.find(id);
     if (!stored) return;
     std::optional<PolicyState> state = engine_.policy_state(id);
@@ -233,20 +243,20 @@ class Market {
   }
 
   void maybe_change_alerts(const Book& book) {
-    if (next_id_ == 1) return;
+    if (next_id_ == config_.first_id) return;
     if (chance(config_.remove_probability)) {
-      const AlertId id = between(std::max<AlertId>(1, next_id_ - 500), next_id_ - 1);
+      const AlertId id = between(std::max<AlertId>(config_.first_id, next_id_ - 500), next_id_ - 1);
       const bool engine_removed = engine_.remove(id);
       if (engine_removed != naive_.remove(id)) FAIL("remove disagreed for alert " << id);
     }
     if (chance(config_.replace_probability)) {
       Alert alert = new_alert(book);
-      alert.id = between(std::max<AlertId>(1, next_id_ - 500), next_id_ - 1);
+      alert.id = between(std::max<AlertId>(config_.first_id, next_id_ - 500), next_id_ - 1);
       arm(alert);  // replaces it if armed, arms it again if it had fired
     }
     if (chance(config_.rejected_add_probability)) {
       Alert alert = new_alert(book);
-      alert.id = between(std::max<AlertId>(1, next_id_ - 500), next_id_ - 1);
+      alert.id = between(std::max<AlertId>(config_.first_id, next_id_ - 500), next_id_ - 1);
       alert.state = static_cast<AlertState>(1 + pick(3));  // triggered, paused, expired
       arm(alert);  // both must refuse and keep what they had
     }
@@ -308,7 +318,7 @@ class Market {
   std::vector<Book> books_;
   std::vector<Fire> engine_fires_;
   std::vector<Fire> naive_fires_;
-  AlertId next_id_ = 1;
+  AlertId next_id_;
   int next_symbol_ = 0;
   TimestampMs ts_ = 1'700'000'000'000;
   long long quote_count_ = 0;
@@ -473,6 +483,26 @@ TEST_CASE("Engine and naive evaluator agree with many alerts per symbol under ch
   config.reload_probability = 0.02;
   config.merge_probability = 0.2;
   config.gap_probability = 0.1;
+  run_market(config);
+}
+
+TEST_CASE("Engine and naive evaluator agree on alert, user and revision ids past 32 bits",
+          "[rules]") {
+  // Alert ids cross 2^32 early in the run, and some user ids and revisions
+  // are wider than 32 bits: the engine keeps those outside its slots.
+  MarketConfig config;
+  config.seed = 0x5eed0041;
+  config.quotes = 200'000;
+  config.first_id = (AlertId{1} << 32) - 100;
+  config.wide_ids_probability = 0.3;
+  config.condition_types = 9;
+  config.repeating_probability = 0.5;
+  config.max_interval_ms = 200;
+  config.expiry_probability = 0.1;
+  config.remove_probability = 0.05;
+  config.replace_probability = 0.05;
+  config.reload_probability = 0.02;
+  config.merge_probability = 0.2;
   run_market(config);
 }
 

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <initializer_list>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -589,4 +590,39 @@ TEST_CASE("A fire carries the mini-bar's latest timestamp", "[rules]") {
   REQUIRE(fired.size() == 1);
   REQUIRE(fired[0].ts_ms == 5'007);
   REQUIRE(fired[0].price == px("151"));
+}
+
+TEST_CASE("The engine refuses an alert whose time is the lowest 64-bit value and keeps the old one",
+          "[rules]") {
+  // That value stands for "no time" in the engine's 8-byte time fields.
+  Engine engine;
+  arm(engine, make_alert(1, ConditionType::above, "100"));
+  Alert alert = make_alert(1, ConditionType::above, "200");
+  alert.expires_at = std::numeric_limits<TimestampMs>::min();
+  CHECK_FALSE(engine.add(alert).ok());
+  alert.expires_at.reset();
+  alert.last_fired_at = std::numeric_limits<TimestampMs>::min();
+  CHECK_FALSE(engine.add(alert).ok());
+  CHECK(engine.alert_count() == 1);
+  CHECK(on_trade(engine, "150").size() == 1);  // still the alert at 100
+}
+
+TEST_CASE("A fire carries alert, user and revision ids wider than 32 bits", "[rules]") {
+  Engine engine;
+  Alert alert = make_alert(AlertId{1} << 40, ConditionType::above, "100");
+  alert.user_id = (UserId{1} << 35) + 7;
+  alert.revision = (std::int64_t{1} << 33) + 3;
+  arm(engine, alert);
+  arm(engine, make_alert(0, ConditionType::above, "100"));  // the same low 32 bits
+  REQUIRE(engine.policy_state(alert.id));
+  CHECK(engine.policy_state(alert.id)->revision == alert.revision);
+  std::vector<Fire> fires = on_trade(engine, "101");
+  std::sort(fires.begin(), fires.end(),
+            [](const Fire& a, const Fire& b) { return a.alert_id < b.alert_id; });
+  REQUIRE(fires.size() == 2);
+  CHECK(fires[1].alert_id == alert.id);
+  CHECK(fires[1].user_id == alert.user_id);
+  CHECK(fires[1].revision == alert.revision);
+  CHECK(fires[0].alert_id == 0);
+  CHECK_FALSE(engine.remove(alert.id));  // `once`: it left on firing
 }

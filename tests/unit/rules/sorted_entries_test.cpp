@@ -60,3 +60,37 @@ TEST_CASE("an empty or inverted range visits nothing", "[rules]") {
   CHECK(entries.erase(Price::from_units(5), 1));
   CHECK(entries.empty());
 }
+
+TEST_CASE("SortedEntries keeps its answers through shrink_to_fit, copies and moves", "[rules]") {
+  SortedEntries entries;
+  CHECK(entries.capacity_bytes() == 0);  // an empty set holds no block
+  for (std::uint32_t i = 0; i < 1000; ++i) entries.insert(Price::from_units(i % 97), i);
+  for (std::uint32_t i = 0; i < 1000; i += 3) CHECK(entries.erase(Price::from_units(i % 97), i));
+  const std::size_t before = entries.capacity_bytes();
+  entries.shrink_to_fit();
+  CHECK(entries.capacity_bytes() <= before);
+  auto ids_in = [](const SortedEntries& set, std::int64_t from, std::int64_t to) {
+    std::vector<std::uint32_t> ids;
+    set.for_range(from, to, [&](std::uint32_t id) { ids.push_back(id); });
+    std::sort(ids.begin(), ids.end());
+    return ids;
+  };
+  std::vector<std::uint32_t> want;
+  for (std::uint32_t i = 0; i < 1000; ++i)
+    if (i % 3 != 0 && i % 97 >= 10 && i % 97 < 20) want.push_back(i);
+  CHECK(ids_in(entries, 10, 20) == want);
+  entries.insert(Price::from_units(15), 5000);  // grows again after the trim
+  want.push_back(5000);
+  const SortedEntries copy = entries;
+  CHECK(ids_in(copy, 10, 20) == want);
+  SortedEntries moved = std::move(entries);
+  CHECK(ids_in(moved, 10, 20) == want);
+  CHECK(moved.size() == copy.size());
+  for (std::uint32_t i = 0; i < 1000; ++i)
+    if (i % 3 != 0) CHECK(moved.erase(Price::from_units(i % 97), i));
+  CHECK(moved.erase(Price::from_units(15), 5000));
+  CHECK(moved.empty());
+  moved.shrink_to_fit();
+  CHECK(moved.capacity_bytes() == 0);
+  CHECK_FALSE(moved.first_at_or_above(0).has_value());
+}
