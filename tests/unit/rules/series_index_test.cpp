@@ -173,7 +173,11 @@ struct Stream {
 
   explicit Stream(std::uint64_t seed) : rng(seed), price(3, 100 * kUnit) {}
 
-  static Symbol symbol(std::size_t i) { return Symbol("S" + std::to_string(i)); }
+  static Symbol symbol(std::size_t i) {
+    std::string text = "S";  // not "S" + to_string: GCC 12's false -Wrestrict (PR 105329)
+    text += std::to_string(i);
+    return Symbol(text);
+  }
 
   Quote next() {
     const std::size_t s = rng() % price.size();
