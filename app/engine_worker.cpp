@@ -10,9 +10,10 @@ EngineWorker::EngineWorker(EngineQueue& queue, Notifier& notifier, PriceReposito
                            AlertRepository& alerts, std::chrono::milliseconds price_flush_interval)
     : queue_(queue),
       notifier_(notifier),
-      prices_(prices),
       alerts_(alerts),
-      price_flush_interval_(price_flush_interval) {}
+      price_flush_interval_(price_flush_interval),
+      flusher_([n = &notifier](std::uint64_t ticket) { n->wait_until_processed(ticket); }, prices) {
+}
 
 EngineWorker::~EngineWorker() {
   stop();
@@ -40,6 +41,7 @@ void EngineWorker::set_metrics(EngineWorkerMetrics metrics) {
 }
 
 void EngineWorker::start() {
+  flusher_.start();
   running_.store(true, std::memory_order_relaxed);
   thread_ = std::thread([this] {
     pthread_setname_np(pthread_self(), "bw-engine");  // for top -H, perf, the load generator
@@ -51,6 +53,7 @@ void EngineWorker::start() {
 void EngineWorker::stop() {
   queue_.close();
   if (thread_.joinable()) thread_.join();
+  flusher_.stop();  // after the worker's last hand-over
 }
 
 void EngineWorker::arm(const Alert& alert) {
@@ -80,8 +83,7 @@ void EngineWorker::run() {
       fires.clear();
     }
     if (!open || clock::now() >= next_flush) {
-      notifier_.wait_until_processed(last_ticket_);
-      flush_prices();
+      hand_over_prices();
       flush_policy_states();
       next_flush = clock::now() + price_flush_interval_;
     }
@@ -108,11 +110,13 @@ void EngineWorker::evaluate(const Quote& quote, std::vector<Fire>& fires) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
 }
 
-// After wait_until_processed(): every fire so far is committed, so the
-// engine's current state is never older than the store's.
+// Waits for the notifier first (only when some alert re-armed): then every
+// fire so far is committed, so the engine's current state is never older
+// than the store's.
 void EngineWorker::flush_policy_states() {
   engine_.take_rearmed(rearmed_);
   if (rearmed_.empty()) return;
+  notifier_.wait_until_processed(last_ticket_);
   std::vector<PolicyStateRow> rows;
   for (AlertId id : rearmed_) {
     if (std::optional<PolicyState> state = engine_.policy_state(id)) rows.push_back({id, *state});
@@ -126,23 +130,19 @@ void EngineWorker::flush_policy_states() {
   }
 }
 
-void EngineWorker::flush_prices() {
+// The flusher writes the snapshot once the fires up to last_ticket_ are
+// committed: a stored price is never past a crossing whose fire is not.
+void EngineWorker::hand_over_prices() {
   if (dirty_prices_.empty()) return;
-  std::vector<LastPrice> batch;
-  batch.reserve(dirty_prices_.size());
+  std::vector<LastPrice> snapshot;
+  snapshot.reserve(dirty_prices_.size());
   for (auto& [symbol, price] : dirty_prices_) {
     price.day = engine_.day_state(symbol);  // as of now: newer than the quote that dirtied it
     price.series = engine_.series_states(symbol);
-    batch.push_back(price);
+    snapshot.push_back(std::move(price));
   }
-  try {
-    prices_.save(batch);
-    dirty_prices_.clear();
-  } catch (const std::exception& error) {
-    // Kept dirty: the next flush retries.
-    module_logger("engine")->error("engine: saving {} last prices failed: {}", batch.size(),
-                                   error.what());
-  }
+  dirty_prices_.clear();
+  flusher_.submit(last_ticket_, std::move(snapshot));
 }
 
 }  // namespace bw

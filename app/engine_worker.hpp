@@ -1,9 +1,12 @@
 // EngineWorker: the thread that owns the Engine (one shard). It drains the
 // EngineQueue (quotes and alert commands, in order), hands fires to the
-// Notifier, and persists each symbol's last price every
-// `price_flush_interval` (and on stop) for restart continuity (with its
-// session day and series states: indicator warm-up), together with
-// the policy state (re-arms, last fire) of the alerts whose state changed.
+// Notifier, and every `price_flush_interval` (and on stop) hands each changed
+// symbol's last price (with its session day and series states: indicator
+// warm-up) to a PriceFlusher, which stores it for restart continuity on its
+// own thread once the fires before it are committed. The policy state
+// (re-arms, last fire) of alerts whose state changed is written on this
+// thread after waiting for the notifier, because the notifier's own fire
+// writes touch the same columns and must not be overtaken.
 //
 //   EngineWorker worker(queue, notifier, prices, alerts, 200ms);
 //   worker.load(alerts.list_armed(), prices.load_all());   // before start
@@ -19,6 +22,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "app/price_flusher.hpp"
 #include "ingest/engine_queue.hpp"
 #include "metrics/metrics.hpp"
 #include "notify/notifier.hpp"
@@ -56,17 +60,17 @@ class EngineWorker : public AlertEngine {
   void run();
   void apply(std::vector<EngineQueue::Entry>& batch, std::vector<Fire>& fires);
   void evaluate(const Quote& quote, std::vector<Fire>& fires);
-  void flush_prices();
+  void hand_over_prices();
   void flush_policy_states();
 
   EngineQueue& queue_;
   Notifier& notifier_;
-  PriceRepository& prices_;
   AlertRepository& alerts_;
   const std::chrono::milliseconds price_flush_interval_;
   EngineWorkerMetrics metrics_;  // constant after start
   std::thread thread_;
   std::atomic<bool> running_{false};
+  PriceFlusher flusher_;
   // Owned by the worker thread (or the caller before start / after stop).
   Engine engine_;
   std::unordered_map<Symbol, LastPrice> dirty_prices_;
