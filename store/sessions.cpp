@@ -22,7 +22,7 @@ SessionRecord Sessions::create(UserId user, const std::string& session_hash,
 
 std::optional<SessionRecord> Sessions::find(const std::string& session_hash) {
   return db_.read([&](sql::Connection& c) -> std::optional<SessionRecord> {
-    sql::Statement s(c,
+    sql::Statement s(c, sql::kReused,  // every dashboard request: kept prepared
                      "SELECT id, user_id, csrf_token, created_at, last_seen_at FROM sessions "
                      "WHERE session_hash = ?");
     s.bind(1, session_hash);
