@@ -500,24 +500,44 @@ class Session final : public SseSession, public std::enable_shared_from_this<Ses
       in_flight_buffers_.push_back(net::buffer(*tick.frames[tick.order[i]].event));
     }
     if (in_flight_buffers_.empty()) return;
+    write_buffers_now([&] {
+      for (std::uint32_t i = begin; i < end; ++i)
+        in_flight_.push_back(tick.frames[tick.order[i]].event);
+    });
+  }
+
+  enum class Written { all, rest_pending, failed };
+
+  // One non-blocking gather write of in_flight_buffers_ on the plain socket:
+  // the kernel usually takes it all, and then no completion handler has to
+  // run (half the work per delivery at broadcast rates). Otherwise
+  // `keep_frames()` makes in_flight_ reference every buffer (if it does not
+  // already), the written part is dropped and the rest goes out in an async
+  // write; a failed socket is closed.
+  template <typename KeepFrames>
+  Written write_buffers_now(KeepFrames&& keep_frames) {
     beast::error_code ec;
     const std::size_t total = net::buffer_size(in_flight_buffers_);
     const std::size_t written = lowest().socket().write_some(in_flight_buffers_, ec);
     if (ec && ec != net::error::would_block && ec != net::error::try_again) {
-      return close_now(Close::abortive);
+      close_now(Close::abortive);
+      return Written::failed;
     }
     const auto now = std::chrono::steady_clock::now();
     if (!ec && written == total) {
       last_write_done_ = now;
-      return;
+      return Written::all;
     }
-    for (std::uint32_t i = begin; i < end; ++i)
-      in_flight_.push_back(tick.frames[tick.order[i]].event);
+    keep_frames();
     drop_written(ec ? 0 : written);
+    // No timer per write (arming and cancelling one costs more than the
+    // write itself at broadcast rates): the watchdog tick checks write_started_.
     writing_ = true;
     write_started_ = now;
+    // On the socket itself: tcp_stream's timeouts are not used while streaming.
     net::async_write(lowest().socket(), in_flight_buffers_,
                      beast::bind_front_handler(&Session::on_write, shared_from_this()));
+    return Written::rest_pending;
   }
 
   void enqueue(EventBytes bytes) {
@@ -549,29 +569,9 @@ class Session final : public SseSession, public std::enable_shared_from_this<Ses
                          beast::bind_front_handler(&Session::on_write, shared_from_this()));
         return;
       }
-      // Write at once on the non-blocking socket: the kernel usually takes it
-      // all, and then no completion handler has to run (half the work per
-      // delivery at broadcast rates). Only the rest waits for an async write.
-      beast::error_code ec;
-      const std::size_t total = net::buffer_size(in_flight_buffers_);
-      const std::size_t written = lowest().socket().write_some(in_flight_buffers_, ec);
-      if (ec && ec != net::error::would_block && ec != net::error::try_again) {
-        return close_now(Close::abortive);
-      }
-      const auto now = std::chrono::steady_clock::now();
-      if (!ec && written == total) {
-        in_flight_.clear();
-        last_write_done_ = now;
-        continue;  // more may be queued beyond one batch
-      }
-      drop_written(ec ? 0 : written);
-      // No timer per write (arming and cancelling one costs more than the
-      // write itself at broadcast rates): the watchdog tick checks write_started_.
-      writing_ = true;
-      write_started_ = now;
-      // On the socket itself: tcp_stream's timeouts are not used while streaming.
-      net::async_write(lowest().socket(), in_flight_buffers_,
-                       beast::bind_front_handler(&Session::on_write, shared_from_this()));
+      // in_flight_ already references every buffer.
+      if (write_buffers_now([] {}) != Written::all) return;
+      in_flight_.clear();  // and more may be queued beyond one batch
     }
   }
 
