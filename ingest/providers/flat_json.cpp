@@ -385,10 +385,7 @@ class Scanner {
             if (--level < 0) return true;
             continue;
           }
-          if (object) {
-            std::string_view ignored;
-            if (!key(ignored)) return false;
-          }
+          if (!skip_key_in(object)) return false;
           need_value = true;
           continue;
         }
@@ -403,12 +400,17 @@ class Scanner {
         if (--level < 0) return true;
         continue;
       }
-      if (object) {
-        std::string_view ignored;
-        if (!key(ignored)) return false;
-      }
+      if (!skip_key_in(object)) return false;
       need_value = true;
     }
+  }
+
+  // After an opening '{' or a ',' in an object, the member's key and ':'
+  // come before its value; in an array there is nothing to skip.
+  bool skip_key_in(bool object) {
+    if (!object) return true;
+    std::string_view ignored;
+    return key(ignored);
   }
 
   const char* begin_;
