@@ -26,11 +26,12 @@ StoredNotification from_row(const sql::Statement& row) {
   return StoredNotification{row.integer(0), std::move(content)};
 }
 
+// Borrows `text` (see Statement::bind_borrowed): it must outlive the step.
 void bind_optional_text(sql::Statement& s, int index, const std::string& text) {
   if (text.empty()) {
     s.bind(index, std::nullopt);
   } else {
-    s.bind(index, std::string_view(text));
+    s.bind_borrowed(index, text);
   }
 }
 
@@ -111,9 +112,9 @@ void insert_notifications(sql::Connection& c, std::vector<StoredNotification>& r
         const int base = static_cast<int>(row) * kColumnsPerRow;
         insert.bind(base + 1, n.alert_id)
             .bind(base + 2, n.user_id)
-            .bind(base + 3, n.symbol)
+            .bind_borrowed(base + 3, n.symbol)
             .bind(base + 4, n.price.units())
-            .bind(base + 5, n.message)
+            .bind_borrowed(base + 5, n.message)
             .bind(base + 6, n.created_at);
         bind_optional_text(insert, base + 7, n.email_subject);
         bind_optional_text(insert, base + 8, n.email_body);
@@ -181,9 +182,9 @@ std::vector<StoredNotification> NotificationRepository::record_fires(
     for (std::size_t index = 0; index < fires.size(); ++index) {
       const NewNotification& fired = fires[index];
       mark.reset();
-      mark.bind(1, alert_state_name(fired.state_after))
+      mark.bind_borrowed(1, alert_state_name(fired.state_after))
           .bind(2, fired.fired_at.value_or(fired.created_at))
-          .bind(3, rearm_wait_name(fired.rearm_wait))
+          .bind_borrowed(3, rearm_wait_name(fired.rearm_wait))
           .bind(4, fired.created_at)
           .bind(5, fired.alert_id)
           .bind(6, fired.user_id)
