@@ -179,8 +179,7 @@ TEST_CASE("notifications survive a restart", "[store]") {
   CHECK(ids(reopened.list_after(store.alice, 0, 10)) == std::vector<NotificationId>{id});
 }
 
-TEST_CASE("two fires of a repeating alert in one batch are both stored, in fire order",
-          "[store]") {
+TEST_CASE("two fires of a repeating alert in one batch are both stored, in fire order", "[store]") {
   TwoUsers store;
   Alert alert = store.armed(store.alice);
   NewNotification first = store.fire_of(alert, kNow + 1, "150.25");
