@@ -1,5 +1,6 @@
 #include "store/notification_repository.hpp"
 
+#include <array>
 #include <optional>
 #include <string>
 #include <unordered_set>
@@ -25,11 +26,12 @@ StoredNotification from_row(const sql::Statement& row) {
   return StoredNotification{row.integer(0), std::move(content)};
 }
 
+// Borrows `text` (see Statement::bind_borrowed): it must outlive the step.
 void bind_optional_text(sql::Statement& s, int index, const std::string& text) {
   if (text.empty()) {
     s.bind(index, std::nullopt);
   } else {
-    s.bind(index, std::string_view(text));
+    s.bind_borrowed(index, text);
   }
 }
 
@@ -72,6 +74,61 @@ std::unordered_set<AlertId> alerts_with_templates(sql::Connection& c,
   return found;
 }
 
+// Rows per multi-row notification INSERT, largest first: a batch goes in as
+// full chunks of the first size, its remainder as at most one of each smaller
+// size (a batch of 256 is four statements instead of 256). Each size is one
+// kept statement; 64 rows bind 512 parameters, far below SQLite's 32766.
+constexpr std::array<std::size_t, 7> kChunkRows = {64, 32, 16, 8, 4, 2, 1};
+constexpr int kColumnsPerRow = 8;
+
+const std::string& insert_sql(std::size_t chunk) {
+  static const std::array<std::string, kChunkRows.size()> texts = [] {
+    std::array<std::string, kChunkRows.size()> out;
+    for (std::size_t k = 0; k < kChunkRows.size(); ++k) {
+      out[k] =
+          "INSERT INTO notifications (alert_id, user_id, symbol, price, message, created_at, "
+          "email_subject, email_body) VALUES ";
+      for (std::size_t row = 0; row < kChunkRows[k]; ++row) {
+        out[k] += row == 0 ? "(?,?,?,?,?,?,?,?)" : ",(?,?,?,?,?,?,?,?)";
+      }
+    }
+    return out;
+  }();
+  return texts[chunk];
+}
+
+// Inserts the notifications of `rows` in order and sets their ids. Each
+// multi-row INSERT assigns consecutive rowids in row order (the writer
+// connection is the only writer and runs inside the batch's transaction),
+// so a chunk's ids end at last_insert_rowid.
+void insert_notifications(sql::Connection& c, std::vector<StoredNotification>& rows) {
+  std::size_t next = 0;
+  for (std::size_t k = 0; k < kChunkRows.size(); ++k) {
+    const std::size_t size = kChunkRows[k];
+    while (rows.size() - next >= size) {
+      sql::Statement insert(c, sql::kReused, insert_sql(k));
+      for (std::size_t row = 0; row < size; ++row) {
+        const NewNotification& n = rows[next + row].content;
+        const int base = static_cast<int>(row) * kColumnsPerRow;
+        insert.bind(base + 1, n.alert_id)
+            .bind(base + 2, n.user_id)
+            .bind_borrowed(base + 3, n.symbol)
+            .bind(base + 4, n.price.units())
+            .bind_borrowed(base + 5, n.message)
+            .bind(base + 6, n.created_at);
+        bind_optional_text(insert, base + 7, n.email_subject);
+        bind_optional_text(insert, base + 8, n.email_body);
+      }
+      insert.run();
+      const NotificationId last = c.last_insert_id();
+      for (std::size_t row = 0; row < size; ++row) {
+        rows[next + row].id = last - static_cast<NotificationId>(size - 1 - row);
+      }
+      next += size;
+    }
+  }
+}
+
 // The outbox: one delivery per enabled channel of each alert, for the
 // notifications [first, last] this transaction has just inserted (one
 // statement per batch; ids are assigned in order and no other writer runs,
@@ -104,15 +161,11 @@ std::vector<StoredNotification> NotificationRepository::record_fires(
     std::vector<StoredNotification> stored;
     stored.reserve(fires.size());
     sql::Transaction transaction(c);
-    // Statements kept prepared on the writer connection (one set for every batch).
+    // Kept prepared on the writer connection (one set for every batch).
     sql::Statement mark(c, sql::kReused,
                         "UPDATE alerts SET state = ?, last_fired_at = ?, rearm_wait = ?, "
                         "updated_at = ? WHERE id = ? AND user_id = ? AND revision = ? "
                         "AND state = 'armed'");
-    sql::Statement insert(c, sql::kReused,
-                          "INSERT INTO notifications (alert_id, user_id, symbol, price, "
-                          "message, created_at, email_subject, email_body) "
-                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     const std::unordered_set<AlertId> templated =
         render ? alerts_with_templates(c, fires) : std::unordered_set<AlertId>{};
     std::optional<sql::Statement> lookup;
@@ -123,37 +176,32 @@ std::vector<StoredNotification> NotificationRepository::record_fires(
                      "JOIN alerts a ON a.id = m.alert_id JOIN users u ON u.id = a.user_id "
                      "WHERE m.alert_id = ?");
     }
+    // First each fire's alert, in fire order (so a second fire of a repeating
+    // alert sees the first one's update); the accepted fires' notifications
+    // then go in with a few multi-row INSERTs (insert_notifications).
     for (std::size_t index = 0; index < fires.size(); ++index) {
       const NewNotification& fired = fires[index];
       mark.reset();
-      mark.bind(1, alert_state_name(fired.state_after))
+      mark.bind_borrowed(1, alert_state_name(fired.state_after))
           .bind(2, fired.fired_at.value_or(fired.created_at))
-          .bind(3, rearm_wait_name(fired.rearm_wait))
+          .bind_borrowed(3, rearm_wait_name(fired.rearm_wait))
           .bind(4, fired.created_at)
           .bind(5, fired.alert_id)
           .bind(6, fired.user_id)
           .bind(7, fired.revision)
           .run();
       if (c.changes() != 1) continue;
-      NewNotification fire = fired;
-      if (lookup && templated.contains(fire.alert_id)) {
-        if (std::optional<AlertTexts> texts = alert_texts(*lookup, fire.alert_id)) {
-          render(index, *texts, fire);
+      StoredNotification& accepted = stored.emplace_back(StoredNotification{0, fired});
+      if (lookup && templated.contains(fired.alert_id)) {
+        if (std::optional<AlertTexts> texts = alert_texts(*lookup, fired.alert_id)) {
+          render(index, *texts, accepted.content);
         }
       }
-      insert.reset();
-      insert.bind(1, fire.alert_id)
-          .bind(2, fire.user_id)
-          .bind(3, fire.symbol)
-          .bind(4, fire.price.units())
-          .bind(5, fire.message)
-          .bind(6, fire.created_at);
-      bind_optional_text(insert, 7, fire.email_subject);
-      bind_optional_text(insert, 8, fire.email_body);
-      insert.run();
-      stored.push_back(StoredNotification{c.last_insert_id(), std::move(fire)});
     }
-    if (!stored.empty()) insert_outbox_rows(c, stored.front().id, stored.back().id);
+    if (!stored.empty()) {
+      insert_notifications(c, stored);
+      insert_outbox_rows(c, stored.front().id, stored.back().id);
+    }
     transaction.commit();
     return stored;
   });

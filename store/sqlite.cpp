@@ -125,6 +125,16 @@ Statement& Statement::bind(int index, std::string_view value) {
   return *this;
 }
 
+Statement& Statement::bind_borrowed(int index, std::string_view value) {
+  // An empty view may have a null data(), which SQLite would bind as NULL.
+  const char* data = value.empty() ? "" : value.data();
+  if (sqlite3_bind_text(stmt_, index, data, static_cast<int>(value.size()), SQLITE_STATIC) !=
+      SQLITE_OK) {
+    fail(connection_.handle(), "bind");
+  }
+  return *this;
+}
+
 Statement& Statement::bind(int index, std::nullopt_t) {
   if (sqlite3_bind_null(stmt_, index) != SQLITE_OK) fail(connection_.handle(), "bind");
   return *this;

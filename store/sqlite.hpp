@@ -79,6 +79,10 @@ class Statement {
 
   Statement& bind(int index, std::int64_t value);
   Statement& bind(int index, std::string_view value);
+  // Binds text without copying it (SQLITE_STATIC): the caller keeps `value`
+  // alive and unchanged until the statement is reset or destroyed. For hot
+  // paths binding many strings per row.
+  Statement& bind_borrowed(int index, std::string_view value);
   Statement& bind(int index, std::nullopt_t);
   Statement& bind(int index, const std::optional<std::int64_t>& value);
 

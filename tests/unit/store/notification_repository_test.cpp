@@ -2,6 +2,8 @@
 // point (alert triggered + notification stored together); pages are per user.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <string>
 #include <vector>
 
 #include "store/notification_repository.hpp"
@@ -175,4 +177,70 @@ TEST_CASE("notifications survive a restart", "[store]") {
   store.temp.reopen();
   NotificationRepository reopened(store.temp.db());
   CHECK(ids(reopened.list_after(store.alice, 0, 10)) == std::vector<NotificationId>{id});
+}
+
+TEST_CASE("two fires of a repeating alert in one batch are both stored, in fire order", "[store]") {
+  TwoUsers store;
+  Alert alert = store.armed(store.alice);
+  NewNotification first = store.fire_of(alert, kNow + 1, "150.25");
+  first.state_after = AlertState::armed;
+  NewNotification second = store.fire_of(alert, kNow + 2, "151.50");
+  second.state_after = AlertState::armed;
+
+  std::vector<StoredNotification> stored = store.notifications.record_fires({first, second});
+
+  REQUIRE(stored.size() == 2);
+  CHECK(stored[0].id < stored[1].id);
+  CHECK(stored[0].content.price == px("150.25"));
+  CHECK(stored[1].content.price == px("151.50"));
+  std::vector<StoredNotification> kept = store.notifications.list_after(store.alice, 0, 10);
+  REQUIRE(kept.size() == 2);
+  CHECK(kept[0].id == stored[0].id);
+  CHECK(kept[0].content.price == px("150.25"));
+  CHECK(kept[1].id == stored[1].id);
+  CHECK(kept[1].content.price == px("151.50"));
+  CHECK(*store.alerts.find(store.alice, alert.id)->last_fired_at == kNow + 2);
+}
+
+TEST_CASE("a large batch returns each fire's own id, in fire order, skipping stale fires",
+          "[store]") {
+  // 203 fires (more than one multi-row chunk, with a remainder of every
+  // smaller size), every seventh for a deleted alert: each returned id must
+  // name the row holding that fire's own alert, symbol and price.
+  TwoUsers store;
+  std::vector<NewNotification> fires;
+  std::vector<AlertId> expected;
+  for (int i = 0; i < 203; ++i) {
+    const UserId user = i % 3 == 0 ? store.bob : store.alice;
+    std::string symbol = "S";  // appended: GCC 12's false -Wrestrict on "S" + to_string
+    symbol += std::to_string(i);
+    Alert alert = store.armed(user, symbol);
+    NewNotification fire = store.fire_of(alert, kNow + i, std::to_string(100 + i) + ".5");
+    if (i % 7 == 3) {
+      REQUIRE(store.alerts.remove(user, alert.id));
+    } else {
+      expected.push_back(alert.id);
+    }
+    fires.push_back(fire);
+  }
+
+  std::vector<StoredNotification> stored = store.notifications.record_fires(fires);
+
+  REQUIRE(stored.size() == expected.size());
+  std::vector<StoredNotification> kept = store.notifications.list_after(store.alice, 0, 1000);
+  std::vector<StoredNotification> bobs = store.notifications.list_after(store.bob, 0, 1000);
+  kept.insert(kept.end(), bobs.begin(), bobs.end());
+  REQUIRE(kept.size() == stored.size());
+  for (std::size_t i = 0; i < stored.size(); ++i) {
+    CHECK(stored[i].content.alert_id == expected[i]);
+    if (i > 0) CHECK(stored[i - 1].id < stored[i].id);
+    auto row = std::find_if(kept.begin(), kept.end(),
+                            [&](const StoredNotification& n) { return n.id == stored[i].id; });
+    REQUIRE(row != kept.end());
+    CHECK(row->content.alert_id == stored[i].content.alert_id);
+    CHECK(row->content.symbol == stored[i].content.symbol);
+    CHECK(row->content.price == stored[i].content.price);
+    CHECK(row->content.message == stored[i].content.message);
+    CHECK(row->content.created_at == stored[i].content.created_at);
+  }
 }
