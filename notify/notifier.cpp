@@ -43,11 +43,28 @@ void Notifier::stop() {
 }
 
 std::uint64_t Notifier::submit(std::vector<Fire> fires) {
-  std::unique_lock lock(mutex_);
+  std::vector<Queued> rendered;
+  rendered.reserve(fires.size());
   for (Fire& fire : fires) {
+    NewNotification row{fire.alert_id,
+                        fire.user_id,
+                        fire.symbol,
+                        fire.price,
+                        render_message(fire),
+                        0,
+                        fire.state_after,
+                        fire.rearm_wait,
+                        fire.revision,
+                        fire.ts_ms,
+                        "",
+                        ""};
+    rendered.push_back(Queued{std::move(fire), std::move(row)});
+  }
+  std::unique_lock lock(mutex_);
+  for (Queued& queued : rendered) {
     if (pending_.size() >= max_pending_) ready_.notify_one();  // let it drain what is queued
     room_.wait(lock, [&] { return stopping_ || pending_.size() < max_pending_; });
-    pending_.push_back(std::move(fire));
+    pending_.push_back(std::move(queued));
     ++submitted_;
   }
   ready_.notify_one();
@@ -70,7 +87,7 @@ bool Notifier::stopping_requested() const {
 }
 
 void Notifier::run() {
-  std::vector<Fire> batch;
+  std::vector<Queued> batch;
   std::unique_lock lock(mutex_);
   while (true) {
     ready_.wait(lock, [&] { return stopping_ || !pending_.empty(); });
@@ -99,13 +116,13 @@ void Notifier::record_commit(std::chrono::steady_clock::duration took, std::size
   if (metrics_.committed) metrics_.committed->inc(rows);
 }
 
-void Notifier::commit_and_deliver(std::vector<Fire>& batch) {
+void Notifier::commit_and_deliver(std::vector<Queued>& batch) {
   std::vector<NewNotification> fresh;
   fresh.reserve(batch.size());
   const TimestampMs now = clock_.now_ms();
-  for (const Fire& fire : batch) {
-    fresh.push_back({fire.alert_id, fire.user_id, fire.symbol, fire.price, render_message(fire),
-                     now, fire.state_after, fire.rearm_wait, fire.revision, fire.ts_ms, "", ""});
+  for (Queued& queued : batch) {
+    fresh.push_back(std::move(queued.row));
+    fresh.back().created_at = now;
   }
   std::vector<StoredNotification> stored;
   // Retry until the store takes the batch: these fires already left the
@@ -115,7 +132,7 @@ void Notifier::commit_and_deliver(std::vector<Fire>& batch) {
       const auto started = std::chrono::steady_clock::now();
       stored = repository_.record_fires(
           fresh, [&batch](std::size_t index, const AlertTexts& texts, NewNotification& out) {
-            render_alert_texts(batch[index], texts, out);
+            render_alert_texts(batch[index].fire, texts, out);
           });
       record_commit(std::chrono::steady_clock::now() - started, stored.size());
       break;

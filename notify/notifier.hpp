@@ -1,7 +1,11 @@
 // Notifier: turns engine fires into committed notifications and hands them to
-// the channels. Its own thread takes every fire queued so far, renders the
-// messages, commits them in one transaction (group commit), and only then
-// delivers them: nothing reaches a channel that is not durable.
+// the channels. submit() renders each fire's default message on the caller's
+// thread; the notifier's own thread takes every fire queued so far, commits
+// them in one transaction (group commit; alerts with message templates are
+// rendered there, as that needs their templates), and only then delivers
+// them: nothing reaches a channel that is not durable. Rendering before the
+// queue keeps the single writer thread — the throughput limit — on SQLite
+// work alone.
 //
 //   Notifier notifier(repository, clock, {&sse_sink});
 //   notifier.start();
@@ -62,8 +66,15 @@ class Notifier {
   std::uint64_t committed_count() const;
 
  private:
+  // A fire and its notification row, rendered at submit(); created_at is
+  // set at commit.
+  struct Queued {
+    Fire fire;
+    NewNotification row;
+  };
+
   void run();
-  void commit_and_deliver(std::vector<Fire>& batch);
+  void commit_and_deliver(std::vector<Queued>& batch);
   void record_commit(std::chrono::steady_clock::duration took, std::size_t rows);
   bool stopping_requested() const;
 
@@ -78,7 +89,7 @@ class Notifier {
   std::condition_variable ready_;
   std::condition_variable room_;
   std::condition_variable processed_cv_;
-  std::deque<Fire> pending_;     // guarded by mutex_
+  std::deque<Queued> pending_;   // guarded by mutex_
   bool stopping_ = false;        // guarded by mutex_
   bool exited_ = false;          // guarded by mutex_: run() has returned
   std::uint64_t committed_ = 0;  // guarded by mutex_
