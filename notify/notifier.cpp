@@ -1,5 +1,6 @@
 #include "notify/notifier.hpp"
 
+#include <pthread.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -29,7 +30,10 @@ void Notifier::set_metrics(NotifierMetrics metrics) {
 }
 
 void Notifier::start() {
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "bw-notify");  // for top -H, perf
+    run();
+  });
 }
 
 void Notifier::stop() {

@@ -1,6 +1,7 @@
 #include "notify/webhook_dispatcher.hpp"
 
 #include <curl/curl.h>
+#include <pthread.h>
 #include <spdlog/spdlog.h>
 #include <sys/socket.h>
 
@@ -726,7 +727,10 @@ WebhookDispatcher::~WebhookDispatcher() {
 }
 
 void WebhookDispatcher::start() {
-  thread_ = std::thread([this] { loop_->run(); });
+  thread_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "bw-deliver");  // for top -H, perf
+    loop_->run();
+  });
 }
 
 void WebhookDispatcher::stop() {

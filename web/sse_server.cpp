@@ -21,6 +21,7 @@
 //     the shared tick.
 #include "web/sse_server.hpp"
 
+#include <pthread.h>
 #include <algorithm>
 #include <array>
 #include <atomic>
@@ -134,7 +135,12 @@ class SseServer::Impl final : public SseSessionHost {
     // The acceptor and timer are touched only on the server strand from here on.
     net::post(server_strand_, [this] { do_accept(); });
     threads_.reserve(static_cast<std::size_t>(options_.io_threads));
-    for (auto& ioc : io_contexts_) threads_.emplace_back([this, &ioc] { run_io(*ioc); });
+    for (auto& ioc : io_contexts_) {
+      threads_.emplace_back([this, &ioc] {
+        pthread_setname_np(pthread_self(), "bw-sse");  // for top -H, perf
+        run_io(*ioc);
+      });
+    }
     return port;
   }
 
