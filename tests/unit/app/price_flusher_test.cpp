@@ -59,15 +59,20 @@ std::map<Symbol, std::int64_t> stored(PriceRepository& prices) {
   return out;
 }
 
+// A started flusher over a fresh database; a test "commits" fires through
+// `fires`. Members are destroyed in reverse: the flusher stops first.
+struct Flushing {
+  TempDatabase temp;
+  PriceRepository prices{temp.db()};
+  FakeFires fires;
+  PriceFlusher flusher{fires.waiter(), prices};
+  Flushing() { flusher.start(); }
+};
+
 }  // namespace
 
-TEST_CASE("a snapshot is stored only after the fires before it are committed", "[app][prices]") {
-  TempDatabase temp;
-  PriceRepository prices(temp.db());
-  FakeFires fires;
-  PriceFlusher flusher(fires.waiter(), prices);
-  flusher.start();
-
+TEST_CASE_METHOD(Flushing, "a snapshot is stored only after the fires before it are committed",
+                 "[app][prices]") {
   flusher.submit(7, {last("AAPL", 150, 1000)});
   fires.wait_until_asked(1);
   CHECK(fires.asked() == std::vector<std::uint64_t>{7});
@@ -78,13 +83,8 @@ TEST_CASE("a snapshot is stored only after the fires before it are committed", "
   CHECK(stored(prices) == std::map<Symbol, std::int64_t>{{"AAPL", 150}});
 }
 
-TEST_CASE("a newer snapshot of a symbol replaces an unwritten older one", "[app][prices]") {
-  TempDatabase temp;
-  PriceRepository prices(temp.db());
-  FakeFires fires;
-  PriceFlusher flusher(fires.waiter(), prices);
-  flusher.start();
-
+TEST_CASE_METHOD(Flushing, "a newer snapshot of a symbol replaces an unwritten older one",
+                 "[app][prices]") {
   flusher.submit(1, {last("AAPL", 150, 1000)});
   fires.wait_until_asked(1);  // the flusher holds snapshot 1, waiting for fire 1
   flusher.submit(2, {last("AAPL", 151, 2000), last("MSFT", 400, 2000)});
@@ -97,13 +97,8 @@ TEST_CASE("a newer snapshot of a symbol replaces an unwritten older one", "[app]
   CHECK(fires.asked() == std::vector<std::uint64_t>{1, 3});
 }
 
-TEST_CASE("a snapshot larger than one chunk is stored whole", "[app][prices]") {
-  TempDatabase temp;
-  PriceRepository prices(temp.db());
-  FakeFires fires;
+TEST_CASE_METHOD(Flushing, "a snapshot larger than one chunk is stored whole", "[app][prices]") {
   fires.commit_up_to(1);
-  PriceFlusher flusher(fires.waiter(), prices);
-  flusher.start();
 
   std::vector<LastPrice> snapshot;
   for (int i = 0; i < static_cast<int>(3 * PriceFlusher::kChunk + 5); ++i) {
@@ -123,13 +118,8 @@ TEST_CASE("a snapshot larger than one chunk is stored whole", "[app][prices]") {
   CHECK(saved.at(last_symbol) == 100 + static_cast<std::int64_t>(count) - 1);
 }
 
-TEST_CASE("stop writes what is pending and can be called twice", "[app][prices]") {
-  TempDatabase temp;
-  PriceRepository prices(temp.db());
-  FakeFires fires;
+TEST_CASE_METHOD(Flushing, "stop writes what is pending and can be called twice", "[app][prices]") {
   fires.commit_up_to(5);
-  PriceFlusher flusher(fires.waiter(), prices);
-  flusher.start();
   flusher.submit(5, {last("AAPL", 150, 1000)});
   flusher.stop();
   flusher.stop();
