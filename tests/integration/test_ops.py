@@ -36,6 +36,14 @@ class MetricsTest(unittest.TestCase):
         with self.server.stream(self.alice) as events:
             self.server.push(self.ops, 149, 151)
             events.next_event("notification")
+            # A request is counted once its response is written (httplib's
+            # logger hook), so the second push's count can land just after
+            # the client has its 202: wait for it rather than race it.
+            self.server.wait_for(
+                lambda: prometheus_text.value(self.scrape(), "bellwether_http_requests_total",
+                                              route="/api/v1/quotes", method="POST",
+                                              status=202) == 2,
+                what="both pushes counted")
             metrics = self.scrape()
             self.assertEqual(prometheus_text.value(metrics, "bellwether_sse_clients"), 1)
         v = lambda name, **labels: prometheus_text.value(metrics, name, **labels)
