@@ -3,7 +3,7 @@
 // thread does not wait for the notifier or the database on every flush (a
 // flush of 1,000 symbols holds the writer for several milliseconds; on the
 // engine thread that delayed every quote behind it: docs/BENCHMARKS.md,
-// "Quote → notification: the price flush off the engine thread").
+// "Quote → notification: where the time goes").
 //
 //   PriceFlusher flusher(wait_for_fires, prices);
 //   flusher.start();

@@ -50,19 +50,8 @@ std::uint64_t Notifier::submit(std::vector<Fire> fires) {
   std::vector<Queued> rendered;
   rendered.reserve(fires.size());
   for (Fire& fire : fires) {
-    NewNotification row{fire.alert_id,
-                        fire.user_id,
-                        fire.symbol,
-                        fire.price,
-                        render_message(fire),
-                        0,
-                        fire.state_after,
-                        fire.rearm_wait,
-                        fire.revision,
-                        fire.ts_ms,
-                        "",
-                        ""};
-    rendered.push_back(Queued{std::move(fire), std::move(row)});
+    std::string message = render_message(fire);
+    rendered.push_back(Queued{std::move(fire), std::move(message)});
   }
   std::unique_lock lock(mutex_);
   for (Queued& queued : rendered) {
@@ -125,8 +114,10 @@ void Notifier::commit_and_deliver(std::vector<Queued>& batch) {
   fresh.reserve(batch.size());
   const TimestampMs now = clock_.now_ms();
   for (Queued& queued : batch) {
-    fresh.push_back(std::move(queued.row));
-    fresh.back().created_at = now;
+    const Fire& fire = queued.fire;
+    fresh.push_back({fire.alert_id, fire.user_id, fire.symbol, fire.price,
+                     std::move(queued.message), now, fire.state_after, fire.rearm_wait,
+                     fire.revision, fire.ts_ms, "", ""});
   }
   std::vector<StoredNotification> stored;
   // Retry until the store takes the batch: these fires already left the

@@ -27,6 +27,7 @@
 #include <cstdint>
 #include <deque>
 #include <mutex>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -66,11 +67,10 @@ class Notifier {
   std::uint64_t committed_count() const;
 
  private:
-  // A fire and its notification row, rendered at submit(); created_at is
-  // set at commit.
+  // A fire and its default message, rendered at submit().
   struct Queued {
     Fire fire;
-    NewNotification row;
+    std::string message;
   };
 
   void run();
