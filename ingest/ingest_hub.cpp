@@ -56,24 +56,32 @@ bool IngestHub::publish(const Quote& quote, std::string_view source) {
   return true;
 }
 
-std::size_t IngestHub::publish_batch(std::span<const Quote> quotes, std::string_view source) {
-  if (quotes.empty()) return 0;
+std::vector<std::size_t> IngestHub::publish_batch(std::span<const Quote> quotes,
+                                                  std::string_view source) {
+  if (quotes.empty()) return {};
   thread_local std::vector<PushOutcome> outcomes;
   outcomes.resize(quotes.size());
-  const std::size_t refused = queue_.push_many(
+  const std::size_t refused_count = queue_.push_many(
       quotes, std::chrono::milliseconds(full_queue_timeout_ms_.load(std::memory_order_relaxed)),
       outcomes.data());
   std::uint64_t merged = 0;
   for (PushOutcome outcome : outcomes) merged += outcome == PushOutcome::merged ? 1 : 0;
   AtomicCounters& counters = counters_for(source);
-  if (refused > 0) counters.rejected_full.fetch_add(refused, std::memory_order_relaxed);
-  const std::size_t accepted = quotes.size() - refused;
+  std::vector<std::size_t> refused;
+  if (refused_count > 0) {
+    counters.rejected_full.fetch_add(refused_count, std::memory_order_relaxed);
+    refused.reserve(refused_count);
+    for (std::size_t i = 0; i < quotes.size(); ++i) {
+      if (outcomes[i] == PushOutcome::refused) refused.push_back(i);
+    }
+  }
+  const std::size_t accepted = quotes.size() - refused_count;
   if (accepted == 0) return refused;
   counters.accepted.fetch_add(accepted, std::memory_order_relaxed);
   if (merged > 0) counters.merged.fetch_add(merged, std::memory_order_relaxed);
   std::span<const Quote> seen = quotes;
   std::vector<Quote> kept;  // only when some were refused: observers see what the engine sees
-  if (refused > 0) {
+  if (refused_count > 0) {
     kept.reserve(accepted);
     for (std::size_t i = 0; i < quotes.size(); ++i) {
       if (outcomes[i] != PushOutcome::refused) kept.push_back(quotes[i]);

@@ -57,7 +57,8 @@ class IngestHub : public QuoteSink {
   // Hot reload of engine.full_queue_timeout; safe while publishing.
   void set_full_queue_timeout(std::chrono::milliseconds timeout);
   bool publish(const Quote& quote, std::string_view source) override;
-  std::size_t publish_batch(std::span<const Quote> quotes, std::string_view source) override;
+  std::vector<std::size_t> publish_batch(std::span<const Quote> quotes,
+                                         std::string_view source) override;
 
   // Sources that published at least once, or were registered.
   std::map<std::string, SourceCounters> counters() const;

@@ -210,7 +210,7 @@ void TcpNdjsonSource::Impl::line(std::string_view text, TimestampMs now, const s
 void TcpNdjsonSource::Impl::publish(TimestampMs now, const std::string& peer,
                                     std::vector<Quote>& batch) {
   if (batch.empty()) return;
-  const std::size_t refused = sink.publish_batch(batch, options.name);
+  const std::size_t refused = sink.publish_batch(batch, options.name).size();
   batch.clear();
   for (std::size_t i = 0; i < refused; ++i)
     normalizer.reject("engine queue full", "from " + peer, now);

@@ -153,43 +153,6 @@ ApiResponse delete_alert(ApiContext& context, const User& user, std::string_view
   return ApiResponse{204, "", "", {}};
 }
 
-ApiResponse push_quotes(ApiContext& context, const User& user, std::string_view body) {
-  if (!user.admin) return problem(403, "pushing quotes needs an admin token");
-  Result<json> parsed = parse_body(body);
-  if (!parsed) return problem(400, parsed.error());
-  if (!parsed->is_array()) return problem(400, "body: must be a JSON array of quotes");
-  if (parsed->empty()) return problem(400, "body: must contain at least one quote");
-  if (parsed->size() > kMaxQuotesPerRequest) {
-    return problem(400,
-                   "body: at most " + std::to_string(kMaxQuotesPerRequest) + " quotes per request");
-  }
-  // Validate the whole batch before publishing any of it; report every bad item.
-  const TimestampMs now = context.clock.now_ms();
-  std::vector<Quote> quotes;
-  std::string problems;
-  for (std::size_t i = 0; i < parsed->size(); ++i) {
-    Result<RawQuote> raw = decode_quote((*parsed)[i]);
-    Result<Quote> quote = raw ? validate_quote(*raw, now) : Result<Quote>(Error{raw.error()});
-    if (quote) {
-      quotes.push_back(std::move(*quote));
-    } else {
-      problems += (problems.empty() ? "" : "; ") + ("[" + std::to_string(i) + "] " + quote.error());
-    }
-  }
-  if (!problems.empty()) return problem(400, problems);
-  std::size_t accepted = 0;
-  for (const Quote& quote : quotes) {
-    if (!context.quotes.publish(quote, "push")) {
-      ApiResponse busy = problem(503, "engine queue is full; accepted " + std::to_string(accepted) +
-                                          " of " + std::to_string(quotes.size()) + " quotes");
-      busy.headers.emplace_back("Retry-After", "1");
-      return busy;
-    }
-    ++accepted;
-  }
-  return json_response(202, dump_json({{"accepted", accepted}}));
-}
-
 ApiResponse get_quote(ApiContext& context, std::string_view symbol_text) {
   Result<Symbol> symbol = normalize_symbol(symbol_text);
   if (!symbol) return problem(400, symbol.error());

@@ -43,7 +43,6 @@ ApiResponse create_alert(ApiContext& context, const User& user, std::string_view
 ApiResponse list_alerts(ApiContext& context, const User& user, const PageRequest& page = {});
 ApiResponse get_alert(ApiContext& context, const User& user, std::string_view id);
 ApiResponse delete_alert(ApiContext& context, const User& user, std::string_view id);
-ApiResponse push_quotes(ApiContext& context, const User& user, std::string_view body);
 ApiResponse get_quote(ApiContext& context, std::string_view symbol);
 ApiResponse list_quotes(ApiContext& context);
 ApiResponse list_notifications(ApiContext& context, const User& user, const std::string* limit);

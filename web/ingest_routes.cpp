@@ -1,10 +1,16 @@
 #include "web/ingest_routes.hpp"
 
+#include <functional>
+#include <optional>
+#include <span>
+
 #include <nlohmann/json.hpp>
 
+#include "ingest/providers/flat_json.hpp"
 #include "ingest/tick_parsers.hpp"
-#include "web/json_codec.hpp"
 #include "rules/time_text.hpp"
+#include "web/api_routes.hpp"
+#include "web/json_codec.hpp"
 
 namespace bw {
 
@@ -40,7 +46,87 @@ json encode_source(const SourceHealth& h, const SourceCounters* c) {
   return out;
 }
 
+// "[7]" or "[line 7]": how a push's problems name an item. Appended piece by
+// piece (GCC 12 warns falsely, -Wrestrict, about "[" + std::to_string(n)).
+std::string item_label(std::string_view prefix, std::size_t n) {
+  std::string label = "[";
+  label += prefix;
+  label += std::to_string(n);
+  label += ']';
+  return label;
+}
+
+// "[3], [7]" for the first kMaxReportedLines refused positions.
+std::string refused_labels(const std::vector<std::size_t>& refused,
+                           const std::function<std::string(std::size_t)>& label) {
+  std::string out;
+  for (std::size_t i = 0; i < refused.size() && i < kMaxReportedLines; ++i) {
+    out += (i ? ", " : "") + label(refused[i]);
+  }
+  if (refused.size() > kMaxReportedLines) {
+    out += " and " + std::to_string(refused.size() - kMaxReportedLines) + " more";
+  }
+  return out;
+}
+
+// Publishes a validated push as one batch: 202 {"accepted":n}, or 503 with
+// Retry-After naming the refused quotes by `label(position)`.
+ApiResponse publish_push(ApiContext& context, std::span<const Quote> quotes,
+                         const std::function<std::string(std::size_t)>& label) {
+  const std::vector<std::size_t> refused = context.quotes.publish_batch(quotes, "push");
+  const std::size_t accepted = quotes.size() - refused.size();
+  if (!refused.empty()) {
+    ApiResponse busy = problem(503, "engine queue is full; accepted " + std::to_string(accepted) +
+                                        " of " + std::to_string(quotes.size()) +
+                                        " quotes; resend " + refused_labels(refused, label));
+    busy.headers.emplace_back("Retry-After", "1");
+    return busy;
+  }
+  return json_response(202, dump_json({{"accepted", accepted}}));
+}
+
+// The JSON array push's own messages for a body that is not a non-empty
+// array of at most kMaxQuotesPerRequest items; nullopt when it is one.
+std::optional<std::string> array_shape_problem(const FlatFrame& frame) {
+  if (frame.top_kind != JsonValue::Kind::array) return "body: must be a JSON array of quotes";
+  if (frame.items.empty()) return "body: must contain at least one quote";
+  if (frame.items.size() > kMaxQuotesPerRequest) {
+    return "body: at most " + std::to_string(kMaxQuotesPerRequest) + " quotes per request";
+  }
+  return std::nullopt;
+}
+
 }  // namespace
+
+ApiResponse push_quotes(ApiContext& context, const User& user, std::string_view body) {
+  if (!user.admin) return problem(403, "pushing quotes needs an admin token");
+  FlatFrame& frame = thread_scratch_frame();
+  if (!scan_flat_frame(body, "", frame)) {
+    // Not JSON: the DOM parser's message says where (the grammars agree).
+    Result<json> parsed = parse_body(body);
+    return problem(400, parsed ? "body: invalid JSON" : parsed.error());
+  }
+  if (std::optional<std::string> shape = array_shape_problem(frame)) {
+    return problem(400, *shape);
+  }
+  // Validate the whole batch before publishing any of it; report every bad item.
+  const TimestampMs now = context.clock.now_ms();
+  std::vector<Quote> quotes;
+  quotes.reserve(frame.items.size());
+  std::string problems;
+  for (std::size_t i = 0; i < frame.items.size(); ++i) {
+    Result<RawQuote> raw = decode_quote(frame.items[i]);
+    Result<Quote> quote = raw ? validate_quote(*raw, now) : Result<Quote>(Error{raw.error()});
+    if (quote) {
+      quotes.push_back(std::move(*quote));
+    } else {
+      if (!problems.empty()) problems += "; ";
+      problems += item_label("", i) + " " + quote.error();
+    }
+  }
+  if (!problems.empty()) return problem(400, problems);
+  return publish_push(context, quotes, [](std::size_t i) { return item_label("", i); });
+}
 
 bool is_ndjson_content_type(std::string_view content_type) {
   return base_type(content_type) == "application/x-ndjson";
@@ -50,6 +136,7 @@ ApiResponse push_quotes_ndjson(ApiContext& context, const User& user, std::strin
   if (!user.admin) return problem(403, "pushing quotes needs an admin token");
   const TimestampMs now = context.clock.now_ms();
   std::vector<Quote> quotes;
+  std::vector<std::size_t> lines;  // each quote's line number
   std::string problems;
   std::size_t bad = 0;
   std::size_t line_number = 0;
@@ -68,6 +155,7 @@ ApiResponse push_quotes_ndjson(ApiContext& context, const User& user, std::strin
         parsed ? validate_quote(parsed->quote, now) : Result<Quote>(Error{parsed.error()});
     if (quote) {
       quotes.push_back(std::move(*quote));
+      lines.push_back(line_number);
       continue;
     }
     if (++bad <= kMaxReportedLines) {
@@ -80,17 +168,8 @@ ApiResponse push_quotes_ndjson(ApiContext& context, const User& user, std::strin
   }
   if (!problems.empty()) return problem(400, problems);
   if (quotes.empty()) return problem(400, "body: must contain at least one quote");
-  std::size_t accepted = 0;
-  for (const Quote& quote : quotes) {
-    if (!context.quotes.publish(quote, "push")) {
-      ApiResponse busy = problem(503, "engine queue is full; accepted " + std::to_string(accepted) +
-                                          " of " + std::to_string(quotes.size()) + " quotes");
-      busy.headers.emplace_back("Retry-After", "1");
-      return busy;
-    }
-    ++accepted;
-  }
-  return json_response(202, dump_json({{"accepted", accepted}}));
+  return publish_push(context, quotes,
+                      [&lines](std::size_t i) { return item_label("line ", lines[i]); });
 }
 
 ApiResponse get_sources(const IngestStatusProvider& provider, const User& user,

@@ -1,8 +1,9 @@
-// Ingest routes: the push API's NDJSON body (POST /api/v1/quotes with
-// Content-Type: application/x-ndjson) and the feed health page
+// Ingest routes: the push API (POST /api/v1/quotes with a JSON array, or
+// NDJSON with Content-Type: application/x-ndjson) and the feed health page
 // (GET /api/v1/sources, admin only). Plain request → response functions.
 //
-//   ApiResponse r = push_quotes_ndjson(context, admin, "{\"symbol\":\"AAPL\",\"price\":1}\n");
+//   ApiResponse r = push_quotes(context, admin, R"([{"symbol":"AAPL","price":1}])");
+//   ApiResponse n = push_quotes_ndjson(context, admin, "{\"symbol\":\"AAPL\",\"price\":1}\n");
 //   ApiResponse s = get_sources(provider, admin, now_ms);
 //
 // Thread-safe; the IngestStatusProvider must be.
@@ -39,6 +40,13 @@ class IngestStatusProvider {
 
 // "application/x-ndjson" (parameters such as charset ignored).
 bool is_ndjson_content_type(std::string_view content_type);
+
+// A JSON array of quotes, scanned without a DOM (a push is the server's
+// hottest request). All or nothing: every bad item is reported as
+// "[i] field: reason" and nothing is published. A valid push is published as
+// one batch (one engine-queue lock, one wake-up); when the queue stays full,
+// 503 with Retry-After names the items that were refused.
+ApiResponse push_quotes(ApiContext& context, const User& user, std::string_view body);
 
 // One quote per line, validated like the JSON array: all or nothing; every
 // bad line reported as "[line N] field: reason". Empty lines are skipped.

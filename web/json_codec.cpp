@@ -1,5 +1,6 @@
 #include "web/json_codec.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <set>
 
@@ -344,38 +345,63 @@ Result<AlertDraft> decode_alert(const json& body) {
   return draft;
 }
 
-Result<RawQuote> decode_quote(const json& item) {
-  if (!item.is_object()) return Error{"must be an object"};
-  if (Status s = reject_unknown_fields(
-          item, {"symbol", "price", "volume", "ts", "bid", "ask", "prev_close"}, "");
-      !s) {
-    return Error{s.error()};
+namespace {
+
+constexpr std::string_view kQuoteFields[] = {"symbol", "price", "volume",    "ts",
+                                             "bid",    "ask",   "prev_close"};
+
+bool is_null_or_absent(const JsonValue* value) {
+  return value == nullptr || value->kind == JsonValue::Kind::null;
+}
+
+Status decode_optional_number(const FlatObject& item, std::string_view field,
+                              std::optional<double>& target) {
+  const JsonValue* value = item.field(field);
+  if (is_null_or_absent(value)) return {};
+  if (!value->is_number()) return Error{std::string(field) + ": must be a number"};
+  target = item.number(field);
+  return {};
+}
+
+}  // namespace
+
+Result<RawQuote> decode_quote(const FlatObject& item) {
+  if (!item.is_object) return Error{"must be an object"};
+  for (const JsonMember& member : item.members) {
+    if (std::find(std::begin(kQuoteFields), std::end(kQuoteFields), member.key) ==
+        std::end(kQuoteFields)) {
+      return Error{std::string(member.key) + ": unknown field"};
+    }
   }
   RawQuote raw;
-  auto symbol = item.find("symbol");
-  if (symbol == item.end()) return Error{"symbol: is required"};
-  if (!symbol->is_string()) return Error{"symbol: must be a string"};
-  raw.symbol = symbol->get<std::string>();
-  auto price = item.find("price");
-  if (price == item.end()) return Error{"price: is required"};
+  const JsonValue* symbol = item.field("symbol");
+  if (symbol == nullptr) return Error{"symbol: is required"};
+  if (symbol->kind != JsonValue::Kind::string) return Error{"symbol: must be a string"};
+  raw.symbol = std::string(symbol->text);
+  const JsonValue* price = item.field("price");
+  if (price == nullptr) return Error{"price: is required"};
   if (!price->is_number()) return Error{"price: must be a number"};
-  raw.price = price->get<double>();
-  if (auto volume = item.find("volume"); volume != item.end() && !volume->is_null()) {
-    if (!volume->is_number_integer()) return Error{"volume: must be a whole number"};
-    raw.volume = volume->get<std::int64_t>();
+  raw.price = *item.number("price");
+  if (const JsonValue* volume = item.field("volume"); !is_null_or_absent(volume)) {
+    if (volume->kind != JsonValue::Kind::integer &&
+        volume->kind != JsonValue::Kind::unsigned_integer) {
+      return Error{"volume: must be a whole number"};
+    }
+    raw.volume = volume->kind == JsonValue::Kind::integer
+                     ? volume->integer
+                     : static_cast<std::int64_t>(volume->unsigned_integer);
   }
   for (auto [field, target] : {std::pair{"bid", &raw.bid}, std::pair{"ask", &raw.ask},
                                std::pair{"prev_close", &raw.prev_close}}) {
-    auto value = item.find(field);
-    if (value == item.end() || value->is_null()) continue;
-    if (!value->is_number()) return Error{std::string(field) + ": must be a number"};
-    *target = value->get<double>();
+    if (Status s = decode_optional_number(item, field, *target); !s) return Error{s.error()};
   }
-  if (auto ts = item.find("ts"); ts != item.end() && !ts->is_null()) {
-    if (ts->is_number_integer()) {
-      raw.ts_ms = ts->get<std::int64_t>();
-    } else if (ts->is_string()) {
-      raw.ts_ms = parse_rfc3339(ts->get<std::string>());
+  if (const JsonValue* ts = item.field("ts"); !is_null_or_absent(ts)) {
+    if (ts->kind == JsonValue::Kind::integer || ts->kind == JsonValue::Kind::unsigned_integer) {
+      raw.ts_ms = ts->kind == JsonValue::Kind::integer
+                      ? ts->integer
+                      : static_cast<std::int64_t>(ts->unsigned_integer);
+    } else if (ts->kind == JsonValue::Kind::string) {
+      raw.ts_ms = parse_rfc3339(ts->text);
       if (!raw.ts_ms) return Error{"ts: must be RFC 3339 (e.g. 2026-11-26T15:00:00Z) or Unix ms"};
     } else {
       return Error{"ts: must be RFC 3339 text or Unix milliseconds"};

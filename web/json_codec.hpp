@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "ingest/providers/flat_json.hpp"
 #include "ingest/quote_validation.hpp"
 #include "rules/condition.hpp"
 #include "rules/result.hpp"
@@ -43,8 +44,10 @@ nlohmann::json encode_condition(const Condition& condition);
 Status check_rearm_applies(const Condition& condition, const TriggerPolicy& trigger);
 // A positive price: a JSON number, or a decimal string for exactness ("150.10").
 Result<Price> decode_price(const nlohmann::json& value, const std::string& field);
-// One pushed quote: {"symbol","price","volume"?,"ts"?}; ts RFC 3339 or Unix ms.
-Result<RawQuote> decode_quote(const nlohmann::json& item);
+// One pushed quote, as scanned from the push body (no DOM):
+// {"symbol","price","volume"?,"ts"?,"bid"?,"ask"?,"prev_close"?}; ts RFC 3339
+// or Unix ms. Errors name the field ("price: must be a number").
+Result<RawQuote> decode_quote(const FlatObject& item);
 
 nlohmann::json encode_alert(const Alert& alert);
 nlohmann::json encode_quote(const Quote& quote);

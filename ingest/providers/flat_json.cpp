@@ -363,7 +363,7 @@ class Scanner {
     return true;
   }
 
-  // At '{' or '['. Iterative, so depth costs no stack; bounded at kMaxJsonDepth.
+  // At '{' or '['. Iterative, so depth costs no stack; bounded at kMaxFrameDepth.
   bool skip_container(int depth) {
     std::uint64_t is_object = 0;  // bit i: level i (relative) is an object
     int level = -1;
@@ -375,7 +375,7 @@ class Scanner {
         if (p_ == end_) return fail("unexpected end of input");
         if (*p_ == '{' || *p_ == '[') {
           ++level;
-          if (depth + level > kMaxJsonDepth) return fail("nested deeper than 64 levels");
+          if (depth + level > kMaxFrameDepth) return fail("nested deeper than 64 levels");
           const bool object = *p_ == '{';
           is_object = object ? (is_object | (1ull << level)) : (is_object & ~(1ull << level));
           ++p_;
@@ -431,7 +431,7 @@ class FrameReader {
 
   // One member list at '{' (depth: the object's own) into `members`.
   bool members(std::vector<JsonMember>& members, int depth) {
-    if (depth > kMaxJsonDepth) return in_.fail("nested deeper than 64 levels");
+    if (depth > kMaxFrameDepth) return in_.fail("nested deeper than 64 levels");
     in_.advance();
     in_.whitespace();
     if (in_.peek() == '}') {
@@ -467,7 +467,7 @@ class FrameReader {
 
   // An array of items at '['; replaces any items read before (last key wins).
   bool items(int depth) {
-    if (depth > kMaxJsonDepth) return in_.fail("nested deeper than 64 levels");
+    if (depth > kMaxFrameDepth) return in_.fail("nested deeper than 64 levels");
     frame_.items.clear();
     frame_.item_spans.clear();
     frame_.item_members.clear();

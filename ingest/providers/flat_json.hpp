@@ -17,7 +17,7 @@
 // nlohmann's kinds: an integer that fits int64 (negative) or uint64
 // (non-negative) is integral, anything else a double. Duplicate keys: the last
 // one wins, as in the DOM. One deliberate difference: nesting is bounded at
-// kMaxJsonDepth levels (the DOM had no bound); deeper frames are malformed.
+// kMaxFrameDepth levels (the DOM had no bound); deeper frames are malformed.
 //
 // Nested objects and arrays inside an item are validated and skipped; their
 // kind and raw text are kept so a parser can tell "present but not a number".
@@ -41,7 +41,7 @@
 
 namespace bw {
 
-inline constexpr int kMaxJsonDepth = 64;
+inline constexpr int kMaxFrameDepth = 64;
 
 struct JsonValue {
   enum class Kind : std::uint8_t {

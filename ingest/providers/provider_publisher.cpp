@@ -42,7 +42,7 @@ std::size_t ProviderPublisher::publish(const ProviderFrame& frame) {
     accepted.push_back(std::move(*quote));
   }
   if (accepted.empty()) return 0;
-  return accepted.size() - sink_.publish_batch(accepted, source_);
+  return accepted.size() - sink_.publish_batch(accepted, source_).size();
 }
 
 bool ProviderPublisher::publish_one(const ProviderQuote& raw, TimestampMs now) {

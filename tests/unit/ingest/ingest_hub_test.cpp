@@ -116,7 +116,7 @@ TEST_CASE("a published batch is queued in order, counted once and shown to batch
 
   const std::vector<Quote> quotes{trade("AAPL", "150"), trade("MSFT", "400"), trade("AAPL", "151")};
   // Room for one entry: MSFT is refused, the second AAPL merges.
-  CHECK(hub.publish_batch(quotes, "load") == 1);
+  CHECK(hub.publish_batch(quotes, "load") == std::vector<std::size_t>{1});
 
   REQUIRE(batches.size() == 1);
   REQUIRE(batches[0].size() == 2);

@@ -13,6 +13,7 @@
 #include "tests/support/recording_sinks.hpp"
 #include "tests/support/temp_database.hpp"
 #include "web/api_routes.hpp"
+#include "web/ingest_routes.hpp"
 #include "web/json_codec.hpp"
 
 using namespace bw;
@@ -322,8 +323,29 @@ TEST_CASE("push_quotes answers 503 with Retry-After when the engine queue is ful
   Api api;
   api.quotes.refuse(true);
   ApiResponse r = push_quotes(api.context, api.admin, R"([{"symbol":"AAPL","price":150}])");
-  CHECK_THAT(problem_detail(r, 503), Catch::Contains("accepted 0 of 1"));
+  CHECK_THAT(problem_detail(r, 503), Catch::Contains("accepted 0 of 1 quotes; resend [0]"));
   CHECK(header(r, "Retry-After") == "1");
+}
+
+TEST_CASE("a push the engine queue refuses in part names the quotes to resend", "[web]") {
+  Api api;
+  EngineQueue queue(1);  // room for one pending entry
+  IngestHub hub(queue, std::chrono::milliseconds(1));
+  ApiContext context{api.accounts,    api.alerts, api.notifications,
+                     api.last_quotes, hub,        api.engine,
+                     api.clock,       8081,       "1.2.3"};
+  // AAPL queues, its second quote merges into it, MSFT finds no room.
+  ApiResponse json_push = push_quotes(context, api.admin, R"([
+      {"symbol":"AAPL","price":150},{"symbol":"MSFT","price":400},{"symbol":"AAPL","price":151}])");
+  CHECK(problem_detail(json_push, 503) ==
+        "engine queue is full; accepted 2 of 3 quotes; resend [1]");
+  CHECK(header(json_push, "Retry-After") == "1");
+
+  ApiResponse ndjson_push = push_quotes_ndjson(
+      context, api.admin,
+      "{\"symbol\":\"AAPL\",\"price\":152}\n\n{\"symbol\":\"NVDA\",\"price\":130}\n");
+  CHECK(problem_detail(ndjson_push, 503) ==
+        "engine queue is full; accepted 1 of 2 quotes; resend [line 3]");
 }
 
 TEST_CASE("get_quote returns the last quote of a symbol", "[web]") {

@@ -27,8 +27,17 @@ std::string alert_error(const json& body) {
   return draft.error();
 }
 
+// decode_quote over the scanned text of `item`, as the push route reads it.
+Result<RawQuote> decode_item(const json& item) {
+  const std::string text = json::array({item}).dump();
+  FlatFrame frame;
+  REQUIRE(scan_flat_frame(text, "", frame));
+  REQUIRE(frame.items.size() == 1);
+  return decode_quote(frame.items[0]);  // copies what it keeps out of `text`
+}
+
 std::string quote_error(const json& item) {
-  Result<RawQuote> raw = decode_quote(item);
+  Result<RawQuote> raw = decode_item(item);
   REQUIRE_FALSE(raw.ok());
   return raw.error();
 }
@@ -202,7 +211,7 @@ TEST_CASE("an alert name is optional, a string, at most 100 characters", "[web]"
 }
 
 TEST_CASE("a pushed quote decodes every field", "[web]") {
-  Result<RawQuote> raw = decode_quote(
+  Result<RawQuote> raw = decode_item(
       {{"symbol", "aapl"}, {"price", 150.25}, {"volume", 100}, {"ts", "2025-11-26T15:00:00Z"}});
   REQUIRE(raw.ok());
   CHECK(raw->symbol == "aapl");  // normalised later, by validate_quote
@@ -212,11 +221,11 @@ TEST_CASE("a pushed quote decodes every field", "[web]") {
 }
 
 TEST_CASE("a pushed quote may give ts as Unix milliseconds or leave it out", "[web]") {
-  Result<RawQuote> ms = decode_quote({{"symbol", "A"}, {"price", 1}, {"ts", 1'764'169'200'123}});
+  Result<RawQuote> ms = decode_item({{"symbol", "A"}, {"price", 1}, {"ts", 1'764'169'200'123}});
   REQUIRE(ms.ok());
   CHECK(ms->ts_ms == 1'764'169'200'123);
 
-  Result<RawQuote> bare = decode_quote({{"symbol", "A"}, {"price", 1}, {"ts", nullptr}});
+  Result<RawQuote> bare = decode_item({{"symbol", "A"}, {"price", 1}, {"ts", nullptr}});
   REQUIRE(bare.ok());
   CHECK_FALSE(bare->ts_ms);
   CHECK_FALSE(bare->volume);
@@ -236,6 +245,24 @@ TEST_CASE("a pushed quote with a bad field names it", "[web]") {
              Catch::StartsWith("ts: must be RFC 3339"));
   CHECK(quote_error({{"symbol", "A"}, {"price", 1}, {"spread", 1}}) == "spread: unknown field");
   CHECK(quote_error({{"symbol", "A"}, {"price", 1}, {"bid", "x"}}) == "bid: must be a number");
+  CHECK(quote_error({{"symbol", {{"ticker", "A"}}}, {"price", 1}}) == "symbol: must be a string");
+  CHECK(quote_error({{"symbol", "A"}, {"price", {1}}}) == "price: must be a number");
+}
+
+TEST_CASE("a pushed quote is read from its text like the DOM read it", "[web]") {
+  const std::string text = R"([{"symbol":"A\u0041","price":1,"price":2.5,"volume":null,)"
+                           R"("bid":2,"ask":3,"prev_close":2.25,"ts":1764169200000}])";
+  FlatFrame frame;
+  REQUIRE(scan_flat_frame(text, "", frame));
+  Result<RawQuote> raw = decode_quote(frame.items.at(0));
+  REQUIRE(raw.ok());
+  CHECK(raw->symbol == "AA");  // escapes decoded
+  CHECK(raw->price == 2.5);    // the last duplicate wins
+  CHECK_FALSE(raw->volume);    // null is absent
+  CHECK(raw->bid == 2.0);
+  CHECK(raw->ask == 3.0);
+  CHECK(raw->prev_close == 2.25);
+  CHECK(raw->ts_ms == 1'764'169'200'000);
 }
 
 TEST_CASE("an encoded alert has the documented shape", "[web]") {
