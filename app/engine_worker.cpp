@@ -1,8 +1,7 @@
 #include "app/engine_worker.hpp"
 
-#include <pthread.h>
-
 #include "log/module_logger.hpp"
+#include "platform/thread_setup.hpp"
 
 namespace bw {
 
@@ -44,7 +43,7 @@ void EngineWorker::start() {
   flusher_.start();
   running_.store(true, std::memory_order_relaxed);
   thread_ = std::thread([this] {
-    pthread_setname_np(pthread_self(), "bw-engine");  // for top -H, perf, the load generator
+    setup_thread("bw-engine", ThreadRole::latency_path);
     run();
     running_.store(false, std::memory_order_relaxed);
   });

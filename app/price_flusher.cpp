@@ -1,11 +1,10 @@
 #include "app/price_flusher.hpp"
 
-#include <pthread.h>
-
 #include <algorithm>
 #include <utility>
 
 #include "log/module_logger.hpp"
+#include "platform/thread_setup.hpp"
 
 namespace bw {
 
@@ -18,7 +17,7 @@ PriceFlusher::~PriceFlusher() {
 
 void PriceFlusher::start() {
   thread_ = std::thread([this] {
-    pthread_setname_np(pthread_self(), "bw-prices");
+    setup_thread("bw-prices", ThreadRole::background);
     run();
   });
 }

@@ -2,8 +2,6 @@
 
 #include <utility>  // before Asio (see docs/PITFALLS: std::exchange)
 
-#include <pthread.h>
-
 #include <algorithm>
 #include <boost/asio.hpp>
 #include <cstring>
@@ -12,6 +10,7 @@
 
 #include "ingest/tick_parsers.hpp"
 #include "log/module_logger.hpp"
+#include "platform/thread_setup.hpp"
 
 namespace bw {
 
@@ -231,7 +230,7 @@ void TcpNdjsonSource::start() {
   impl.accept();
   for (std::size_t i = 0; i < std::max<std::size_t>(1, impl.options.io_threads); ++i) {
     impl.threads.emplace_back([&impl] {
-      pthread_setname_np(pthread_self(), "bw-tcp");  // for top -H, perf, the load generator
+      setup_thread("bw-tcp", ThreadRole::latency_path);
       impl.io.run();
     });
   }

@@ -1,6 +1,5 @@
 #include "notify/notifier.hpp"
 
-#include <pthread.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -9,6 +8,7 @@
 #include "log/module_logger.hpp"
 #include "notify/message.hpp"
 #include "notify/message_template.hpp"
+#include "platform/thread_setup.hpp"
 
 namespace bw {
 
@@ -31,7 +31,7 @@ void Notifier::set_metrics(NotifierMetrics metrics) {
 
 void Notifier::start() {
   thread_ = std::thread([this] {
-    pthread_setname_np(pthread_self(), "bw-notify");  // for top -H, perf
+    setup_thread("bw-notify", ThreadRole::latency_path);
     run();
   });
 }

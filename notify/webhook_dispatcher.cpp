@@ -1,7 +1,6 @@
 #include "notify/webhook_dispatcher.hpp"
 
 #include <curl/curl.h>
-#include <pthread.h>
 #include <spdlog/spdlog.h>
 #include <sys/socket.h>
 
@@ -16,6 +15,7 @@
 
 #include "notify/email_message.hpp"
 #include "notify/webhook_signature.hpp"
+#include "platform/thread_setup.hpp"
 
 namespace bw {
 
@@ -728,7 +728,7 @@ WebhookDispatcher::~WebhookDispatcher() {
 
 void WebhookDispatcher::start() {
   thread_ = std::thread([this] {
-    pthread_setname_np(pthread_self(), "bw-deliver");  // for top -H, perf
+    setup_thread("bw-deliver", ThreadRole::background);
     loop_->run();
   });
 }

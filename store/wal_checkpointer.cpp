@@ -1,7 +1,8 @@
 #include "store/wal_checkpointer.hpp"
 
-#include <pthread.h>
 #include <sqlite3.h>
+
+#include "platform/thread_setup.hpp"
 
 namespace bw {
 
@@ -11,7 +12,7 @@ WalCheckpointer::WalCheckpointer(const std::string& path, sql::Connection& write
       writer_(writer),
       connection_(sql::Connection::open(path)) {
   thread_ = std::thread([this] {
-    pthread_setname_np(pthread_self(), "bw-checkpoint");  // for top -H, perf
+    setup_thread("bw-checkpoint", ThreadRole::background);
     run();
   });
   // Replaces SQLite's auto-checkpoint hook (wal_autocheckpoint) on the writer.

@@ -21,7 +21,6 @@
 //     the shared tick.
 #include "web/sse_server.hpp"
 
-#include <pthread.h>
 #include <algorithm>
 #include <array>
 #include <atomic>
@@ -41,6 +40,7 @@
 #include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
 
+#include "platform/thread_setup.hpp"
 #include "web/sse_format.hpp"
 #include "web/sse_session.hpp"
 #include "web/tls_identity.hpp"
@@ -137,7 +137,7 @@ class SseServer::Impl final : public SseSessionHost {
     threads_.reserve(static_cast<std::size_t>(options_.io_threads));
     for (auto& ioc : io_contexts_) {
       threads_.emplace_back([this, &ioc] {
-        pthread_setname_np(pthread_self(), "bw-sse");  // for top -H, perf
+        setup_thread("bw-sse", ThreadRole::latency_path);
         run_io(*ioc);
       });
     }
