@@ -64,17 +64,20 @@ std::optional<DeliveryStatus> parse_delivery_status(std::string_view text) {
 
 std::vector<DueDelivery> DeliveryRepository::claim_due(TimestampMs now, std::size_t limit,
                                                        const std::set<DeliveryId>& in_flight) {
+  // Every statement stays prepared on the reader connection: the dispatcher
+  // asks after every commit.
   return db_.read([&](sql::Connection& c) {
     // Over-fetch by the in-flight count so skipping them still fills `limit`.
-    sql::Statement s(c, std::string(kDeliveryColumns) +
-                            "JOIN channels ch ON ch.id = d.channel_id "
-                            "JOIN notifications n ON n.id = d.notification_id "
-                            "LEFT JOIN alerts a ON a.id = n.alert_id "
-                            "WHERE d.status IN ('pending', 'retrying') AND d.next_attempt_at <= ? "
-                            "AND ch.enabled = 1 ORDER BY d.next_attempt_at, d.id LIMIT ?");
+    sql::Statement s(c, sql::kReused,
+                     std::string(kDeliveryColumns) +
+                         "JOIN channels ch ON ch.id = d.channel_id "
+                         "JOIN notifications n ON n.id = d.notification_id "
+                         "LEFT JOIN alerts a ON a.id = n.alert_id "
+                         "WHERE d.status IN ('pending', 'retrying') AND d.next_attempt_at <= ? "
+                         "AND ch.enabled = 1 ORDER BY d.next_attempt_at, d.id LIMIT ?");
     // Columns after the delivery's 12: channel, notification, alert.
     sql::Statement detail(
-        c,
+        c, sql::kReused,
         "SELECT ch.type, ch.target, ch.secret, n.alert_id, n.symbol, n.price, n.message, "
         "n.created_at, a.id, a.name, a.condition_type, a.threshold, n.email_subject, "
         "n.email_body, d.first_attempt_at FROM deliveries d "
@@ -116,7 +119,7 @@ std::vector<DueDelivery> DeliveryRepository::claim_due(TimestampMs now, std::siz
 
 std::optional<TimestampMs> DeliveryRepository::next_due() {
   return db_.read([&](sql::Connection& c) -> std::optional<TimestampMs> {
-    sql::Statement s(c,
+    sql::Statement s(c, sql::kReused,
                      "SELECT MIN(d.next_attempt_at) FROM deliveries d JOIN channels ch ON "
                      "ch.id = d.channel_id WHERE d.status IN ('pending', 'retrying') AND "
                      "ch.enabled = 1");

@@ -72,12 +72,14 @@ std::vector<DueDigest> DigestRepository::claim_due(TimestampMs now, std::size_t 
   std::vector<DueDigest> due;
   std::vector<DigestId> empty;
   db_.read([&](sql::Connection& c) {
-    sql::Statement s(c, std::string(kDigestColumns) +
-                            "JOIN channels ch ON ch.id = g.channel_id WHERE g.status IN "
-                            "('collecting', 'retrying') AND g.next_attempt_at <= ? AND "
-                            "ch.enabled = 1 ORDER BY g.next_attempt_at, g.id LIMIT ?");
-    sql::Statement channel(c, "SELECT type, target, secret FROM channels WHERE id = ?");
-    sql::Statement members(c,
+    sql::Statement s(c, sql::kReused,
+                     std::string(kDigestColumns) +
+                         "JOIN channels ch ON ch.id = g.channel_id WHERE g.status IN "
+                         "('collecting', 'retrying') AND g.next_attempt_at <= ? AND "
+                         "ch.enabled = 1 ORDER BY g.next_attempt_at, g.id LIMIT ?");
+    sql::Statement channel(c, sql::kReused,
+                           "SELECT type, target, secret FROM channels WHERE id = ?");
+    sql::Statement members(c, sql::kReused,
                            "SELECT d.id, n.id, n.alert_id, n.symbol, n.price, n.message, "
                            "n.created_at FROM deliveries d JOIN notifications n ON n.id = "
                            "d.notification_id WHERE d.digest_id = ? AND d.status = 'grouped' "
@@ -132,7 +134,7 @@ std::vector<DueDigest> DigestRepository::claim_due(TimestampMs now, std::size_t 
 
 std::optional<TimestampMs> DigestRepository::next_due() {
   return db_.read([&](sql::Connection& c) -> std::optional<TimestampMs> {
-    sql::Statement s(c,
+    sql::Statement s(c, sql::kReused,
                      "SELECT MIN(g.next_attempt_at) FROM digests g JOIN channels ch ON "
                      "ch.id = g.channel_id WHERE g.status IN ('collecting', 'retrying') AND "
                      "ch.enabled = 1");
