@@ -76,6 +76,7 @@ void PriceFlusher::write(Pending& batch) {
       prices_.save(chunk);
       for (const LastPrice& price : chunk) batch.prices.erase(price.symbol);
       chunk.clear();
+      if (!batch.prices.empty()) pause_between_chunks();
     }
   } catch (const std::exception& error) {
     for (LastPrice& price : chunk) {
@@ -85,6 +86,11 @@ void PriceFlusher::write(Pending& batch) {
     module_logger("engine")->error("engine: saving {} last prices failed: {}", batch.prices.size(),
                                    error.what());
   }
+}
+
+void PriceFlusher::pause_between_chunks() {
+  std::unique_lock lock(mutex_);
+  wake_.wait_for(lock, kChunkGap, [&] { return stopping_; });
 }
 
 void PriceFlusher::keep_unwritten(Pending& batch) {

@@ -8,15 +8,17 @@ void PriceRepository::save(const std::vector<LastPrice>& prices) {
   if (prices.empty()) return;
   db_.write([&](sql::Connection& c) {
     sql::Transaction transaction(c);
-    sql::Statement upsert(c,
+    // Kept prepared on the writer connection: a flush of 1,000 symbols is 16
+    // of these transactions.
+    sql::Statement upsert(c, sql::kReused,
                           "INSERT INTO last_prices (symbol, price, ts, session_day, day_last, "
                           "previous_close, day_volume) VALUES (?, ?, ?, ?, ?, ?, ?) "
                           "ON CONFLICT(symbol) DO UPDATE SET price = excluded.price, "
                           "ts = excluded.ts, session_day = excluded.session_day, "
                           "day_last = excluded.day_last, previous_close = excluded.previous_close, "
                           "day_volume = excluded.day_volume");
-    sql::Statement clear_series(c, "DELETE FROM series_states WHERE symbol = ?");
-    sql::Statement insert_series(c,
+    sql::Statement clear_series(c, sql::kReused, "DELETE FROM series_states WHERE symbol = ?");
+    sql::Statement insert_series(c, sql::kReused,
                                  "INSERT INTO series_states (symbol, key, state) VALUES (?, ?, ?)");
     for (const LastPrice& p : prices) {
       if (p.series) {
@@ -29,7 +31,7 @@ void PriceRepository::save(const std::vector<LastPrice>& prices) {
       }
       const DayState day = p.day.value_or(DayState{});
       upsert.reset();
-      upsert.bind(1, p.symbol).bind(2, p.price.units()).bind(3, p.ts_ms);
+      upsert.bind_borrowed(1, p.symbol).bind(2, p.price.units()).bind(3, p.ts_ms);
       upsert.bind(4, p.day ? std::optional<std::int64_t>(day.day) : std::nullopt)
           .bind(5, day.last.units())
           .bind(6, day.previous_close.units())
