@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 
 #include "app/alert_expiry.hpp"
@@ -26,6 +27,7 @@
 #include "notify/notifier.hpp"
 #include "notify/quiet_hours.hpp"
 #include "notify/webhook_dispatcher.hpp"
+#include "platform/cpu_wakeup_latency.hpp"
 #include "store/accounts.hpp"
 #include "store/alert_message_repository.hpp"
 #include "store/alert_repository.hpp"
@@ -155,6 +157,7 @@ struct Server::Parts {
   LastQuotes last_quotes;
   CandleHistory candles;  // recent bars per symbol, for the dashboard charts
   std::unique_ptr<EngineQueue> queue;
+  std::optional<CpuWakeupLatencyRequest> cpus_awake;  // [engine] keep_cpus_awake
   std::unique_ptr<SseServer> sse;
   std::unique_ptr<SseNotificationSink> sse_sink;
   std::unique_ptr<ChannelRepository> channels;
@@ -208,6 +211,7 @@ void Server::start() {
   create_first_admin_if_empty(*p.accounts, data_dir, p.clock);
   start_pruner(p, config_.storage);
 
+  hold_cpus_awake(p);
   p.queue = std::make_unique<EngineQueue>(config_.engine.queue_capacity);
 
   if (config_.tls.enabled()) {
@@ -423,6 +427,22 @@ Result<std::map<std::string, std::size_t>> Server::sync_alert_files(Parts& p,
 
 // (Re)starts the retention thread with `storage`'s settings; none while
 // retention is off.
+void Server::hold_cpus_awake(Parts& p) {
+  if (!config_.engine.keep_cpus_awake) return;
+  Result<CpuWakeupLatencyRequest> request = CpuWakeupLatencyRequest::hold({});
+  if (!request) {
+    // Not fatal: the server works, only its wake-ups are slower.
+    module_logger("engine")->error(
+        "engine.keep_cpus_awake: cannot hold the CPUs awake ({}); they keep their idle states",
+        request.error());
+    return;
+  }
+  p.cpus_awake.emplace(std::move(*request));
+  module_logger("engine")->info(
+      "engine.keep_cpus_awake: holding {} at 0 us: idle CPUs poll instead of sleeping",
+      CpuWakeupLatencyRequest::kDevice);
+}
+
 void Server::start_pruner(Parts& p, const StorageConfig& storage) {
   if (p.pruner) p.pruner->stop();
   p.pruner.reset();

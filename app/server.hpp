@@ -58,6 +58,9 @@ class Server {
  private:
   struct Parts;
   void observe(Parts& parts);
+  // [engine] keep_cpus_awake: holds the CPU wake-up latency request, or logs
+  // why it cannot.
+  void hold_cpus_awake(Parts& parts);
   void start_delivery();
   WebhookDispatcherOptions dispatcher_options(Parts& parts) const;
   void start_sources(Parts& parts);

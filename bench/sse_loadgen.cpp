@@ -27,11 +27,12 @@
 //     framework): what one loopback send per delivery costs on this machine.
 //
 //   bw_sse_loadgen alerts --bin build/app/bellwether [--alerts 100000]
-//                         [--quote-rate 10000] [--probes 100]
+//                         [--quote-rate 10000] [--probes 100] [--keep-cpus-awake]
 //     Quote pushed → notification on SSE: 100k armed alerts (99.9k on 1,000
 //     background symbols whose random walk never reaches them, 100 on PROBE),
 //     10k quotes/s pushed in batches, and every 100 ms one PROBE quote that
 //     crosses the next probe alert; reports p50/p99 push→SSE receipt.
+//     --keep-cpus-awake sets the server's [engine] keep_cpus_awake (root).
 //
 // Latency: the publisher records the time just before each publish; the price
 // in the payload names the publish. Clients read on one thread with epoll.
@@ -94,9 +95,10 @@ struct Args {
   int alerts = 100000;
   int quote_rate = 10000;
   int probes = 100;
-  int io_threads = 1;          // bellwether's [stream] io_threads
-  int symbols = 1;             // broadcast symbols, all watched by every client
-  int quote_interval_ms = 20;  // bellwether's [stream] quote_interval
+  int io_threads = 1;            // bellwether's [stream] io_threads
+  int symbols = 1;               // broadcast symbols, all watched by every client
+  int quote_interval_ms = 20;    // bellwether's [stream] quote_interval
+  bool keep_cpus_awake = false;  // bellwether's [engine] keep_cpus_awake
 };
 
 Args parse_args(int argc, char** argv) {
@@ -141,6 +143,8 @@ Args parse_args(int argc, char** argv) {
       a.symbols = std::max(1, std::stoi(value()));
     else if (flag == "--quote-interval-ms")
       a.quote_interval_ms = std::max(1, std::stoi(value()));
+    else if (flag == "--keep-cpus-awake")
+      a.keep_cpus_awake = true;
     else {
       std::fprintf(stderr, "unknown option %s\n", flag.c_str());
       std::exit(2);
@@ -154,7 +158,7 @@ Args parse_args(int argc, char** argv) {
                  "[--stalled N] [--rate R] [--seconds S] [--notifications K] [--io-threads T] "
                  "[--symbols K] [--quote-interval-ms MS]\n"
                  "       bw_sse_loadgen alerts --bin PATH [--alerts N] [--quote-rate Q] "
-                 "[--probes K]\n");
+                 "[--probes K] [--keep-cpus-awake]\n");
     std::exit(2);
   }
   return a;
@@ -536,13 +540,15 @@ void seed_bellwether(const std::string& db_path, int users, int notes, int symbo
 }
 
 std::string bellwether_config(const std::string& dir, int web_port, int stream_port,
-                              int max_clients, int io_threads, int quote_interval_ms = 20) {
+                              int max_clients, int io_threads, int quote_interval_ms = 20,
+                              bool keep_cpus_awake = false) {
   return "sources = []\n[web]\nlisten = \"127.0.0.1:" + std::to_string(web_port) +
          "\"\n[stream]\nlisten = \"127.0.0.1:" + std::to_string(stream_port) +
          "\"\nquote_interval = \"" + std::to_string(quote_interval_ms) +
          "ms\"\nio_threads = " + std::to_string(io_threads) +
          "\nmax_clients = " + std::to_string(max_clients) + "\n[storage]\npath = \"" + dir +
-         "/bellwether.db\"\n[log]\nlevel = \"warn\"\n";
+         "/bellwether.db\"\n[log]\nlevel = \"warn\"\n" +
+         (keep_cpus_awake ? "[engine]\nkeep_cpus_awake = true\n" : "");
 }
 
 bool post_quotes(httplib::Client& client, const std::string& body) {
@@ -935,8 +941,8 @@ int run_alerts(const Args& args, const std::string& dir) {
   const int web_port = free_port();
   const int stream_port = free_port();
   seed_alerts(dir + "/bellwether.db", args.alerts, args.probes);
-  std::ofstream(dir + "/bellwether.toml")
-      << bellwether_config(dir, web_port, stream_port, 100, args.io_threads);
+  std::ofstream(dir + "/bellwether.toml") << bellwether_config(
+      dir, web_port, stream_port, 100, args.io_threads, 20, args.keep_cpus_awake);
   const pid_t pid =
       spawn({args.bin, "serve", "--config", dir + "/bellwether.toml"}, dir + "/server.log");
   if (!wait_http_ok(web_port, "/healthz")) {

@@ -84,6 +84,9 @@ struct EngineConfig {
   std::size_t queue_capacity = 100000;
   std::chrono::milliseconds full_queue_timeout{500};
   std::chrono::milliseconds price_flush_interval{200};
+  // Hold /dev/cpu_dma_latency at 0 while running, so idle CPUs poll instead
+  // of halting (platform/cpu_wakeup_latency.hpp). Off by default.
+  bool keep_cpus_awake = false;
 };
 
 // Ingest-wide checks ([ingest]). symbol_silence: a watched symbol (armed

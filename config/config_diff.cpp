@@ -56,6 +56,7 @@ std::vector<std::string> changed_keys(const Config& before, const Config& after)
         after.engine.full_queue_timeout);
   check("engine.price_flush_interval", before.engine.price_flush_interval,
         after.engine.price_flush_interval);
+  check("engine.keep_cpus_awake", before.engine.keep_cpus_awake, after.engine.keep_cpus_awake);
   check("ingest.symbol_silence", before.ingest.symbol_silence, after.ingest.symbol_silence);
   check("log.level", before.log.level, after.log.level);
   check("log.format", before.log.format, after.log.format);

@@ -443,6 +443,7 @@ void read_engine(const toml::table& table, EngineConfig& engine, Problems& probl
   r.integer("queue_capacity", engine.queue_capacity, 16, 100'000'000);
   r.duration("full_queue_timeout", engine.full_queue_timeout, std::chrono::milliseconds(0));
   r.duration("price_flush_interval", engine.price_flush_interval, std::chrono::milliseconds(10));
+  r.boolean("keep_cpus_awake", engine.keep_cpus_awake);
   r.reject_unknown();
 }
 

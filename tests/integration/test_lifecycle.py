@@ -114,5 +114,44 @@ class DatabaseCommandsTest(unittest.TestCase):
         self.assertIn("integrity ok", result.stdout)
 
 
+DMA_LATENCY = "/dev/cpu_dma_latency"
+
+
+def holds_dma_latency(pid):
+    """Whether process `pid` has the CPU wake-up latency device open."""
+    fd_dir = f"/proc/{pid}/fd"
+    for fd in os.listdir(fd_dir):
+        try:
+            if os.readlink(os.path.join(fd_dir, fd)) == DMA_LATENCY:
+                return True
+        except OSError:
+            pass  # closed while we looked
+    return False
+
+
+class KeepCpusAwakeTest(unittest.TestCase):
+    def test_the_server_holds_the_wakeup_latency_request_only_when_asked(self):
+        plain = BellwetherServer().start()
+        try:
+            self.assertFalse(holds_dma_latency(plain.process.pid))
+        finally:
+            plain.stop()
+
+        server = BellwetherServer(extra_config="keep_cpus_awake = true\n").start()
+        try:
+            pid = server.process.pid
+            self.assertEqual(server.request("GET", "/healthz")[0], 200)
+            if os.access(DMA_LATENCY, os.W_OK):
+                self.assertTrue(holds_dma_latency(pid))
+                self.assertIn("engine.keep_cpus_awake: holding /dev/cpu_dma_latency at 0 us",
+                              server.read_log())
+            else:  # without the right to write it: said once, and the server still serves
+                self.assertFalse(holds_dma_latency(pid))
+                self.assertIn("engine.keep_cpus_awake: cannot hold the CPUs awake",
+                              server.read_log())
+        finally:
+            server.stop()
+
+
 if __name__ == "__main__":
     unittest.main()

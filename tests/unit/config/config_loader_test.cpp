@@ -80,6 +80,7 @@ TEST_CASE("an empty path gives the documented defaults", "[config]") {
   CHECK(config.engine.queue_capacity == 100000);
   CHECK(config.engine.full_queue_timeout == 500ms);
   CHECK(config.engine.price_flush_interval == 200ms);
+  CHECK_FALSE(config.engine.keep_cpus_awake);
   CHECK(config.log.level == "info");
   CHECK(config.sources.empty());
 }
@@ -147,6 +148,7 @@ path = "/var/lib/bw.db"
 queue_capacity = 1000
 full_queue_timeout = "0ms"
 price_flush_interval = "1s"
+keep_cpus_awake = true
 
 [log]
 level = "debug"
@@ -181,6 +183,7 @@ type = "simulated"
   CHECK(config->engine.queue_capacity == 1000);
   CHECK(config->engine.full_queue_timeout == 0ms);
   CHECK(config->engine.price_flush_interval == 1s);
+  CHECK(config->engine.keep_cpus_awake);
   CHECK(config->log.level == "debug");
   REQUIRE(config->sources.size() == 2);
   CHECK(config->sources[0].seed == 7);
