@@ -354,6 +354,15 @@ bool is_null_or_absent(const JsonValue* value) {
   return value == nullptr || value->kind == JsonValue::Kind::null;
 }
 
+// An integral JSON number (the DOM's number_integer or number_unsigned).
+std::optional<std::int64_t> whole_number(const JsonValue& value) {
+  if (value.kind == JsonValue::Kind::integer) return value.integer;
+  if (value.kind == JsonValue::Kind::unsigned_integer) {
+    return static_cast<std::int64_t>(value.unsigned_integer);
+  }
+  return std::nullopt;
+}
+
 Status decode_optional_number(const FlatObject& item, std::string_view field,
                               std::optional<double>& target) {
   const JsonValue* value = item.field(field);
@@ -383,23 +392,16 @@ Result<RawQuote> decode_quote(const FlatObject& item) {
   if (!price->is_number()) return Error{"price: must be a number"};
   raw.price = *item.number("price");
   if (const JsonValue* volume = item.field("volume"); !is_null_or_absent(volume)) {
-    if (volume->kind != JsonValue::Kind::integer &&
-        volume->kind != JsonValue::Kind::unsigned_integer) {
-      return Error{"volume: must be a whole number"};
-    }
-    raw.volume = volume->kind == JsonValue::Kind::integer
-                     ? volume->integer
-                     : static_cast<std::int64_t>(volume->unsigned_integer);
+    raw.volume = whole_number(*volume);
+    if (!raw.volume) return Error{"volume: must be a whole number"};
   }
   for (auto [field, target] : {std::pair{"bid", &raw.bid}, std::pair{"ask", &raw.ask},
                                std::pair{"prev_close", &raw.prev_close}}) {
     if (Status s = decode_optional_number(item, field, *target); !s) return Error{s.error()};
   }
   if (const JsonValue* ts = item.field("ts"); !is_null_or_absent(ts)) {
-    if (ts->kind == JsonValue::Kind::integer || ts->kind == JsonValue::Kind::unsigned_integer) {
-      raw.ts_ms = ts->kind == JsonValue::Kind::integer
-                      ? ts->integer
-                      : static_cast<std::int64_t>(ts->unsigned_integer);
+    if (std::optional<std::int64_t> ms = whole_number(*ts)) {
+      raw.ts_ms = *ms;
     } else if (ts->kind == JsonValue::Kind::string) {
       raw.ts_ms = parse_rfc3339(ts->text);
       if (!raw.ts_ms) return Error{"ts: must be RFC 3339 (e.g. 2026-11-26T15:00:00Z) or Unix ms"};
