@@ -4,14 +4,14 @@
 //
 //   std::thread([this] { setup_thread("bw-engine", ThreadRole::latency_path); run(); });
 //
-// Latency-path threads (engine, notifier, SSE I/O) ask the kernel for a short
-// scheduler slice, kLatencySlice. On Linux 6.12+ (EEVDF) a task with a shorter
-// slice gets an earlier deadline, so when it wakes it preempts a thread that
-// is in the middle of a long slice instead of waiting for that slice to end;
-// its share of the CPU is unchanged. It needs no privilege. Older kernels take
-// the value and ignore it. Measured: docs/BENCHMARKS.md, "Quote →
-// notification: a short scheduler slice". Background threads keep the
-// default slice.
+// Latency-path threads (engine, notifier, SSE I/O, tcp_ndjson I/O) ask the
+// kernel for a short scheduler slice, kLatencySlice. On Linux 6.12+ (EEVDF) a
+// task with a shorter slice gets an earlier deadline, so when it wakes it
+// preempts a thread in the middle of a longer slice instead of waiting for
+// that slice to end; its share of the CPU is unchanged. It needs no
+// privilege. Older kernels have no custom slices and ignore the request.
+// Background threads keep the default slice. Measured: docs/BENCHMARKS.md,
+// "Quote → notification: under 5 ms".
 //
 // Call from the thread itself, first thing. Thread-safe.
 #pragma once

@@ -6,7 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "ingest/providers/flat_json.hpp"
+#include "ingest/flat_json.hpp"
 #include "ingest/tick_parsers.hpp"
 #include "rules/time_text.hpp"
 #include "web/api_routes.hpp"
@@ -159,8 +159,8 @@ ApiResponse push_quotes_ndjson(ApiContext& context, const User& user, std::strin
       continue;
     }
     if (++bad <= kMaxReportedLines) {
-      problems += (problems.empty() ? "" : "; ") +
-                  ("[line " + std::to_string(line_number) + "] " + quote.error());
+      if (!problems.empty()) problems += "; ";
+      problems += item_label("line ", line_number) + " " + quote.error();
     }
   }
   if (bad > kMaxReportedLines) {

@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "ingest/providers/flat_json.hpp"
+#include "ingest/flat_json.hpp"
 #include "ingest/quote_validation.hpp"
 #include "rules/condition.hpp"
 #include "rules/result.hpp"

@@ -4,7 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "ingest/providers/flat_json.hpp"
+#include "ingest/flat_json.hpp"
 #include "ingest/providers/quote_fields.hpp"
 #include "rules/time_text.hpp"
 

@@ -2,7 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "ingest/providers/flat_json.hpp"
+#include "ingest/flat_json.hpp"
 #include "ingest/providers/quote_fields.hpp"
 
 namespace bw {

@@ -12,7 +12,7 @@
 #include <optional>
 #include <string_view>
 
-#include "ingest/providers/flat_json.hpp"
+#include "ingest/flat_json.hpp"
 #include "ingest/providers/provider_frame.hpp"
 
 namespace bw {

@@ -1,4 +1,4 @@
-// Specifications of the flat JSON scanner (ingest/providers/flat_json.hpp)
+// Specifications of the flat JSON scanner (ingest/flat_json.hpp)
 // and of the WebSocket frame parsers built on it: edges the scanner itself
 // introduces (escapes, nesting bound, truncation, huge numbers), and a
 // differential test against the DOM parsers they replaced
@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
+#include "ingest/flat_json.hpp"
 #include "ingest/providers/alpaca_frames.hpp"
 #include "ingest/providers/finnhub_frames.hpp"
-#include "ingest/providers/flat_json.hpp"
 #include "ingest/providers/polygon_frames.hpp"
 #include "reference_frames.hpp"
 

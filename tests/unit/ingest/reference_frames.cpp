@@ -1,5 +1,5 @@
 // The DOM-based provider frame parsers as they were before the flat scanner
-// (ingest/providers/flat_json.hpp) replaced them: the reference the
+// (ingest/flat_json.hpp) replaced them: the reference the
 // differential tests compare the production parsers against. Test-only.
 // One change from the old code: volumes go through whole_volume (the old
 // static_cast of an out-of-range double was undefined behaviour).

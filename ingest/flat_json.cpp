@@ -1,4 +1,4 @@
-#include "ingest/providers/flat_json.hpp"
+#include "ingest/flat_json.hpp"
 
 #include <charconv>
 #include <cstdlib>

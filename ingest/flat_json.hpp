@@ -1,8 +1,9 @@
-// FlatJson: a validating single-pass JSON scanner for provider frames that
-// reads a frame straight into flat items (one level of key/value members per
-// message), with no DOM. The WebSocket frame parsers (Finnhub, Alpaca,
-// Polygon) use it: their messages are flat objects, batched in an array
-// (Alpaca, Polygon) or in one member of an envelope object (Finnhub "data").
+// FlatJson: a validating single-pass JSON scanner that reads a frame straight
+// into flat items (one level of key/value members per message), with no DOM.
+// The WebSocket frame parsers (Finnhub, Alpaca, Polygon) use it: their
+// messages are flat objects, batched in an array (Alpaca, Polygon) or in one
+// member of an envelope object (Finnhub "data"). So does the push API's JSON
+// array of quotes (web/ingest_routes, decode_quote in web/json_codec).
 //
 //   FlatFrame& frame = thread_scratch_frame();
 //   Status s = scan_flat_frame(text, "data", frame);   // !s: not JSON; nothing usable
