@@ -43,6 +43,13 @@ Result<RearmBand> decode_rearm(const json& value) {
   return by_amount ? RearmBand::by_amount(*number) : RearmBand::by_percent(*number);
 }
 
+Result<std::optional<TimestampMs>> at_most_last_expiry(TimestampMs ms) {
+  if (ms > kLastExpiresAtMs)
+    return Error{"expires_at: must be at most " + format_rfc3339(kLastExpiresAtMs) + " (Unix ms " +
+                 std::to_string(kLastExpiresAtMs) + ")"};
+  return std::optional<TimestampMs>{ms};
+}
+
 }  // namespace
 
 Result<TriggerPolicy> decode_trigger_policy(const json& value) {
@@ -101,10 +108,12 @@ json encode_trigger_policy(const TriggerPolicy& policy) {
 
 Result<std::optional<TimestampMs>> decode_expires_at(const json& value) {
   if (value.is_null()) return std::optional<TimestampMs>{};
-  if (value.is_number_integer()) return std::optional<TimestampMs>{value.get<std::int64_t>()};
+  if (value.is_number_unsigned() && value.get<std::uint64_t>() > std::uint64_t(kLastExpiresAtMs))
+    return at_most_last_expiry(kLastExpiresAtMs + 1);
+  if (value.is_number_integer()) return at_most_last_expiry(value.get<std::int64_t>());
   if (value.is_string()) {
     std::optional<TimestampMs> parsed = parse_rfc3339(value.get<std::string>());
-    if (parsed) return parsed;
+    if (parsed) return at_most_last_expiry(*parsed);
   }
   return Error{"expires_at: must be RFC 3339 (e.g. 2026-11-26T21:00:00Z), Unix ms or null"};
 }

@@ -23,7 +23,10 @@ namespace bw {
 Result<TriggerPolicy> decode_trigger_policy(const nlohmann::json& value);
 nlohmann::json encode_trigger_policy(const TriggerPolicy& policy);
 
-// expires_at: RFC 3339 text (or Unix ms); null means "never".
+// expires_at: RFC 3339 text (or Unix ms); null means "never". Unix ms stop
+// at kLastExpiresAtMs, the last instant RFC 3339 text can name, so every
+// accepted value reads back as a time (past ones are the caller's to refuse).
+inline constexpr TimestampMs kLastExpiresAtMs = 253402300799999;  // 9999-12-31T23:59:59.999Z
 Result<std::optional<TimestampMs>> decode_expires_at(const nlohmann::json& value);
 
 // sessions: a non-empty array of distinct names from "pre", "regular",

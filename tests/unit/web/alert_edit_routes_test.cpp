@@ -128,6 +128,26 @@ TEST_CASE("expires_at must be a future RFC 3339 time", "[web]") {
             .rfind("expires_at: must be RFC 3339", 0) == 0);
 }
 
+TEST_CASE("expires_at stops at the last instant RFC 3339 can name", "[web]") {
+  Api api;
+  auto create_expiring = [&](const std::string& expires_at) {
+    return create_alert(
+        api.context, api.alice,
+        R"({"symbol":"AAPL","condition":{"type":"above","price":150},"expires_at":)" + expires_at +
+            "}");
+  };
+  const std::string too_late =
+      "expires_at: must be at most 9999-12-31T23:59:59.999Z (Unix ms 253402300799999)";
+  CHECK(detail(create_expiring("253402300800000"), 400) == too_late);
+  CHECK(detail(create_expiring("9223372036854775807"), 400) == too_late);
+  CHECK(detail(create_expiring("18446744073709551615"), 400) == too_late);
+  CHECK(detail(create_expiring(R"("9999-12-31T23:59:59-01:00")"), 400) == too_late);
+  CHECK(api.alerts.list_for_user(api.alice.id).empty());
+
+  const json last = json::parse(create_expiring("253402300799999").body);
+  CHECK(last["expires_at"] == "9999-12-31T23:59:59.999Z");
+}
+
 TEST_CASE("PATCH changes a condition, bumps the revision and re-arms a triggered alert", "[web]") {
   Api api;
   json alert = api.create(kRepeating);
