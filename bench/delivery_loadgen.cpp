@@ -30,8 +30,6 @@
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -39,6 +37,7 @@
 #include "notify/notifier.hpp"
 #include "notify/webhook_dispatcher.hpp"
 #include "notify/webhook_signature.hpp"
+#include "platform/thread_cpu_time.hpp"
 #include "store/accounts.hpp"
 #include "store/channel_repository.hpp"
 #include "store/database.hpp"
@@ -165,32 +164,6 @@ double process_cpu_ms() {
   timespec t{};
   clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
   return static_cast<double>(t.tv_sec) * 1e3 + static_cast<double>(t.tv_nsec) / 1e6;
-}
-
-// CPU time, in ms, of this process's threads named `name` (utime + stime
-// from /proc, in clock ticks): what the dispatcher thread spent, apart from
-// the receiver's threads in the same process.
-double named_threads_cpu_ms(const std::string& name) {
-  const double ms_per_tick = 1e3 / static_cast<double>(sysconf(_SC_CLK_TCK));
-  double total = 0;
-  for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
-    std::ifstream comm(task.path() / "comm");
-    std::string thread_name;
-    if (!std::getline(comm, thread_name) || thread_name != name) continue;
-    std::ifstream stat(task.path() / "stat");
-    std::string line;
-    std::getline(stat, line);
-    // Fields after the ")" that closes the name: state is field 3, utime 14, stime 15.
-    std::istringstream fields(line.substr(line.rfind(')') + 2));
-    std::string field;
-    unsigned long long utime = 0, stime = 0;
-    for (int i = 3; i <= 15 && fields >> field; ++i) {
-      if (i == 14) utime = std::stoull(field);
-      if (i == 15) stime = std::stoull(field);
-    }
-    total += static_cast<double>(utime + stime) * ms_per_tick;
-  }
-  return total;
 }
 
 double percentile(std::vector<double> v, double p) {
@@ -324,7 +297,7 @@ int run_webhooks(const Args& args) {
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   const double seconds = std::chrono::duration<double>(Clock_::now() - start).count();
-  const double dispatcher_cpu_ms = named_threads_cpu_ms("bw-deliver");
+  const auto dispatcher_cpu_ms = static_cast<double>(threads_cpu_time("bw-deliver").count());
   const double process_ms = process_cpu_ms() - process_start_ms;
   dispatcher.stop();
   std::printf(

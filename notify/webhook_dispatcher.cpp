@@ -272,8 +272,13 @@ class WebhookDispatcher::Loop {
       const std::size_t room = options_.max_in_flight - transfers_.size();
       due = outbox_.claim_due(now, room, in_flight);
       // More may be due right away if the page was full; else sleep until the
-      // next scheduled retry (bounded by poll_interval).
-      std::optional<TimestampMs> next = due.size() == room ? now : outbox_.next_due();
+      // next scheduled attempt (bounded by poll_interval) of a delivery not
+      // already taken: an outcome wakes the loop by itself.
+      std::optional<TimestampMs> next = now;
+      if (due.size() < room) {
+        for (const DueDelivery& item : due) in_flight.insert(item.delivery.id);
+        next = outbox_.next_due(in_flight);
+      }
       next_poll_at_ = std::min(now + options_.poll_interval.count(), next.value_or(INT64_MAX));
     } catch (const std::exception& error) {
       spdlog::error("delivery: reading the outbox failed: {}", error.what());
@@ -350,7 +355,8 @@ class WebhookDispatcher::Loop {
     try {
       due = options_.digests->claim_due(now, options_.max_in_flight - transfers_.size(), in_flight,
                                         options_.max_digest_members);
-      if (std::optional<TimestampMs> next = options_.digests->next_due()) {
+      for (const DueDigest& item : due) in_flight.insert(item.digest.id);
+      if (std::optional<TimestampMs> next = options_.digests->next_due(in_flight)) {
         next_poll_at_ = std::min(next_poll_at_, std::max(*next, now + 1));
       }
     } catch (const std::exception& error) {

@@ -118,14 +118,18 @@ std::vector<DueDelivery> DeliveryRepository::claim_due(TimestampMs now, std::siz
   });
 }
 
-std::optional<TimestampMs> DeliveryRepository::next_due() {
+std::optional<TimestampMs> DeliveryRepository::next_due(const std::set<DeliveryId>& in_flight) {
   return db_.read([&](sql::Connection& c) -> std::optional<TimestampMs> {
+    // In due order (the deliveries_due index): at most one row past the in-flight ones.
     sql::Statement s(c, sql::kReused,
-                     "SELECT MIN(d.next_attempt_at) FROM deliveries d JOIN channels ch ON "
+                     "SELECT d.id, d.next_attempt_at FROM deliveries d JOIN channels ch ON "
                      "ch.id = d.channel_id WHERE d.status IN ('pending', 'retrying') AND "
-                     "ch.enabled = 1");
-    if (!s.step()) return std::nullopt;
-    return s.optional_integer(0);
+                     "ch.enabled = 1 ORDER BY d.next_attempt_at, d.id LIMIT ?");
+    s.bind(1, static_cast<std::int64_t>(in_flight.size() + 1));
+    while (s.step()) {
+      if (!in_flight.count(s.integer(0))) return s.integer(1);
+    }
+    return std::nullopt;
   });
 }
 

@@ -97,8 +97,10 @@ class DeliveryRepository {
   // first, skipping `in_flight` ids and channels that are disabled.
   std::vector<DueDelivery> claim_due(TimestampMs now, std::size_t limit,
                                      const std::set<DeliveryId>& in_flight);
-  // The earliest next_attempt_at of any pending or retrying delivery.
-  std::optional<TimestampMs> next_due();
+  // The earliest next_attempt_at of a pending or retrying delivery on an
+  // enabled channel, not counting `in_flight` ones (their rows stay due until
+  // their outcome is written, and a dispatcher waking for them would spin).
+  std::optional<TimestampMs> next_due(const std::set<DeliveryId>& in_flight);
   // Records a batch of attempt outcomes in one transaction. A 410 disables
   // the channel and fails its other open deliveries. Returns the deliveries
   // that became dead or failed (for telling their owners).

@@ -132,14 +132,18 @@ std::vector<DueDigest> DigestRepository::claim_due(TimestampMs now, std::size_t 
   return due;
 }
 
-std::optional<TimestampMs> DigestRepository::next_due() {
+std::optional<TimestampMs> DigestRepository::next_due(const std::set<DigestId>& in_flight) {
   return db_.read([&](sql::Connection& c) -> std::optional<TimestampMs> {
+    // In due order (the digests_due index): at most one row past the in-flight ones.
     sql::Statement s(c, sql::kReused,
-                     "SELECT MIN(g.next_attempt_at) FROM digests g JOIN channels ch ON "
+                     "SELECT g.id, g.next_attempt_at FROM digests g JOIN channels ch ON "
                      "ch.id = g.channel_id WHERE g.status IN ('collecting', 'retrying') AND "
-                     "ch.enabled = 1");
-    if (!s.step()) return std::nullopt;
-    return s.optional_integer(0);
+                     "ch.enabled = 1 ORDER BY g.next_attempt_at, g.id LIMIT ?");
+    s.bind(1, static_cast<std::int64_t>(in_flight.size() + 1));
+    while (s.step()) {
+      if (!in_flight.count(s.integer(0))) return s.integer(1);
+    }
+    return std::nullopt;
   });
 }
 

@@ -79,7 +79,9 @@ class DigestRepository {
   // members. A digest left with no members is deleted.
   std::vector<DueDigest> claim_due(TimestampMs now, std::size_t limit,
                                    const std::set<DigestId>& in_flight, std::size_t max_members);
-  std::optional<TimestampMs> next_due();
+  // The earliest next_attempt_at of an open digest on an enabled channel,
+  // not counting `in_flight` ones.
+  std::optional<TimestampMs> next_due(const std::set<DigestId>& in_flight);
   // Settles one attempt: on delivered, the carried members are delivered and
   // any member that joined after the claim goes back to pending on its own;
   // dead and failed carry their members along; a 410 also disables the

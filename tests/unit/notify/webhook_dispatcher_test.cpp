@@ -12,6 +12,7 @@
 
 #include "notify/webhook_dispatcher.hpp"
 #include "notify/webhook_signature.hpp"
+#include "platform/thread_cpu_time.hpp"
 #include "store/accounts.hpp"
 #include "store/alert_repository.hpp"
 #include "store/digest_repository.hpp"
@@ -213,6 +214,86 @@ TEST_CASE("410 Gone disables the channel", "[notify]") {
   dispatcher->start();
   f.eventually([&] { return f.only_delivery(n).status == DeliveryStatus::failed; });
   CHECK_FALSE(f.channels.find(f.user, c.id)->enabled);
+}
+
+TEST_CASE("while an attempt is in flight and nothing else is due, the dispatcher idles",
+          "[notify]") {
+  Fixture f;
+  Receiver receiver;
+  receiver.hold(true);
+  NotificationId n = f.fire(f.channel(receiver.url()).id);
+  auto dispatcher = f.dispatcher(RetrySchedule{{1s}, 0});
+  dispatcher->start();
+  f.eventually([&] { return receiver.received().size() == 1; });
+  // Its row stays due until the outcome is written; a loop that counted it as
+  // work waiting to start would query the outbox flat out (a whole core).
+  const auto cpu_from = threads_cpu_time("bw-deliver");
+  const auto wall_from = std::chrono::steady_clock::now();
+  std::this_thread::sleep_for(600ms);
+  const auto cpu = threads_cpu_time("bw-deliver") - cpu_from;
+  const auto wall = std::chrono::steady_clock::now() - wall_from;
+  INFO("dispatcher CPU " << cpu.count() << " ms over "
+                         << std::chrono::duration_cast<std::chrono::milliseconds>(wall).count()
+                         << " ms");
+  CHECK(cpu * 4 < wall);
+  receiver.hold(false);
+  f.eventually([&] { return f.only_delivery(n).status == DeliveryStatus::delivered; });
+  CHECK(receiver.received().size() == 1);
+}
+
+// Starts at `from` and runs with real time: a loop that polls too often
+// shows only when its clock moves.
+class RunningClock : public Clock {
+ public:
+  explicit RunningClock(TimestampMs from) : from_(from) {}
+  TimestampMs now_ms() const override {
+    return from_ + std::chrono::duration_cast<std::chrono::milliseconds>(
+                       std::chrono::steady_clock::now() - start_)
+                       .count();
+  }
+
+ private:
+  TimestampMs from_;
+  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+};
+
+TEST_CASE("while a digest is in flight and nothing else is due, the dispatcher idles",
+          "[notify][throttle]") {
+  Fixture f;
+  Receiver receiver;
+  DigestRepository digests(f.temp.db());
+  RunningClock clock(f.clock.now_ms());
+  Channel c = f.channel(receiver.url());
+  WebhookDispatcherOptions options;
+  options.schedule = RetrySchedule{{1s}, 0};
+  options.timeout = 30s;
+  options.poll_interval = 20ms;
+  options.targets.allowed_private_addresses = {"127.0.0.1"};
+  options.digests = &digests;
+  options.throttle_burst = 1;
+  options.throttle_refill = 3600s;
+  options.group_wait = 100ms;
+  WebhookDispatcher dispatcher(f.outbox, clock, options, [](UserId, const std::string&) {});
+  receiver.hold(true);
+  NotificationId first = f.fire(c.id);
+  dispatcher.start();
+  f.eventually([&] { return receiver.received().size() == 1; });
+  NotificationId second = f.fire(c.id);  // over the rate: grouped, sent after group_wait
+  dispatcher.wake();
+  f.eventually([&] { return receiver.received().size() == 2; });  // the digest, held too
+
+  const auto cpu_from = threads_cpu_time("bw-deliver");
+  const auto wall_from = std::chrono::steady_clock::now();
+  std::this_thread::sleep_for(600ms);
+  const auto cpu = threads_cpu_time("bw-deliver") - cpu_from;
+  const auto wall = std::chrono::steady_clock::now() - wall_from;
+  INFO("dispatcher CPU " << cpu.count() << " ms over "
+                         << std::chrono::duration_cast<std::chrono::milliseconds>(wall).count()
+                         << " ms");
+  CHECK(cpu * 4 < wall);
+  receiver.hold(false);
+  f.eventually([&] { return f.only_delivery(first).status == DeliveryStatus::delivered; });
+  f.eventually([&] { return f.only_delivery(second).status == DeliveryStatus::delivered; });
 }
 
 TEST_CASE("a target on a private address is refused at connect time", "[notify]") {

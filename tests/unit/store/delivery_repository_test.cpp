@@ -113,6 +113,25 @@ TEST_CASE("a failed attempt schedules a retry and keeps the delivery id", "[stor
   CHECK(again[0].delivery.last_error == "HTTP 500");
 }
 
+TEST_CASE("next_due is the earliest open delivery's time, not counting those in flight",
+          "[store]") {
+  Outbox box;
+  ChannelId a = box.webhook(box.alice);
+  box.fire(box.alice, {a});
+  box.fire(box.alice, {a});
+  auto due = box.due(kNow + 1000);
+  REQUIRE(due.size() == 2);
+  const DeliveryId first = due[0].delivery.id, second = due[1].delivery.id;
+  (void)box.deliveries.record_attempts(
+      {outcome(second, DeliveryStatus::retrying, "HTTP 500", kNow + 6000)}, kNow + 1000);
+
+  CHECK(box.deliveries.next_due({}) == due[0].delivery.next_attempt_at);
+  CHECK(box.deliveries.next_due({first}) == kNow + 6000);
+  CHECK(box.deliveries.next_due({first, second}) == std::nullopt);
+  (void)box.deliveries.record_attempts({outcome(first, DeliveryStatus::delivered)}, kNow + 1100);
+  CHECK(box.deliveries.next_due({}) == kNow + 6000);
+}
+
 TEST_CASE("a delivered delivery is never claimed again", "[store]") {
   Outbox box;
   box.fire(box.alice, {box.webhook(box.alice)});

@@ -68,6 +68,17 @@ TEST_CASE("throttled deliveries of a channel share one digest, due after group_w
   CHECK(due[0].channel.id == box.channel);
 }
 
+TEST_CASE("next_due is the earliest open digest's time, not counting those in flight",
+          "[store][digest]") {
+  Digests box;
+  CHECK(box.digests.next_due({}) == std::nullopt);
+  CHECK(box.digests.group(box.throttled(2), kNow + 1000, 30s, 100) == 2);
+  auto due = box.digests.claim_due(kNow + 31000, 10, {}, 100);
+  REQUIRE(due.size() == 1);
+  CHECK(box.digests.next_due({}) == kNow + 31000);
+  CHECK(box.digests.next_due({due[0].digest.id}) == std::nullopt);
+}
+
 TEST_CASE("a full digest makes the next throttled delivery open another", "[store][digest]") {
   Digests box;
   auto throttled = box.throttled(3);
