@@ -138,24 +138,26 @@ std::vector<Delivery> DeliveryRepository::record_attempts(
   return db_.write([&](sql::Connection& c) {
     sql::Transaction transaction(c);
     // Only open rows change: a delivery deleted or retried meanwhile is left alone.
+    // All kept prepared on the writer connection: the dispatcher records a
+    // batch every loop turn.
     sql::Statement update(
-        c,
+        c, sql::kReused,
         "UPDATE deliveries SET status = ?, attempts = attempts + 1, next_attempt_at = ?, "
         "last_error = ?, last_status_code = ?, updated_at = ?, quiet_deferred = 0, "
         "delivered_at = CASE WHEN ? = 'delivered' THEN ? ELSE delivered_at END, "
         "first_attempt_at = CASE WHEN attempts = 0 AND first_attempt_at IS NULL THEN ? "
         "ELSE first_attempt_at END "
         "WHERE id = ? AND status IN ('pending', 'retrying')");
-    sql::Statement disable(c,
+    sql::Statement disable(c, sql::kReused,
                            "UPDATE channels SET enabled = 0, disabled_reason = ? WHERE id = "
                            "(SELECT channel_id FROM deliveries WHERE id = ?)");
     sql::Statement fail_open(
-        c,
+        c, sql::kReused,
         "UPDATE deliveries SET status = 'failed', last_error = ?, updated_at = ? "
         "WHERE channel_id = (SELECT channel_id FROM deliveries WHERE id = ?) "
         "AND status IN ('pending', 'retrying', 'grouped')");
     sql::Statement fail_digests(
-        c,
+        c, sql::kReused,
         "UPDATE digests SET status = 'failed', last_error = ?, updated_at = ? "
         "WHERE channel_id = (SELECT channel_id FROM deliveries WHERE id = ?) "
         "AND status IN ('collecting', 'retrying')");
@@ -191,7 +193,7 @@ std::vector<Delivery> DeliveryRepository::record_attempts(
       }
     }
     std::vector<Delivery> out;
-    sql::Statement read(c, std::string(kDeliveryColumns) + "WHERE d.id = ?");
+    sql::Statement read(c, sql::kReused, std::string(kDeliveryColumns) + "WHERE d.id = ?");
     for (DeliveryId id : finished) {
       read.reset();
       read.bind(1, id);

@@ -24,7 +24,7 @@ void DeliveryRepository::mark_first_attempts(const std::vector<DeliveryId>& ids,
   if (ids.empty()) return;
   db_.write([&](sql::Connection& c) {
     sql::Transaction transaction(c);
-    sql::Statement s(c,
+    sql::Statement s(c, sql::kReused,
                      "UPDATE deliveries SET first_attempt_at = ? WHERE id = ? "
                      "AND attempts = 0 AND first_attempt_at IS NULL");
     for (DeliveryId id : ids) {
