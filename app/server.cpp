@@ -585,6 +585,9 @@ Result<ReloadReport> Server::apply(const Config& next) {
           {[calendar = p.calendar.get()](Engine& e) { e.set_calendar(calendar); }});
     } else if (key == "alerts.directory") {
       config_.alerts = next.alerts;  // synced above
+    } else if (key == "delivery.threads") {
+      report.restart_required.push_back(key);  // the dispatcher's threads are fixed at start
+      continue;
     } else if (key.starts_with("delivery.") || key.starts_with("email.")) {
       delivery_changed = true;  // applied below, once for all such keys
     } else {
@@ -607,7 +610,9 @@ Result<ReloadReport> Server::apply(const Config& next) {
                                p.tls->fingerprint());
   }
   if (delivery_changed) {
+    const std::size_t running_threads = config_.delivery.threads;
     config_.delivery = next.delivery;
+    config_.delivery.threads = running_threads;  // until a restart
     config_.email = next.email;
     WebhookDispatcherOptions options = dispatcher_options(p);
     const bool email_enabled = !options.smtp.url.empty() || !options.email_api.url.empty();
@@ -652,6 +657,7 @@ WebhookDispatcherOptions Server::dispatcher_options(Parts& p) const {
   options.schedule = RetrySchedule{config.retry_schedule, config.retry_jitter};
   options.timeout = config.timeout;
   options.connect_timeout = config.connect_timeout;
+  options.threads = config.threads;
   options.max_in_flight = config.max_in_flight;
   options.max_connections_per_host = config.max_connections_per_host;
   options.targets = TargetPolicy{config.allowed_private_addresses};

@@ -12,12 +12,15 @@
 //     (unless --notifier 0) the same N through the real Notifier thread
 //     (submit → committed).
 //
-//   bw_delivery_loadgen webhooks  [--notifications N] [--in-flight 256]
+//   bw_delivery_loadgen webhooks  [--notifications N] [--threads 1] [--in-flight 256]
 //                                 [--connections 32] [--receiver-threads 64]
+//                                 [--webhook-channels 1]
 //     N committed deliveries to a cpp-httplib receiver on 127.0.0.1 (64
 //     worker threads), sent by the real WebhookDispatcher (signed, keep-alive,
-//     outcomes written back to the outbox; --in-flight and --connections are
-//     [delivery] max_in_flight and max_connections_per_host). Reports
+//     outcomes written back to the outbox; --threads, --in-flight and
+//     --connections are [delivery] threads, max_in_flight and
+//     max_connections_per_host; --webhook-channels spreads the deliveries
+//     round robin over that many channels, all at the one receiver). Reports
 //     deliveries/s from start to the last delivered row, and the CPU time per
 //     delivery of the dispatcher thread and of the whole process.
 //
@@ -67,6 +70,8 @@ struct Args {
   long in_flight = 256;   // webhooks: [delivery] max_in_flight
   long connections = 32;  // webhooks: [delivery] max_connections_per_host
   long receiver_threads = 64;
+  long dispatch_threads = 1;  // webhooks: [delivery] threads
+  long webhook_channels = 1;  // webhooks: channels the deliveries are spread over
 };
 
 Args parse(int argc, char** argv) {
@@ -83,6 +88,8 @@ Args parse(int argc, char** argv) {
     if (key == "--in-flight") a.in_flight = value;
     if (key == "--connections") a.connections = value;
     if (key == "--receiver-threads") a.receiver_threads = value;
+    if (key == "--threads") a.dispatch_threads = value;
+    if (key == "--webhook-channels") a.webhook_channels = value;
   }
   return a;
 }
@@ -91,7 +98,7 @@ struct Scratch {
   std::filesystem::path dir;
   std::unique_ptr<Database> db;
   UserId user = 0;
-  ChannelId channel = 0;
+  std::vector<ChannelId> channels;  // webhook channels; alert i notifies channels[i % size]
   std::vector<AlertId> alerts;
   bool every_time = false;
 
@@ -106,19 +113,23 @@ struct Scratch {
     std::filesystem::remove_all(dir);
   }
 
-  // One user, `n` armed alerts in one transaction, each linked to one
-  // webhook channel at `url` when `url` is not empty.
-  void seed(long n, const std::string& url, bool every_time_alerts = false) {
+  // One user, `n` armed alerts in one transaction, each linked to one of
+  // `channel_count` webhook channels at `url` (round robin) when `url` is not
+  // empty.
+  void seed(long n, const std::string& url, bool every_time_alerts = false,
+            long channel_count = 1) {
     every_time = every_time_alerts;
     Accounts accounts(*db);
     user = accounts.create_user({"bench", false, std::nullopt, false}, 0)->id;
     if (!url.empty()) {
-      ChannelRepository channels(*db);
-      Channel c;
-      c.user_id = user;
-      c.target = url;
-      c.secret = generate_webhook_secret();
-      channel = channels.insert(c, 0).id;
+      ChannelRepository repository(*db);
+      for (long i = 0; i < channel_count; ++i) {
+        Channel c;
+        c.user_id = user;
+        c.target = url;
+        c.secret = generate_webhook_secret();
+        channels.push_back(repository.insert(c, 0).id);
+      }
     }
     db->write([&](sql::Connection& c) {
       sql::Transaction t(c);
@@ -131,9 +142,11 @@ struct Scratch {
         alert.reset();
         alert.bind(1, user).bind(2, every_time ? "every_time" : "once").run();
         alerts.push_back(c.last_insert_id());
-        if (channel) {
+        if (!channels.empty()) {
           link.reset();
-          link.bind(1, alerts.back()).bind(2, channel).run();
+          link.bind(1, alerts.back())
+              .bind(2, channels[static_cast<std::size_t>(i) % channels.size()])
+              .run();
         }
       }
       t.commit();
@@ -265,7 +278,8 @@ int run_webhooks(const Args& args) {
   std::thread server([&] { receiver.listen_after_bind(); });
 
   Scratch scratch("bw-webhooks");
-  scratch.seed(args.notifications, "http://127.0.0.1:" + std::to_string(port) + "/hook");
+  scratch.seed(args.notifications, "http://127.0.0.1:" + std::to_string(port) + "/hook", false,
+               args.webhook_channels);
   NotificationRepository repository(*scratch.db);
   for (long i = 0; i < args.notifications; i += 1000) {
     std::vector<NewNotification> batch;
@@ -278,6 +292,7 @@ int run_webhooks(const Args& args) {
   WallClock clock;
   WebhookDispatcherOptions options;
   options.targets.allowed_private_addresses = {"127.0.0.1"};
+  options.threads = static_cast<std::size_t>(args.dispatch_threads);
   options.max_in_flight = static_cast<std::size_t>(args.in_flight);
   options.max_connections_per_host = static_cast<std::size_t>(args.connections);
   WebhookDispatcher dispatcher(outbox, clock, options, {});
@@ -325,6 +340,7 @@ int main(int argc, char** argv) {
   std::fprintf(stderr,
                "usage: bw_delivery_loadgen writes [--notifications N] [--batch B] [--channels "
                "0|1] [--every-time 0|1] [--notifier 0|1]\n       bw_delivery_loadgen webhooks "
-               "[--notifications N]\n");
+               "[--notifications N] [--threads T] [--in-flight N] [--connections C] "
+               "[--receiver-threads R] [--webhook-channels K]\n");
   return 2;
 }

@@ -135,8 +135,10 @@ struct DeliveryConfig {
   double retry_jitter = 0.2;
   std::chrono::milliseconds timeout{10000};
   std::chrono::milliseconds connect_timeout{5000};
-  std::size_t max_in_flight = 256;
-  std::size_t max_connections_per_host = 32;
+  // Sending threads, each for its share of the channels; restart to change.
+  std::size_t threads = 1;
+  std::size_t max_in_flight = 256;            // per thread
+  std::size_t max_connections_per_host = 32;  // per thread
   std::vector<std::string> allowed_private_addresses;
   // Per-channel token bucket: `throttle_burst` deliveries at once, one more
   // every `throttle_refill`; beyond that, grouped into one digest sent

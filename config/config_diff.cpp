@@ -88,6 +88,7 @@ std::vector<std::string> changed_keys(const Config& before, const Config& after)
   check("delivery.timeout", before.delivery.timeout, after.delivery.timeout);
   check("delivery.connect_timeout", before.delivery.connect_timeout,
         after.delivery.connect_timeout);
+  check("delivery.threads", before.delivery.threads, after.delivery.threads);
   check("delivery.max_in_flight", before.delivery.max_in_flight, after.delivery.max_in_flight);
   check("delivery.max_connections_per_host", before.delivery.max_connections_per_host,
         after.delivery.max_connections_per_host);

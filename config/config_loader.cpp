@@ -543,6 +543,7 @@ void read_delivery(const toml::table& table, DeliveryConfig& delivery, Problems&
   r.number("retry_jitter", delivery.retry_jitter, 0.0, 0.9);
   r.duration("timeout", delivery.timeout, std::chrono::milliseconds(100));
   r.duration("connect_timeout", delivery.connect_timeout, std::chrono::milliseconds(100));
+  r.integer("threads", delivery.threads, 1, 16);
   r.integer("max_in_flight", delivery.max_in_flight, 1, 10000);
   r.integer("max_connections_per_host", delivery.max_connections_per_host, 1, 10000);
   r.strings("allowed_private_addresses", delivery.allowed_private_addresses);

@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <cstring>
 #include <ctime>
 #include <map>
@@ -121,9 +122,10 @@ std::string delivery_json(const Delivery& d) {
 class WebhookDispatcher::Loop {
  public:
   Loop(DeliveryRepository& outbox, const Clock& clock, WebhookDispatcherOptions options,
-       DeliveryEventSink on_event, std::atomic<std::uint64_t>& attempts_made,
+       DeliveryEventSink on_event, DeliveryShard shard, std::atomic<std::uint64_t>& attempts_made,
        std::atomic<std::uint64_t>& deferred)
       : outbox_(outbox),
+        shard_(shard),
         clock_(clock),
         options_(std::move(options)),
         on_event_(std::move(on_event)),
@@ -247,7 +249,9 @@ class WebhookDispatcher::Loop {
           outbox_.first_attempts_since(now - buckets_.restore_window(), kMaxRestoredSpends);
       std::vector<std::pair<std::int64_t, TimestampMs>> spends;
       spends.reserve(spent.size());
-      for (const FirstAttempt& f : spent) spends.emplace_back(f.channel_id, f.at);
+      for (const FirstAttempt& f : spent) {
+        if (shard_.owns(f.channel_id)) spends.emplace_back(f.channel_id, f.at);
+      }
       buckets_.restore(std::move(spends), now);
       spdlog::info("delivery: restored {} throttled channels from {} recent first attempts",
                    buckets_.size(), spent.size());
@@ -270,14 +274,14 @@ class WebhookDispatcher::Loop {
     std::vector<DueDelivery> due;
     try {
       const std::size_t room = options_.max_in_flight - transfers_.size();
-      due = outbox_.claim_due(now, room, in_flight);
+      due = outbox_.claim_due(now, room, in_flight, shard_);
       // More may be due right away if the page was full; else sleep until the
       // next scheduled attempt (bounded by poll_interval) of a delivery not
       // already taken: an outcome wakes the loop by itself.
       std::optional<TimestampMs> next = now;
       if (due.size() < room) {
         for (const DueDelivery& item : due) in_flight.insert(item.delivery.id);
-        next = outbox_.next_due(in_flight);
+        next = outbox_.next_due(in_flight, shard_);
       }
       next_poll_at_ = std::min(now + options_.poll_interval.count(), next.value_or(INT64_MAX));
     } catch (const std::exception& error) {
@@ -354,9 +358,9 @@ class WebhookDispatcher::Loop {
     std::vector<DueDigest> due;
     try {
       due = options_.digests->claim_due(now, options_.max_in_flight - transfers_.size(), in_flight,
-                                        options_.max_digest_members);
+                                        options_.max_digest_members, shard_);
       for (const DueDigest& item : due) in_flight.insert(item.digest.id);
-      if (std::optional<TimestampMs> next = options_.digests->next_due(in_flight)) {
+      if (std::optional<TimestampMs> next = options_.digests->next_due(in_flight, shard_)) {
         next_poll_at_ = std::min(next_poll_at_, std::max(*next, now + 1));
       }
     } catch (const std::exception& error) {
@@ -704,6 +708,7 @@ class WebhookDispatcher::Loop {
   }
 
   DeliveryRepository& outbox_;
+  const DeliveryShard shard_;  // the channels this loop sends for
   const Clock& clock_;
   WebhookDispatcherOptions options_;  // the dispatcher thread's; replaced by set_options
   std::mutex pending_mutex_;
@@ -724,37 +729,46 @@ class WebhookDispatcher::Loop {
 };
 
 WebhookDispatcher::WebhookDispatcher(DeliveryRepository& outbox, const Clock& clock,
-                                     WebhookDispatcherOptions options, DeliveryEventSink on_event)
-    : loop_(std::make_unique<Loop>(outbox, clock, std::move(options), std::move(on_event),
-                                   attempts_made_, deferred_)) {}
+                                     WebhookDispatcherOptions options, DeliveryEventSink on_event) {
+  const std::size_t count = std::max<std::size_t>(1, options.threads);
+  for (std::size_t index = 0; index < count; ++index) {
+    loops_.push_back(std::make_unique<Loop>(
+        outbox, clock, options, on_event, DeliveryShard{index, count}, attempts_made_, deferred_));
+  }
+}
 
 WebhookDispatcher::~WebhookDispatcher() {
   stop();
 }
 
 void WebhookDispatcher::start() {
-  thread_ = std::thread([this] {
-    setup_thread("bw-deliver", ThreadRole::background);
-    loop_->run();
-  });
+  for (auto& loop : loops_) {
+    threads_.emplace_back([&loop = *loop] {
+      setup_thread("bw-deliver", ThreadRole::background);
+      loop.run();
+    });
+  }
 }
 
 void WebhookDispatcher::stop() {
-  loop_->request_stop();
-  if (thread_.joinable()) thread_.join();
+  for (auto& loop : loops_) loop->request_stop();
+  for (std::thread& thread : threads_) {
+    if (thread.joinable()) thread.join();
+  }
+  threads_.clear();
 }
 
 void WebhookDispatcher::deliver(const StoredNotification&) {
-  // The outbox rows were committed with the notification; the loop reads them.
+  // The outbox rows were committed with the notification; the loops read them.
   wake();
 }
 
 void WebhookDispatcher::wake() {
-  loop_->wake();
+  for (auto& loop : loops_) loop->wake();
 }
 
 void WebhookDispatcher::set_options(WebhookDispatcherOptions options) {
-  loop_->set_options(std::move(options));
+  for (auto& loop : loops_) loop->set_options(options);
 }
 
 }  // namespace bw

@@ -1,13 +1,14 @@
 // WebhookDispatcher: sends the outbox's deliveries: webhooks, and emails
 // through the admin's SMTP transport (same retries and dead letters; an
-// email attempt succeeds when the server accepts the message). One thread drives
-// a libcurl multi handle, so many transfers run at once and share keep-alive
-// connections. Each attempt is a signed Standard Webhooks POST; its outcome is
-// written back to the outbox (batched, one transaction per loop turn):
-// 2xx delivered; 410 disables the channel (its open deliveries fail); any
-// other answer, a timeout or a connection error retries on the schedule, and
-// after the last attempt the delivery is dead. Dead and failed deliveries are
-// reported through `on_event` (the server forwards them to the user's stream).
+// email attempt succeeds when the server accepts the message). Each of its
+// `threads` drives a libcurl multi handle for its shard of the channels
+// (DeliveryShard), so many transfers run at once and share keep-alive
+// connections, and a channel's rate limit and digest live on one thread. Each attempt is a signed
+// Standard Webhooks POST; its outcome is written back to the outbox (batched, one transaction per
+// loop turn): 2xx delivered; 410 disables the channel (its open deliveries fail); any other answer,
+// a timeout or a connection error retries on the schedule, and after the last attempt the delivery
+// is dead. Dead and failed deliveries are reported through `on_event` (the server forwards them to
+// the user's stream).
 //
 //   WebhookDispatcher dispatcher(outbox, clock, options, on_event);
 //   dispatcher.start();          // also resumes every pending delivery
@@ -26,6 +27,7 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <vector>
 
 #include "metrics/metrics.hpp"
 #include "notify/email_message.hpp"
@@ -69,19 +71,23 @@ struct WebhookDispatcherOptions {
   RetrySchedule schedule = RetrySchedule::standard_webhooks();
   std::chrono::milliseconds timeout{10000};  // whole attempt
   std::chrono::milliseconds connect_timeout{5000};
-  std::size_t max_in_flight = 256;  // concurrent transfers
-  std::size_t max_connections_per_host = 32;
+  // Threads sending at once, each for its share of the channels (a channel's
+  // deliveries, digest and rate limit stay on one). Read by the constructor
+  // only: a reload does not change it.
+  std::size_t threads = 1;
+  std::size_t max_in_flight = 256;                // concurrent transfers, per thread
+  std::size_t max_connections_per_host = 32;      // per thread
   std::chrono::milliseconds poll_interval{1000};  // look for due retries at least this often
   TargetPolicy targets;
   std::string user_agent = "bellwether-webhooks";
   SmtpOptions smtp;           // email channels go out through this transport,
   EmailApiOptions email_api;  // or this one when smtp.url is empty
-  // Told about every finished attempt, a digest's included, on the dispatcher
-  // thread (metrics); optional.
+  // Told about every finished attempt, a digest's included, on a dispatcher
+  // thread (metrics; several threads may call it at once); optional.
   std::function<void(const DeliveryAttemptReport&)> on_attempt;
   // When the user is inside their quiet hours at `now`, the end of the
   // window: their due deliveries wait until then (DeliveryRepository::defer).
-  // Empty function: no quiet hours. Called on the dispatcher thread.
+  // Empty function: no quiet hours. Called on the dispatcher threads.
   std::function<std::optional<TimestampMs>(UserId user, TimestampMs now)> quiet_until;
   // Throttling: a first attempt takes a token from its channel's bucket
   // (`throttle_burst` tokens, one more every `throttle_refill`); without one
@@ -124,8 +130,8 @@ class WebhookDispatcher : public NotificationSink {
 
  private:
   class Loop;
-  std::unique_ptr<Loop> loop_;
-  std::thread thread_;
+  std::vector<std::unique_ptr<Loop>> loops_;  // one per thread, each with its shard
+  std::vector<std::thread> threads_;
   std::atomic<std::uint64_t> attempts_made_{0};
   std::atomic<std::uint64_t> deferred_{0};  // deliveries held back by quiet hours
 };

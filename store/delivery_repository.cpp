@@ -63,7 +63,8 @@ std::optional<DeliveryStatus> parse_delivery_status(std::string_view text) {
 }
 
 std::vector<DueDelivery> DeliveryRepository::claim_due(TimestampMs now, std::size_t limit,
-                                                       const std::set<DeliveryId>& in_flight) {
+                                                       const std::set<DeliveryId>& in_flight,
+                                                       DeliveryShard shard) {
   // Every statement stays prepared on the reader connection: the dispatcher
   // asks after every commit.
   return db_.read([&](sql::Connection& c) {
@@ -75,7 +76,8 @@ std::vector<DueDelivery> DeliveryRepository::claim_due(TimestampMs now, std::siz
                      std::string(kDeliveryColumns) +
                          "JOIN channels ch ON ch.id = d.channel_id "
                          "WHERE d.status IN ('pending', 'retrying') AND d.next_attempt_at <= ? "
-                         "AND ch.enabled = 1 ORDER BY d.next_attempt_at, d.id LIMIT ?");
+                         "AND ch.enabled = 1 AND d.channel_id % ? = ? "
+                         "ORDER BY d.next_attempt_at, d.id LIMIT ?");
     // Columns after the delivery's 12: channel, notification, alert.
     sql::Statement detail(
         c, sql::kReused,
@@ -84,7 +86,10 @@ std::vector<DueDelivery> DeliveryRepository::claim_due(TimestampMs now, std::siz
         "n.email_body, d.first_attempt_at FROM deliveries d "
         "JOIN channels ch ON ch.id = d.channel_id JOIN notifications n ON n.id = "
         "d.notification_id LEFT JOIN alerts a ON a.id = n.alert_id WHERE d.id = ?");
-    s.bind(1, now).bind(2, static_cast<std::int64_t>(limit + in_flight.size()));
+    s.bind(1, now)
+        .bind(2, static_cast<std::int64_t>(shard.count))
+        .bind(3, static_cast<std::int64_t>(shard.index))
+        .bind(4, static_cast<std::int64_t>(limit + in_flight.size()));
     std::vector<DueDelivery> due;
     while (due.size() < limit && s.step()) {
       if (in_flight.count(s.integer(0))) continue;
@@ -118,14 +123,18 @@ std::vector<DueDelivery> DeliveryRepository::claim_due(TimestampMs now, std::siz
   });
 }
 
-std::optional<TimestampMs> DeliveryRepository::next_due(const std::set<DeliveryId>& in_flight) {
+std::optional<TimestampMs> DeliveryRepository::next_due(const std::set<DeliveryId>& in_flight,
+                                                        DeliveryShard shard) {
   return db_.read([&](sql::Connection& c) -> std::optional<TimestampMs> {
     // In due order (the deliveries_due index): at most one row past the in-flight ones.
     sql::Statement s(c, sql::kReused,
                      "SELECT d.id, d.next_attempt_at FROM deliveries d JOIN channels ch ON "
                      "ch.id = d.channel_id WHERE d.status IN ('pending', 'retrying') AND "
-                     "ch.enabled = 1 ORDER BY d.next_attempt_at, d.id LIMIT ?");
-    s.bind(1, static_cast<std::int64_t>(in_flight.size() + 1));
+                     "ch.enabled = 1 AND d.channel_id % ? = ? "
+                     "ORDER BY d.next_attempt_at, d.id LIMIT ?");
+    s.bind(1, static_cast<std::int64_t>(shard.count))
+        .bind(2, static_cast<std::int64_t>(shard.index))
+        .bind(3, static_cast<std::int64_t>(in_flight.size() + 1));
     while (s.step()) {
       if (!in_flight.count(s.integer(0))) return s.integer(1);
     }

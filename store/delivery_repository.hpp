@@ -83,6 +83,15 @@ struct AttemptOutcome {
   TimestampMs started_at = 0;       // when the attempt began (0: record time)
 };
 
+// One dispatcher thread's part of the outbox: the channels whose id % count
+// is index. A channel's deliveries, digests and rate limit all stay with one
+// thread, so its token bucket and its digest are never shared.
+struct DeliveryShard {
+  std::size_t index = 0;
+  std::size_t count = 1;
+  bool owns(ChannelId channel) const { return static_cast<std::size_t>(channel) % count == index; }
+};
+
 // A first attempt's start: the token it took from its channel's bucket.
 struct FirstAttempt {
   ChannelId channel_id = 0;
@@ -94,13 +103,16 @@ class DeliveryRepository {
   explicit DeliveryRepository(Database& db) : db_(db) {}
 
   // Up to `limit` pending or retrying deliveries due at `now`, oldest due
-  // first, skipping `in_flight` ids and channels that are disabled.
+  // first, skipping `in_flight` ids, channels that are disabled and channels
+  // outside `shard`.
   std::vector<DueDelivery> claim_due(TimestampMs now, std::size_t limit,
-                                     const std::set<DeliveryId>& in_flight);
+                                     const std::set<DeliveryId>& in_flight,
+                                     DeliveryShard shard = {});
   // The earliest next_attempt_at of a pending or retrying delivery on an
   // enabled channel, not counting `in_flight` ones (their rows stay due until
   // their outcome is written, and a dispatcher waking for them would spin).
-  std::optional<TimestampMs> next_due(const std::set<DeliveryId>& in_flight);
+  std::optional<TimestampMs> next_due(const std::set<DeliveryId>& in_flight,
+                                      DeliveryShard shard = {});
   // Records a batch of attempt outcomes in one transaction. A 410 disables
   // the channel and fails its other open deliveries. Returns the deliveries
   // that became dead or failed (for telling their owners).

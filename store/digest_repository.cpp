@@ -68,7 +68,7 @@ std::size_t DigestRepository::group(const std::vector<ThrottledDelivery>& thrott
 
 std::vector<DueDigest> DigestRepository::claim_due(TimestampMs now, std::size_t limit,
                                                    const std::set<DigestId>& in_flight,
-                                                   std::size_t max_members) {
+                                                   std::size_t max_members, DeliveryShard shard) {
   std::vector<DueDigest> due;
   std::vector<DigestId> empty;
   db_.read([&](sql::Connection& c) {
@@ -76,7 +76,8 @@ std::vector<DueDigest> DigestRepository::claim_due(TimestampMs now, std::size_t 
                      std::string(kDigestColumns) +
                          "JOIN channels ch ON ch.id = g.channel_id WHERE g.status IN "
                          "('collecting', 'retrying') AND g.next_attempt_at <= ? AND "
-                         "ch.enabled = 1 ORDER BY g.next_attempt_at, g.id LIMIT ?");
+                         "ch.enabled = 1 AND g.channel_id % ? = ? "
+                         "ORDER BY g.next_attempt_at, g.id LIMIT ?");
     sql::Statement channel(c, sql::kReused,
                            "SELECT type, target, secret FROM channels WHERE id = ?");
     sql::Statement members(c, sql::kReused,
@@ -84,7 +85,10 @@ std::vector<DueDigest> DigestRepository::claim_due(TimestampMs now, std::size_t 
                            "n.created_at FROM deliveries d JOIN notifications n ON n.id = "
                            "d.notification_id WHERE d.digest_id = ? AND d.status = 'grouped' "
                            "ORDER BY d.id LIMIT ?");
-    s.bind(1, now).bind(2, static_cast<std::int64_t>(limit + in_flight.size()));
+    s.bind(1, now)
+        .bind(2, static_cast<std::int64_t>(shard.count))
+        .bind(3, static_cast<std::int64_t>(shard.index))
+        .bind(4, static_cast<std::int64_t>(limit + in_flight.size()));
     while (due.size() < limit && s.step()) {
       DueDigest item;
       item.digest = digest_from_row(s);
@@ -132,14 +136,18 @@ std::vector<DueDigest> DigestRepository::claim_due(TimestampMs now, std::size_t 
   return due;
 }
 
-std::optional<TimestampMs> DigestRepository::next_due(const std::set<DigestId>& in_flight) {
+std::optional<TimestampMs> DigestRepository::next_due(const std::set<DigestId>& in_flight,
+                                                      DeliveryShard shard) {
   return db_.read([&](sql::Connection& c) -> std::optional<TimestampMs> {
     // In due order (the digests_due index): at most one row past the in-flight ones.
     sql::Statement s(c, sql::kReused,
                      "SELECT g.id, g.next_attempt_at FROM digests g JOIN channels ch ON "
                      "ch.id = g.channel_id WHERE g.status IN ('collecting', 'retrying') AND "
-                     "ch.enabled = 1 ORDER BY g.next_attempt_at, g.id LIMIT ?");
-    s.bind(1, static_cast<std::int64_t>(in_flight.size() + 1));
+                     "ch.enabled = 1 AND g.channel_id % ? = ? "
+                     "ORDER BY g.next_attempt_at, g.id LIMIT ?");
+    s.bind(1, static_cast<std::int64_t>(shard.count))
+        .bind(2, static_cast<std::int64_t>(shard.index))
+        .bind(3, static_cast<std::int64_t>(in_flight.size() + 1));
     while (s.step()) {
       if (!in_flight.count(s.integer(0))) return s.integer(1);
     }

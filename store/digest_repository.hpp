@@ -75,13 +75,15 @@ class DigestRepository {
   std::size_t group(const std::vector<ThrottledDelivery>& throttled, TimestampMs now,
                     std::chrono::milliseconds group_wait, std::size_t max_members);
   // Digests due at `now` (collecting ones whose wait is over, retries due) on
-  // enabled channels, skipping `in_flight`; each with up to `max_members`
+  // enabled channels of `shard`, skipping `in_flight`; each with up to `max_members`
   // members. A digest left with no members is deleted.
   std::vector<DueDigest> claim_due(TimestampMs now, std::size_t limit,
-                                   const std::set<DigestId>& in_flight, std::size_t max_members);
+                                   const std::set<DigestId>& in_flight, std::size_t max_members,
+                                   DeliveryShard shard = {});
   // The earliest next_attempt_at of an open digest on an enabled channel,
   // not counting `in_flight` ones.
-  std::optional<TimestampMs> next_due(const std::set<DigestId>& in_flight);
+  std::optional<TimestampMs> next_due(const std::set<DigestId>& in_flight,
+                                      DeliveryShard shard = {});
   // Settles one attempt: on delivered, the carried members are delivered and
   // any member that joined after the claim goes back to pending on its own;
   // dead and failed carry their members along; a 410 also disables the

@@ -115,6 +115,33 @@ class ReloadDeliveryTest(unittest.TestCase):
             self.fire(ch["id"], 150)
             receiver.wait_for(lambda r: r.requests("hook"), what="the webhook")
 
+    def test_delivery_threads_need_a_restart_and_the_other_keys_still_apply(self):
+        with WebhookReceiver() as receiver:
+            threads = (FAST_RETRIES + "allowed_private_addresses = [\"127.0.0.1\"]\nthreads = {}\n" +
+                       smtp_config(self.smtp[0][1]))
+            self.server.stop()
+            self.server.write_config("sources = []\n", threads.format(2))
+            self.server.start()
+            channels = []
+            for path in ("a", "b", "c"):
+                status, ch = self.server.api("POST", "/api/v1/channels",
+                                             {"type": "webhook", "url": receiver.url(path)}, token=self.alice)
+                self.assertEqual(status, 201, ch)
+                channels.append(ch["id"])
+            for i, channel_id in enumerate(channels):
+                self.fire(channel_id, 150 + 10 * i)
+            receiver.wait_for(lambda r: all(r.requests(p) for p in ("a", "b", "c")), what="one webhook per channel")
+
+            self.server.write_config("sources = []\n", threads.format(3).replace('"300ms"', '"400ms"'))
+            status, body = self.reload()
+            self.assertEqual(status, 200, body)
+            self.assertEqual(body["applied"], ["delivery.retry_schedule"])
+            self.assertEqual(body["restart_required"], ["delivery.threads"])
+            self.assertIn("needs a restart: delivery.threads", self.server.read_log())
+            self.fire(channels[0], 200)
+            receiver.wait_for(lambda r: len(r.requests("a")) == 2, what="a second webhook after the reload")
+            self.assertEqual(sorted(len(receiver.requests(p)) for p in ("a", "b", "c")), [1, 1, 2])
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -32,13 +32,14 @@ TEST_CASE("the shipped config documents the default delivery settings", "[config
   CHECK(shipped->delivery.retry_schedule.back() == 24h);
   CHECK(shipped->delivery.retry_jitter == 0.2);
   CHECK(shipped->delivery.timeout == 10s);
+  CHECK(shipped->delivery.threads == defaults->delivery.threads);
   CHECK(shipped->delivery.allowed_private_addresses.empty());
 }
 
 TEST_CASE("every delivery key is read with its type", "[config]") {
   Result<Config> config = load_delivery(
       "retry_schedule = [\"1s\", \"2m\"]\nretry_jitter = 0.0\ntimeout = \"3s\"\n"
-      "connect_timeout = \"1s\"\nmax_in_flight = 8\nmax_connections_per_host = 2\n"
+      "connect_timeout = \"1s\"\nthreads = 3\nmax_in_flight = 8\nmax_connections_per_host = 2\n"
       "allowed_private_addresses = [\"127.0.0.1\", \"::1\"]\n");
   INFO((config ? "" : config.error()));
   REQUIRE(config.ok());
@@ -46,6 +47,7 @@ TEST_CASE("every delivery key is read with its type", "[config]") {
   CHECK(config->delivery.retry_jitter == 0.0);
   CHECK(config->delivery.timeout == 3s);
   CHECK(config->delivery.connect_timeout == 1s);
+  CHECK(config->delivery.threads == 3);
   CHECK(config->delivery.max_in_flight == 8);
   CHECK(config->delivery.max_connections_per_host == 2);
   CHECK(config->delivery.allowed_private_addresses == std::vector<std::string>{"127.0.0.1", "::1"});
@@ -63,6 +65,9 @@ TEST_CASE("bad delivery values are named with file, line and column", "[config]"
   CHECK(error("retry_schedule = [\"10ms\"]\n").find("at least 100ms") != std::string::npos);
   CHECK(error("retry_jitter = 1.5\n").find("delivery.retry_jitter") != std::string::npos);
   CHECK(error("max_in_flight = 0\n").find("delivery.max_in_flight") != std::string::npos);
+  CHECK(error("threads = 0\n").find("bellwether.toml:2:11: delivery.threads") !=
+        std::string::npos);
+  CHECK(error("threads = 17\n").find("delivery.threads") != std::string::npos);
   CHECK(error("allowed_private_addresses = [\"localhost\"]\n").find("not a numeric") !=
         std::string::npos);
   CHECK(error("retries = 3\n").find("delivery.retries: unknown key") != std::string::npos);

@@ -4,10 +4,12 @@
 // the rate limits' record of first attempts across a crash.
 #include <httplib.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include "notify/webhook_dispatcher.hpp"
@@ -214,6 +216,37 @@ TEST_CASE("410 Gone disables the channel", "[notify]") {
   dispatcher->start();
   f.eventually([&] { return f.only_delivery(n).status == DeliveryStatus::failed; });
   CHECK_FALSE(f.channels.find(f.user, c.id)->enabled);
+}
+
+TEST_CASE("with several threads every delivery of every channel is sent once", "[notify]") {
+  Fixture f;
+  Receiver receiver;
+  std::vector<NotificationId> fired;
+  for (int channel = 0; channel < 6; ++channel) {
+    const ChannelId id = f.channel(receiver.url()).id;
+    for (int i = 0; i < 5; ++i) fired.push_back(f.fire(id));
+  }
+  WebhookDispatcherOptions options;
+  options.threads = 3;
+  // Two keep-alive connections each: the receiver answers on 8 threads, one per connection.
+  options.max_connections_per_host = 2;
+  options.schedule = RetrySchedule{{1s}, 0};
+  options.poll_interval = 20ms;
+  options.targets.allowed_private_addresses = {"127.0.0.1"};
+  WebhookDispatcher dispatcher(f.outbox, f.clock, options, [](UserId, const std::string&) {});
+  dispatcher.start();
+  f.eventually([&] {
+    return std::all_of(fired.begin(), fired.end(), [&](NotificationId n) {
+      return f.only_delivery(n).status == DeliveryStatus::delivered;
+    });
+  });
+  std::set<std::string> ids;
+  for (const Received& r : receiver.received()) ids.insert(r.id);
+  CHECK(receiver.received().size() == fired.size());
+  CHECK(ids.size() == fired.size());
+  CHECK(dispatcher.attempts_made() == fired.size());
+  dispatcher.stop();
+  CHECK(threads_cpu_time("bw-deliver") == 0ms);  // every thread has ended
 }
 
 TEST_CASE("while an attempt is in flight and nothing else is due, the dispatcher idles",

@@ -3,6 +3,8 @@
 // notification, claimed when due, and move through their states by attempts.
 #include <catch2/catch.hpp>
 
+#include <set>
+
 #include "store/channel_repository.hpp"
 #include "store/delivery_repository.hpp"
 #include "store/user_settings_repository.hpp"
@@ -130,6 +132,31 @@ TEST_CASE("next_due is the earliest open delivery's time, not counting those in 
   CHECK(box.deliveries.next_due({first, second}) == std::nullopt);
   (void)box.deliveries.record_attempts({outcome(first, DeliveryStatus::delivered)}, kNow + 1100);
   CHECK(box.deliveries.next_due({}) == kNow + 6000);
+}
+
+TEST_CASE("a shard claims and waits for its own channels only", "[store]") {
+  Outbox box;
+  std::vector<ChannelId> channels;
+  for (int i = 0; i < 4; ++i) {
+    channels.push_back(box.webhook(box.alice));
+    box.fire(box.alice, {channels.back()});
+  }
+  std::set<ChannelId> seen;
+  for (std::size_t index = 0; index < 2; ++index) {
+    const DeliveryShard shard{index, 2};
+    auto due = box.deliveries.claim_due(kNow + 1000, 100, {}, shard);
+    CHECK(due.size() == 2);
+    for (const DueDelivery& d : due) {
+      CHECK(d.channel.id % 2 == static_cast<ChannelId>(index));
+      CHECK(shard.owns(d.channel.id));
+      seen.insert(d.channel.id);
+    }
+    std::set<DeliveryId> taken;
+    for (const DueDelivery& d : due) taken.insert(d.delivery.id);
+    CHECK(box.deliveries.next_due({}, shard).has_value());
+    CHECK(box.deliveries.next_due(taken, shard) == std::nullopt);  // the other shard's are not its
+  }
+  CHECK(seen == std::set<ChannelId>(channels.begin(), channels.end()));
 }
 
 TEST_CASE("a delivered delivery is never claimed again", "[store]") {
