@@ -758,9 +758,10 @@ void WebhookDispatcher::stop() {
   threads_.clear();
 }
 
-void WebhookDispatcher::deliver(const StoredNotification&) {
-  // The outbox rows were committed with the notification; the loops read them.
-  wake();
+void WebhookDispatcher::deliver(const StoredNotification& notification) {
+  // The outbox rows were committed with the notification; the loops read
+  // them. A batch that wrote none (alerts without channels) leaves them asleep.
+  if (notification.batch_deliveries > 0) wake();
 }
 
 void WebhookDispatcher::wake() {

@@ -12,7 +12,7 @@
 //
 //   WebhookDispatcher dispatcher(outbox, clock, options, on_event);
 //   dispatcher.start();          // also resumes every pending delivery
-//   dispatcher.deliver(n);       // NotificationSink: a commit happened, look now
+//   dispatcher.deliver(n);       // NotificationSink: n's outbox rows are committed, look now
 //   dispatcher.stop();           // abandons in-flight transfers: they stay
 //                                // pending and are sent again after restart
 //

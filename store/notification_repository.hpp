@@ -68,6 +68,10 @@ using FireTextRenderer =
 struct StoredNotification {
   NotificationId id = 0;
   NewNotification content;
+  // Outbox rows written by the transaction that stored it, for the whole
+  // batch (one per enabled channel of each alert): 0 tells the webhook
+  // dispatcher there is nothing new to send. 0 when read back from the store.
+  std::size_t batch_deliveries = 0;
 };
 
 class NotificationRepository {

@@ -249,6 +249,30 @@ TEST_CASE("with several threads every delivery of every channel is sent once", "
   CHECK(threads_cpu_time("bw-deliver") == 0ms);  // every thread has ended
 }
 
+TEST_CASE("only a commit that wrote outbox rows wakes the dispatcher", "[notify]") {
+  Fixture f;
+  Receiver receiver;
+  WebhookDispatcherOptions options;
+  options.schedule = RetrySchedule{{1s}, 0};
+  options.poll_interval = 3600s;  // no polling: only a wake-up sends
+  options.targets.allowed_private_addresses = {"127.0.0.1"};
+  WebhookDispatcher dispatcher(f.outbox, f.clock, options, [](UserId, const std::string&) {});
+  dispatcher.start();
+  std::this_thread::sleep_for(100ms);  // its first turn finds the outbox empty
+
+  const NotificationId n = f.fire(f.channel(receiver.url()).id);
+  StoredNotification committed{n, {}};
+  dispatcher.deliver(committed);  // as for a batch of alerts with no channels
+  std::this_thread::sleep_for(300ms);
+  CHECK(receiver.received().empty());
+  CHECK(f.only_delivery(n).status == DeliveryStatus::pending);
+
+  committed.batch_deliveries = 1;
+  dispatcher.deliver(committed);
+  f.eventually([&] { return f.only_delivery(n).status == DeliveryStatus::delivered; });
+  CHECK(receiver.received().size() == 1);
+}
+
 TEST_CASE("while an attempt is in flight and nothing else is due, the dispatcher idles",
           "[notify]") {
   Fixture f;

@@ -72,6 +72,22 @@ TEST_CASE("record_fires creates one pending delivery per channel of the alert", 
   }
 }
 
+TEST_CASE("record_fires tells how many deliveries each batch wrote", "[store]") {
+  Outbox box;
+  const ChannelId a = box.webhook(box.alice);
+  const ChannelId b = box.webhook(box.alice, "https://example.org/other");
+  Alert two = box.armed(box.alice), none = box.armed(box.alice), one = box.armed(box.alice);
+  box.channels.link_alert(two.id, {a, b});
+  box.channels.link_alert(one.id, {b});
+  auto stored =
+      box.notifications.record_fires({box.fire_of(two), box.fire_of(none), box.fire_of(one)});
+  REQUIRE(stored.size() == 3);
+  for (const StoredNotification& n : stored) CHECK(n.batch_deliveries == 3);
+  auto alone = box.notifications.record_fires({box.fire_of(box.armed(box.alice))});
+  REQUIRE(alone.size() == 1);
+  CHECK(alone[0].batch_deliveries == 0);  // no channels: nothing for the dispatcher
+}
+
 TEST_CASE("an alert without channels gets a notification and no delivery", "[store]") {
   Outbox box;
   NotificationId n = box.fire(box.alice, {});
