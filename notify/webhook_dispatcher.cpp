@@ -252,9 +252,13 @@ class WebhookDispatcher::Loop {
       for (const FirstAttempt& f : spent) {
         if (shard_.owns(f.channel_id)) spends.emplace_back(f.channel_id, f.at);
       }
+      const std::size_t restored = spends.size();
       buckets_.restore(std::move(spends), now);
-      spdlog::info("delivery: restored {} throttled channels from {} recent first attempts",
-                   buckets_.size(), spent.size());
+      spdlog::info("delivery: restored {} throttled channels from {} recent first attempts{}",
+                   buckets_.size(), restored,
+                   shard_.count > 1
+                       ? fmt::format(" (thread {} of {})", shard_.index + 1, shard_.count)
+                       : std::string());
     } catch (const std::exception& error) {
       spdlog::error("delivery: restoring rate limits failed (buckets start full): {}",
                     error.what());
