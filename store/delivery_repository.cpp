@@ -1,5 +1,7 @@
 #include "store/delivery_repository.hpp"
 
+#include "store/due_rows.hpp"
+
 namespace bw {
 
 namespace {
@@ -125,20 +127,14 @@ std::vector<DueDelivery> DeliveryRepository::claim_due(TimestampMs now, std::siz
 
 std::optional<TimestampMs> DeliveryRepository::next_due(const std::set<DeliveryId>& in_flight,
                                                         DeliveryShard shard) {
-  return db_.read([&](sql::Connection& c) -> std::optional<TimestampMs> {
-    // In due order (the deliveries_due index): at most one row past the in-flight ones.
-    sql::Statement s(c, sql::kReused,
-                     "SELECT d.id, d.next_attempt_at FROM deliveries d JOIN channels ch ON "
-                     "ch.id = d.channel_id WHERE d.status IN ('pending', 'retrying') AND "
-                     "ch.enabled = 1 AND d.channel_id % ? = ? "
-                     "ORDER BY d.next_attempt_at, d.id LIMIT ?");
-    s.bind(1, static_cast<std::int64_t>(shard.count))
-        .bind(2, static_cast<std::int64_t>(shard.index))
-        .bind(3, static_cast<std::int64_t>(in_flight.size() + 1));
-    while (s.step()) {
-      if (!in_flight.count(s.integer(0))) return s.integer(1);
-    }
-    return std::nullopt;
+  return db_.read([&](sql::Connection& c) {
+    // In due order (the deliveries_due index).
+    return next_due_outside(c,
+                            "SELECT d.id, d.next_attempt_at FROM deliveries d JOIN channels ch ON "
+                            "ch.id = d.channel_id WHERE d.status IN ('pending', 'retrying') AND "
+                            "ch.enabled = 1 AND d.channel_id % ?1 = ?2 "
+                            "ORDER BY d.next_attempt_at, d.id LIMIT ?3",
+                            in_flight, shard);
   });
 }
 

@@ -1,5 +1,7 @@
 #include "store/digest_repository.hpp"
 
+#include "store/due_rows.hpp"
+
 namespace bw {
 
 namespace {
@@ -138,20 +140,14 @@ std::vector<DueDigest> DigestRepository::claim_due(TimestampMs now, std::size_t 
 
 std::optional<TimestampMs> DigestRepository::next_due(const std::set<DigestId>& in_flight,
                                                       DeliveryShard shard) {
-  return db_.read([&](sql::Connection& c) -> std::optional<TimestampMs> {
-    // In due order (the digests_due index): at most one row past the in-flight ones.
-    sql::Statement s(c, sql::kReused,
-                     "SELECT g.id, g.next_attempt_at FROM digests g JOIN channels ch ON "
-                     "ch.id = g.channel_id WHERE g.status IN ('collecting', 'retrying') AND "
-                     "ch.enabled = 1 AND g.channel_id % ? = ? "
-                     "ORDER BY g.next_attempt_at, g.id LIMIT ?");
-    s.bind(1, static_cast<std::int64_t>(shard.count))
-        .bind(2, static_cast<std::int64_t>(shard.index))
-        .bind(3, static_cast<std::int64_t>(in_flight.size() + 1));
-    while (s.step()) {
-      if (!in_flight.count(s.integer(0))) return s.integer(1);
-    }
-    return std::nullopt;
+  return db_.read([&](sql::Connection& c) {
+    // In due order (the digests_due index).
+    return next_due_outside(c,
+                            "SELECT g.id, g.next_attempt_at FROM digests g JOIN channels ch ON "
+                            "ch.id = g.channel_id WHERE g.status IN ('collecting', 'retrying') AND "
+                            "ch.enabled = 1 AND g.channel_id % ?1 = ?2 "
+                            "ORDER BY g.next_attempt_at, g.id LIMIT ?3",
+                            in_flight, shard);
   });
 }
 
