@@ -1,8 +1,81 @@
 #include "store/price_repository.hpp"
 
+#include <array>
+#include <string>
+#include <string_view>
 #include <unordered_map>
 
 namespace bw {
+
+namespace {
+
+// Rows per multi-row upsert: a save of n prices takes n / 64 statements of
+// 64 rows, then 16s, 4s and 1s (each text kept prepared on the writer).
+constexpr std::array<std::size_t, 4> kChunkRows = {64, 16, 4, 1};
+constexpr int kColumnsPerRow = 7;
+
+const std::string& upsert_sql(std::size_t chunk) {
+  static const std::array<std::string, kChunkRows.size()> texts = [] {
+    std::array<std::string, kChunkRows.size()> out;
+    for (std::size_t k = 0; k < kChunkRows.size(); ++k) {
+      out[k] =
+          "INSERT INTO last_prices (symbol, price, ts, session_day, day_last, previous_close, "
+          "day_volume) VALUES ";
+      for (std::size_t row = 0; row < kChunkRows[k]; ++row) {
+        out[k] += row == 0 ? "(?,?,?,?,?,?,?)" : ",(?,?,?,?,?,?,?)";
+      }
+      out[k] +=
+          " ON CONFLICT(symbol) DO UPDATE SET price = excluded.price, ts = excluded.ts, "
+          "session_day = excluded.session_day, day_last = excluded.day_last, "
+          "previous_close = excluded.previous_close, day_volume = excluded.day_volume";
+    }
+    return out;
+  }();
+  return texts[chunk];
+}
+
+void bind_price(sql::Statement& upsert, int base, const LastPrice& p) {
+  const DayState day = p.day.value_or(DayState{});
+  upsert.bind_borrowed(base + 1, p.symbol).bind(base + 2, p.price.units()).bind(base + 3, p.ts_ms);
+  upsert.bind(base + 4, p.day ? std::optional<std::int64_t>(day.day) : std::nullopt)
+      .bind(base + 5, day.last.units())
+      .bind(base + 6, day.previous_close.units())
+      .bind(base + 7, day.volume);
+}
+
+// One multi-row upsert may not touch a row twice: a symbol listed more than
+// once keeps its last entry, as one upsert after another would.
+std::vector<const LastPrice*> last_of_each_symbol(const std::vector<LastPrice>& prices) {
+  std::vector<const LastPrice*> rows;
+  rows.reserve(prices.size());
+  std::unordered_map<std::string_view, std::size_t> at;
+  for (const LastPrice& p : prices) {
+    auto [it, fresh] = at.try_emplace(p.symbol, rows.size());
+    if (fresh) {
+      rows.push_back(&p);
+    } else {
+      rows[it->second] = &p;
+    }
+  }
+  return rows;
+}
+
+void upsert_prices(sql::Connection& c, const std::vector<const LastPrice*>& rows) {
+  std::size_t next = 0;
+  for (std::size_t k = 0; k < kChunkRows.size(); ++k) {
+    const std::size_t size = kChunkRows[k];
+    while (rows.size() - next >= size) {
+      sql::Statement upsert(c, sql::kReused, upsert_sql(k));
+      for (std::size_t row = 0; row < size; ++row) {
+        bind_price(upsert, static_cast<int>(row) * kColumnsPerRow, *rows[next + row]);
+      }
+      upsert.run();
+      next += size;
+    }
+  }
+}
+
+}  // namespace
 
 void PriceRepository::save(const std::vector<LastPrice>& prices) {
   if (prices.empty()) return;
@@ -10,34 +83,19 @@ void PriceRepository::save(const std::vector<LastPrice>& prices) {
     sql::Transaction transaction(c);
     // Kept prepared on the writer connection: a flush of 1,000 symbols is 16
     // of these transactions.
-    sql::Statement upsert(c, sql::kReused,
-                          "INSERT INTO last_prices (symbol, price, ts, session_day, day_last, "
-                          "previous_close, day_volume) VALUES (?, ?, ?, ?, ?, ?, ?) "
-                          "ON CONFLICT(symbol) DO UPDATE SET price = excluded.price, "
-                          "ts = excluded.ts, session_day = excluded.session_day, "
-                          "day_last = excluded.day_last, previous_close = excluded.previous_close, "
-                          "day_volume = excluded.day_volume");
     sql::Statement clear_series(c, sql::kReused, "DELETE FROM series_states WHERE symbol = ?");
     sql::Statement insert_series(c, sql::kReused,
                                  "INSERT INTO series_states (symbol, key, state) VALUES (?, ?, ?)");
     for (const LastPrice& p : prices) {
-      if (p.series) {
-        clear_series.reset();
-        clear_series.bind(1, p.symbol).run();
-        for (const SeriesState& series : *p.series) {
-          insert_series.reset();
-          insert_series.bind(1, p.symbol).bind(2, series.key).bind(3, series.state).run();
-        }
+      if (!p.series) continue;
+      clear_series.reset();
+      clear_series.bind(1, p.symbol).run();
+      for (const SeriesState& series : *p.series) {
+        insert_series.reset();
+        insert_series.bind(1, p.symbol).bind(2, series.key).bind(3, series.state).run();
       }
-      const DayState day = p.day.value_or(DayState{});
-      upsert.reset();
-      upsert.bind_borrowed(1, p.symbol).bind(2, p.price.units()).bind(3, p.ts_ms);
-      upsert.bind(4, p.day ? std::optional<std::int64_t>(day.day) : std::nullopt)
-          .bind(5, day.last.units())
-          .bind(6, day.previous_close.units())
-          .bind(7, day.volume)
-          .run();
     }
+    upsert_prices(c, last_of_each_symbol(prices));
     transaction.commit();
   });
 }

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <map>
+#include <string>
 #include <vector>
 
 #include "store/price_repository.hpp"
@@ -15,6 +16,13 @@ namespace {
 
 Price px(std::string_view text) {
   return *Price::parse(text);
+}
+
+// "S<i>", appended (not "S" + ...: GCC 12's false -Wrestrict).
+Symbol numbered(int i) {
+  Symbol name = "S";
+  name += std::to_string(i);
+  return name;
 }
 
 std::map<Symbol, LastPrice> by_symbol(const std::vector<LastPrice>& prices) {
@@ -55,6 +63,30 @@ TEST_CASE("saving a symbol again replaces its price: load_all returns the latest
   CHECK(loaded["AAPL"].price == px("151.5"));
   CHECK(loaded["AAPL"].ts_ms == 2000);
   CHECK(loaded["MSFT"].price == px("400"));
+}
+
+TEST_CASE("a save of any size upserts every symbol once, the last entry of a repeated one winning",
+          "[store]") {
+  TempDatabase temp;
+  PriceRepository prices(temp.db());
+  // 150 symbols: multi-row statements of 64, 64, 16, 4, 1 and 1 rows.
+  std::vector<LastPrice> first;
+  for (int i = 0; i < 150; ++i) first.push_back({numbered(i), px("10"), 1000 + i});
+  prices.save(first);
+  // 70 of them again, with S5 twice in one save (the later entry counts).
+  std::vector<LastPrice> second;
+  for (int i = 0; i < 70; ++i) second.push_back({numbered(i), px("20"), 5000 + i});
+  second.push_back({"S5", px("21.5"), 9000});
+  prices.save(second);
+
+  std::map<Symbol, LastPrice> loaded = by_symbol(prices.load_all());
+  REQUIRE(loaded.size() == 150);
+  CHECK(loaded["S0"].price == px("20"));
+  CHECK(loaded["S69"].ts_ms == 5069);
+  CHECK(loaded["S70"].price == px("10"));
+  CHECK(loaded["S149"].ts_ms == 1149);
+  CHECK(loaded["S5"].price == px("21.5"));
+  CHECK(loaded["S5"].ts_ms == 9000);
 }
 
 TEST_CASE("saving nothing changes nothing", "[store]") {
