@@ -3,12 +3,13 @@
 // email attempt succeeds when the server accepts the message). Each of its
 // `threads` drives a libcurl multi handle for its shard of the channels
 // (DeliveryShard), so many transfers run at once and share keep-alive
-// connections, and a channel's rate limit and digest live on one thread. Each attempt is a signed
-// Standard Webhooks POST; its outcome is written back to the outbox (batched, one transaction per
-// loop turn): 2xx delivered; 410 disables the channel (its open deliveries fail); any other answer,
-// a timeout or a connection error retries on the schedule, and after the last attempt the delivery
-// is dead. Dead and failed deliveries are reported through `on_event` (the server forwards them to
-// the user's stream).
+// connections, and a channel's rate limit and digest live on one thread.
+// Each attempt is a signed Standard Webhooks POST; its outcome is written
+// back to the outbox (batched, one transaction per loop turn): 2xx
+// delivered; 410 disables the channel (its open deliveries fail); any other
+// answer, a timeout or a connection error retries on the schedule, and after
+// the last attempt the delivery is dead. Dead and failed deliveries are
+// reported through `on_event` (the server forwards them to the user's stream).
 //
 //   WebhookDispatcher dispatcher(outbox, clock, options, on_event);
 //   dispatcher.start();          // also resumes every pending delivery
