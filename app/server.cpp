@@ -425,8 +425,6 @@ Result<std::map<std::string, std::size_t>> Server::sync_alert_files(Parts& p,
                                             {"unchanged", synced->unchanged}};
 }
 
-// (Re)starts the retention thread with `storage`'s settings; none while
-// retention is off.
 void Server::hold_cpus_awake(Parts& p) {
   if (!config_.engine.keep_cpus_awake) return;
   Result<CpuWakeupLatencyRequest> request = CpuWakeupLatencyRequest::hold({});
@@ -443,6 +441,8 @@ void Server::hold_cpus_awake(Parts& p) {
       CpuWakeupLatencyRequest::kDevice);
 }
 
+// (Re)starts the retention thread with `storage`'s settings; none while
+// retention is off.
 void Server::start_pruner(Parts& p, const StorageConfig& storage) {
   if (p.pruner) p.pruner->stop();
   p.pruner.reset();

@@ -31,6 +31,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <filesystem>
 #include <string>
@@ -90,6 +91,13 @@ Args parse(int argc, char** argv) {
     if (key == "--receiver-threads") a.receiver_threads = value;
     if (key == "--threads") a.dispatch_threads = value;
     if (key == "--webhook-channels") a.webhook_channels = value;
+  }
+  for (long count : {a.notifications, a.batch, a.in_flight, a.connections, a.receiver_threads,
+                     a.dispatch_threads, a.webhook_channels}) {
+    if (count < 1) {
+      std::fprintf(stderr, "bw_delivery_loadgen: counts must be at least 1\n");
+      std::exit(2);
+    }
   }
   return a;
 }

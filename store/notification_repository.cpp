@@ -1,9 +1,10 @@
 #include "store/notification_repository.hpp"
 
-#include <array>
 #include <optional>
 #include <string>
 #include <unordered_set>
+
+#include "store/multi_row_sql.hpp"
 
 namespace bw {
 
@@ -82,27 +83,17 @@ std::unordered_set<AlertId> alerts_with_templates(sql::Connection& c,
   return found;
 }
 
-// Rows per multi-row notification INSERT, largest first: a batch goes in as
-// full chunks of the first size, its remainder as at most one of each smaller
-// size (a batch of 256 is four statements instead of 256). Each size is one
-// kept statement; 64 rows bind 512 parameters, far below SQLite's 32766.
-constexpr std::array<std::size_t, 7> kChunkRows = {64, 32, 16, 8, 4, 2, 1};
+// Rows per multi-row notification INSERT, largest first (a batch of 256 is
+// four statements instead of 256); 64 rows bind 512 parameters.
 constexpr int kColumnsPerRow = 8;
 
-const std::string& insert_sql(std::size_t chunk) {
-  static const std::array<std::string, kChunkRows.size()> texts = [] {
-    std::array<std::string, kChunkRows.size()> out;
-    for (std::size_t k = 0; k < kChunkRows.size(); ++k) {
-      out[k] =
-          "INSERT INTO notifications (alert_id, user_id, symbol, price, message, created_at, "
-          "email_subject, email_body) VALUES ";
-      for (std::size_t row = 0; row < kChunkRows[k]; ++row) {
-        out[k] += row == 0 ? "(?,?,?,?,?,?,?,?)" : ",(?,?,?,?,?,?,?,?)";
-      }
-    }
-    return out;
-  }();
-  return texts[chunk];
+const MultiRowSql<7>& notification_inserts() {
+  static const MultiRowSql<7> inserts(
+      {64, 32, 16, 8, 4, 2, 1},
+      "INSERT INTO notifications (alert_id, user_id, symbol, price, message, created_at, "
+      "email_subject, email_body) VALUES ",
+      kColumnsPerRow);
+  return inserts;
 }
 
 // Inserts the notifications of `rows` in order and sets their ids. Each
@@ -110,31 +101,27 @@ const std::string& insert_sql(std::size_t chunk) {
 // connection is the only writer and runs inside the batch's transaction),
 // so a chunk's ids end at last_insert_rowid.
 void insert_notifications(sql::Connection& c, std::vector<StoredNotification>& rows) {
-  std::size_t next = 0;
-  for (std::size_t k = 0; k < kChunkRows.size(); ++k) {
-    const std::size_t size = kChunkRows[k];
-    while (rows.size() - next >= size) {
-      sql::Statement insert(c, sql::kReused, insert_sql(k));
-      for (std::size_t row = 0; row < size; ++row) {
-        const NewNotification& n = rows[next + row].content;
-        const int base = static_cast<int>(row) * kColumnsPerRow;
-        insert.bind(base + 1, n.alert_id)
-            .bind(base + 2, n.user_id)
-            .bind_borrowed(base + 3, n.symbol)
-            .bind(base + 4, n.price.units())
-            .bind_borrowed(base + 5, n.message)
-            .bind(base + 6, n.created_at);
-        bind_optional_text(insert, base + 7, n.email_subject);
-        bind_optional_text(insert, base + 8, n.email_body);
-      }
-      insert.run();
-      const NotificationId last = c.last_insert_id();
-      for (std::size_t row = 0; row < size; ++row) {
-        rows[next + row].id = last - static_cast<NotificationId>(size - 1 - row);
-      }
-      next += size;
-    }
-  }
+  notification_inserts().for_each_chunk(
+      rows.size(), [&](const std::string& text, std::size_t first, std::size_t size) {
+        sql::Statement insert(c, sql::kReused, text);
+        for (std::size_t row = 0; row < size; ++row) {
+          const NewNotification& n = rows[first + row].content;
+          const int base = static_cast<int>(row) * kColumnsPerRow;
+          insert.bind(base + 1, n.alert_id)
+              .bind(base + 2, n.user_id)
+              .bind_borrowed(base + 3, n.symbol)
+              .bind(base + 4, n.price.units())
+              .bind_borrowed(base + 5, n.message)
+              .bind(base + 6, n.created_at);
+          bind_optional_text(insert, base + 7, n.email_subject);
+          bind_optional_text(insert, base + 8, n.email_body);
+        }
+        insert.run();
+        const NotificationId last = c.last_insert_id();
+        for (std::size_t row = 0; row < size; ++row) {
+          rows[first + row].id = last - static_cast<NotificationId>(size - 1 - row);
+        }
+      });
 }
 
 // The outbox: one delivery per enabled channel of each alert, for the

@@ -1,37 +1,28 @@
 #include "store/price_repository.hpp"
 
-#include <array>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+
+#include "store/multi_row_sql.hpp"
 
 namespace bw {
 
 namespace {
 
-// Rows per multi-row upsert: a save of n prices takes n / 64 statements of
-// 64 rows, then 16s, 4s and 1s (each text kept prepared on the writer).
-constexpr std::array<std::size_t, 4> kChunkRows = {64, 16, 4, 1};
 constexpr int kColumnsPerRow = 7;
 
-const std::string& upsert_sql(std::size_t chunk) {
-  static const std::array<std::string, kChunkRows.size()> texts = [] {
-    std::array<std::string, kChunkRows.size()> out;
-    for (std::size_t k = 0; k < kChunkRows.size(); ++k) {
-      out[k] =
-          "INSERT INTO last_prices (symbol, price, ts, session_day, day_last, previous_close, "
-          "day_volume) VALUES ";
-      for (std::size_t row = 0; row < kChunkRows[k]; ++row) {
-        out[k] += row == 0 ? "(?,?,?,?,?,?,?)" : ",(?,?,?,?,?,?,?)";
-      }
-      out[k] +=
-          " ON CONFLICT(symbol) DO UPDATE SET price = excluded.price, ts = excluded.ts, "
-          "session_day = excluded.session_day, day_last = excluded.day_last, "
-          "previous_close = excluded.previous_close, day_volume = excluded.day_volume";
-    }
-    return out;
-  }();
-  return texts[chunk];
+// Multi-row upserts of 64, 16, 4 and 1 rows.
+const MultiRowSql<4>& price_upserts() {
+  static const MultiRowSql<4> upserts(
+      {64, 16, 4, 1},
+      "INSERT INTO last_prices (symbol, price, ts, session_day, day_last, previous_close, "
+      "day_volume) VALUES ",
+      kColumnsPerRow,
+      " ON CONFLICT(symbol) DO UPDATE SET price = excluded.price, ts = excluded.ts, "
+      "session_day = excluded.session_day, day_last = excluded.day_last, "
+      "previous_close = excluded.previous_close, day_volume = excluded.day_volume");
+  return upserts;
 }
 
 void bind_price(sql::Statement& upsert, int base, const LastPrice& p) {
@@ -61,18 +52,14 @@ std::vector<const LastPrice*> last_of_each_symbol(const std::vector<LastPrice>& 
 }
 
 void upsert_prices(sql::Connection& c, const std::vector<const LastPrice*>& rows) {
-  std::size_t next = 0;
-  for (std::size_t k = 0; k < kChunkRows.size(); ++k) {
-    const std::size_t size = kChunkRows[k];
-    while (rows.size() - next >= size) {
-      sql::Statement upsert(c, sql::kReused, upsert_sql(k));
-      for (std::size_t row = 0; row < size; ++row) {
-        bind_price(upsert, static_cast<int>(row) * kColumnsPerRow, *rows[next + row]);
-      }
-      upsert.run();
-      next += size;
-    }
-  }
+  price_upserts().for_each_chunk(
+      rows.size(), [&](const std::string& text, std::size_t first, std::size_t size) {
+        sql::Statement upsert(c, sql::kReused, text);
+        for (std::size_t row = 0; row < size; ++row) {
+          bind_price(upsert, static_cast<int>(row) * kColumnsPerRow, *rows[first + row]);
+        }
+        upsert.run();
+      });
 }
 
 }  // namespace

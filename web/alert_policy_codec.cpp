@@ -43,10 +43,13 @@ Result<RearmBand> decode_rearm(const json& value) {
   return by_amount ? RearmBand::by_amount(*number) : RearmBand::by_percent(*number);
 }
 
+Error expires_too_late() {
+  return Error{"expires_at: must be at most " + format_rfc3339(kLastExpiresAtMs) + " (Unix ms " +
+               std::to_string(kLastExpiresAtMs) + ")"};
+}
+
 Result<std::optional<TimestampMs>> at_most_last_expiry(TimestampMs ms) {
-  if (ms > kLastExpiresAtMs)
-    return Error{"expires_at: must be at most " + format_rfc3339(kLastExpiresAtMs) + " (Unix ms " +
-                 std::to_string(kLastExpiresAtMs) + ")"};
+  if (ms > kLastExpiresAtMs) return expires_too_late();
   return std::optional<TimestampMs>{ms};
 }
 
@@ -109,7 +112,7 @@ json encode_trigger_policy(const TriggerPolicy& policy) {
 Result<std::optional<TimestampMs>> decode_expires_at(const json& value) {
   if (value.is_null()) return std::optional<TimestampMs>{};
   if (value.is_number_unsigned() && value.get<std::uint64_t>() > std::uint64_t(kLastExpiresAtMs))
-    return at_most_last_expiry(kLastExpiresAtMs + 1);
+    return expires_too_late();
   if (value.is_number_integer()) return at_most_last_expiry(value.get<std::int64_t>());
   if (value.is_string()) {
     std::optional<TimestampMs> parsed = parse_rfc3339(value.get<std::string>());

@@ -354,13 +354,20 @@ bool is_null_or_absent(const JsonValue* value) {
   return value == nullptr || value->kind == JsonValue::Kind::null;
 }
 
-// An integral JSON number (the DOM's number_integer or number_unsigned).
-std::optional<std::int64_t> whole_number(const JsonValue& value) {
+bool is_whole_number(const JsonValue& value) {
+  return value.kind == JsonValue::Kind::integer || value.kind == JsonValue::Kind::unsigned_integer;
+}
+
+// An integral JSON number (the DOM's number_integer or number_unsigned) that
+// fits an int64: a larger one is out of range, not wrapped to a negative.
+Result<std::int64_t> whole_number(const JsonValue& value, std::string_view field) {
   if (value.kind == JsonValue::Kind::integer) return value.integer;
-  if (value.kind == JsonValue::Kind::unsigned_integer) {
+  if (value.kind == JsonValue::Kind::unsigned_integer &&
+      value.unsigned_integer <= static_cast<std::uint64_t>(INT64_MAX)) {
     return static_cast<std::int64_t>(value.unsigned_integer);
   }
-  return std::nullopt;
+  return Error{std::string(field) +
+               (is_whole_number(value) ? ": is out of range" : ": must be a whole number")};
 }
 
 Status decode_optional_number(const FlatObject& item, std::string_view field,
@@ -392,15 +399,18 @@ Result<RawQuote> decode_quote(const FlatObject& item) {
   if (!price->is_number()) return Error{"price: must be a number"};
   raw.price = *item.number("price");
   if (const JsonValue* volume = item.field("volume"); !is_null_or_absent(volume)) {
-    raw.volume = whole_number(*volume);
-    if (!raw.volume) return Error{"volume: must be a whole number"};
+    Result<std::int64_t> number = whole_number(*volume, "volume");
+    if (!number) return Error{number.error()};
+    raw.volume = *number;
   }
   for (auto [field, target] : {std::pair{"bid", &raw.bid}, std::pair{"ask", &raw.ask},
                                std::pair{"prev_close", &raw.prev_close}}) {
     if (Status s = decode_optional_number(item, field, *target); !s) return Error{s.error()};
   }
   if (const JsonValue* ts = item.field("ts"); !is_null_or_absent(ts)) {
-    if (std::optional<std::int64_t> ms = whole_number(*ts)) {
+    if (is_whole_number(*ts)) {
+      Result<std::int64_t> ms = whole_number(*ts, "ts");
+      if (!ms) return Error{ms.error()};
       raw.ts_ms = *ms;
     } else if (ts->kind == JsonValue::Kind::string) {
       raw.ts_ms = parse_rfc3339(ts->text);

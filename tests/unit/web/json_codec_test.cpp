@@ -239,6 +239,11 @@ TEST_CASE("a pushed quote with a bad field names it", "[web]") {
   CHECK(quote_error({{"symbol", "A"}, {"price", "1"}}) == "price: must be a number");
   CHECK(quote_error({{"symbol", "A"}, {"price", 1}, {"volume", 1.5}}) ==
         "volume: must be a whole number");
+  // Past int64: out of range, not wrapped to a negative ("must not be negative").
+  CHECK(quote_error({{"symbol", "A"}, {"price", 1}, {"volume", 10'000'000'000'000'000'000u}}) ==
+        "volume: is out of range");
+  CHECK(quote_error({{"symbol", "A"}, {"price", 1}, {"ts", 18'446'744'073'709'551'615u}}) ==
+        "ts: is out of range");
   CHECK_THAT(quote_error({{"symbol", "A"}, {"price", 1}, {"ts", "yesterday"}}),
              Catch::StartsWith("ts: must be RFC 3339"));
   CHECK_THAT(quote_error({{"symbol", "A"}, {"price", 1}, {"ts", 1.5}}),
