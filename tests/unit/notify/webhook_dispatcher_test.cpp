@@ -320,6 +320,8 @@ TEST_CASE("while an attempt is in flight and nothing else is due, the dispatcher
   CHECK(receiver.received().size() == 1);
 }
 
+// A guard against a full spin: the digest path's old flaw, a 1 ms poll, cost
+// about 7 % of the thread and passes this check too.
 TEST_CASE("while a digest is in flight and nothing else is due, the dispatcher idles",
           "[notify][throttle]") {
   Fixture f;
